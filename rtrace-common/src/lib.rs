@@ -1,0 +1,227 @@
+//! Wire types shared by the kernel programs and the daemon: the records that cross the
+//! ring buffer and the capture specs that userspace writes into a map.
+//!
+//! Every type is `#[repr(C)]` with explicit padding and a size assertion, so that the
+//! eBPF object and the daemon agree byte for byte. Decoders rely on the offsets of
+//! [`RecordHeader`] (every record starts with one) and on [`SyscallRecord`]'s layout.
+#![no_std]
+
+use core::mem::size_of;
+
+/// Capture slots in one syscall record.
+pub const SLOT_COUNT: usize = 8;
+/// Bytes in one capture slot (a path, a buffer prefix, a struct).
+pub const SLOT_SIZE: usize = 256;
+/// Entries in the per-syscall capture spec array (x86_64 numbers stay below this).
+pub const MAX_SYSCALLS: u32 = 512;
+/// Most iovecs whose array a capture reads (the array fills one slot).
+pub const MAX_IOVECS: usize = SLOT_SIZE / 16;
+
+/// What a record is; the first field of [`RecordHeader`].
+pub mod kind {
+    /// A syscall that returned: [`super::SyscallRecord`].
+    pub const SYSCALL: u32 = 1;
+    /// A syscall that does not return (`exit`, `exit_group`), sent at enter.
+    pub const SYSCALL_NO_RETURN: u32 = 2;
+    /// A thread exited: [`super::ExitRecord`].
+    pub const THREAD_EXIT: u32 = 3;
+}
+
+/// First bytes of every record.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordHeader {
+    /// One of [`kind`].
+    pub kind: u32,
+    /// Thread id (kernel pid) of the task the record is about.
+    pub tid: u32,
+    /// Thread group id (userspace pid).
+    pub tgid: u32,
+    /// CPU that produced the record.
+    pub cpu: u32,
+    /// `bpf_ktime_get_ns` when the record was produced.
+    pub ts_ns: u64,
+}
+const _: () = assert!(size_of::<RecordHeader>() == 24);
+
+/// State of one capture slot in a record.
+pub mod slot_status {
+    /// Nothing captured (no spec for the slot, or a NULL pointer).
+    pub const EMPTY: u16 = 0;
+    /// `len` bytes captured; for strings the NUL was found and is not counted.
+    pub const OK: u16 = 1;
+    /// Reading user memory failed: print the pointer, as strace does.
+    pub const FAULT: u16 = 2;
+    /// A string filled the slot without a NUL: it is longer than what was read.
+    pub const TRUNCATED: u16 = 3;
+}
+
+/// How much of a slot holds data.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlotMeta {
+    /// Bytes captured.
+    pub len: u16,
+    /// One of [`slot_status`].
+    pub status: u16,
+}
+const _: () = assert!(size_of::<SlotMeta>() == 4);
+
+/// Bits of [`SyscallRecord::flags`].
+pub mod record_flags {
+    /// The enter event was not seen (rtrace attached while the call was in progress):
+    /// args were read from the saved registers at exit, and there is no duration.
+    pub const ENTER_MISSED: u32 = 1;
+}
+
+/// One syscall, sent when it returns (or at enter for calls that never return).
+///
+/// The decoder reads `nr`, `ret`, `args` and the slots; slot `i` holds `slots[i].len`
+/// bytes at `data[i]`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct SyscallRecord {
+    pub header: RecordHeader,
+    /// Syscall number.
+    pub nr: u32,
+    /// [`record_flags`] bits.
+    pub flags: u32,
+    /// Return value as the kernel gave it (negative errno on failure).
+    pub ret: i64,
+    pub args: [u64; 6],
+    /// When the call entered (0 when the enter was missed).
+    pub enter_ns: u64,
+    pub slots: [SlotMeta; SLOT_COUNT],
+    pub data: [[u8; SLOT_SIZE]; SLOT_COUNT],
+}
+const _: () = assert!(size_of::<SyscallRecord>() == 128 + SLOT_COUNT * SLOT_SIZE);
+
+/// Offset of the slot data in a [`SyscallRecord`].
+pub const SYSCALL_RECORD_DATA_OFFSET: usize = 128;
+
+/// A thread left the kernel (`sched_process_exit`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExitRecord {
+    pub header: RecordHeader,
+    /// Wait status as `wait4` reports it (exit code << 8, or the signal number).
+    pub exit_code: u32,
+    /// Nonzero when this was the last thread of its group.
+    pub group_dead: u32,
+}
+const _: () = assert!(size_of::<ExitRecord>() == 32);
+
+/// What one capture slot reads.
+pub mod capture_kind {
+    pub const NONE: u8 = 0;
+    /// A NUL-terminated string at the pointer, up to `max` bytes.
+    pub const STR: u8 = 1;
+    /// `len` bytes at the pointer (see [`super::len_kind`]), up to `max`.
+    pub const BYTES: u8 = 2;
+    /// An iovec array (`len` entries) into this slot, then each iovec's data, up to
+    /// `max` bytes each, into the following slots.
+    pub const IOVEC: u8 = 3;
+    /// A `struct msghdr` into this slot, its `msg_name` into the next one, its iovec
+    /// array into the one after, and the iovecs' data into the rest.
+    pub const MSGHDR: u8 = 4;
+}
+
+/// Where the length of a capture comes from.
+pub mod len_kind {
+    /// `elem_size` bytes.
+    pub const FIXED: u8 = 0;
+    /// `args[len_arg] * elem_size`.
+    pub const ARG: u8 = 1;
+    /// `ret * elem_size` when the call succeeded.
+    pub const RET: u8 = 2;
+    /// The `u32` that `args[len_arg]` points to (socklen_t in/out arguments).
+    pub const ARG_DEREF_U32: u8 = 3;
+    /// Bytes of an fd_set with `args[len_arg]` bits: round up to whole longs.
+    pub const FD_SET_BITS: u8 = 4;
+}
+
+/// When a capture reads user memory.
+pub mod capture_when {
+    /// At exit: the kernel filled the memory (or it is input the kernel has read).
+    pub const EXIT: u8 = 0;
+    /// At enter: input the kernel overwrites (select's fd_sets) or loses (execve).
+    pub const ENTER: u8 = 1;
+}
+
+/// One slot of a [`CaptureSpec`].
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlotSpec {
+    /// One of [`capture_kind`].
+    pub kind: u8,
+    /// One of [`capture_when`].
+    pub when: u8,
+    /// Index of the argument that holds the pointer.
+    pub ptr_arg: u8,
+    /// One of [`len_kind`].
+    pub len_kind: u8,
+    /// Index of the argument the length comes from.
+    pub len_arg: u8,
+    pub _pad: [u8; 3],
+    /// Multiplier (or fixed size) for the length, in bytes.
+    pub elem_size: u32,
+    /// Most bytes to read; at most [`SLOT_SIZE`].
+    pub max: u32,
+}
+const _: () = assert!(size_of::<SlotSpec>() == 16);
+
+/// Bits of [`CaptureSpec::flags`].
+pub mod spec_flags {
+    /// The call does not return: send the record at enter.
+    pub const NO_RETURN: u32 = 1;
+    /// Some slot reads at enter: stash it until exit.
+    pub const HAS_ENTER_SLOTS: u32 = 2;
+}
+
+/// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map
+/// from its syscall table.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CaptureSpec {
+    /// [`spec_flags`] bits.
+    pub flags: u32,
+    pub _pad: u32,
+    pub slots: [SlotSpec; SLOT_COUNT],
+}
+const _: () = assert!(size_of::<CaptureSpec>() == 8 + 16 * SLOT_COUNT);
+
+/// Per-thread state between enter and exit.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct InFlight {
+    pub nr: u64,
+    pub args: [u64; 6],
+    /// `bpf_ktime_get_ns` at enter.
+    pub enter_ns: u64,
+}
+const _: () = assert!(size_of::<InFlight>() == 64);
+
+/// Slots read at enter, kept per thread until exit.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct EnterCaptures {
+    pub slots: [SlotMeta; SLOT_COUNT],
+    pub data: [[u8; SLOT_SIZE]; SLOT_COUNT],
+}
+const _: () = assert!(size_of::<EnterCaptures>() == 32 + SLOT_COUNT * SLOT_SIZE);
+
+/// Indexes into the per-CPU counters array.
+pub mod counter {
+    /// Records lost because the ring buffer was full.
+    pub const LOST: u32 = 0;
+    /// In-flight entries that could not be stored (map full).
+    pub const INFLIGHT_FULL: u32 = 1;
+    pub const COUNT: u32 = 2;
+}
+
+#[cfg(feature = "user")]
+mod pod {
+    // SAFETY: each type is repr(C), made only of integers and arrays of integers, with
+    // explicit padding fields, so every bit pattern is valid.
+    unsafe impl aya::Pod for super::CaptureSpec {}
+}

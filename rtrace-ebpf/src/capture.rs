@@ -1,0 +1,240 @@
+//! Reads the user memory a [`SlotSpec`] names into a record's capture slots.
+//!
+//! All writes go through raw pointers into a slot area (`metas` = `[SlotMeta; 8]`,
+//! `data` = `[[u8; 256]; 8]`), which is either a reserved ring-buffer record or the
+//! per-CPU enter scratch. Every length is clamped to [`SLOT_SIZE`] before a helper
+//! sees it, so the verifier can bound each write.
+
+use aya_ebpf::{
+    cty::c_void,
+    helpers::generated::{bpf_probe_read_kernel, bpf_probe_read_user, bpf_probe_read_user_str},
+};
+use rtrace_common::{
+    MAX_IOVECS, SLOT_COUNT, SLOT_SIZE, SlotMeta, SlotSpec, capture_kind, len_kind, slot_status,
+};
+
+/// `struct msghdr` offsets (x86_64).
+const MSG_NAME: usize = 0;
+const MSG_NAMELEN: usize = 8;
+const MSG_IOV: usize = 16;
+const MSG_IOVLEN: usize = 24;
+const MSGHDR_SIZE: u64 = 56;
+const IOVEC_SIZE: u64 = 16;
+
+/// A slot area: metadata and data for [`SLOT_COUNT`] slots.
+#[derive(Clone, Copy)]
+pub struct Slots {
+    pub metas: *mut SlotMeta,
+    pub data: *mut u8,
+}
+
+impl Slots {
+    #[inline(always)]
+    fn set(self, i: usize, len: u32, status: u16) {
+        if i < SLOT_COUNT {
+            // SAFETY: i is in bounds of the metas array.
+            unsafe {
+                *self.metas.add(i) = SlotMeta {
+                    #[expect(clippy::cast_possible_truncation, reason = "len <= SLOT_SIZE")]
+                    len: len as u16,
+                    status,
+                };
+            }
+        }
+    }
+
+    /// Marks every slot empty.
+    #[inline(always)]
+    pub fn clear(self) {
+        for i in 0..SLOT_COUNT {
+            self.set(i, 0, slot_status::EMPTY);
+        }
+    }
+
+    /// Reads `len` bytes (clamped to a slot) from user memory into slot `i`.
+    #[inline(always)]
+    fn read_bytes(self, i: usize, src: u64, len: u64) -> Option<u32> {
+        if i >= SLOT_COUNT {
+            return None;
+        }
+        let n = clamp(len);
+        // SAFETY: slot i has SLOT_SIZE bytes and n <= SLOT_SIZE.
+        let rc = unsafe {
+            bpf_probe_read_user(
+                self.data.add(i * SLOT_SIZE).cast::<c_void>(),
+                n,
+                src as *const c_void,
+            )
+        };
+        if rc == 0 {
+            self.set(i, n, slot_status::OK);
+            Some(n)
+        } else {
+            self.set(i, 0, slot_status::FAULT);
+            None
+        }
+    }
+
+    /// Reads a NUL-terminated string of at most `max` bytes into slot `i`.
+    #[inline(always)]
+    fn read_str(self, i: usize, src: u64, max: u64) {
+        if i >= SLOT_COUNT {
+            return;
+        }
+        let n = clamp(max);
+        // SAFETY: slot i has SLOT_SIZE bytes and n <= SLOT_SIZE.
+        let rc = unsafe {
+            bpf_probe_read_user_str(
+                self.data.add(i * SLOT_SIZE).cast::<c_void>(),
+                n,
+                src as *const c_void,
+            )
+        };
+        if rc <= 0 {
+            self.set(i, 0, slot_status::FAULT);
+        } else {
+            #[expect(clippy::cast_sign_loss, reason = "rc > 0")]
+            let copied = rc as u32;
+            let status = if copied >= n { slot_status::TRUNCATED } else { slot_status::OK };
+            self.set(i, copied - 1, status);
+        }
+    }
+
+    /// Reads a little-endian u64 at `offset` of slot `i`'s data.
+    #[inline(always)]
+    fn u64_at(self, i: usize, offset: usize) -> u64 {
+        if i >= SLOT_COUNT || offset + 8 > SLOT_SIZE {
+            return 0;
+        }
+        // SAFETY: in bounds of slot i; the bytes were written by a successful read.
+        unsafe { self.data.add(i * SLOT_SIZE + offset).cast::<u64>().read_unaligned() }
+    }
+
+    /// Copies slot `i` of `from` into slot `i` of `self`.
+    #[inline(always)]
+    pub fn copy_slot(self, from: Slots, i: usize) {
+        if i >= SLOT_COUNT {
+            return;
+        }
+        // SAFETY: both areas have SLOT_COUNT metas and slots.
+        let meta = unsafe { *from.metas.add(i) };
+        let n = clamp(u64::from(meta.len));
+        // SAFETY: n <= SLOT_SIZE; both pointers are kernel memory of that size.
+        unsafe {
+            bpf_probe_read_kernel(
+                self.data.add(i * SLOT_SIZE).cast::<c_void>(),
+                n,
+                from.data.add(i * SLOT_SIZE).cast::<c_void>(),
+            );
+        }
+        self.set(i, n, meta.status);
+    }
+}
+
+#[inline(always)]
+fn clamp(len: u64) -> u32 {
+    if len > SLOT_SIZE as u64 { SLOT_SIZE as u32 } else { len as u32 }
+}
+
+/// The length a spec asks for, before clamping; `None` when there is nothing to read.
+#[inline(always)]
+fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
+    let elem = u64::from(spec.elem_size);
+    let arg = || args.get(usize::from(spec.len_arg)).copied();
+    let len = match spec.len_kind {
+        len_kind::FIXED => elem,
+        len_kind::ARG => arg()?.wrapping_mul(elem),
+        len_kind::RET => {
+            if ret <= 0 {
+                return None;
+            }
+            #[expect(clippy::cast_sign_loss, reason = "ret > 0")]
+            let n = ret as u64;
+            n.wrapping_mul(elem)
+        }
+        len_kind::ARG_DEREF_U32 => {
+            let ptr = arg()?;
+            if ptr == 0 {
+                return None;
+            }
+            let mut v: u32 = 0;
+            // SAFETY: reads 4 bytes of user memory into a stack u32.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    core::ptr::from_mut(&mut v).cast::<c_void>(),
+                    4,
+                    ptr as *const c_void,
+                )
+            };
+            if rc != 0 {
+                return None;
+            }
+            u64::from(v)
+        }
+        len_kind::FD_SET_BITS => arg()?.wrapping_add(63) / 64 * 8,
+        _ => return None,
+    };
+    let max = u64::from(spec.max);
+    Some(if len > max { max } else { len })
+}
+
+/// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`.
+#[inline(always)]
+pub fn capture(slots: Slots, i: usize, spec: &SlotSpec, args: &[u64; 6], ret: i64) {
+    let Some(&ptr) = args.get(usize::from(spec.ptr_arg)) else {
+        return;
+    };
+    if ptr == 0 {
+        return;
+    }
+    match spec.kind {
+        capture_kind::STR => slots.read_str(i, ptr, u64::from(spec.max)),
+        capture_kind::BYTES => {
+            if let Some(len) = spec_len(spec, args, ret) {
+                slots.read_bytes(i, ptr, len);
+            }
+        }
+        capture_kind::IOVEC => {
+            let Some(count) = spec_len(spec, args, ret) else {
+                return;
+            };
+            capture_iovecs(slots, i, ptr, count, u64::from(spec.max));
+        }
+        capture_kind::MSGHDR => {
+            if slots.read_bytes(i, ptr, MSGHDR_SIZE).is_none() {
+                return;
+            }
+            let name = slots.u64_at(i, MSG_NAME);
+            let namelen = slots.u64_at(i, MSG_NAMELEN) & 0xffff_ffff;
+            if name != 0 && namelen != 0 {
+                slots.read_bytes(i + 1, name, namelen);
+            }
+            let iov = slots.u64_at(i, MSG_IOV);
+            let iovlen = slots.u64_at(i, MSG_IOVLEN);
+            if iov != 0 {
+                capture_iovecs(slots, i + 2, iov, iovlen, u64::from(spec.max));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reads an iovec array into slot `i`, then each iovec's data into slots `i + 1...`.
+#[inline(always)]
+fn capture_iovecs(slots: Slots, i: usize, ptr: u64, count: u64, max_each: u64) {
+    let count = if count > MAX_IOVECS as u64 { MAX_IOVECS as u64 } else { count };
+    if slots.read_bytes(i, ptr, count * IOVEC_SIZE).is_none() {
+        return;
+    }
+    for j in 0..SLOT_COUNT - 1 {
+        let k = i + 1 + j;
+        if k >= SLOT_COUNT || j as u64 >= count {
+            break;
+        }
+        let base = slots.u64_at(i, j * 16);
+        let len = slots.u64_at(i, j * 16 + 8);
+        if base != 0 {
+            slots.read_bytes(k, base, if len > max_each { max_each } else { len });
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The maps shared by the programs, and the counters userspace reads at exit.
+
+use aya_ebpf::{
+    macros::map,
+    maps::{Array, HashMap, PerCpuArray, RingBuf},
+};
+use rtrace_common::{CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter};
+
+/// Traced thread group ids; the value is unused. Userspace sizes it at load.
+#[map]
+pub static TARGETS: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
+
+/// What each thread is inside of, keyed by tid.
+#[map]
+pub static INFLIGHT: HashMap<u32, InFlight> = HashMap::with_max_entries(65536, 0);
+
+/// Argument memory read at enter, keyed by tid, for syscalls whose spec asks for it.
+#[map]
+pub static ENTER_DATA: HashMap<u32, EnterCaptures> = HashMap::with_max_entries(4096, 0);
+
+/// Per-CPU scratch to build [`EnterCaptures`] before storing it (too big for the stack).
+#[map]
+pub static ENTER_SCRATCH: PerCpuArray<EnterCaptures> = PerCpuArray::with_max_entries(1, 0);
+
+/// Per syscall number: which arguments to capture. Written by userspace.
+#[map]
+pub static CAPTURE_SPECS: Array<CaptureSpec> = Array::with_max_entries(MAX_SYSCALLS, 0);
+
+/// Records to userspace. Userspace sets the size at load.
+#[map]
+pub static RING: RingBuf = RingBuf::with_byte_size(1 << 24, 0);
+
+/// Per-CPU event counters, indexed by [`counter`].
+#[map]
+pub static COUNTERS: PerCpuArray<u64> = PerCpuArray::with_max_entries(counter::COUNT, 0);
+
+/// Adds one to a per-CPU counter.
+#[inline(always)]
+pub fn count(index: u32) {
+    if let Some(slot) = COUNTERS.get_ptr_mut(index) {
+        // SAFETY: per-CPU value, and programs do not preempt each other on one CPU.
+        unsafe { *slot += 1 };
+    }
+}
+
+/// Whether the current task's thread group is traced.
+#[inline(always)]
+pub fn is_traced(tgid: u32) -> bool {
+    TARGETS.get_ptr(&tgid).is_some()
+}
