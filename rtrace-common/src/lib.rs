@@ -106,8 +106,14 @@ pub struct ExitRecord {
     pub header: RecordHeader,
     /// Wait status as `wait4` reports it (exit code << 8, or the signal number).
     pub exit_code: u32,
-    /// Nonzero when this was the last thread of its group.
-    pub group_dead: u32,
+    /// [`exit_flags`] bits.
+    pub flags: u32,
+}
+
+/// Bits of [`ExitRecord::flags`].
+pub mod exit_flags {
+    /// `exit_code` was read from the task (its offset was known).
+    pub const EXIT_CODE_VALID: u32 = 1;
 }
 const _: () = assert!(size_of::<ExitRecord>() == 32);
 

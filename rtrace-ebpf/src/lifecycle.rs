@@ -12,7 +12,7 @@ use aya_ebpf::{
     macros::raw_tracepoint,
     programs::RawTracePointContext,
 };
-use rtrace_common::{ExitRecord, RecordHeader, counter, kind};
+use rtrace_common::{ExitRecord, RecordHeader, counter, exit_flags, kind};
 
 use crate::maps::{RING, count, is_traced};
 
@@ -35,12 +35,15 @@ fn try_sched_process_exit(ctx: &RawTracePointContext) -> Option<i32> {
     }
     // SAFETY: a global written once by the loader.
     let offset = unsafe { core::ptr::read_volatile(&TASK_EXIT_CODE_OFFSET) };
-    let exit_code = if offset == 0 {
-        0
+    let (exit_code, flags) = if offset == 0 {
+        (0, 0)
     } else {
         let task: *const u8 = ctx.arg(0);
         // SAFETY: a checked kernel read inside the exiting task_struct.
-        unsafe { bpf_probe_read_kernel(task.add(offset as usize).cast::<u32>()).unwrap_or(0) }
+        match unsafe { bpf_probe_read_kernel(task.add(offset as usize).cast::<u32>()) } {
+            Ok(code) => (code, exit_flags::EXIT_CODE_VALID),
+            Err(_) => (0, 0),
+        }
     };
     let record = ExitRecord {
         header: RecordHeader {
@@ -51,7 +54,7 @@ fn try_sched_process_exit(ctx: &RawTracePointContext) -> Option<i32> {
             ts_ns: unsafe { bpf_ktime_get_ns() },
         },
         exit_code,
-        group_dead: 0,
+        flags,
     };
     if RING.output::<ExitRecord>(&record, 0).is_err() {
         count(counter::LOST);

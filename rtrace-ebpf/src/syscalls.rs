@@ -10,7 +10,7 @@ use aya_ebpf::{
     programs::RawTracePointContext,
 };
 use rtrace_common::{
-    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord,
+    CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord,
     capture_when, counter, kind, record_flags, spec_flags,
 };
 
@@ -58,7 +58,7 @@ fn try_sys_enter(ctx: &RawTracePointContext) -> Option<i32> {
     let flags = spec.map_or(0, |s| s.flags);
 
     if flags & spec_flags::NO_RETURN != 0 {
-        emit(tgid, tid, nr, &args, 0, now, 0, kind::SYSCALL_NO_RETURN, spec, None);
+        emit(tgid, tid, nr, &args, 0, now, 0, kind::SYSCALL_NO_RETURN, spec);
         return None;
     }
     let entry = InFlight { nr, args, enter_ns: now };
@@ -113,13 +113,8 @@ fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
     let spec = spec_for(nr);
-    let enter_data = if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
-        ENTER_DATA.get_ptr_mut(&tid)
-    } else {
-        None
-    };
-    emit(tgid, tid, nr, &args, ret, enter_ns, flags, kind::SYSCALL, spec, enter_data);
-    if enter_data.is_some() {
+    emit(tgid, tid, nr, &args, ret, enter_ns, flags, kind::SYSCALL, spec);
+    if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
         let _ = ENTER_DATA.remove(&tid);
     }
     None
@@ -138,7 +133,6 @@ fn emit(
     flags: u32,
     record_kind: u32,
     spec: Option<&CaptureSpec>,
-    enter_data: Option<*mut EnterCaptures>,
 ) {
     let Some(mut entry) = RING.reserve::<SyscallRecord>(0) else {
         count(counter::LOST);
@@ -166,17 +160,11 @@ fn emit(
             Slots { metas: (*rec).slots.as_mut_ptr(), data: (*rec).data.as_mut_ptr().cast() };
         slots.clear();
         if let Some(spec) = spec {
-            let stash = enter_data.map(|p| Slots {
-                metas: (*p).slots.as_mut_ptr(),
-                data: (*p).data.as_mut_ptr().cast(),
-            });
             let at_enter = record_kind == kind::SYSCALL_NO_RETURN;
             for i in 0..SLOT_COUNT {
                 let slot = &spec.slots[i];
                 if slot.when == capture_when::ENTER && !at_enter {
-                    if let Some(stash) = stash {
-                        slots.copy_slot(stash, i);
-                    }
+                    copy_enter_slot(slots, i, tid);
                 } else {
                     capture(slots, i, slot, args, ret);
                 }
@@ -184,4 +172,17 @@ fn emit(
         }
     }
     entry.submit(0);
+}
+
+/// Copies slot `i` of the thread's stashed enter captures into `slots`.
+#[inline(never)]
+fn copy_enter_slot(slots: Slots, i: usize, tid: u32) {
+    let Some(stash) = ENTER_DATA.get_ptr_mut(&tid) else {
+        return;
+    };
+    // SAFETY: a live map value of type EnterCaptures, checked non-null.
+    let from = unsafe {
+        Slots { metas: (*stash).slots.as_mut_ptr(), data: (*stash).data.as_mut_ptr().cast() }
+    };
+    slots.copy_slot(from, i);
 }

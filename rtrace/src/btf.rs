@@ -1,0 +1,133 @@
+//! Finds struct member offsets in the kernel's BTF (`/sys/kernel/btf/vmlinux`), so the
+//! kernel programs can read fields whose place changes between kernel builds.
+//!
+//! Only what rtrace needs: walk the type section, find a struct by name, find a
+//! member (looking through anonymous structs and unions) and return its byte offset.
+//! The layout is the kernel's `include/uapi/linux/btf.h`.
+
+use std::fs;
+
+const BTF_MAGIC: u16 = 0xeb9f;
+const KIND_STRUCT: u32 = 4;
+const KIND_UNION: u32 = 5;
+
+/// The offset of `exit_code` in `struct task_struct`, if the kernel has BTF.
+#[must_use]
+pub fn task_exit_code_offset() -> Option<u32> {
+    let data = fs::read("/sys/kernel/btf/vmlinux").ok()?;
+    Btf::parse(&data)?.member_offset("task_struct", "exit_code")
+}
+
+struct Btf<'a> {
+    types: &'a [u8],
+    strings: &'a [u8],
+    /// Byte offset in `types` of each type id (index 0 is id 1).
+    offsets: Vec<usize>,
+}
+
+fn u32_at(b: &[u8], off: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(off..off + 4)?.try_into().ok()?))
+}
+
+impl<'a> Btf<'a> {
+    fn parse(data: &'a [u8]) -> Option<Self> {
+        if u16::from_le_bytes(data.get(0..2)?.try_into().ok()?) != BTF_MAGIC {
+            return None;
+        }
+        let hdr_len = u32_at(data, 4)? as usize;
+        let (type_off, type_len) = (u32_at(data, 8)? as usize, u32_at(data, 12)? as usize);
+        let (str_off, str_len) = (u32_at(data, 16)? as usize, u32_at(data, 20)? as usize);
+        let types = data.get(hdr_len + type_off..hdr_len + type_off + type_len)?;
+        let strings = data.get(hdr_len + str_off..hdr_len + str_off + str_len)?;
+        let mut offsets = Vec::new();
+        let mut pos = 0;
+        while pos + 12 <= types.len() {
+            offsets.push(pos);
+            let info = u32_at(types, pos + 4)?;
+            let vlen = (info & 0xffff) as usize;
+            let extra = match (info >> 24) & 0x1f {
+                1 | 14 | 17 => 4,                    // int, var, decl_tag
+                3 => 12,                             // array
+                4 | 5 => 12 * vlen,                  // struct, union
+                6 | 13 => 8 * vlen,                  // enum, func_proto
+                15 | 19 => 12 * vlen,                // datasec, enum64
+                _ => 0,                              // ptr, fwd, typedef, modifiers, func, float
+            };
+            pos += 12 + extra;
+        }
+        Some(Btf { types, strings, offsets })
+    }
+
+    fn name(&self, off: u32) -> &'a [u8] {
+        let rest = self.strings.get(off as usize..).unwrap_or_default();
+        &rest[..rest.iter().position(|&c| c == 0).unwrap_or(rest.len())]
+    }
+
+    /// Follows typedefs and modifiers to the underlying type id.
+    fn resolve(&self, mut id: u32) -> Option<u32> {
+        for _ in 0..32 {
+            let pos = *self.offsets.get((id as usize).checked_sub(1)?)?;
+            match (u32_at(self.types, pos + 4)? >> 24) & 0x1f {
+                8..=11 | 18 => id = u32_at(self.types, pos + 8)?,
+                _ => return Some(id),
+            }
+        }
+        None
+    }
+
+    fn member_offset(&self, struct_name: &str, member: &str) -> Option<u32> {
+        let id = self.offsets.iter().enumerate().find_map(|(i, &pos)| {
+            let info = u32_at(self.types, pos + 4)?;
+            let is_struct = (info >> 24) & 0x1f == KIND_STRUCT && info & 0xffff != 0;
+            (is_struct && self.name(u32_at(self.types, pos)?) == struct_name.as_bytes())
+                .then_some(u32::try_from(i + 1).ok()?)
+        })?;
+        self.find_member(id, member.as_bytes(), 0)
+    }
+
+    fn find_member(&self, id: u32, member: &[u8], base_bits: u32) -> Option<u32> {
+        let pos = *self.offsets.get((id as usize).checked_sub(1)?)?;
+        let info = u32_at(self.types, pos + 4)?;
+        let kind_flag = info >> 31 != 0;
+        for m in 0..(info & 0xffff) as usize {
+            let mpos = pos + 12 + 12 * m;
+            let name_off = u32_at(self.types, mpos)?;
+            let ty = u32_at(self.types, mpos + 4)?;
+            let raw = u32_at(self.types, mpos + 8)?;
+            let bits = base_bits + if kind_flag { raw & 0x00ff_ffff } else { raw };
+            if name_off == 0 {
+                let inner = self.resolve(ty)?;
+                let ipos = *self.offsets.get((inner as usize).checked_sub(1)?)?;
+                let kind = (u32_at(self.types, ipos + 4)? >> 24) & 0x1f;
+                if (kind == KIND_STRUCT || kind == KIND_UNION)
+                    && let Some(found) = self.find_member(inner, member, bits)
+                {
+                    return Some(found);
+                }
+            } else if self.name(name_off) == member {
+                return Some(bits / 8);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_non_btf() {
+        assert!(Btf::parse(b"not btf at all, not at all").is_none());
+        assert!(Btf::parse(&[]).is_none());
+    }
+
+    #[test]
+    fn finds_exit_code_on_this_kernel() {
+        // Every kernel rtrace supports ships BTF; task_struct.exit_code sits well inside.
+        if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            let off = task_exit_code_offset().expect("task_struct.exit_code in BTF");
+            assert!(off > 64 && off < 16384, "implausible offset {off}");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Command-line options, named as strace names them.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Traces the syscalls of running processes, printing strace's lines, without
+/// stopping them: eBPF programs on the raw_syscalls tracepoints do the watching.
+#[derive(Debug, Parser)]
+#[command(name = "rtrace", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Trace the process with this PID (and its threads). Takes lists
+    /// (`-p 1,2` or `-p "1 2"`) and repeats (`-p 1 -p 2`).
+    #[arg(short = 'p', long = "attach", value_name = "PID", required = true,
+          value_parser = parse_pid_list)]
+    pub pids: Vec<PidList>,
+
+    /// Write the trace to FILE instead of stderr.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The most bytes of each string or buffer to print.
+    #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32)]
+    pub strsize: usize,
+
+    /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
+    #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
+    pub buffer_size: Option<u32>,
+}
+
+/// The PIDs one `-p` named.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PidList(pub Vec<u32>);
+
+impl Cli {
+    /// Every PID named, in order, without repeats.
+    #[must_use]
+    pub fn targets(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        for pid in self.pids.iter().flat_map(|l| l.0.iter().copied()) {
+            if !out.contains(&pid) {
+                out.push(pid);
+            }
+        }
+        out
+    }
+}
+
+fn parse_pid_list(s: &str) -> Result<PidList, String> {
+    let pids = s
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.parse::<u32>() {
+            Ok(0) | Err(_) => Err(format!("invalid process id: '{p}'")),
+            Ok(pid) if i32::try_from(pid).is_err() => Err(format!("invalid process id: '{p}'")),
+            Ok(pid) => Ok(pid),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if pids.is_empty() {
+        return Err(format!("invalid process id: '{s}'"));
+    }
+    Ok(PidList(pids))
+}
+
+fn parse_buffer_size(s: &str) -> Result<u32, String> {
+    let n: u32 = s.parse().map_err(|_| format!("invalid buffer size: '{s}'"))?;
+    if n < 4096 || !n.is_power_of_two() {
+        return Err(format!("buffer size must be a power of two of at least 4096, not {n}"));
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pid_lists_and_repeats() {
+        let cli = Cli::try_parse_from(["rtrace", "-p", "10352,10354", "-p", "10355", "-p", "10354"])
+            .unwrap();
+        assert_eq!(cli.targets(), vec![10352, 10354, 10355]);
+        let cli = Cli::try_parse_from(["rtrace", "-p", "1 2"]).unwrap();
+        assert_eq!(cli.targets(), vec![1, 2]);
+    }
+
+    #[test]
+    fn malformed_pids_are_rejected() {
+        for bad in ["abc", "0", "-5", "1,,x", "", "99999999999"] {
+            let err = Cli::try_parse_from(["rtrace", "-p", bad]).unwrap_err();
+            assert!(err.to_string().contains("invalid process id"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn strsize_defaults_to_strace_s() {
+        let cli = Cli::try_parse_from(["rtrace", "-p", "1"]).unwrap();
+        assert_eq!(cli.strsize, 32);
+    }
+}

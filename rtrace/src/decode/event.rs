@@ -1,0 +1,214 @@
+//! Records as they come off the ring buffer, viewed in place without copying the
+//! capture data.
+
+use std::mem::size_of;
+
+use rtrace_common::{
+    ExitRecord, RecordHeader, SLOT_COUNT, exit_flags, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, kind,
+    record_flags, slot_status,
+};
+
+/// What one capture slot holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capture<'a> {
+    /// Not captured: no spec, a NULL pointer, or a short record.
+    Empty,
+    /// The bytes read (for strings, without the NUL).
+    Data(&'a [u8]),
+    /// A string longer than what was read: these bytes are its start.
+    Truncated(&'a [u8]),
+    /// The memory could not be read.
+    Fault,
+}
+
+impl<'a> Capture<'a> {
+    /// The captured bytes, if any were read.
+    #[must_use]
+    pub fn bytes(self) -> Option<&'a [u8]> {
+        match self {
+            Capture::Data(b) | Capture::Truncated(b) => Some(b),
+            Capture::Empty | Capture::Fault => None,
+        }
+    }
+}
+
+/// A completed (or never-returning) syscall.
+#[derive(Clone, Debug)]
+pub struct SyscallEvent<'a> {
+    pub tid: u32,
+    pub tgid: u32,
+    pub nr: u32,
+    pub args: [u64; 6],
+    /// Return value; meaningless when `returns` is false.
+    pub ret: i64,
+    /// False for calls sent at enter because they never return (`exit_group`).
+    pub returns: bool,
+    /// The enter was not seen: rtrace attached during the call.
+    pub enter_missed: bool,
+    pub enter_ns: u64,
+    pub exit_ns: u64,
+    pub slots: [Capture<'a>; SLOT_COUNT],
+}
+
+impl SyscallEvent<'_> {
+    /// Whether the call failed (returned a negative errno).
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.returns && (-4095..0).contains(&self.ret)
+    }
+}
+
+/// A thread exited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThreadExit {
+    pub tid: u32,
+    pub tgid: u32,
+    /// Wait status, as `wait4` would report it; `None` when the kernel did not say.
+    pub status: Option<u32>,
+}
+
+/// One decoded record.
+#[derive(Clone, Debug)]
+pub enum Event<'a> {
+    Syscall(SyscallEvent<'a>),
+    Exit(ThreadExit),
+}
+
+/// Why a record could not be read.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RecordError {
+    #[error("record of {0} bytes is shorter than its header")]
+    Short(usize),
+    #[error("unknown record kind {0}")]
+    UnknownKind(u32),
+}
+
+fn read<T: Copy>(bytes: &[u8], offset: usize) -> Option<T> {
+    let end = offset.checked_add(size_of::<T>())?;
+    let b = bytes.get(offset..end)?;
+    // SAFETY: `b` has size_of::<T>() bytes; T is a plain integer struct (read_unaligned).
+    Some(unsafe { b.as_ptr().cast::<T>().read_unaligned() })
+}
+
+/// Parses one record as the kernel wrote it.
+///
+/// # Errors
+/// When the bytes are too short for the kind they claim, or the kind is unknown.
+pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
+    let header: RecordHeader = read(bytes, 0).ok_or(RecordError::Short(bytes.len()))?;
+    match header.kind {
+        kind::SYSCALL | kind::SYSCALL_NO_RETURN => {
+            parse_syscall(bytes, &header).map(Event::Syscall)
+        }
+        kind::THREAD_EXIT => {
+            let rec: ExitRecord = read(bytes, 0).ok_or(RecordError::Short(bytes.len()))?;
+            Ok(Event::Exit(ThreadExit {
+                tid: header.tid,
+                tgid: header.tgid,
+                status: (rec.flags & exit_flags::EXIT_CODE_VALID != 0).then_some(rec.exit_code),
+            }))
+        }
+        other => Err(RecordError::UnknownKind(other)),
+    }
+}
+
+fn parse_syscall<'a>(
+    bytes: &'a [u8],
+    header: &RecordHeader,
+) -> Result<SyscallEvent<'a>, RecordError> {
+    let short = RecordError::Short(bytes.len());
+    let nr: u32 = read(bytes, 24).ok_or(RecordError::Short(bytes.len()))?;
+    let flags: u32 = read(bytes, 28).ok_or(RecordError::Short(bytes.len()))?;
+    let ret: i64 = read(bytes, 32).ok_or(RecordError::Short(bytes.len()))?;
+    let args: [u64; 6] = read(bytes, 40).ok_or(RecordError::Short(bytes.len()))?;
+    let enter_ns: u64 = read(bytes, 88).ok_or(short)?;
+    let mut slots = [Capture::Empty; SLOT_COUNT];
+    for (i, slot) in slots.iter_mut().enumerate() {
+        let Some(len) = read::<u16>(bytes, 96 + i * 4) else { break };
+        let Some(status) = read::<u16>(bytes, 98 + i * 4) else { break };
+        let start = SYSCALL_RECORD_DATA_OFFSET + i * SLOT_SIZE;
+        let len = usize::from(len).min(SLOT_SIZE);
+        let data = bytes.get(start..start + len);
+        *slot = match (status, data) {
+            (slot_status::OK, Some(d)) => Capture::Data(d),
+            (slot_status::TRUNCATED, Some(d)) => Capture::Truncated(d),
+            (slot_status::FAULT, _) => Capture::Fault,
+            _ => Capture::Empty,
+        };
+    }
+    Ok(SyscallEvent {
+        tid: header.tid,
+        tgid: header.tgid,
+        nr,
+        args,
+        ret,
+        returns: header.kind == kind::SYSCALL,
+        enter_missed: flags & record_flags::ENTER_MISSED != 0,
+        enter_ns,
+        exit_ns: header.ts_ns,
+        slots,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Hand-made records for decoder tests.
+    use rtrace_common::{RecordHeader, SLOT_COUNT, SlotMeta, SyscallRecord, kind, slot_status};
+
+    /// Builds a syscall record as the kernel would, with `slots` as captured data.
+    pub fn syscall_record(nr: u32, args: [u64; 6], ret: i64, slots: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut rec = SyscallRecord {
+            header: RecordHeader { kind: kind::SYSCALL, tid: 42, tgid: 42, cpu: 0, ts_ns: 2 },
+            nr,
+            flags: 0,
+            ret,
+            args,
+            enter_ns: 1,
+            slots: [SlotMeta::default(); SLOT_COUNT],
+            data: [[0; rtrace_common::SLOT_SIZE]; SLOT_COUNT],
+        };
+        for (i, s) in slots.iter().enumerate() {
+            if let Some(bytes) = s {
+                rec.data[i][..bytes.len()].copy_from_slice(bytes);
+                rec.slots[i] = SlotMeta {
+                    len: u16::try_from(bytes.len()).unwrap(),
+                    status: slot_status::OK,
+                };
+            }
+        }
+        // SAFETY: SyscallRecord is plain data without padding holes.
+        let bytes = unsafe {
+            std::slice::from_raw_parts(
+                std::ptr::from_ref(&rec).cast::<u8>(),
+                std::mem::size_of::<SyscallRecord>(),
+            )
+        };
+        bytes.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_syscall_record_with_slots() {
+        let rec = testing::syscall_record(0, [3, 0x1000, 10, 0, 0, 0], 5, &[Some(b"hello")]);
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        assert_eq!(ev.nr, 0);
+        assert_eq!(ev.ret, 5);
+        assert_eq!(ev.args[1], 0x1000);
+        assert_eq!(ev.slots[0], Capture::Data(b"hello"));
+        assert_eq!(ev.slots[1], Capture::Empty);
+        assert!(ev.returns);
+    }
+
+    #[test]
+    fn short_records_are_errors_not_panics() {
+        assert_eq!(parse_record(&[1, 0, 0]).unwrap_err(), RecordError::Short(3));
+        let rec = testing::syscall_record(0, [0; 6], 0, &[]);
+        for len in 0..200 {
+            let _ = parse_record(&rec[..len]);
+        }
+    }
+}

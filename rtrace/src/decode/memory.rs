@@ -1,0 +1,5 @@
+//! Memory mappings and the program break.
+
+use super::table::SyscallDef;
+
+pub static DEFS: &[SyscallDef] = &[];

@@ -1,0 +1,278 @@
+//! Decoding: records in, strace's text out. Pure functions over bytes, unit-tested
+//! without root.
+//!
+//! [`event`] parses records; [`table`] holds one row per syscall; the family modules
+//! ([`fs`], [`io`], [`net`], [`process`], [`memory`], [`signal`], [`time`]) hold the rows
+//! and their printers; [`format_syscall`] prints one call.
+
+pub mod errno;
+pub mod event;
+pub mod table;
+pub mod text;
+pub mod xlat;
+
+pub mod fs;
+pub mod io;
+pub mod memory;
+pub mod net;
+pub mod process;
+pub mod signal;
+pub mod time;
+
+use syscalls::Sysno;
+
+pub use self::event::{Capture, Event, SyscallEvent, ThreadExit, parse_record};
+use self::{
+    table::{BufLen, Print, Ret, SyscallDef},
+    text::HexStrings,
+};
+
+/// Options that change how calls print.
+#[derive(Clone, Debug)]
+pub struct DecodeOptions {
+    /// `-s`: the most bytes of a string or buffer to print.
+    pub strsize: usize,
+    /// `-x` / `-xx`.
+    pub hex: HexStrings,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { strsize: 32, hex: HexStrings::Off }
+    }
+}
+
+/// Every family's rows.
+pub(crate) fn families() -> &'static [&'static [SyscallDef]] {
+    static FAMILIES: [&[SyscallDef]; 7] =
+        [fs::DEFS, io::DEFS, net::DEFS, process::DEFS, memory::DEFS, signal::DEFS, time::DEFS];
+    &FAMILIES
+}
+
+/// One call being printed: the event, the options, the output line, and the slots
+/// of each argument's captures.
+pub struct Call<'e, 'o> {
+    pub ev: &'e SyscallEvent<'e>,
+    pub opts: &'o DecodeOptions,
+    pub out: &'o mut Vec<u8>,
+    first_slot: [u8; 6],
+    first_arg: bool,
+}
+
+impl<'e> Call<'e, '_> {
+    /// Argument `i` as the raw register value.
+    #[must_use]
+    pub fn arg(&self, i: usize) -> u64 {
+        self.ev.args[i]
+    }
+
+    /// Argument `i` as a C `int`.
+    #[must_use]
+    pub fn arg_int(&self, i: usize) -> i32 {
+        #[expect(clippy::cast_possible_truncation, reason = "C int arguments are the low half")]
+        let v = self.ev.args[i] as i32;
+        v
+    }
+
+    /// The `k`-th capture of argument `i`.
+    #[must_use]
+    pub fn capture(&self, i: usize, k: usize) -> Capture<'e> {
+        let slot = usize::from(self.first_slot[i]) + k;
+        self.ev.slots.get(slot).copied().unwrap_or(Capture::Empty)
+    }
+
+    /// Every slot from argument `i`'s first capture on (iovec and msghdr captures).
+    #[must_use]
+    pub fn captures_from(&self, i: usize) -> &[Capture<'e>] {
+        let first = usize::from(self.first_slot[i]).min(self.ev.slots.len());
+        &self.ev.slots[first..]
+    }
+
+    /// Whether the call failed.
+    #[must_use]
+    pub fn failed(&self) -> bool {
+        self.ev.failed()
+    }
+
+    /// The return value (meaningful when the call returned and did not fail).
+    #[must_use]
+    pub fn ret(&self) -> i64 {
+        self.ev.ret
+    }
+
+    /// Starts the next argument: writes `, ` except before the first.
+    pub fn next(&mut self) {
+        if self.first_arg {
+            self.first_arg = false;
+        } else {
+            self.out.extend_from_slice(b", ");
+        }
+    }
+
+    /// Writes raw text.
+    pub fn put(&mut self, s: &str) {
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    /// Writes a pointer argument (`NULL` or hex).
+    pub fn pointer(&mut self, p: u64) {
+        text::pointer(self.out, p);
+    }
+
+    /// Writes `bytes` quoted, cut at `-s` with `...` when `total` is longer.
+    pub fn quoted_buf(&mut self, bytes: &[u8], total: usize) {
+        let shown = bytes.len().min(total).min(self.opts.strsize);
+        text::quoted(self.out, &bytes[..shown], self.opts.hex);
+        if total > shown {
+            self.out.extend_from_slice(b"...");
+        }
+    }
+
+    /// Writes a captured NUL-terminated string, or its pointer if it could not be read.
+    pub fn string(&mut self, capture: Capture<'_>, ptr: u64, limit: usize) {
+        match capture {
+            Capture::Data(b) if b.len() <= limit => text::quoted(self.out, b, self.opts.hex),
+            Capture::Data(b) | Capture::Truncated(b) => {
+                text::quoted(self.out, &b[..b.len().min(limit)], self.opts.hex);
+                self.out.extend_from_slice(b"...");
+            }
+            Capture::Empty | Capture::Fault => self.pointer(ptr),
+        }
+    }
+}
+
+/// Prints the name and arguments of a call: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY`
+/// (no closing parenthesis: resumed and unfinished lines need the open form).
+pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    match table::lookup(ev.nr) {
+        Some(compiled) => {
+            out.extend_from_slice(compiled.def.sysno.name().as_bytes());
+            out.push(b'(');
+            let mut call =
+                Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+            for (i, arg) in compiled.def.args.iter().enumerate() {
+                print_arg(&mut call, i, arg.print);
+            }
+        }
+        None => format_raw_args(ev, out),
+    }
+}
+
+/// Prints ` = ...` for a call that returned (or ` = ?` for one that does not).
+pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    out.extend_from_slice(b" = ");
+    if !ev.returns {
+        out.push(b'?');
+        return;
+    }
+    if ev.failed() {
+        #[expect(clippy::cast_possible_truncation, reason = "errno is in -4095..0")]
+        errno::write_error(out, -ev.ret as i32);
+        return;
+    }
+    let compiled = table::lookup(ev.nr);
+    match compiled.map(|c| c.def.ret) {
+        Some(Ret::Hex) => {
+            #[expect(clippy::cast_sign_loss, reason = "addresses print unsigned")]
+            text::hex(out, ev.ret as u64);
+        }
+        Some(Ret::Custom(f)) => {
+            let compiled = compiled.expect("matched Some");
+            let mut call =
+                Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+            f(&mut call);
+        }
+        Some(Ret::Int | Ret::NoReturn) => text::decimal(out, ev.ret),
+        None => {
+            #[expect(clippy::cast_sign_loss, reason = "unknown calls print the raw value")]
+            text::hex(out, ev.ret as u64);
+        }
+    }
+}
+
+/// Prints a whole call: `read(3, "abc", 1024) = 3`.
+pub fn format_syscall(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    format_call_args(ev, opts, out);
+    out.push(b')');
+    format_return(ev, opts, out);
+}
+
+/// The name of a syscall number, or strace's `syscall_0x...` for unknown ones.
+pub fn write_name(nr: u32, out: &mut Vec<u8>) {
+    match Sysno::new(nr as usize) {
+        Some(s) => out.extend_from_slice(s.name().as_bytes()),
+        None => {
+            use std::io::Write as _;
+            let _ = write!(out, "syscall_{nr:#x}");
+        }
+    }
+}
+
+fn format_raw_args(ev: &SyscallEvent<'_>, out: &mut Vec<u8>) {
+    write_name(ev.nr, out);
+    out.push(b'(');
+    for (i, &a) in ev.args.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b", ");
+        }
+        text::hex(out, a);
+    }
+}
+
+fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
+    if let Print::Custom(f) = print {
+        f(call, i);
+        return;
+    }
+    call.next();
+    let v = call.arg(i);
+    match print {
+        Print::Int | Print::Fd => text::decimal(call.out, call.arg_int(i)),
+        #[expect(clippy::cast_possible_wrap, reason = "long arguments print signed")]
+        Print::Long => text::decimal(call.out, v as i64),
+        #[expect(clippy::cast_possible_truncation, reason = "unsigned int is the low half")]
+        Print::Uint => text::decimal(call.out, v as u32),
+        Print::Ulong => text::decimal(call.out, v),
+        Print::Hex => text::hex(call.out, v),
+        Print::Ptr => text::pointer(call.out, v),
+        Print::DirFd => {
+            if call.arg_int(i) == libc::AT_FDCWD {
+                call.put("AT_FDCWD");
+            } else {
+                text::decimal(call.out, call.arg_int(i));
+            }
+        }
+        Print::Octal => text::octal(call.out, v & 0o7777_7777),
+        Print::Path => {
+            let c = call.capture(i, 0);
+            call.string(c, v, usize::MAX);
+        }
+        Print::Str => {
+            let c = call.capture(i, 0);
+            let limit = call.opts.strsize;
+            call.string(c, v, limit);
+        }
+        Print::Buf { len, out } => {
+            let total = match len {
+                BufLen::Arg(a) => usize::try_from(call.arg(usize::from(a))).unwrap_or(usize::MAX),
+                BufLen::Ret => usize::try_from(call.ret()).unwrap_or(0),
+            };
+            let capture = call.capture(i, 0);
+            match capture.bytes() {
+                _ if out && call.failed() => call.pointer(v),
+                Some(b) => call.quoted_buf(b, total),
+                None if total == 0 && capture == Capture::Empty => call.quoted_buf(&[], 0),
+                None => call.pointer(v),
+            }
+        }
+        Print::Flags(set) => text::flags(call.out, set, v),
+        Print::Enum(set) => text::symbol(call.out, set, v, text::Fallback::Decimal),
+        Print::Custom(_) => unreachable!("handled above"),
+    }
+}
+
+/// Whether a row exists for `nr` (the call decodes fully rather than raw).
+#[must_use]
+pub fn is_decoded(nr: u32) -> bool {
+    table::lookup(nr).is_some()
+}

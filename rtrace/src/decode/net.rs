@@ -1,0 +1,5 @@
+//! Sockets: creation, addresses, connections, messages.
+
+use super::table::SyscallDef;
+
+pub static DEFS: &[SyscallDef] = &[];

@@ -1,0 +1,322 @@
+//! The syscall table: one row per decoded syscall, naming how each argument prints,
+//! what memory it needs captured, how the return value prints, and its classes.
+//!
+//! Rows are data. The same row drives both sides: [`capture_specs`] turns the rows'
+//! capture requests into the `CAPTURE_SPECS` map the kernel programs read, and
+//! [`super::format`] prints the record with the row's printers. A new decoder is a
+//! new row and needs no eBPF change.
+
+use std::sync::OnceLock;
+
+use rtrace_common::{
+    CaptureSpec, MAX_SYSCALLS, SLOT_COUNT, SLOT_SIZE, SlotSpec, capture_kind, capture_when,
+    len_kind, spec_flags,
+};
+use syscalls::Sysno;
+
+use super::{Call, DecodeOptions, xlat::Xlat};
+
+/// Syscall classes, as strace's `-e trace=%file` and friends name them.
+pub mod class {
+    pub const FILE: u16 = 1 << 0;
+    pub const DESC: u16 = 1 << 1;
+    pub const NETWORK: u16 = 1 << 2;
+    pub const PROCESS: u16 = 1 << 3;
+    pub const MEMORY: u16 = 1 << 4;
+    pub const SIGNAL: u16 = 1 << 5;
+    pub const IPC: u16 = 1 << 6;
+    pub const CLOCK: u16 = 1 << 7;
+}
+
+/// How one argument prints.
+#[derive(Clone, Copy)]
+pub enum Print {
+    /// `int`, signed decimal.
+    Int,
+    /// `long`, signed decimal.
+    Long,
+    /// `unsigned int`.
+    Uint,
+    /// `unsigned long` / `size_t`.
+    Ulong,
+    /// `0x...` (or `0`).
+    Hex,
+    /// `NULL` or `0x...`.
+    Ptr,
+    /// A file descriptor.
+    Fd,
+    /// A directory fd of the `*at` calls: `AT_FDCWD` or a number.
+    DirFd,
+    /// A mode in octal: `0644`.
+    Octal,
+    /// A path or other string the kernel reads: printed whole (up to the slot).
+    Path,
+    /// A string limited by `-s`.
+    Str,
+    /// A buffer of bytes printed as a string, `len` bytes long, limited by `-s`; when
+    /// `out` and the call failed, only the pointer prints.
+    Buf { len: BufLen, out: bool },
+    /// A flag set.
+    Flags(&'static Xlat),
+    /// One named value, or the number.
+    Enum(&'static Xlat),
+    /// A printer of its own; it writes its separator with [`Call::next`] (and may
+    /// print nothing at all, for arguments that only some calls have).
+    Custom(fn(&mut Call<'_, '_>, usize)),
+}
+
+/// The length of a [`Print::Buf`] buffer, as the user sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum BufLen {
+    /// The value of argument N.
+    Arg(u8),
+    /// The return value.
+    Ret,
+}
+
+/// Where a capture's length comes from.
+#[derive(Clone, Copy, Debug)]
+pub enum Len {
+    /// A fixed number of bytes.
+    Fixed(u32),
+    /// Argument N times an element size.
+    Arg(u8, u32),
+    /// The return value times an element size.
+    Ret(u32),
+    /// The `u32` that argument N points to.
+    DerefU32(u8),
+    /// An fd_set of argument N bits.
+    FdSetBits(u8),
+}
+
+/// The most bytes a capture keeps.
+#[derive(Clone, Copy, Debug)]
+pub enum Max {
+    /// A whole slot.
+    Slot,
+    /// `-s` bytes (plus one, to know whether there was more).
+    StrSize,
+}
+
+/// User memory an argument needs read; each takes one slot, in order.
+#[derive(Clone, Copy, Debug)]
+pub enum Cap {
+    /// A NUL-terminated string, up to a slot.
+    Path,
+    /// A NUL-terminated string, up to `-s` bytes.
+    Str,
+    /// Bytes at the argument's pointer.
+    Bytes { at_enter: bool, len: Len, max: Max },
+    /// Bytes at the pointer that argument N holds (for args that point elsewhere).
+    BytesOf { arg: u8, at_enter: bool, len: Len },
+    /// An iovec array of `len` entries and its buffers (takes the remaining slots).
+    Iovec { len: Len },
+    /// A `struct msghdr`, its name, iovecs and buffers (takes the remaining slots).
+    Msghdr,
+}
+
+/// One argument: how it prints and what it needs captured.
+#[derive(Clone, Copy)]
+pub struct Arg {
+    pub print: Print,
+    pub caps: &'static [Cap],
+}
+
+impl Arg {
+    #[must_use]
+    pub const fn plain(print: Print) -> Self {
+        Arg { print, caps: &[] }
+    }
+
+    #[must_use]
+    pub const fn with(print: Print, caps: &'static [Cap]) -> Self {
+        Arg { print, caps }
+    }
+
+    #[must_use]
+    pub const fn flags(set: &'static Xlat) -> Self {
+        Arg::plain(Print::Flags(set))
+    }
+
+    #[must_use]
+    pub const fn symbol(set: &'static Xlat) -> Self {
+        Arg::plain(Print::Enum(set))
+    }
+
+    #[must_use]
+    pub const fn custom(f: fn(&mut Call<'_, '_>, usize)) -> Self {
+        Arg::plain(Print::Custom(f))
+    }
+
+    #[must_use]
+    pub const fn custom_with(f: fn(&mut Call<'_, '_>, usize), caps: &'static [Cap]) -> Self {
+        Arg { print: Print::Custom(f), caps }
+    }
+}
+
+pub const INT: Arg = Arg::plain(Print::Int);
+pub const LONG: Arg = Arg::plain(Print::Long);
+pub const UINT: Arg = Arg::plain(Print::Uint);
+pub const ULONG: Arg = Arg::plain(Print::Ulong);
+pub const HEX: Arg = Arg::plain(Print::Hex);
+pub const PTR: Arg = Arg::plain(Print::Ptr);
+pub const FD: Arg = Arg::plain(Print::Fd);
+pub const DIRFD: Arg = Arg::plain(Print::DirFd);
+pub const MODE: Arg = Arg::plain(Print::Octal);
+pub const PATH: Arg = Arg::with(Print::Path, &[Cap::Path]);
+pub const STR: Arg = Arg::with(Print::Str, &[Cap::Str]);
+
+/// A buffer the kernel reads, `len` = argument N.
+#[must_use]
+pub const fn in_buf(len_arg: u8) -> Arg {
+    Arg {
+        print: Print::Buf { len: BufLen::Arg(len_arg), out: false },
+        caps: match len_arg {
+            1 => &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::StrSize }],
+            2 => &[Cap::Bytes { at_enter: false, len: Len::Arg(2, 1), max: Max::StrSize }],
+            _ => &[Cap::Bytes { at_enter: false, len: Len::Arg(3, 1), max: Max::StrSize }],
+        },
+    }
+}
+
+/// A buffer the kernel fills; its length is the return value.
+pub const OUT_BUF: Arg = Arg {
+    print: Print::Buf { len: BufLen::Ret, out: true },
+    caps: &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+};
+
+/// How the return value prints.
+#[derive(Clone, Copy)]
+pub enum Ret {
+    /// Signed decimal.
+    Int,
+    /// `0x...`: addresses (`mmap`, `brk`).
+    Hex,
+    /// Never returns: `= ?`.
+    NoReturn,
+    /// A printer for the successful return (after `= `); errors print the usual way.
+    Custom(fn(&mut Call<'_, '_>)),
+}
+
+/// One syscall's row.
+#[derive(Clone, Copy)]
+pub struct SyscallDef {
+    pub sysno: Sysno,
+    pub args: &'static [Arg],
+    pub ret: Ret,
+    pub class: u16,
+}
+
+/// A row with its captures placed in slots.
+pub struct Compiled {
+    pub def: &'static SyscallDef,
+    /// First slot of each argument's captures.
+    pub first_slot: [u8; 6],
+}
+
+/// Every decoded row, from each family's table.
+fn all_defs() -> impl Iterator<Item = &'static SyscallDef> {
+    super::families().iter().flat_map(|family| family.iter())
+}
+
+/// The compiled table, indexed by syscall number.
+pub fn table() -> &'static [Option<Compiled>] {
+    static TABLE: OnceLock<Vec<Option<Compiled>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<Option<Compiled>> = (0..MAX_SYSCALLS).map(|_| None).collect();
+        for def in all_defs() {
+            let nr = usize::try_from(def.sysno.id()).expect("syscall numbers are positive");
+            let mut first_slot = [0u8; 6];
+            let mut next = 0u8;
+            for (i, arg) in def.args.iter().enumerate().take(6) {
+                first_slot[i] = next;
+                next += u8::try_from(arg.caps.len()).expect("few captures per argument");
+            }
+            assert!(usize::from(next) <= SLOT_COUNT, "{} captures too much", def.sysno.name());
+            if let Some(entry) = t.get_mut(nr) {
+                *entry = Some(Compiled { def, first_slot });
+            }
+        }
+        t
+    })
+}
+
+/// The row for a syscall number.
+#[must_use]
+pub fn lookup(nr: u32) -> Option<&'static Compiled> {
+    table().get(usize::try_from(nr).ok()?)?.as_ref()
+}
+
+fn len_spec(len: Len) -> (u8, u8, u32) {
+    match len {
+        Len::Fixed(n) => (len_kind::FIXED, 0, n),
+        Len::Arg(a, size) => (len_kind::ARG, a, size),
+        Len::Ret(size) => (len_kind::RET, 0, size),
+        Len::DerefU32(a) => (len_kind::ARG_DEREF_U32, a, 1),
+        Len::FdSetBits(a) => (len_kind::FD_SET_BITS, a, 1),
+    }
+}
+
+fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
+    let strsize = u32::try_from(opts.strsize.saturating_add(1)).unwrap_or(u32::MAX);
+    #[expect(clippy::cast_possible_truncation, reason = "SLOT_SIZE is small")]
+    let slot = SLOT_SIZE as u32;
+    let (kind, when, ptr_arg, (len_kind, len_arg, elem_size), max) = match cap {
+        Cap::Path => (capture_kind::STR, capture_when::EXIT, ptr_arg, (0, 0, 0), slot),
+        Cap::Str => {
+            (capture_kind::STR, capture_when::EXIT, ptr_arg, (0, 0, 0), strsize.min(slot))
+        }
+        Cap::Bytes { at_enter, len, max } => {
+            let max = match max {
+                Max::Slot => slot,
+                Max::StrSize => strsize.min(slot),
+            };
+            let when = if at_enter { capture_when::ENTER } else { capture_when::EXIT };
+            (capture_kind::BYTES, when, ptr_arg, len_spec(len), max)
+        }
+        Cap::BytesOf { arg, at_enter, len } => {
+            let when = if at_enter { capture_when::ENTER } else { capture_when::EXIT };
+            (capture_kind::BYTES, when, arg, len_spec(len), slot)
+        }
+        Cap::Iovec { len } => {
+            (capture_kind::IOVEC, capture_when::EXIT, ptr_arg, len_spec(len), strsize.min(slot))
+        }
+        Cap::Msghdr => (
+            capture_kind::MSGHDR,
+            capture_when::EXIT,
+            ptr_arg,
+            (0, 0, 0),
+            strsize.min(slot),
+        ),
+    };
+    SlotSpec { kind, when, ptr_arg, len_kind, len_arg, _pad: [0; 3], elem_size, max }
+}
+
+/// The capture spec of every decoded syscall, for the kernel's `CAPTURE_SPECS` map.
+#[must_use]
+pub fn capture_specs(opts: &DecodeOptions) -> Vec<(u32, CaptureSpec)> {
+    let mut specs = Vec::new();
+    for (nr, entry) in table().iter().enumerate() {
+        let Some(compiled) = entry else { continue };
+        let def = compiled.def;
+        let mut spec = CaptureSpec::default();
+        if matches!(def.ret, Ret::NoReturn) {
+            spec.flags |= spec_flags::NO_RETURN;
+        }
+        for (i, arg) in def.args.iter().enumerate().take(6) {
+            for (k, &cap) in arg.caps.iter().enumerate() {
+                let slot = usize::from(compiled.first_slot[i]) + k;
+                #[expect(clippy::cast_possible_truncation, reason = "i < 6")]
+                let s = slot_spec(cap, i as u8, opts);
+                if s.when == capture_when::ENTER {
+                    spec.flags |= spec_flags::HAS_ENTER_SLOTS;
+                }
+                spec.slots[slot] = s;
+            }
+        }
+        if spec != CaptureSpec::default() {
+            specs.push((u32::try_from(nr).expect("table is small"), spec));
+        }
+    }
+    specs
+}

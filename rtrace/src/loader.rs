@@ -1,0 +1,265 @@
+//! Loads the embedded eBPF object, fills its maps, attaches its programs, and hands
+//! out the ring buffer. Everything rtrace leaves in the kernel is owned by
+//! [`Tracer`]: dropping it (or the process dying) detaches and frees it all.
+
+use std::{fs, io, path::Path};
+
+use aya::{
+    Ebpf, EbpfLoader,
+    maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
+    programs::RawTracePoint,
+};
+use rtrace_common::{CaptureSpec, counter};
+
+use crate::btf;
+
+/// The eBPF object `cargo xtask build` made, embedded at build time.
+static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
+
+/// The raw tracepoints rtrace attaches, program name = tracepoint name.
+const PROGRAMS: [&str; 3] = ["sys_enter", "sys_exit", "sched_process_exit"];
+
+/// Why tracing could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(
+        "this rtrace was built without its eBPF programs; build it with `cargo xtask build`"
+    )]
+    NoObject,
+    #[error(
+        "loading eBPF programs needs root or the capabilities CAP_BPF, CAP_PERFMON and \
+         CAP_SYS_RESOURCE ({0})"
+    )]
+    Permission(String),
+    #[error("this kernel cannot run rtrace's eBPF programs: {0}")]
+    Unsupported(String),
+    #[error("the kernel has no tracepoint {name}: {reason}")]
+    NoTracepoint { name: &'static str, reason: String },
+    #[error("eBPF map {name}: {source}")]
+    Map { name: &'static str, source: aya::maps::MapError },
+}
+
+/// The loaded programs and the maps userspace talks through.
+pub struct Tracer {
+    ebpf: Ebpf,
+    targets: HashMap<MapData, u32, u8>,
+    counters: PerCpuArray<MapData, u64>,
+}
+
+/// Whether an error chain is the kernel refusing for lack of privilege (EPERM).
+/// The verifier rejects programs with EACCES, which is not a privilege problem.
+fn is_permission(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<io::Error>()
+            && io.raw_os_error() == Some(libc::EPERM)
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
+/// The error chain on one line; a verifier log is cut to its verdict.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut s = err.to_string();
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        s.push_str(": ");
+        s.push_str(&e.to_string());
+        cur = e.source();
+    }
+    match s.find("Verifier output:") {
+        Some(at) => {
+            let verdict = s[at..]
+                .lines()
+                .rev()
+                .find(|l| {
+                    let l = l.trim();
+                    !l.is_empty()
+                        && !l.starts_with("verification time")
+                        && !l.starts_with("stack depth")
+                        && !l.starts_with("processed ")
+                        && !l.starts_with(':')
+                })
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            format!("{}verifier: {verdict}", &s[..at])
+        }
+        None => s.replace('\n', " "),
+    }
+}
+
+/// Mounts tracefs at /sys/kernel/tracing when it is not there yet.
+pub fn ensure_tracefs() {
+    let tracing = Path::new("/sys/kernel/tracing");
+    if tracing.join("events").exists() || Path::new("/sys/kernel/debug/tracing/events").exists() {
+        return;
+    }
+    // SAFETY: plain mount(2) with valid NUL-terminated strings; failure is harmless
+    // (raw tracepoints attach without tracefs).
+    unsafe {
+        libc::mount(
+            c"nodev".as_ptr(),
+            c"/sys/kernel/tracing".as_ptr(),
+            c"tracefs".as_ptr(),
+            0,
+            std::ptr::null(),
+        );
+    }
+}
+
+/// The default ring buffer size: 8 MiB per CPU, at least 16 MiB, at most 256 MiB.
+#[must_use]
+pub fn default_ring_size() -> u32 {
+    let cpus = u32::try_from(std::thread::available_parallelism().map_or(1, usize::from))
+        .unwrap_or(u32::MAX);
+    (cpus.saturating_mul(8 << 20)).clamp(16 << 20, 256 << 20).next_power_of_two()
+}
+
+impl Tracer {
+    /// Loads the programs (not yet attached) with a ring of `ring_size` bytes.
+    ///
+    /// # Errors
+    /// When the object is missing, privileges are lacking, or the kernel rejects it.
+    pub fn load(ring_size: u32) -> Result<Self, LoadError> {
+        if EBPF_OBJECT.is_empty() {
+            return Err(LoadError::NoObject);
+        }
+        raise_memlock_limit();
+        let exit_code_offset = btf::task_exit_code_offset().unwrap_or(0);
+        let mut ebpf = EbpfLoader::new()
+            .map_max_entries("RING", ring_size)
+            .override_global("TASK_EXIT_CODE_OFFSET", &exit_code_offset, true)
+            .load(EBPF_OBJECT)
+            .map_err(|e| {
+                if is_permission(&e) {
+                    LoadError::Permission(chain(&e))
+                } else {
+                    LoadError::Unsupported(chain(&e))
+                }
+            })?;
+        for name in PROGRAMS {
+            let program: &mut RawTracePoint = ebpf
+                .program_mut(name)
+                .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?
+                .try_into()
+                .map_err(|e: aya::programs::ProgramError| LoadError::Unsupported(chain(&e)))?;
+            program.load().map_err(|e| {
+                if is_permission(&e) {
+                    LoadError::Permission(chain(&e))
+                } else {
+                    LoadError::Unsupported(format!("{name}: {}", chain(&e)))
+                }
+            })?;
+        }
+        let targets = take_map(&mut ebpf, "TARGETS")?;
+        let counters = take_map(&mut ebpf, "COUNTERS")?;
+        Ok(Tracer { ebpf, targets, counters })
+    }
+
+    /// Tells the kernel what to capture for each syscall.
+    ///
+    /// # Errors
+    /// When the map cannot be written.
+    pub fn set_capture_specs(&mut self, specs: &[(u32, CaptureSpec)]) -> Result<(), LoadError> {
+        let map = self
+            .ebpf
+            .map_mut("CAPTURE_SPECS")
+            .ok_or_else(|| LoadError::Unsupported("map CAPTURE_SPECS missing".into()))?;
+        let mut array: Array<&mut MapData, CaptureSpec> =
+            Array::try_from(map).map_err(|source| LoadError::Map { name: "CAPTURE_SPECS", source })?;
+        for (nr, spec) in specs {
+            array
+                .set(*nr, spec, 0)
+                .map_err(|source| LoadError::Map { name: "CAPTURE_SPECS", source })?;
+        }
+        Ok(())
+    }
+
+    /// Adds a thread group to the traced set; takes effect at its next syscall.
+    ///
+    /// # Errors
+    /// When the set is full.
+    pub fn add_target(&mut self, tgid: u32) -> Result<(), LoadError> {
+        self.targets.insert(tgid, 1, 0).map_err(|source| LoadError::Map { name: "TARGETS", source })
+    }
+
+    /// Attaches every program to its tracepoint.
+    ///
+    /// # Errors
+    /// When a tracepoint is missing or attaching is refused.
+    pub fn attach(&mut self) -> Result<(), LoadError> {
+        for name in PROGRAMS {
+            let program: &mut RawTracePoint = self
+                .ebpf
+                .program_mut(name)
+                .and_then(|p| p.try_into().ok())
+                .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
+            program.attach(name).map_err(|e| {
+                if is_permission(&e) {
+                    LoadError::Permission(chain(&e))
+                } else {
+                    LoadError::NoTracepoint { name, reason: chain(&e) }
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Takes the ring buffer out, for the reader.
+    ///
+    /// # Errors
+    /// When the map is missing (a broken object).
+    pub fn take_ring(&mut self) -> Result<RingBuf<MapData>, LoadError> {
+        take_map(&mut self.ebpf, "RING")
+    }
+
+    /// Records lost so far (ring full or in-flight map full), summed over CPUs.
+    #[must_use]
+    pub fn lost(&self) -> u64 {
+        [counter::LOST, counter::INFLIGHT_FULL]
+            .iter()
+            .filter_map(|&i| self.counters.get(&i, 0).ok())
+            .map(|per_cpu| per_cpu.iter().sum::<u64>())
+            .sum()
+    }
+}
+
+fn take_map<M>(ebpf: &mut Ebpf, name: &'static str) -> Result<M, LoadError>
+where
+    M: TryFrom<aya::maps::Map, Error = aya::maps::MapError>,
+{
+    let map = ebpf
+        .take_map(name)
+        .ok_or_else(|| LoadError::Unsupported(format!("map {name} missing")))?;
+    M::try_from(map).map_err(|source| LoadError::Map { name, source })
+}
+
+/// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK: lift it.
+fn raise_memlock_limit() {
+    let rlim = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
+    // SAFETY: setrlimit with a valid struct; failure leaves the old limit.
+    unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &raw const rlim) };
+}
+
+/// Whether the process may load eBPF programs: root, or CAP_BPF + CAP_PERFMON, or
+/// CAP_SYS_ADMIN, in the effective set.
+#[must_use]
+pub fn has_privileges() -> bool {
+    const CAP_SYS_ADMIN: u32 = 21;
+    const CAP_PERFMON: u32 = 38;
+    const CAP_BPF: u32 = 39;
+    let Ok(status) = fs::read_to_string("/proc/self/status") else { return true };
+    let Some(eff) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+    else {
+        return true;
+    };
+    let has = |cap: u32| eff & (1 << cap) != 0;
+    has(CAP_SYS_ADMIN) || (has(CAP_BPF) && has(CAP_PERFMON))
+}

@@ -1,0 +1,125 @@
+//! Turns events into strace's lines, with the pid prefix strace would choose, and
+//! writes them through one buffered writer.
+
+use std::{
+    collections::{HashMap, HashSet},
+    fs::File,
+    io::{self, BufWriter, Write},
+    path::Path,
+};
+
+use crate::decode::{self, DecodeOptions, SyscallEvent, ThreadExit};
+
+/// Where the trace goes.
+pub enum Sink {
+    Stderr,
+    File,
+}
+
+/// Prints events as strace does: one line each, prefixed with the tid when several
+/// tasks are traced (`[pid  1234] ` on a terminal, `1234  ` in a `-o` file).
+pub struct StraceFormatter {
+    opts: DecodeOptions,
+    sink: Sink,
+    writer: BufWriter<Box<dyn Write + Send>>,
+    line: Vec<u8>,
+    /// Tasks (threads) currently traced, for the prefix decision.
+    live_tasks: HashSet<u32>,
+    /// The code each thread group passed to `exit_group`, for its `+++ exited` line.
+    exit_codes: HashMap<u32, i32>,
+}
+
+impl StraceFormatter {
+    /// A formatter writing to `path`, or to stderr.
+    ///
+    /// # Errors
+    /// When the file cannot be created.
+    pub fn new(opts: DecodeOptions, path: Option<&Path>) -> io::Result<Self> {
+        let (sink, out): (Sink, Box<dyn Write + Send>) = match path {
+            Some(p) => (Sink::File, Box::new(File::create(p)?)),
+            None => (Sink::Stderr, Box::new(io::stderr())),
+        };
+        Ok(StraceFormatter {
+            opts,
+            sink,
+            writer: BufWriter::with_capacity(1 << 16, out),
+            line: Vec::with_capacity(4096),
+            live_tasks: HashSet::new(),
+            exit_codes: HashMap::new(),
+        })
+    }
+
+    /// Counts a task as traced (for the prefix decision).
+    pub fn add_task(&mut self, tid: u32) {
+        self.live_tasks.insert(tid);
+    }
+
+    fn prefix(&mut self, tid: u32) {
+        if self.live_tasks.len() <= 1 {
+            return;
+        }
+        use std::io::Write as _;
+        let _ = match self.sink {
+            Sink::File => write!(self.line, "{tid:<5} "),
+            Sink::Stderr => write!(self.line, "[pid {tid:>5}] "),
+        };
+    }
+
+    /// Writes one syscall line.
+    ///
+    /// # Errors
+    /// When writing fails (a closed pipe, a full disk).
+    pub fn syscall(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
+        self.live_tasks.insert(ev.tid);
+        if !ev.returns && ev.nr == syscalls::Sysno::exit_group as u32 {
+            #[expect(clippy::cast_possible_truncation, reason = "exit codes are C ints")]
+            self.exit_codes.insert(ev.tgid, ev.args[0] as i32);
+        }
+        self.line.clear();
+        self.prefix(ev.tid);
+        decode::format_syscall(ev, &self.opts, &mut self.line);
+        self.line.push(b'\n');
+        self.writer.write_all(&self.line)
+    }
+
+    /// Writes the `+++ exited with N +++` (or `+++ killed by SIG +++`) line of a
+    /// thread group whose leader exited.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn exited(&mut self, exit: &ThreadExit) -> io::Result<()> {
+        self.line.clear();
+        self.prefix(exit.tid);
+        let status = exit.status.map_or_else(
+            || self.exit_codes.get(&exit.tgid).map_or(0, |&c| (c & 0xff) << 8),
+            |s| i32::from_ne_bytes(s.to_ne_bytes()),
+        );
+        use std::io::Write as _;
+        if libc::WIFSIGNALED(status) {
+            let sig = libc::WTERMSIG(status);
+            let _ = write!(self.line, "+++ killed by {}", decode::signal::name(sig));
+            if libc::WCOREDUMP(status) {
+                self.line.extend_from_slice(b" (core dumped)");
+            }
+            self.line.extend_from_slice(b" +++\n");
+        } else {
+            let _ = writeln!(self.line, "+++ exited with {} +++", libc::WEXITSTATUS(status));
+        }
+        self.live_tasks.remove(&exit.tid);
+        self.exit_codes.remove(&exit.tgid);
+        self.writer.write_all(&self.line)
+    }
+
+    /// Forgets a thread that exited (not a group leader: no line).
+    pub fn thread_gone(&mut self, tid: u32) {
+        self.live_tasks.remove(&tid);
+    }
+
+    /// Writes out what is buffered.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}

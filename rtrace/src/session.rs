@@ -1,0 +1,210 @@
+//! One tracing session: check the targets, load and attach, read the ring until every
+//! target is gone or the user stops it, then report what was lost.
+
+use std::{
+    collections::HashSet,
+    fs, io,
+    os::fd::{FromRawFd, OwnedFd},
+    time::Duration,
+};
+
+use anyhow::{Context, Result, bail};
+use aya::maps::{MapData, RingBuf};
+use tokio::{
+    io::unix::AsyncFd,
+    signal::unix::{SignalKind, signal},
+    sync::mpsc,
+};
+
+use crate::{
+    cli::Cli,
+    decode::{self, DecodeOptions, Event, ThreadExit, table},
+    loader::{self, Tracer},
+    output::StraceFormatter,
+};
+
+/// How the session ended.
+enum Stop {
+    /// Every traced process exited.
+    AllExited,
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+    /// The output was closed (`rtrace ... 2>&1 | head`).
+    OutputClosed,
+}
+
+/// Threads of a process, as /proc lists them.
+fn threads_of(pid: u32) -> Vec<u32> {
+    let Ok(dir) = fs::read_dir(format!("/proc/{pid}/task")) else { return vec![pid] };
+    let mut tids: Vec<u32> =
+        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+    tids.sort_unstable();
+    tids
+}
+
+/// A descriptor that becomes readable when process `pid` exits.
+fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open has no memory arguments.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel returned a new descriptor that we now own.
+    Ok(unsafe { OwnedFd::from_raw_fd(i32::try_from(fd).expect("fds fit in i32")) })
+}
+
+/// Whether an I/O error means the reader of our output went away.
+fn is_closed_output(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// Runs a session as the command line says.
+///
+/// # Errors
+/// Bad targets, missing privileges, a kernel that cannot run the programs, an
+/// output that cannot be written.
+pub async fn run(cli: Cli) -> Result<()> {
+    let targets = cli.targets();
+    let mut watchers = Vec::new();
+    for &pid in &targets {
+        let fd = pidfd_open(pid).map_err(|e| match e.raw_os_error() {
+            Some(libc::ESRCH) => anyhow::anyhow!("attach: process {pid}: No such process"),
+            _ => anyhow::anyhow!("attach: process {pid}: {e}"),
+        })?;
+        watchers.push((pid, fd));
+    }
+    if !loader::has_privileges() {
+        bail!(
+            "tracing needs root or the capabilities CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE \
+             (try: sudo rtrace ...)"
+        );
+    }
+    loader::ensure_tracefs();
+
+    let opts = DecodeOptions { strsize: cli.strsize, ..DecodeOptions::default() };
+    let mut tracer = Tracer::load(cli.buffer_size.unwrap_or_else(loader::default_ring_size))?;
+    tracer.set_capture_specs(&table::capture_specs(&opts))?;
+    let mut formatter = StraceFormatter::new(opts, cli.output.as_deref())
+        .with_context(|| format!("cannot open output {}", cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string())))?;
+    for &pid in &targets {
+        tracer.add_target(pid)?;
+    }
+    let ring = tracer.take_ring()?;
+    tracer.attach()?;
+    for &pid in &targets {
+        let tids = threads_of(pid);
+        for &tid in &tids {
+            formatter.add_task(tid);
+        }
+        if tids.len() > 1 {
+            eprintln!("rtrace: Process {pid} attached with {} threads", tids.len());
+        } else {
+            eprintln!("rtrace: Process {pid} attached");
+        }
+    }
+
+    let (exited_tx, mut exited_rx) = mpsc::unbounded_channel();
+    for (pid, fd) in watchers {
+        let tx = exited_tx.clone();
+        // SAFETY: the AsyncFd owns the pidfd, which stays open until it is dropped.
+        let afd = unsafe { AsyncFd::register(fd) }.map_err(|e| e.into_parts().1)
+            .context("watching target exit")?;
+        tokio::spawn(async move {
+            if afd.readable().await.is_ok() {
+                let _ = tx.send(pid);
+            }
+        });
+    }
+    drop(exited_tx);
+
+    let mut reader = RingReader {
+        // SAFETY: the AsyncFd owns the ring map, whose fd stays open until it is dropped.
+        ring: unsafe { AsyncFd::register(ring) }
+            .map_err(|e| e.into_parts().1)
+            .context("polling the ring buffer")?,
+        alive: targets.iter().copied().collect(),
+    };
+    let stop = reader.follow(&mut formatter, &mut exited_rx).await?;
+
+    match formatter.flush() {
+        Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
+        _ => {}
+    }
+    if matches!(stop, Stop::Interrupted) {
+        for pid in &reader.alive {
+            eprintln!("rtrace: Process {pid} detached");
+        }
+    }
+    let lost = tracer.lost();
+    drop(tracer);
+    if lost > 0 {
+        eprintln!("rtrace: {lost} events lost");
+    }
+    Ok(())
+}
+
+struct RingReader {
+    ring: AsyncFd<RingBuf<MapData>>,
+    /// Traced thread groups not yet exited.
+    alive: HashSet<u32>,
+}
+
+impl RingReader {
+    /// Decodes and prints every record available now.
+    fn drain(&mut self, formatter: &mut StraceFormatter) -> io::Result<()> {
+        let ring = self.ring.get_mut();
+        while let Some(item) = ring.next() {
+            match decode::parse_record(&item) {
+                Ok(Event::Syscall(ev)) => formatter.syscall(&ev)?,
+                Ok(Event::Exit(exit)) if exit.tid == exit.tgid => {
+                    if self.alive.remove(&exit.tgid) {
+                        formatter.exited(&exit)?;
+                    }
+                }
+                Ok(Event::Exit(exit)) => formatter.thread_gone(exit.tid),
+                Err(e) => eprintln!("rtrace: skipping a malformed record: {e}"),
+            }
+        }
+        Ok(())
+    }
+
+    async fn follow(
+        &mut self,
+        formatter: &mut StraceFormatter,
+        exited: &mut mpsc::UnboundedReceiver<u32>,
+    ) -> Result<Stop> {
+        let mut sigterm = signal(SignalKind::terminate()).context("installing SIGTERM handler")?;
+        let mut sigint = signal(SignalKind::interrupt()).context("installing SIGINT handler")?;
+        loop {
+            if self.alive.is_empty() {
+                return Ok(Stop::AllExited);
+            }
+            tokio::select! {
+                guard = self.ring.readable_mut() => {
+                    let mut guard = guard.context("polling the ring buffer")?;
+                    guard.clear_ready();
+                }
+                Some(pid) = exited.recv() => {
+                    // The exit record was written before the process became a zombie:
+                    // drain it, then settle the process if the record was lost.
+                    self.drain(formatter).ok();
+                    if self.alive.contains(&pid) {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                        self.drain(formatter).ok();
+                    }
+                    if self.alive.remove(&pid) {
+                        let exit = ThreadExit { tid: pid, tgid: pid, status: None };
+                        formatter.exited(&exit).ok();
+                    }
+                }
+                _ = sigterm.recv() => return Ok(Stop::Interrupted),
+                _ = sigint.recv() => return Ok(Stop::Interrupted),
+            }
+            match self.drain(formatter).and_then(|()| formatter.flush()) {
+                Ok(()) => {}
+                Err(e) if is_closed_output(&e) => return Ok(Stop::OutputClosed),
+                Err(e) => return Err(e).context("writing the trace"),
+            }
+        }
+    }
+}

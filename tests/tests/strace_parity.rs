@@ -1,0 +1,232 @@
+//! rtrace against strace on one scripted process: for each `rtrace-helper` scenario, the lines
+//! from after the trigger read to `+++ exited with 0 +++` must be the same from both tracers,
+//! once addresses, clock readings and the helper's pid are normalised. Needs root.
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use rtrace_tests::compare::{assert_same_lines, realign, scenario_lines};
+use rtrace_tests::normalise::{call_name, normalise_line};
+use rtrace_tests::process::{
+    Destination, Helper, RefusingPort, ScratchDir, Tracer, TracerRun, free_listening_port,
+    require_root,
+};
+
+const HELPER: &str = env!("CARGO_BIN_EXE_rtrace-helper");
+
+/// What `basic` reads from `data.txt`; the helper checks it gets exactly these bytes.
+const DATA: &[u8] = b"hello\tworld\n\x01\x7fELF";
+
+/// Traces one run of `scenario` with `tracer` writing to `output`, and returns the
+/// normalised lines the scenario produced.
+fn trace_scenario(
+    tracer: &Tracer,
+    scenario: &str,
+    environment: &[(&str, &OsStr)],
+    output: &Path,
+) -> Vec<String> {
+    let mut helper = Helper::start(Path::new(HELPER), scenario, environment);
+    let pid = helper.pid();
+    let mut run = TracerRun::start(
+        tracer,
+        &[pid.to_string()],
+        Destination::File(output.to_path_buf()),
+    );
+    run.wait_attached(&[pid]);
+    helper.trigger();
+    helper.wait_for_success();
+    let trace: Vec<String> = run
+        .finish()
+        .iter()
+        .map(|line| normalise_line(line, pid))
+        .collect();
+    match scenario_lines(&trace) {
+        Ok(lines) => lines.to_vec(),
+        Err(problem) => panic!(
+            "{} on {scenario}: {problem}; whole trace:\n{}",
+            tracer.name(),
+            trace.join("\n")
+        ),
+    }
+}
+
+/// A fresh working directory for `basic`, at the same path on every call within one test
+/// run (`getcwd` prints it), holding only `data.txt` with mode 0644 (`fstat` prints it).
+fn basic_working_dir() -> ScratchDir {
+    let dir = ScratchDir::new("basic-work");
+    let data = dir.path().join("data.txt");
+    fs::write(&data, DATA).expect("writing data.txt");
+    fs::set_permissions(&data, fs::Permissions::from_mode(0o644)).expect("setting data.txt's mode");
+    dir
+}
+
+fn trace_basic(tracer: &Tracer, output: &Path) -> Vec<String> {
+    let dir = basic_working_dir();
+    trace_scenario(
+        tracer,
+        "basic",
+        &[("RTRACE_HELPER_DIR", dir.path().as_os_str())],
+        output,
+    )
+}
+
+/// Fails unless every line of `wanted` (written with single spaces; padded here as strace
+/// pads) is in `trace`, and every call of `calls` appears at least once.
+fn assert_contains(what: &str, trace: &[String], wanted: &[String], calls: &[&str]) {
+    let whole = trace.join("\n");
+    for line in wanted {
+        let line = realign(line);
+        assert!(
+            trace.contains(&line),
+            "{what}: no line `{line}` in:\n{whole}"
+        );
+    }
+    let seen: BTreeSet<&str> = trace.iter().filter_map(|line| call_name(line)).collect();
+    let missing: Vec<&&str> = calls.iter().filter(|call| !seen.contains(**call)).collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: calls {missing:?} do not appear in:\n{whole}"
+    );
+}
+
+#[test]
+fn basic_scenario_traces_like_strace() {
+    require_root();
+    let rtrace = Tracer::rtrace();
+    let strace = Tracer::strace();
+    let traces = ScratchDir::new("basic-traces");
+    let work = basic_working_dir().path().display().to_string();
+
+    let expected = trace_basic(&strace, &traces.path().join("strace.txt"));
+    assert_contains(
+        "strace on basic",
+        &expected,
+        &[
+            r#"read(3, "hello\tworld\n\1\177ELF", 4096) = 17"#.to_owned(),
+            r#"openat(AT_FDCWD, "missing.txt", O_RDONLY) = -1 ENOENT (No such file or directory)"#
+                .to_owned(),
+            r#"openat(AT_FDCWD, "out.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 4"#.to_owned(),
+            r"fstat(3, {st_mode=S_IFREG|0644, st_size=17, ...}) = 0".to_owned(),
+            format!(r#"getcwd("{work}", 4096) = {}"#, work.len() + 1),
+            r"getdents64(4, 0xADDR /* 3 entries */, 4096) = 80".to_owned(),
+            r"pipe2([4, 5], O_NONBLOCK|O_CLOEXEC) = 0".to_owned(),
+            r"read(4, 0xADDR, 16) = -1 EAGAIN (Resource temporarily unavailable)".to_owned(),
+            r"fcntl(4, F_GETFL) = 0x800 (flags O_RDONLY|O_NONBLOCK)".to_owned(),
+            r"ioctl(4, FIONREAD, [4]) = 0".to_owned(),
+            r"brk(NULL) = 0xADDR".to_owned(),
+            r"getpid() = PID".to_owned(),
+            r"tgkill(PID, PID, 0) = 0".to_owned(),
+            r"clock_gettime(CLOCK_MONOTONIC, {tv_sec=N, tv_nsec=N}) = 0".to_owned(),
+            r"rt_sigprocmask(SIG_BLOCK, [USR1], [], 8) = 0".to_owned(),
+            r"futex(0xADDR, FUTEX_WAKE_PRIVATE, 1) = 0".to_owned(),
+            r"exit_group(0) = ?".to_owned(),
+        ],
+        &[
+            "openat",
+            "read",
+            "pread64",
+            "lseek",
+            "fstat",
+            "newfstatat",
+            "close",
+            "open",
+            "write",
+            "pwrite64",
+            "writev",
+            "readv",
+            "access",
+            "faccessat",
+            "getcwd",
+            "mkdir",
+            "chdir",
+            "rename",
+            "renameat",
+            "getdents64",
+            "unlink",
+            "unlinkat",
+            "dup",
+            "dup2",
+            "dup3",
+            "pipe2",
+            "fcntl",
+            "ioctl",
+            "mmap",
+            "mprotect",
+            "munmap",
+            "brk",
+            "getpid",
+            "getppid",
+            "gettid",
+            "clock_gettime",
+            "gettimeofday",
+            "nanosleep",
+            "clock_nanosleep",
+            "rt_sigprocmask",
+            "rt_sigaction",
+            "kill",
+            "tgkill",
+            "futex",
+            "exit_group",
+        ],
+    );
+
+    let actual = trace_basic(&rtrace, &traces.path().join("rtrace.txt"));
+    assert_same_lines("basic", &expected, &actual);
+}
+
+#[test]
+fn net_scenario_traces_like_strace() {
+    require_root();
+    let rtrace = Tracer::rtrace();
+    let strace = Tracer::strace();
+    let traces = ScratchDir::new("net-traces");
+    let refusing = RefusingPort::bind();
+    let listen_port = free_listening_port();
+    let (listen, refused) = (listen_port.to_string(), refusing.port().to_string());
+    let environment: [(&str, &OsStr); 2] = [
+        ("RTRACE_HELPER_LISTEN_PORT", listen.as_ref()),
+        ("RTRACE_HELPER_REFUSED_PORT", refused.as_ref()),
+    ];
+
+    let expected = trace_scenario(
+        &strace,
+        "net",
+        &environment,
+        &traces.path().join("strace.txt"),
+    );
+    let loopback = |port: &str| {
+        format!(r#"{{sa_family=AF_INET, sin_port=htons({port}), sin_addr=inet_addr("127.0.0.1")}}"#)
+    };
+    assert_contains(
+        "strace on net",
+        &expected,
+        &[
+            r"socketpair(AF_UNIX, SOCK_STREAM, 0, [3, 4]) = 0".to_owned(),
+            format!("connect(5, {}, 16) = -1 ECONNREFUSED (Connection refused)", loopback(&refused)),
+            format!("getsockname(5, {}, [16]) = 0", loopback(&listen)),
+            format!("connect(6, {}, 16) = 0", loopback(&listen)),
+            r"accept4(5, NULL, NULL, SOCK_CLOEXEC|SOCK_NONBLOCK) = 7".to_owned(),
+            r"recvfrom(7, 0xADDR, 64, 0, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable)".to_owned(),
+            r#"recvfrom(7, "hello", 64, 0, NULL, NULL) = 5"#.to_owned(),
+            r"poll([{fd=7, events=POLLIN}, {fd=6, events=POLLOUT}], 2, 0) = 2 ([{fd=7, revents=POLLIN}, {fd=6, revents=POLLOUT}])".to_owned(),
+            r"select(8, [7], [6], NULL, {tv_sec=0, tv_usec=0}) = 2 (in [7], out [6], left {tv_sec=0, tv_usec=0})".to_owned(),
+            r"epoll_wait(8, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, 1000) = 1".to_owned(),
+        ],
+        &[
+            "socketpair", "write", "read", "socket", "connect", "close", "setsockopt", "bind", "listen",
+            "getsockname", "accept4", "recvfrom", "sendto", "poll", "sendmsg", "recvmsg", "shutdown", "select",
+            "pselect6", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "exit_group",
+        ],
+    );
+
+    let actual = trace_scenario(
+        &rtrace,
+        "net",
+        &environment,
+        &traces.path().join("rtrace.txt"),
+    );
+    assert_same_lines("net", &expected, &actual);
+}
