@@ -2,7 +2,7 @@
 //! without root.
 //!
 //! [`event`] parses records; [`table`] holds one row per syscall; the family modules
-//! ([`fs`], [`io`], [`net`], [`process`], [`memory`], [`signal`], [`time`]) hold the rows
+//! ([`fs`], [`io`], [`ipc`], [`memory`], [`net`], [`poll`], [`process`], [`signal`], [`time`]) hold the rows
 //! and their printers; [`format_syscall`] prints one call.
 
 pub mod errno;
@@ -13,8 +13,10 @@ pub mod xlat;
 
 pub mod fs;
 pub mod io;
+pub mod ipc;
 pub mod memory;
 pub mod net;
+pub mod poll;
 pub mod process;
 pub mod signal;
 pub mod time;
@@ -44,8 +46,17 @@ impl Default for DecodeOptions {
 
 /// Every family's rows.
 pub(crate) fn families() -> &'static [&'static [SyscallDef]] {
-    static FAMILIES: [&[SyscallDef]; 7] =
-        [fs::DEFS, io::DEFS, net::DEFS, process::DEFS, memory::DEFS, signal::DEFS, time::DEFS];
+    static FAMILIES: [&[SyscallDef]; 9] = [
+        fs::DEFS,
+        io::DEFS,
+        ipc::DEFS,
+        memory::DEFS,
+        net::DEFS,
+        poll::DEFS,
+        process::DEFS,
+        signal::DEFS,
+        time::DEFS,
+    ];
     &FAMILIES
 }
 

@@ -1,0 +1,5 @@
+//! Synchronisation between threads and processes: futex.
+
+use super::table::SyscallDef;
+
+pub static DEFS: &[SyscallDef] = &[];
