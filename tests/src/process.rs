@@ -6,6 +6,7 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -395,6 +396,9 @@ impl TracerRun {
     #[must_use]
     pub fn start(tracer: &Tracer, pid_options: &[String], destination: Destination) -> Self {
         let mut command = Command::new(tracer.program());
+        // strace names itself in its messages by argv[0] (`/usr/bin/strace: Process N
+        // attached` when started by path): start both as their bare names.
+        command.arg0(tracer.name());
         for pids in pid_options {
             command.arg("-p").arg(pids);
         }
