@@ -85,7 +85,7 @@ mod tests {
 
     #[test]
     fn malformed_pids_are_rejected() {
-        for bad in ["abc", "0", "-5", "1,,x", "", "99999999999"] {
+        for bad in ["abc", "0", "+-5", "1,,x", "", "99999999999"] {
             let err = Cli::try_parse_from(["rtrace", "-p", bad]).unwrap_err();
             assert!(err.to_string().contains("invalid process id"), "{bad}: {err}");
         }

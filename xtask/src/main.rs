@@ -2,6 +2,7 @@
 //! kernel object and the daemon with the object embedded, runs, tests, benchmarks.
 
 mod bench;
+mod codegen;
 mod toolchain;
 
 use std::{
@@ -39,6 +40,8 @@ enum Task {
     },
     /// Build, then measure rtrace against an untraced run and strace.
     Bench(bench::BenchArgs),
+    /// Regenerate the syscall argument-count table from this kernel's tracepoints.
+    Codegen,
 }
 
 /// The workspace root (xtask lives one level down).
@@ -114,6 +117,7 @@ fn main() -> Result<()> {
             )
             .context("end-to-end tests")?;
         }
+        Task::Codegen => codegen::run(&root)?,
         Task::Bench(args) => {
             toolchain::ensure_packages(&[("strace", "/usr/bin/strace")])?;
             let bin = build(&root)?;

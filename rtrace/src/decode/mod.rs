@@ -15,6 +15,7 @@ pub mod fs;
 pub mod io;
 pub mod ipc;
 pub mod memory;
+pub mod nargs;
 pub mod net;
 pub mod poll;
 pub mod process;
@@ -194,10 +195,7 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
             f(&mut call);
         }
         Some(Ret::Int | Ret::NoReturn) => text::decimal(out, ev.ret),
-        None => {
-            #[expect(clippy::cast_sign_loss, reason = "unknown calls print the raw value")]
-            text::hex(out, ev.ret as u64);
-        }
+        None => text::decimal(out, ev.ret),
     }
 }
 
@@ -219,10 +217,18 @@ pub fn write_name(nr: u32, out: &mut Vec<u8>) {
     }
 }
 
+/// How many arguments a syscall takes, per the kernel's declaration (6 if unknown).
+fn arg_count(nr: u32) -> usize {
+    let Ok(id) = i32::try_from(nr) else { return 6 };
+    nargs::NARGS
+        .binary_search_by_key(&id, |(s, _)| s.id())
+        .map_or(6, |i| usize::from(nargs::NARGS[i].1))
+}
+
 fn format_raw_args(ev: &SyscallEvent<'_>, out: &mut Vec<u8>) {
     write_name(ev.nr, out);
     out.push(b'(');
-    for (i, &a) in ev.args.iter().enumerate() {
+    for (i, &a) in ev.args.iter().take(arg_count(ev.nr)).enumerate() {
         if i > 0 {
             out.extend_from_slice(b", ");
         }
@@ -286,4 +292,38 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
 #[must_use]
 pub fn is_decoded(nr: u32) -> bool {
     table::lookup(nr).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{event::testing::syscall_record, *};
+
+    fn line(nr: u32, args: [u64; 6], ret: i64, slots: &[Option<&[u8]>]) -> String {
+        let rec = syscall_record(nr, args, ret, slots);
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        let mut out = Vec::new();
+        format_syscall(&ev, &DecodeOptions::default(), &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn calls_without_a_row_print_raw_hex_with_the_kernel_arg_count() {
+        // sched_getaffinity(pid, len, mask): three arguments.
+        let nr = u32::try_from(Sysno::sched_getaffinity.id()).unwrap();
+        assert_eq!(line(nr, [0, 0x80, 0x7ffd_0000, 9, 9, 9], 8, &[]), "sched_getaffinity(0, 0x80, 0x7ffd0000) = 8");
+    }
+
+    #[test]
+    fn unknown_numbers_print_as_strace_does() {
+        assert_eq!(line(500, [1, 2, 0, 0, 0, 0], -38, &[]), "syscall_0x1f4(0x1, 0x2, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+    }
+
+    #[test]
+    fn errors_and_no_return() {
+        let nr = u32::try_from(Sysno::openat.id()).unwrap();
+        assert_eq!(
+            line(nr, [u64::from(libc::AT_FDCWD.cast_unsigned()), 0x1000, 0, 0, 0, 0], -2, &[Some(b"/nonexistent")]),
+            r#"openat(AT_FDCWD, "/nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)"#
+        );
+    }
 }
