@@ -99,6 +99,13 @@ const _: () = assert!(size_of::<SyscallRecord>() == 128 + SLOT_COUNT * SLOT_SIZE
 /// Offset of the slot data in a [`SyscallRecord`].
 pub const SYSCALL_RECORD_DATA_OFFSET: usize = 128;
 
+/// Bytes of a [`SyscallRecord`] carrying its first `slots` slots: records are sent in
+/// size classes of 0, 1, 2, 4 and 8 slots, so that calls without captures stay small.
+#[must_use]
+pub const fn syscall_record_size(slots: usize) -> usize {
+    SYSCALL_RECORD_DATA_OFFSET + slots * SLOT_SIZE
+}
+
 /// A thread left the kernel (`sched_process_exit`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
@@ -191,7 +198,9 @@ pub mod spec_flags {
 pub struct CaptureSpec {
     /// [`spec_flags`] bits.
     pub flags: u32,
-    pub _pad: u32,
+    /// Slots the record carries: one past the highest slot used. The kernel sends the
+    /// smallest record size class that holds them.
+    pub record_slots: u32,
     pub slots: [SlotSpec; SLOT_COUNT],
 }
 const _: () = assert!(size_of::<CaptureSpec>() == 8 + 16 * SLOT_COUNT);
@@ -211,10 +220,12 @@ const _: () = assert!(size_of::<InFlight>() == 64);
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct EnterCaptures {
+    /// The call's arguments (captures index them; map memory allows that).
+    pub args: [u64; 6],
     pub slots: [SlotMeta; SLOT_COUNT],
     pub data: [[u8; SLOT_SIZE]; SLOT_COUNT],
 }
-const _: () = assert!(size_of::<EnterCaptures>() == 32 + SLOT_COUNT * SLOT_SIZE);
+const _: () = assert!(size_of::<EnterCaptures>() == 48 + 32 + SLOT_COUNT * SLOT_SIZE);
 
 /// Indexes into the per-CPU counters array.
 pub mod counter {

@@ -21,11 +21,13 @@ const MSG_IOVLEN: usize = 24;
 const MSGHDR_SIZE: u64 = 56;
 const IOVEC_SIZE: u64 = 16;
 
-/// A slot area: metadata and data for [`SLOT_COUNT`] slots.
+/// A slot area: metadata for [`SLOT_COUNT`] slots, data for the first `count`.
 #[derive(Clone, Copy)]
 pub struct Slots {
     pub metas: *mut SlotMeta,
     pub data: *mut u8,
+    /// Slots with data room (the record's size class); writes past it are skipped.
+    pub count: usize,
 }
 
 impl Slots {
@@ -54,7 +56,7 @@ impl Slots {
     /// Reads `len` bytes (clamped to a slot) from user memory into slot `i`.
     #[inline(always)]
     fn read_bytes(self, i: usize, src: u64, len: u64) -> Option<u32> {
-        if i >= SLOT_COUNT {
+        if i >= SLOT_COUNT || i >= self.count {
             return None;
         }
         let n = clamp(len);
@@ -78,7 +80,7 @@ impl Slots {
     /// Reads a NUL-terminated string of at most `max` bytes into slot `i`.
     #[inline(always)]
     fn read_str(self, i: usize, src: u64, max: u64) {
-        if i >= SLOT_COUNT {
+        if i >= SLOT_COUNT || i >= self.count {
             return;
         }
         let n = clamp(max);
@@ -103,7 +105,7 @@ impl Slots {
     /// Reads a little-endian u64 at `offset` of slot `i`'s data.
     #[inline(always)]
     fn u64_at(self, i: usize, offset: usize) -> u64 {
-        if i >= SLOT_COUNT || offset + 8 > SLOT_SIZE {
+        if i >= SLOT_COUNT || i >= self.count || offset + 8 > SLOT_SIZE {
             return 0;
         }
         // SAFETY: in bounds of slot i; the bytes were written by a successful read.
@@ -113,7 +115,7 @@ impl Slots {
     /// Copies slot `i` of `from` into slot `i` of `self`.
     #[inline(always)]
     pub fn copy_slot(self, from: Slots, i: usize) {
-        if i >= SLOT_COUNT {
+        if i >= SLOT_COUNT || i >= self.count || i >= from.count {
             return;
         }
         // SAFETY: both areas have SLOT_COUNT metas and slots.
@@ -131,6 +133,14 @@ impl Slots {
     }
 }
 
+/// Argument `i`. The index is masked to 0..8 before the bounds check, so that even
+/// when the compiler computes the address first, the verifier can see it stays
+/// inside the record (the args are never its last field).
+#[inline(always)]
+fn arg_at(args: &[u64; 6], i: u8) -> Option<u64> {
+    args.get(usize::from(i & 7)).copied()
+}
+
 #[inline(always)]
 fn clamp(len: u64) -> u32 {
     if len > SLOT_SIZE as u64 { SLOT_SIZE as u32 } else { len as u32 }
@@ -140,7 +150,7 @@ fn clamp(len: u64) -> u32 {
 #[inline(always)]
 fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
     let elem = u64::from(spec.elem_size);
-    let arg = || args.get(usize::from(spec.len_arg)).copied();
+    let arg = || arg_at(args, spec.len_arg);
     let len = match spec.len_kind {
         len_kind::FIXED => elem,
         len_kind::ARG => arg()?.wrapping_mul(elem),
@@ -181,7 +191,7 @@ fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
 /// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`.
 #[inline(always)]
 pub fn capture(slots: Slots, i: usize, spec: &SlotSpec, args: &[u64; 6], ret: i64) {
-    let Some(&ptr) = args.get(usize::from(spec.ptr_arg)) else {
+    let Some(ptr) = arg_at(args, spec.ptr_arg) else {
         return;
     };
     if ptr == 0 {

@@ -5,13 +5,14 @@
 //! stash into one [`SyscallRecord`].
 
 use aya_ebpf::{
+    bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns},
     macros::raw_tracepoint,
     programs::RawTracePointContext,
 };
 use rtrace_common::{
     CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord,
-    capture_when, counter, kind, record_flags, spec_flags,
+    capture_when, counter, kind, record_flags, spec_flags, syscall_record_size,
 };
 
 use crate::{
@@ -58,7 +59,17 @@ fn try_sys_enter(ctx: &RawTracePointContext) -> Option<i32> {
     let flags = spec.map_or(0, |s| s.flags);
 
     if flags & spec_flags::NO_RETURN != 0 {
-        emit(tgid, tid, nr, &args, 0, now, 0, kind::SYSCALL_NO_RETURN, spec);
+        let call = CallInfo {
+            tgid,
+            tid,
+            nr,
+            args: &args,
+            ret: 0,
+            enter_ns: now,
+            flags: 0,
+            kind: kind::SYSCALL_NO_RETURN,
+        };
+        emit(&call, spec);
         return None;
     }
     let entry = InFlight { nr, args, enter_ns: now };
@@ -81,9 +92,19 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
     };
     // SAFETY: per-CPU scratch, not shared while this program runs.
     let slots = unsafe {
-        Slots { metas: (*scratch).slots.as_mut_ptr(), data: (*scratch).data.as_mut_ptr().cast() }
+        Slots {
+            metas: (*scratch).slots.as_mut_ptr(),
+            data: (*scratch).data.as_mut_ptr().cast(),
+            count: SLOT_COUNT,
+        }
     };
     slots.clear();
+    // SAFETY: as above; captures index the args, which the verifier allows in map
+    // memory but not on the stack.
+    let args = unsafe {
+        (*scratch).args = *args;
+        &(*scratch).args
+    };
     for i in 0..SLOT_COUNT {
         let slot = &spec.slots[i];
         if slot.when == capture_when::ENTER {
@@ -113,65 +134,102 @@ fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
     let spec = spec_for(nr);
-    emit(tgid, tid, nr, &args, ret, enter_ns, flags, kind::SYSCALL, spec);
+    let call = CallInfo { tgid, tid, nr, args: &args, ret, enter_ns, flags, kind: kind::SYSCALL };
+    emit(&call, spec);
     if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
         let _ = ENTER_DATA.remove(&tid);
     }
     None
 }
 
-/// Reserves, fills and submits one record; counts it lost when the ring is full.
-#[expect(clippy::too_many_arguments, reason = "one flat call on the hot path")]
-#[inline(always)]
-fn emit(
+/// The call's identity and result, as the record carries it.
+struct CallInfo<'a> {
     tgid: u32,
     tid: u32,
     nr: u64,
-    args: &[u64; 6],
+    args: &'a [u64; 6],
     ret: i64,
     enter_ns: u64,
     flags: u32,
-    record_kind: u32,
-    spec: Option<&CaptureSpec>,
-) {
-    let Some(mut entry) = RING.reserve::<SyscallRecord>(0) else {
+    kind: u32,
+}
+
+/// Sends one record in the smallest size class that holds the spec's slots.
+#[inline(always)]
+fn emit(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
+    match spec.map_or(0, |s| s.record_slots) {
+        0 => emit_sized::<0>(call, spec),
+        1 => emit_sized::<1>(call, spec),
+        2 => emit_sized::<2>(call, spec),
+        3 | 4 => emit_sized::<4>(call, spec),
+        _ => emit_sized::<SLOT_COUNT>(call, spec),
+    }
+}
+
+/// Reserves, fills and submits a record with `N` slots of data; counts it lost when
+/// the ring is full. Wakes the reader only when the ring fills past
+/// [`WAKEUP_BYTES`]; otherwise the reader's timer drains it.
+#[inline(never)]
+fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
+    let Some(mut entry) = RING.reserve_bytes(syscall_record_size(N), 0) else {
         count(counter::LOST);
         return;
     };
-    let rec = entry.as_mut_ptr();
-    // SAFETY: `rec` is a reserved, exclusively owned SyscallRecord in the ring.
+    let rec = entry.as_mut_ptr().cast::<SyscallRecord>();
+    // SAFETY: `rec` points to a reserved, exclusively owned record of
+    // syscall_record_size(N) bytes: the fixed part and N slots of data, the only
+    // parts written below (Slots::count = N bounds the data writes).
     unsafe {
         (*rec).header = RecordHeader {
-            kind: record_kind,
-            tid,
-            tgid,
+            kind: call.kind,
+            tid: call.tid,
+            tgid: call.tgid,
             cpu: bpf_get_smp_processor_id(),
             ts_ns: bpf_ktime_get_ns(),
         };
         #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
         {
-            (*rec).nr = nr as u32;
+            (*rec).nr = call.nr as u32;
         }
-        (*rec).flags = flags;
-        (*rec).ret = ret;
-        (*rec).args = *args;
-        (*rec).enter_ns = enter_ns;
-        let slots =
-            Slots { metas: (*rec).slots.as_mut_ptr(), data: (*rec).data.as_mut_ptr().cast() };
+        (*rec).flags = call.flags;
+        (*rec).ret = call.ret;
+        (*rec).args = *call.args;
+        (*rec).enter_ns = call.enter_ns;
+        let slots = Slots {
+            metas: (*rec).slots.as_mut_ptr(),
+            data: (*rec).data.as_mut_ptr().cast(),
+            count: N,
+        };
         slots.clear();
         if let Some(spec) = spec {
-            let at_enter = record_kind == kind::SYSCALL_NO_RETURN;
-            for i in 0..SLOT_COUNT {
+            let at_enter = call.kind == kind::SYSCALL_NO_RETURN;
+            for i in 0..N {
                 let slot = &spec.slots[i];
                 if slot.when == capture_when::ENTER && !at_enter {
-                    copy_enter_slot(slots, i, tid);
+                    copy_enter_slot(slots, i, call.tid);
                 } else {
-                    capture(slots, i, slot, args, ret);
+                    // The record's copy of the args: ring memory may be indexed.
+                    capture(slots, i, slot, &(*rec).args, call.ret);
                 }
             }
         }
     }
-    entry.submit(0);
+    entry.submit(wakeup_flag());
+}
+
+/// Ring fill (bytes) past which a record wakes the reader.
+#[unsafe(no_mangle)]
+static WAKEUP_BYTES: u64 = 1 << 20;
+
+#[inline(always)]
+fn wakeup_flag() -> u64 {
+    // SAFETY: a global written once by the loader.
+    let mark = unsafe { core::ptr::read_volatile(&WAKEUP_BYTES) };
+    if RING.query(u64::from(BPF_RB_AVAIL_DATA)) >= mark {
+        u64::from(BPF_RB_FORCE_WAKEUP)
+    } else {
+        u64::from(BPF_RB_NO_WAKEUP)
+    }
 }
 
 /// Copies slot `i` of the thread's stashed enter captures into `slots`.
@@ -182,7 +240,11 @@ fn copy_enter_slot(slots: Slots, i: usize, tid: u32) {
     };
     // SAFETY: a live map value of type EnterCaptures, checked non-null.
     let from = unsafe {
-        Slots { metas: (*stash).slots.as_mut_ptr(), data: (*stash).data.as_mut_ptr().cast() }
+        Slots {
+            metas: (*stash).slots.as_mut_ptr(),
+            data: (*stash).data.as_mut_ptr().cast(),
+            count: SLOT_COUNT,
+        }
     };
     slots.copy_slot(from, i);
 }

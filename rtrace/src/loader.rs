@@ -70,6 +70,9 @@ fn chain(err: &dyn std::error::Error) -> String {
         s.push_str(&e.to_string());
         cur = e.source();
     }
+    if std::env::var_os("RTRACE_VERIFIER_LOG").is_some() {
+        return s;
+    }
     match s.find("Verifier output:") {
         Some(at) => {
             let verdict = s[at..]
@@ -130,9 +133,11 @@ impl Tracer {
         }
         raise_memlock_limit();
         let exit_code_offset = btf::task_exit_code_offset().unwrap_or(0);
+        let wakeup_bytes = u64::from(ring_size / 4);
         let mut ebpf = EbpfLoader::new()
             .map_max_entries("RING", ring_size)
             .override_global("TASK_EXIT_CODE_OFFSET", &exit_code_offset, true)
+            .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {
                 if is_permission(&e) {

@@ -10,6 +10,16 @@ use std::{
 
 use crate::decode::{self, DecodeOptions, SyscallEvent, ThreadExit};
 
+/// strace writes `= ` at this column (prefix included) when the call is shorter.
+const RETURN_COLUMN: usize = 40;
+
+/// Pads a line that ends with a call's `)` so that its `= ` lands where strace puts it.
+fn pad_to_return_column(line: &mut Vec<u8>) {
+    let width = line.len().max(RETURN_COLUMN - 1);
+    line.resize(width, b' ');
+    line.push(b' ');
+}
+
 /// Where the trace goes.
 pub enum Sink {
     Stderr,
@@ -77,7 +87,10 @@ impl StraceFormatter {
         }
         self.line.clear();
         self.prefix(ev.tid);
-        decode::format_syscall(ev, &self.opts, &mut self.line);
+        decode::format_call_args(ev, &self.opts, &mut self.line);
+        self.line.push(b')');
+        pad_to_return_column(&mut self.line);
+        decode::format_return(ev, &self.opts, &mut self.line);
         self.line.push(b'\n');
         self.writer.write_all(&self.line)
     }
@@ -121,5 +134,21 @@ impl StraceFormatter {
     /// When writing fails.
     pub fn flush(&mut self) -> io::Result<()> {
         self.writer.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_values_line_up_at_column_40() {
+        let mut line = b"close(3)".to_vec();
+        pad_to_return_column(&mut line);
+        line.extend_from_slice(b"= 0");
+        assert_eq!(line, b"close(3)                                = 0");
+        let mut long = b"openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC)".to_vec();
+        pad_to_return_column(&mut long);
+        assert!(long.ends_with(b") "));
     }
 }

@@ -23,6 +23,9 @@ use crate::{
     output::StraceFormatter,
 };
 
+/// How often the ring is drained when the kernel does not wake us.
+const DRAIN_INTERVAL: Duration = Duration::from_millis(50);
+
 /// How the session ended.
 enum Stop {
     /// Every traced process exited.
@@ -175,6 +178,10 @@ impl RingReader {
     ) -> Result<Stop> {
         let mut sigterm = signal(SignalKind::terminate()).context("installing SIGTERM handler")?;
         let mut sigint = signal(SignalKind::interrupt()).context("installing SIGINT handler")?;
+        // The kernel wakes us only when the ring fills past a mark; this timer drains
+        // what trickles in between, so lines reach the output promptly.
+        let mut drain_timer = tokio::time::interval(DRAIN_INTERVAL);
+        drain_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             if self.alive.is_empty() {
                 return Ok(Stop::AllExited);
@@ -197,6 +204,7 @@ impl RingReader {
                         formatter.exited(&exit).ok();
                     }
                 }
+                _ = drain_timer.tick() => {}
                 _ = sigterm.recv() => return Ok(Stop::Interrupted),
                 _ = sigint.recv() => return Ok(Stop::Interrupted),
             }

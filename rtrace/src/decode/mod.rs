@@ -170,9 +170,9 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
     }
 }
 
-/// Prints ` = ...` for a call that returned (or ` = ?` for one that does not).
+/// Prints `= ...` for a call that returned (or `= ?` for one that does not).
 pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
-    out.extend_from_slice(b" = ");
+    out.extend_from_slice(b"= ");
     if !ev.returns {
         out.push(b'?');
         return;
@@ -202,7 +202,7 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
 /// Prints a whole call: `read(3, "abc", 1024) = 3`.
 pub fn format_syscall(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
     format_call_args(ev, opts, out);
-    out.push(b')');
+    out.extend_from_slice(b") ");
     format_return(ev, opts, out);
 }
 

@@ -312,6 +312,14 @@ pub fn capture_specs(opts: &DecodeOptions) -> Vec<(u32, CaptureSpec)> {
                     spec.flags |= spec_flags::HAS_ENTER_SLOTS;
                 }
                 spec.slots[slot] = s;
+                // Iovec and msghdr captures fill the slots after their own.
+                let used = if matches!(cap, Cap::Iovec { .. } | Cap::Msghdr) {
+                    SLOT_COUNT
+                } else {
+                    slot + 1
+                };
+                let used = u32::try_from(used).expect("few slots");
+                spec.record_slots = spec.record_slots.max(used);
             }
         }
         if spec != CaptureSpec::default() {
