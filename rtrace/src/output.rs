@@ -37,6 +37,9 @@ pub struct StraceFormatter {
     live_tasks: HashSet<u32>,
     /// The code each thread group passed to `exit_group`, for its `+++ exited` line.
     exit_codes: HashMap<u32, i32>,
+    /// In a `-o` file, strace decides once, after attaching, whether every line
+    /// carries the pid: when it traces more than one task then.
+    file_prefix: bool,
 }
 
 impl StraceFormatter {
@@ -56,6 +59,7 @@ impl StraceFormatter {
             line: Vec::with_capacity(4096),
             live_tasks: HashSet::new(),
             exit_codes: HashMap::new(),
+            file_prefix: false,
         })
     }
 
@@ -64,14 +68,17 @@ impl StraceFormatter {
         self.live_tasks.insert(tid);
     }
 
+    /// Settles the prefix rule once every initial target is attached.
+    pub fn attached(&mut self) {
+        self.file_prefix = self.live_tasks.len() > 1;
+    }
+
     fn prefix(&mut self, tid: u32) {
-        if self.live_tasks.len() <= 1 {
-            return;
-        }
         use std::io::Write as _;
         let _ = match self.sink {
-            Sink::File => write!(self.line, "{tid:<5} "),
-            Sink::Stderr => write!(self.line, "[pid {tid:>5}] "),
+            Sink::File if self.file_prefix => write!(self.line, "{tid:<5} "),
+            Sink::Stderr if self.live_tasks.len() > 1 => write!(self.line, "[pid {tid:>5}] "),
+            Sink::File | Sink::Stderr => Ok(()),
         };
     }
 

@@ -106,6 +106,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
     }
 
+    formatter.attached();
+
     let (exited_tx, mut exited_rx) = mpsc::unbounded_channel();
     for (pid, fd) in watchers {
         let tx = exited_tx.clone();

@@ -2,6 +2,8 @@
 //! fixed tokens: addresses, clock readings and the helper's own pid. Anything else that
 //! differs between strace's line and rtrace's is a difference in rtrace.
 
+use crate::compare::realign;
+
 /// Replaces, in one trace line without a pid prefix:
 /// - hexadecimal numbers of six or more digits (`0x7ffd...`: stack, heap, mmap and brk
 ///   addresses, handler addresses) by `0xADDR`;
@@ -25,6 +27,18 @@ pub fn normalise_line(line: &str, pid: u32) -> String {
         text = replace_number(&text, &pid.to_string(), "PID");
     }
     text
+}
+
+/// Normalises every line of a single process's trace with [`normalise_line`] and pads it
+/// again as strace would have: an address or pid can be shorter or longer than the value
+/// strace measured the padding with. The padding as written is checked on its own, by
+/// [`crate::compare::assert_aligned`].
+#[must_use]
+pub fn normalise_trace(trace: &[String], pid: u32) -> Vec<String> {
+    trace
+        .iter()
+        .map(|line| realign(&normalise_line(line, pid)))
+        .collect()
 }
 
 /// The system call a trace line is about: `read` for `read(0, ...`, and for the second
@@ -188,6 +202,21 @@ mod tests {
         assert_eq!(
             normalise_line("getppid()                               = 6068", 6072),
             "getppid()                               = 6068"
+        );
+    }
+
+    #[test]
+    fn padding_is_redone_after_normalising() {
+        let trace = vec![
+            "read(4, 0x7ffdd7bfb760, 16)             = -1 EAGAIN (Resource temporarily unavailable)".to_owned(),
+            "kill(6072, 0)                           = 0".to_owned(),
+        ];
+        assert_eq!(
+            normalise_trace(&trace, 6072),
+            [
+                "read(4, 0xADDR, 16)                     = -1 EAGAIN (Resource temporarily unavailable)",
+                "kill(PID, 0)                            = 0",
+            ]
         );
     }
 

@@ -451,9 +451,12 @@ impl TracerRun {
                     self.seen.join("\n")
                 ),
                 Err(RecvTimeoutError::Disconnected) => {
-                    let status = wait_with_deadline(&mut self.child);
+                    let status = wait_with_deadline(&mut self.child).map_or_else(
+                        || "closed its stderr".to_owned(),
+                        |status| status.to_string(),
+                    );
                     panic!(
-                        "{} exited ({status:?}) before attaching to {pids:?}; stderr:\n{}",
+                        "{} ended ({status}) before attaching to {pids:?}; stderr:\n{}",
                         self.tracer.name(),
                         self.seen.join("\n")
                     );
