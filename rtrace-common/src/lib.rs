@@ -205,11 +205,16 @@ pub struct CaptureSpec {
 }
 const _: () = assert!(size_of::<CaptureSpec>() == 8 + 16 * SLOT_COUNT);
 
-/// Per-thread state between enter and exit.
+/// Per-thread state between enter and exit: what each thread is inside of, and since
+/// when. Kept in an array indexed by `tid & mask`; `tid` says whose entry it is (0 =
+/// free), so two live threads that share a slot are told apart.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct InFlight {
-    pub nr: u64,
+    /// The thread in the call; 0 when the slot is free.
+    pub tid: u32,
+    /// Syscall number.
+    pub nr: u32,
     pub args: [u64; 6],
     /// `bpf_ktime_get_ns` at enter.
     pub enter_ns: u64,
@@ -231,8 +236,9 @@ const _: () = assert!(size_of::<EnterCaptures>() == 48 + 32 + SLOT_COUNT * SLOT_
 pub mod counter {
     /// Records lost because the ring buffer was full.
     pub const LOST: u32 = 0;
-    /// In-flight entries that could not be stored (map full).
-    pub const INFLIGHT_FULL: u32 = 1;
+    /// In-flight entries overwritten by another thread sharing the slot (the call is
+    /// still printed, from the registers at exit, without its enter time).
+    pub const INFLIGHT_COLLISIONS: u32 = 1;
     pub const COUNT: u32 = 2;
 }
 

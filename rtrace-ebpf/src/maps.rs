@@ -10,9 +10,22 @@ use rtrace_common::{CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter}
 #[map]
 pub static TARGETS: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
 
-/// What each thread is inside of, keyed by tid.
+/// What each thread is inside of, indexed by `tid & INFLIGHT_MASK`. An array, not a
+/// hash: no lock and no allocation on the per-syscall path. Userspace sizes it.
 #[map]
-pub static INFLIGHT: HashMap<u32, InFlight> = HashMap::with_max_entries(65536, 0);
+pub static INFLIGHT: Array<InFlight> = Array::with_max_entries(65536, 0);
+
+/// `INFLIGHT`'s size minus one (a power of two); set by the loader.
+#[unsafe(no_mangle)]
+static INFLIGHT_MASK: u32 = 65535;
+
+/// The in-flight slot of a thread.
+#[inline(always)]
+pub fn inflight_slot(tid: u32) -> Option<*mut InFlight> {
+    // SAFETY: a global written once by the loader.
+    let mask = unsafe { core::ptr::read_volatile(&INFLIGHT_MASK) };
+    INFLIGHT.get_ptr_mut(tid & mask)
+}
 
 /// Argument memory read at enter, keyed by tid, for syscalls whose spec asks for it.
 #[map]

@@ -18,7 +18,7 @@ use rtrace_common::{
 use crate::{
     capture::{Slots, capture},
     maps::{
-        CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, INFLIGHT, RING, count, is_traced,
+        CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
     regs::syscall_args,
 };
@@ -72,10 +72,18 @@ fn try_sys_enter(ctx: &RawTracePointContext) -> Option<i32> {
         emit(&call, spec);
         return None;
     }
-    let entry = InFlight { nr, args, enter_ns: now };
-    if INFLIGHT.insert(&tid, &entry, 0).is_err() {
-        count(counter::INFLIGHT_FULL);
+    let Some(slot) = inflight_slot(tid) else {
         return None;
+    };
+    #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
+    let entry = InFlight { tid, nr: nr as u32, args, enter_ns: now };
+    // SAFETY: an array map value; only this thread uses its slot while it is in a call
+    // (another live thread mapping to the same slot is detected at exit by `tid`).
+    unsafe {
+        if (*slot).tid != 0 && (*slot).tid != tid {
+            count(counter::INFLIGHT_COLLISIONS);
+        }
+        *slot = entry;
     }
     if flags & spec_flags::HAS_ENTER_SLOTS != 0
         && let Some(spec) = spec
@@ -113,21 +121,29 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
     }
     // SAFETY: scratch points to a valid EnterCaptures.
     if ENTER_DATA.insert(&tid, unsafe { &*scratch }, 0).is_err() {
-        count(counter::INFLIGHT_FULL);
+        count(counter::INFLIGHT_COLLISIONS);
     }
 }
 
 fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
     let (tgid, tid) = split_pid_tgid();
-    if !is_traced(tgid) {
+    let slot = inflight_slot(tid)?;
+    // Only traced threads have in-flight entries: a match spares the TARGETS lookup.
+    // SAFETY: an array map value.
+    if unsafe { (*slot).tid } != tid && !is_traced(tgid) {
         return None;
     }
     let ret: i64 = ctx.arg(1);
-    // SAFETY: the entry is copied out before it is removed.
-    let (nr, args, enter_ns, flags) = if let Some(entry) = unsafe { INFLIGHT.get(&tid) } {
-        let e = *entry;
-        let _ = INFLIGHT.remove(&tid);
-        (e.nr, e.args, e.enter_ns, 0)
+    // SAFETY: an array map value; copied out, then freed.
+    let entry = unsafe {
+        let e = *slot;
+        if e.tid == tid {
+            (*slot).tid = 0;
+        }
+        e
+    };
+    let (nr, args, enter_ns, flags) = if entry.tid == tid {
+        (u64::from(entry.nr), entry.args, entry.enter_ns, 0)
     } else {
         // Attached while the call was in progress: the registers still hold its args.
         let (nr, args) = syscall_args(ctx.arg::<*const u8>(0))?;

@@ -134,8 +134,12 @@ impl Tracer {
         raise_memlock_limit();
         let exit_code_offset = btf::task_exit_code_offset().unwrap_or(0);
         let wakeup_bytes = u64::from(ring_size / 4);
+        let inflight_slots = inflight_slots();
+        let inflight_mask = inflight_slots - 1;
         let mut ebpf = EbpfLoader::new()
             .map_max_entries("RING", ring_size)
+            .map_max_entries("INFLIGHT", inflight_slots)
+            .override_global("INFLIGHT_MASK", &inflight_mask, true)
             .override_global("TASK_EXIT_CODE_OFFSET", &exit_code_offset, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .load(EBPF_OBJECT)
@@ -222,14 +226,10 @@ impl Tracer {
         take_map(&mut self.ebpf, "RING")
     }
 
-    /// Records lost so far (ring full or in-flight map full), summed over CPUs.
+    /// Records lost so far because the ring was full, summed over CPUs.
     #[must_use]
     pub fn lost(&self) -> u64 {
-        [counter::LOST, counter::INFLIGHT_FULL]
-            .iter()
-            .filter_map(|&i| self.counters.get(&i, 0).ok())
-            .map(|per_cpu| per_cpu.iter().sum::<u64>())
-            .sum()
+        self.counters.get(&counter::LOST, 0).map_or(0, |per_cpu| per_cpu.iter().sum())
     }
 }
 
@@ -241,6 +241,17 @@ where
         .take_map(name)
         .ok_or_else(|| LoadError::Unsupported(format!("map {name} missing")))?;
     M::try_from(map).map_err(|source| LoadError::Map { name, source })
+}
+
+/// In-flight slots: one per possible tid up to 256Ki, so that live threads rarely
+/// share one (`kernel.pid_max` is 32768 on most machines, up to 4Mi on large ones).
+fn inflight_slots() -> u32 {
+    fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .unwrap_or(1 << 16)
+        .clamp(1 << 12, 1 << 18)
+        .next_power_of_two()
 }
 
 /// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK: lift it.
