@@ -1,0 +1,222 @@
+//! What users see around the trace itself: one-line errors for bad input, a clean
+//! detach on Ctrl-C and SIGTERM, a quiet exit when the output pipe closes, and nothing
+//! of rtrace's left in the kernel afterwards, even after `kill -9`.
+
+use std::{
+    io::{BufRead, BufReader, Read},
+    process::{Child, Command, ExitStatus, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use rtrace_tests::process::{DEADLINE, require_root, rtrace_binary};
+
+/// The tests of this file run one at a time: one of them checks that no rtrace
+/// programs are left in the kernel, which another test's live rtrace would spoil.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Runs rtrace with `args` to completion; returns its status and stderr.
+fn rtrace_output(args: &[&str]) -> (ExitStatus, String) {
+    let out = Command::new(rtrace_binary()).args(args).output().expect("running rtrace");
+    (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn assert_one_line_error(what: &str, status: ExitStatus, stderr: &str, needle: &str) {
+    assert!(!status.success(), "{what}: rtrace succeeded; stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{what}: expected one line of error, got:\n{stderr}");
+    assert!(lines[0].starts_with("rtrace: "), "{what}: {stderr}");
+    assert!(lines[0].contains(needle), "{what}: {stderr:?} does not mention {needle:?}");
+}
+
+/// A pid that no process has: one that just exited and was reaped.
+fn vanished_pid() -> u32 {
+    let mut child = Command::new("true").spawn().expect("starting true");
+    let pid = child.id();
+    child.wait().expect("waiting for true");
+    pid
+}
+
+#[test]
+fn a_pid_that_does_not_exist_is_named_in_one_line() {
+    let _serial = serial();
+    require_root();
+    let pid = vanished_pid();
+    let (status, stderr) = rtrace_output(&["-p", &pid.to_string()]);
+    assert_one_line_error("missing pid", status, &stderr, &format!("process {pid}: No such process"));
+}
+
+#[test]
+fn malformed_pid_lists_are_rejected_in_one_line() {
+    let _serial = serial();
+    for list in ["12,abc", "0", "1,,-3", "", "4294967296"] {
+        let (status, stderr) = rtrace_output(&["-p", list]);
+        assert_one_line_error(&format!("-p {list:?}"), status, &stderr, "invalid process id");
+    }
+    let (status, stderr) = rtrace_output(&[]);
+    assert_one_line_error("no -p", status, &stderr, "--attach <PID>");
+}
+
+#[test]
+fn without_privileges_rtrace_names_the_capabilities_it_needs() {
+    let _serial = serial();
+    require_root();
+    let sleeper = Sleeper::start();
+    let out = Command::new("runuser")
+        .args(["-u", "nobody", "--"])
+        .arg(rtrace_binary())
+        .args(["-p", &sleeper.pid().to_string()])
+        .output()
+        .expect("running rtrace as nobody");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_one_line_error("as nobody", out.status, &stderr, "CAP_BPF");
+}
+
+/// A process to trace that makes a syscall every few milliseconds.
+struct Sleeper(Child);
+
+impl Sleeper {
+    fn start() -> Self {
+        let child = Command::new("sh")
+            .args(["-c", "while :; do sleep 0.01; done"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("starting a shell loop");
+        Sleeper(child)
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    fn is_running(&mut self) -> bool {
+        matches!(self.0.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts rtrace on `pid` with stderr piped and waits for its `attached` line.
+fn attach(pid: u32, extra: &[&str]) -> (Child, BufReader<std::process::ChildStderr>) {
+    let mut child = Command::new(rtrace_binary())
+        .args(["-p", &pid.to_string()])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting rtrace");
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(stderr.read_line(&mut line).expect("reading rtrace stderr") > 0, "rtrace ended before attaching");
+        if line.trim() == format!("rtrace: Process {pid} attached") {
+            return (child, stderr);
+        }
+    }
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for rtrace") {
+            return status;
+        }
+        assert!(start.elapsed() < limit, "rtrace did not exit within {limit:?}");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// rtrace's programs still loaded in the kernel, as bpftool lists them.
+fn rtrace_programs_loaded() -> Vec<String> {
+    let out = Command::new("bpftool").args(["prog", "show"]).output().expect("running bpftool");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| ["name sys_enter", "name sys_exit", "name sched_process_exit"].iter().any(|n| l.contains(n)))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn signal(child: &Child, sig: i32) {
+    // SAFETY: kill(2) on our own child's pid.
+    let rc = unsafe { libc::kill(i32::try_from(child.id()).expect("pid fits"), sig) };
+    assert_eq!(rc, 0, "kill failed");
+}
+
+#[test]
+fn ctrl_c_and_sigterm_detach_cleanly_and_leave_nothing_loaded() {
+    let _serial = serial();
+    require_root();
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGKILL] {
+        let mut sleeper = Sleeper::start();
+        let (mut rtrace, mut stderr) = attach(sleeper.pid(), &[]);
+        // It traces: a line of the loop arrives.
+        let mut line = String::new();
+        stderr.read_line(&mut line).expect("a trace line");
+        assert!(line.contains('(') && line.contains(" = "), "not a trace line: {line:?}");
+        assert!(!rtrace_programs_loaded().is_empty(), "bpftool does not list rtrace's programs");
+        signal(&rtrace, sig);
+        let status = wait_exit(&mut rtrace, DEADLINE);
+        let mut rest = String::new();
+        stderr.read_to_string(&mut rest).expect("reading rtrace stderr");
+        if sig == libc::SIGKILL {
+            assert!(!status.success());
+        } else {
+            assert!(status.success(), "signal {sig}: rtrace exited with {status}; stderr: {rest}");
+            assert!(
+                rest.contains(&format!("rtrace: Process {} detached", sleeper.pid())),
+                "signal {sig}: no detach line in {rest:?}"
+            );
+        }
+        assert!(sleeper.is_running(), "the traced process did not survive rtrace's exit");
+        let start = Instant::now();
+        let mut left = rtrace_programs_loaded();
+        while !left.is_empty() && start.elapsed() < Duration::from_secs(5) {
+            thread::sleep(Duration::from_millis(50));
+            left = rtrace_programs_loaded();
+        }
+        assert!(left.is_empty(), "signal {sig}: programs left in the kernel: {left:?}");
+    }
+}
+
+#[test]
+fn a_closed_output_pipe_ends_rtrace_quietly() {
+    let _serial = serial();
+    require_root();
+    let sleeper = Sleeper::start();
+    let (mut rtrace, mut stderr) = attach(sleeper.pid(), &[]);
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("a trace line");
+    drop(stderr);
+    let status = wait_exit(&mut rtrace, DEADLINE);
+    assert!(status.success(), "rtrace exited with {status} after its output closed");
+}
+
+#[test]
+fn a_traced_process_that_exits_ends_the_session_with_its_status() {
+    let _serial = serial();
+    require_root();
+    let mut child = Command::new("sh")
+        .args(["-c", "read go; exit 3"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("starting sh");
+    let (mut rtrace, mut stderr) = attach(child.id(), &[]);
+    drop(child.stdin.take());
+    child.wait().expect("waiting for sh");
+    let status = wait_exit(&mut rtrace, DEADLINE);
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).expect("reading rtrace stderr");
+    assert!(status.success(), "rtrace exited with {status}");
+    assert!(rest.contains("exit_group(3)"), "no exit_group line in:\n{rest}");
+    assert!(rest.trim_end().ends_with("+++ exited with 3 +++"), "no exit line at the end of:\n{rest}");
+}
