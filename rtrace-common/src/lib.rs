@@ -25,6 +25,10 @@ pub mod kind {
     pub const SYSCALL_NO_RETURN: u32 = 2;
     /// A thread exited: [`super::ExitRecord`].
     pub const THREAD_EXIT: u32 = 3;
+    /// A traced task forked or spawned a thread: [`super::ForkRecord`].
+    pub const FORK: u32 = 4;
+    /// A signal was delivered to a traced thread: [`super::SignalRecord`].
+    pub const SIGNAL: u32 = 5;
 }
 
 /// First bytes of every record.
@@ -117,6 +121,32 @@ pub struct ExitRecord {
     pub flags: u32,
 }
 
+/// A traced task created another (`sched_process_fork`). The header names the parent.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ForkRecord {
+    pub header: RecordHeader,
+    pub child_tid: u32,
+    pub child_tgid: u32,
+}
+const _: () = assert!(size_of::<ForkRecord>() == 32);
+
+/// Bytes of `struct kernel_siginfo`.
+pub const SIGINFO_SIZE: usize = 48;
+
+/// A signal delivered to a traced thread (`signal_deliver`): the header names it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct SignalRecord {
+    pub header: RecordHeader,
+    pub signo: u32,
+    /// Nonzero when `siginfo` was read (the kernel passes none for some signals).
+    pub has_siginfo: u32,
+    /// `struct kernel_siginfo` as the kernel filled it.
+    pub siginfo: [u8; SIGINFO_SIZE],
+}
+const _: () = assert!(size_of::<SignalRecord>() == 80);
+
 /// Bits of [`ExitRecord::flags`].
 pub mod exit_flags {
     /// `exit_code` was read from the task (its offset was known).
@@ -189,6 +219,9 @@ pub mod spec_flags {
     pub const NO_RETURN: u32 = 1;
     /// Some slot reads at enter: stash it until exit.
     pub const HAS_ENTER_SLOTS: u32 = 2;
+    /// The call creates a task (clone, fork...): its return in the child, which has
+    /// no enter, is not a call of the child's and is not sent.
+    pub const FORKS: u32 = 4;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map

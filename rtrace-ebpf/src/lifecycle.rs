@@ -1,63 +1,154 @@
-//! Thread lifecycle: `sched/sched_process_exit`, attached as a raw tracepoint.
+//! Task lifecycle: `sched/sched_process_exit`, `sched/sched_process_fork` and
+//! `signal/signal_deliver`, attached as raw tracepoints.
 //!
-//! TP_PROTO: `(struct task_struct *p, ...)`; `p` is the exiting task, which is
-//! also `current`. Its `exit_code` (the wait status) is read at the offset userspace
-//! found in the kernel's BTF and passed in [`TASK_EXIT_CODE_OFFSET`].
+//! Raw tracepoints pass the TP_PROTO arguments; `struct task_struct` fields are read at
+//! the offsets userspace found in the kernel's BTF and passed in as globals (0 when
+//! unknown).
 
 use aya_ebpf::{
     helpers::{
         bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
-        bpf_probe_read_kernel,
+        bpf_probe_read_kernel, generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
+    cty::c_void,
     macros::raw_tracepoint,
     programs::RawTracePointContext,
 };
-use rtrace_common::{ExitRecord, RecordHeader, counter, exit_flags, kind};
+use rtrace_common::{
+    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SignalRecord, counter, exit_flags, kind,
+};
 
-use crate::maps::{RING, count, is_traced};
+use crate::maps::{RING, TARGETS, count, is_traced};
 
 /// Offset of `exit_code` in `struct task_struct`; 0 when unknown.
 #[unsafe(no_mangle)]
 static TASK_EXIT_CODE_OFFSET: u32 = 0;
+/// Offset of `pid` in `struct task_struct`; 0 when unknown.
+#[unsafe(no_mangle)]
+static TASK_PID_OFFSET: u32 = 0;
+/// Offset of `tgid` in `struct task_struct`; 0 when unknown.
+#[unsafe(no_mangle)]
+static TASK_TGID_OFFSET: u32 = 0;
+/// Nonzero: children forked by traced processes are traced too (`-f`).
+#[unsafe(no_mangle)]
+static FOLLOW_FORKS: u32 = 0;
 
-#[raw_tracepoint(tracepoint = "sched_process_exit")]
-pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
-    try_sched_process_exit(&ctx).unwrap_or(0)
+#[inline(always)]
+fn global(g: &u32) -> u32 {
+    // SAFETY: globals are written once by the loader, before attaching.
+    unsafe { core::ptr::read_volatile(g) }
 }
 
-fn try_sched_process_exit(ctx: &RawTracePointContext) -> Option<i32> {
+#[inline(always)]
+fn current() -> (u32, u32) {
     let pid_tgid = bpf_get_current_pid_tgid();
-    let tgid = (pid_tgid >> 32) as u32;
     #[expect(clippy::cast_possible_truncation, reason = "the low half is the tid")]
     let tid = pid_tgid as u32;
-    if !is_traced(tgid) {
+    ((pid_tgid >> 32) as u32, tid)
+}
+
+#[inline(always)]
+fn header(record_kind: u32, tgid: u32, tid: u32) -> RecordHeader {
+    RecordHeader {
+        kind: record_kind,
+        tid,
+        tgid,
+        // SAFETY: helpers without arguments.
+        cpu: unsafe { bpf_get_smp_processor_id() },
+        ts_ns: unsafe { bpf_ktime_get_ns() },
+    }
+}
+
+/// Reads a u32 field of a task_struct at `offset`; `None` when the offset is unknown.
+#[inline(always)]
+fn task_u32(task: *const u8, offset: u32) -> Option<u32> {
+    if offset == 0 {
         return None;
     }
-    // SAFETY: a global written once by the loader.
-    let offset = unsafe { core::ptr::read_volatile(&TASK_EXIT_CODE_OFFSET) };
-    let (exit_code, flags) = if offset == 0 {
-        (0, 0)
-    } else {
-        let task: *const u8 = ctx.arg(0);
-        // SAFETY: a checked kernel read inside the exiting task_struct.
-        match unsafe { bpf_probe_read_kernel(task.add(offset as usize).cast::<u32>()) } {
-            Ok(code) => (code, exit_flags::EXIT_CODE_VALID),
-            Err(_) => (0, 0),
-        }
+    // SAFETY: a checked kernel read inside a task_struct the tracepoint handed us.
+    unsafe { bpf_probe_read_kernel(task.add(offset as usize).cast::<u32>()).ok() }
+}
+
+/// TP_PROTO(struct task_struct *p, ...): `p` is the exiting task (also `current`).
+#[raw_tracepoint(tracepoint = "sched_process_exit")]
+pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
+    let (tgid, tid) = current();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    let (exit_code, flags) = match task_u32(ctx.arg(0), global(&TASK_EXIT_CODE_OFFSET)) {
+        Some(code) => (code, exit_flags::EXIT_CODE_VALID),
+        None => (0, 0),
     };
-    let record = ExitRecord {
-        header: RecordHeader {
-            kind: kind::THREAD_EXIT,
-            tid,
-            tgid,
-            cpu: unsafe { bpf_get_smp_processor_id() },
-            ts_ns: unsafe { bpf_ktime_get_ns() },
-        },
-        exit_code,
-        flags,
-    };
+    let record = ExitRecord { header: header(kind::THREAD_EXIT, tgid, tid), exit_code, flags };
     if RING.output::<ExitRecord>(&record, 0).is_err() {
         count(counter::LOST);
     }
-    None
+    0
+}
+
+/// TP_PROTO(struct task_struct *parent, struct task_struct *child); runs in the parent.
+/// With `-f`, a child process joins the traced set here, before it can run: none of
+/// its syscalls are missed.
+#[raw_tracepoint(tracepoint = "sched_process_fork")]
+pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
+    let (tgid, tid) = current();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    let child: *const u8 = ctx.arg(1);
+    let (Some(child_tid), Some(child_tgid)) = (
+        task_u32(child, global(&TASK_PID_OFFSET)),
+        task_u32(child, global(&TASK_TGID_OFFSET)),
+    ) else {
+        return 0;
+    };
+    if child_tgid != tgid {
+        if global(&FOLLOW_FORKS) == 0 {
+            return 0;
+        }
+        if TARGETS.insert(&child_tgid, &1, 0).is_err() {
+            count(counter::LOST);
+        }
+    }
+    let record = ForkRecord { header: header(kind::FORK, tgid, tid), child_tid, child_tgid };
+    if RING.output::<ForkRecord>(&record, 0).is_err() {
+        count(counter::LOST);
+    }
+    0
+}
+
+/// TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka); runs in the
+/// thread that takes the signal.
+#[raw_tracepoint(tracepoint = "signal_deliver")]
+pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
+    let (tgid, tid) = current();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    let signo: u64 = ctx.arg(0);
+    let info: *const u8 = ctx.arg(1);
+    let Some(mut entry) = RING.reserve::<SignalRecord>(0) else {
+        count(counter::LOST);
+        return 0;
+    };
+    let rec = entry.as_mut_ptr();
+    // SAFETY: a reserved, exclusively owned SignalRecord; the siginfo read is checked.
+    unsafe {
+        (*rec).header = header(kind::SIGNAL, tgid, tid);
+        #[expect(clippy::cast_possible_truncation, reason = "signal numbers are small")]
+        {
+            (*rec).signo = signo as u32;
+        }
+        // SEND_SIG_NOINFO and SEND_SIG_PRIV are the small pointers 0 and 1.
+        let ok = info as usize > 1
+            && probe_read_kernel_raw(
+                (*rec).siginfo.as_mut_ptr().cast::<c_void>(),
+                SIGINFO_SIZE as u32,
+                info.cast::<c_void>(),
+            ) == 0;
+        (*rec).has_siginfo = u32::from(ok);
+    }
+    entry.submit(0);
+    0
 }

@@ -150,6 +150,13 @@ fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
     let spec = spec_for(nr);
+    // A new task's first return, from the clone that made it: not a call of its own.
+    if flags & record_flags::ENTER_MISSED != 0
+        && ret == 0
+        && spec.is_some_and(|s| s.flags & spec_flags::FORKS != 0)
+    {
+        return None;
+    }
     let call = CallInfo { tgid, tid, nr, args: &args, ret, enter_ns, flags, kind: kind::SYSCALL };
     emit(&call, spec);
     if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {

@@ -11,11 +11,21 @@ const BTF_MAGIC: u16 = 0xeb9f;
 const KIND_STRUCT: u32 = 4;
 const KIND_UNION: u32 = 5;
 
-/// The offset of `exit_code` in `struct task_struct`, if the kernel has BTF.
+/// Offsets of the `struct task_struct` fields the kernel programs read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskOffsets {
+    pub exit_code: u32,
+    pub pid: u32,
+    pub tgid: u32,
+}
+
+/// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
 #[must_use]
-pub fn task_exit_code_offset() -> Option<u32> {
-    let data = fs::read("/sys/kernel/btf/vmlinux").ok()?;
-    Btf::parse(&data)?.member_offset("task_struct", "exit_code")
+pub fn task_offsets() -> TaskOffsets {
+    let Ok(data) = fs::read("/sys/kernel/btf/vmlinux") else { return TaskOffsets::default() };
+    let Some(btf) = Btf::parse(&data) else { return TaskOffsets::default() };
+    let field = |name| btf.member_offset("task_struct", name).unwrap_or(0);
+    TaskOffsets { exit_code: field("exit_code"), pid: field("pid"), tgid: field("tgid") }
 }
 
 struct Btf<'a> {
@@ -126,8 +136,11 @@ mod tests {
     fn finds_exit_code_on_this_kernel() {
         // Every kernel rtrace supports ships BTF; task_struct.exit_code sits well inside.
         if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
-            let off = task_exit_code_offset().expect("task_struct.exit_code in BTF");
-            assert!(off > 64 && off < 16384, "implausible offset {off}");
+            let off = task_offsets();
+            for (name, v) in [("exit_code", off.exit_code), ("pid", off.pid), ("tgid", off.tgid)] {
+                assert!(v > 64 && v < 16384, "implausible offset of {name}: {v}");
+            }
+            assert_eq!(off.tgid, off.pid + 4, "pid and tgid are neighbours in task_struct");
         }
     }
 }

@@ -15,6 +15,11 @@ pub struct Cli {
           value_parser = parse_pid_list)]
     pub pids: Vec<PidList>,
 
+    /// Follow forks: trace the children (and their children) that traced processes
+    /// create from now on, from their first syscall.
+    #[arg(short = 'f', long = "follow-forks")]
+    pub follow_forks: bool,
+
     /// Write the trace to FILE instead of stderr.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

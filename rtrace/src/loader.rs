@@ -17,7 +17,8 @@ use crate::btf;
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
 
 /// The raw tracepoints rtrace attaches, program name = tracepoint name.
-const PROGRAMS: [&str; 3] = ["sys_enter", "sys_exit", "sched_process_exit"];
+const PROGRAMS: [&str; 5] =
+    ["sys_enter", "sys_exit", "sched_process_exit", "sched_process_fork", "signal_deliver"];
 
 /// Why tracing could not start.
 #[derive(Debug, thiserror::Error)]
@@ -127,12 +128,13 @@ impl Tracer {
     ///
     /// # Errors
     /// When the object is missing, privileges are lacking, or the kernel rejects it.
-    pub fn load(ring_size: u32) -> Result<Self, LoadError> {
+    pub fn load(ring_size: u32, follow_forks: bool) -> Result<Self, LoadError> {
         if EBPF_OBJECT.is_empty() {
             return Err(LoadError::NoObject);
         }
         raise_memlock_limit();
-        let exit_code_offset = btf::task_exit_code_offset().unwrap_or(0);
+        let task = btf::task_offsets();
+        let follow_forks = u32::from(follow_forks);
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
         let inflight_mask = inflight_slots - 1;
@@ -140,7 +142,10 @@ impl Tracer {
             .map_max_entries("RING", ring_size)
             .map_max_entries("INFLIGHT", inflight_slots)
             .override_global("INFLIGHT_MASK", &inflight_mask, true)
-            .override_global("TASK_EXIT_CODE_OFFSET", &exit_code_offset, true)
+            .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
+            .override_global("TASK_PID_OFFSET", &task.pid, true)
+            .override_global("TASK_TGID_OFFSET", &task.tgid, true)
+            .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {

@@ -8,7 +8,7 @@ use std::{
     path::Path,
 };
 
-use crate::decode::{self, DecodeOptions, SyscallEvent, ThreadExit};
+use crate::decode::{self, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit};
 
 /// strace writes `= ` at this column (prefix included) when the call is shorter.
 const RETURN_COLUMN: usize = 40;
@@ -128,6 +128,28 @@ impl StraceFormatter {
         self.live_tasks.remove(&exit.tid);
         self.exit_codes.remove(&exit.tgid);
         self.writer.write_all(&self.line)
+    }
+
+    /// Writes `--- SIGUSR2 {si_signo=SIGUSR2, ...} ---` for a delivered signal.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn signal(&mut self, delivery: &SignalDelivery<'_>) -> io::Result<()> {
+        self.line.clear();
+        self.prefix(delivery.tid);
+        decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
+        self.line.push(b'\n');
+        self.writer.write_all(&self.line)
+    }
+
+    /// Counts a task a traced one created.
+    pub fn forked(&mut self, fork: &Fork) {
+        self.live_tasks.insert(fork.child_tid);
+    }
+
+    /// With `-f`, strace prefixes every line of a `-o` file with the pid.
+    pub fn always_prefix_file(&mut self) {
+        self.file_prefix = true;
     }
 
     /// Forgets a thread that exited (not a group leader: no line).

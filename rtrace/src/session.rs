@@ -85,7 +85,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     loader::ensure_tracefs();
 
     let opts = DecodeOptions { strsize: cli.strsize, ..DecodeOptions::default() };
-    let mut tracer = Tracer::load(cli.buffer_size.unwrap_or_else(loader::default_ring_size))?;
+    let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
+    let mut tracer = Tracer::load(ring_size, cli.follow_forks)?;
     tracer.set_capture_specs(&table::capture_specs(&opts))?;
     let mut formatter = StraceFormatter::new(opts, cli.output.as_deref())
         .with_context(|| format!("cannot open output {}", cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string())))?;
@@ -107,6 +108,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 
     formatter.attached();
+    if cli.follow_forks {
+        formatter.always_prefix_file();
+    }
 
     let (exited_tx, mut exited_rx) = mpsc::unbounded_channel();
     for (pid, fd) in watchers {
@@ -167,6 +171,13 @@ impl RingReader {
                     }
                 }
                 Ok(Event::Exit(exit)) => formatter.thread_gone(exit.tid),
+                Ok(Event::Fork(fork)) => {
+                    formatter.forked(&fork);
+                    if fork.child_tgid != fork.parent_tgid {
+                        self.alive.insert(fork.child_tgid);
+                    }
+                }
+                Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
                 Err(e) => eprintln!("rtrace: skipping a malformed record: {e}"),
             }
         }

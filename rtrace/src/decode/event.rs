@@ -4,7 +4,7 @@
 use std::mem::size_of;
 
 use rtrace_common::{
-    ExitRecord, RecordHeader, SLOT_COUNT, exit_flags, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, kind,
+    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SignalRecord, exit_flags, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, kind,
     record_flags, slot_status,
 };
 
@@ -67,11 +67,32 @@ pub struct ThreadExit {
     pub status: Option<u32>,
 }
 
+/// A traced task created another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fork {
+    pub parent_tid: u32,
+    pub parent_tgid: u32,
+    pub child_tid: u32,
+    pub child_tgid: u32,
+}
+
+/// A signal delivered to a traced thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignalDelivery<'a> {
+    pub tid: u32,
+    pub tgid: u32,
+    pub signo: i32,
+    /// The raw `siginfo_t`, when the kernel passed one.
+    pub siginfo: Option<&'a [u8]>,
+}
+
 /// One decoded record.
 #[derive(Clone, Debug)]
 pub enum Event<'a> {
     Syscall(SyscallEvent<'a>),
     Exit(ThreadExit),
+    Fork(Fork),
+    Signal(SignalDelivery<'a>),
 }
 
 /// Why a record could not be read.
@@ -106,6 +127,27 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 tid: header.tid,
                 tgid: header.tgid,
                 status: (rec.flags & exit_flags::EXIT_CODE_VALID != 0).then_some(rec.exit_code),
+            }))
+        }
+        kind::FORK => {
+            let rec: ForkRecord = read(bytes, 0).ok_or(RecordError::Short(bytes.len()))?;
+            Ok(Event::Fork(Fork {
+                parent_tid: header.tid,
+                parent_tgid: header.tgid,
+                child_tid: rec.child_tid,
+                child_tgid: rec.child_tgid,
+            }))
+        }
+        kind::SIGNAL => {
+            let rec: SignalRecord = read(bytes, 0).ok_or(RecordError::Short(bytes.len()))?;
+            let info_at = size_of::<RecordHeader>() + 8;
+            Ok(Event::Signal(SignalDelivery {
+                tid: header.tid,
+                tgid: header.tgid,
+                signo: i32::try_from(rec.signo).unwrap_or(i32::MAX),
+                siginfo: (rec.has_siginfo != 0)
+                    .then(|| bytes.get(info_at..info_at + SIGINFO_SIZE))
+                    .flatten(),
             }))
         }
         other => Err(RecordError::UnknownKind(other)),

@@ -1,53 +1,1108 @@
-//! Files and paths: open, stat, access, directories, renames.
+//! Files and paths: open, stat, access, directories, links, renames, modes, owners.
+//!
+//! Also home to the small helpers the fs, io, memory and process families share:
+//! strace's flag printing with its `/* X_??? */` default, `%#03o` modes, `[int]`
+//! out-values and little-endian field reads from captured structs.
 
 use super::{
-    Call,
-    table::{Arg, DIRFD, FD, MODE, PATH, Ret, SyscallDef, class},
+    Call, Capture,
+    table::{
+        Arg, Cap, DIRFD, FD, INT, Len, Max, OUT_BUF, PATH, Ret, STR, SyscallDef, UINT, ULONG, class,
+    },
     text,
-    xlat::{OPEN_ACCESS_MODES, OPEN_FLAGS},
+    xlat::{ACCESS_MODES, AT_FLAGS, OPEN_ACCESS_MODES, OPEN_FLAGS, Xlat},
 };
+use crate::xlat;
 use syscalls::Sysno;
+
+// ---------------------------------------------------------------------------------
+// Shared helpers.
+
+/// A little-endian `u16` at `off` of captured bytes.
+pub(crate) fn u16_at(b: &[u8], off: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(off..off.checked_add(2)?)?.try_into().ok()?))
+}
+
+/// A little-endian `i16` at `off` of captured bytes.
+pub(crate) fn i16_at(b: &[u8], off: usize) -> Option<i16> {
+    Some(i16::from_le_bytes(b.get(off..off.checked_add(2)?)?.try_into().ok()?))
+}
+
+/// A little-endian `u32` at `off` of captured bytes.
+pub(crate) fn u32_at(b: &[u8], off: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(off..off.checked_add(4)?)?.try_into().ok()?))
+}
+
+/// A little-endian `u64` at `off` of captured bytes.
+pub(crate) fn u64_at(b: &[u8], off: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(off..off.checked_add(8)?)?.try_into().ok()?))
+}
+
+/// A little-endian `i32` at `off` of captured bytes.
+pub(crate) fn i32_at(b: &[u8], off: usize) -> Option<i32> {
+    Some(i32::from_le_bytes(b.get(off..off.checked_add(4)?)?.try_into().ok()?))
+}
+
+/// A little-endian `i64` at `off` of captured bytes.
+pub(crate) fn i64_at(b: &[u8], off: usize) -> Option<i64> {
+    Some(i64::from_le_bytes(b.get(off..off.checked_add(8)?)?.try_into().ok()?))
+}
+
+/// Writes a flag set as strace's `printflags` does: names joined by `|` and the
+/// unknown bits in hex; bits none of which has a name print as `0x... /* dflt */`;
+/// zero prints the set's zero name or `0`.
+pub(crate) fn flags_dflt(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: &str) {
+    if value == 0 {
+        out.extend_from_slice(set.zero.unwrap_or("0").as_bytes());
+        return;
+    }
+    let start = out.len();
+    let mut rest = value;
+    for &(bits, name) in set.entries {
+        if bits != 0 && rest & bits == bits {
+            if out.len() > start {
+                out.push(b'|');
+            }
+            out.extend_from_slice(name.as_bytes());
+            rest &= !bits;
+        }
+    }
+    if out.len() == start {
+        text::hex(out, rest);
+        comment(out, dflt);
+    } else if rest != 0 {
+        out.push(b'|');
+        text::hex(out, rest);
+    }
+}
+
+/// Writes ` /* text */`.
+pub(crate) fn comment(out: &mut Vec<u8>, what: &str) {
+    out.extend_from_slice(b" /* ");
+    out.extend_from_slice(what.as_bytes());
+    out.extend_from_slice(b" */");
+}
+
+/// Writes a name from `set`, or `0x... /* dflt */` (strace's `printxval`).
+pub(crate) fn xval(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: &str) {
+    if let Some(name) = set.name(value) {
+        out.extend_from_slice(name.as_bytes());
+    } else {
+        text::hex(out, value);
+        comment(out, dflt);
+    }
+}
+
+/// Writes a mode as C's `%#03o`: `000`, `007`, `0644`.
+pub(crate) fn mode3(out: &mut Vec<u8>, v: u64) {
+    use std::io::Write as _;
+    let _ = write!(out, "0{v:02o}");
+}
+
+/// Writes `[N]` from a captured C `int`, or the pointer when there is none.
+pub(crate) fn bracketed_int(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64) {
+    match cap.bytes().and_then(|b| i32_at(b, 0)) {
+        Some(v) if ptr != 0 => {
+            call.out.push(b'[');
+            text::decimal(call.out, v);
+            call.out.push(b']');
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+/// One capture of a whole struct at exit, up to a slot.
+pub(crate) const fn struct_cap(size: u32) -> Cap {
+    Cap::Bytes { at_enter: false, len: Len::Fixed(size), max: Max::Slot }
+}
+
+/// An `int` the kernel writes (`[N]` when the call succeeded, else the pointer).
+pub(crate) fn out_int(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    if call.failed() {
+        call.pointer(ptr);
+    } else {
+        let cap = call.capture(i, 0);
+        bracketed_int(call, cap, ptr);
+    }
+}
+
+/// Captures of an `int` pointer argument.
+pub(crate) const INT_CAP: &[Cap] = &[struct_cap(4)];
+/// An `int` the kernel writes.
+pub(crate) const OUT_INT: Arg = Arg::custom_with(out_int, INT_CAP);
+
+// ---------------------------------------------------------------------------------
+// Flag sets.
+
+xlat! {
+    /// File types of a mode, `include/uapi/linux/stat.h`.
+    pub MODE_TYPES { S_IFREG, S_IFSOCK, S_IFIFO, S_IFLNK, S_IFDIR, S_IFBLK, S_IFCHR }
+}
+
+xlat! {
+    /// `renameat2` flags, `include/uapi/linux/fs.h`.
+    pub RENAME_FLAGS { RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT }
+}
+
+xlat! {
+    /// `faccessat2` flags, `include/uapi/linux/fcntl.h`.
+    pub FACCESSAT_FLAGS { AT_SYMLINK_NOFOLLOW, AT_EACCESS, AT_EMPTY_PATH }
+}
+
+xlat! {
+    /// `flock` operations, `include/uapi/asm-generic/fcntl.h`.
+    pub FLOCK_OPS {
+        LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN, LOCK_MAND = 32, LOCK_READ = 64,
+        LOCK_WRITE = 128, LOCK_RW = 192,
+    }
+}
+
+xlat! {
+    /// `memfd_create` flags, `include/uapi/linux/memfd.h` (those strace 6.1 names).
+    pub MFD_FLAGS { MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_HUGETLB }
+}
+
+xlat! {
+    /// `close_range` flags, `include/uapi/linux/close_range.h`.
+    pub CLOSE_RANGE_FLAGS { CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4 }
+}
+
+xlat! {
+    /// `statx` sync types, `include/uapi/linux/fcntl.h`.
+    pub STATX_SYNC_TYPES { AT_STATX_SYNC_AS_STAT, AT_STATX_FORCE_SYNC, AT_STATX_DONT_SYNC }
+}
+
+xlat! {
+    /// `statx` masks, `include/uapi/linux/stat.h` (composites first, as strace).
+    pub STATX_MASKS {
+        STATX_ALL, STATX_BASIC_STATS, STATX_TYPE, STATX_MODE, STATX_NLINK, STATX_UID,
+        STATX_GID, STATX_ATIME, STATX_MTIME, STATX_CTIME, STATX_INO, STATX_SIZE,
+        STATX_BLOCKS, STATX_BTIME, STATX_MNT_ID, STATX_DIOALIGN,
+    }
+}
+
+xlat! {
+    /// `statx` attributes, `include/uapi/linux/stat.h`.
+    pub STATX_ATTRS {
+        STATX_ATTR_COMPRESSED, STATX_ATTR_IMMUTABLE, STATX_ATTR_APPEND, STATX_ATTR_NODUMP,
+        STATX_ATTR_ENCRYPTED, STATX_ATTR_AUTOMOUNT, STATX_ATTR_MOUNT_ROOT = 0x2000,
+        STATX_ATTR_VERITY, STATX_ATTR_DAX,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// open.
 
 /// `open` flags: the access mode, then the other flags (`O_WRONLY|O_CREAT|O_TRUNC`).
 pub fn open_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    let v = call.arg(i) & 0xffff_ffff;
+    write_open_flags(call.out, call.arg(i) & 0xffff_ffff);
+}
+
+/// Writes `open` flags: the access mode, then the rest (`O_RDONLY|O_CLOEXEC`).
+pub(crate) fn write_open_flags(out: &mut Vec<u8>, v: u64) {
     let mode = v & 0o3;
-    text::symbol(call.out, &OPEN_ACCESS_MODES, mode, text::Fallback::Hex);
+    text::symbol(out, &OPEN_ACCESS_MODES, mode, text::Fallback::Hex);
     let rest = v & !0o3;
     if rest != 0 {
-        call.out.push(b'|');
-        text::flags(call.out, &OPEN_FLAGS, rest);
+        out.push(b'|');
+        text::flags(out, &OPEN_FLAGS, rest);
     }
 }
 
 /// `open`'s mode, printed only when the flags create a file.
 pub fn open_mode(call: &mut Call<'_, '_>, i: usize) {
     let flags = call.arg(i - 1);
-    #[expect(clippy::cast_sign_loss, reason = "flag constants")]
     let creates = flags & (libc::O_CREAT as u64 | 0o20_000_000) != 0;
     if creates {
         call.next();
-        text::octal(call.out, call.arg(i) & 0o7777);
+        mode3(call.out, call.arg(i) & 0o7777);
     }
 }
 
 const OPEN_FLAGS_ARG: Arg = Arg::custom(open_flags);
 const OPEN_MODE_ARG: Arg = Arg::custom(open_mode);
 
+// ---------------------------------------------------------------------------------
+// Modes, flags and ids.
+
+/// A numeric mode, `%#03o` (`chmod`, `mkdir`, `creat`).
+fn numeric_mode(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    mode3(call.out, call.arg(i) & 0xffff_ffff);
+}
+
+/// Writes a mode with its file type: `S_IFREG|S_ISUID|0755`.
+pub(crate) fn write_symbolic_mode(out: &mut Vec<u8>, mode: u64) {
+    let ifmt = u64::from(libc::S_IFMT);
+    let special = [
+        (u64::from(libc::S_ISUID), "S_ISUID|"),
+        (u64::from(libc::S_ISGID), "S_ISGID|"),
+        (u64::from(libc::S_ISVTX), "S_ISVTX|"),
+    ];
+    let kind = mode & ifmt;
+    if kind != 0 {
+        match MODE_TYPES.name(kind) {
+            Some(name) => out.extend_from_slice(name.as_bytes()),
+            None => text::octal(out, kind),
+        }
+        out.push(b'|');
+    }
+    let mut perms = mode & !ifmt;
+    for (bit, name) in special {
+        if mode & bit != 0 {
+            out.extend_from_slice(name.as_bytes());
+        }
+        perms &= !bit;
+    }
+    mode3(out, perms);
+}
+
+/// Writes glibc's `makedev(0x1, 0x3)` for a device number.
+pub(crate) fn write_dev(out: &mut Vec<u8>, dev: u64) {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    out.extend_from_slice(b"makedev(");
+    text::hex(out, major);
+    out.extend_from_slice(b", ");
+    text::hex(out, minor);
+    out.push(b')');
+}
+
+/// `mknod`'s mode with its file type.
+fn symbolic_mode(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    write_symbolic_mode(call.out, call.arg(i) & 0xffff_ffff);
+}
+
+/// `mknod`'s device, only for character and block devices.
+fn mknod_dev(call: &mut Call<'_, '_>, i: usize) {
+    let (ifmt, chr, blk) =
+        (u64::from(libc::S_IFMT), u64::from(libc::S_IFCHR), u64::from(libc::S_IFBLK));
+    let kind = call.arg(i - 1) & ifmt;
+    if kind == chr || kind == blk {
+        call.next();
+        write_dev(call.out, call.arg(i));
+    }
+}
+
+/// `*at` flags: `AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH`.
+fn at_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &AT_FLAGS, call.arg(i) & 0xffff_ffff, "AT_???");
+}
+
+/// `access` modes: `R_OK|W_OK`, `F_OK`.
+fn access_mode(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &ACCESS_MODES, call.arg(i) & 0xffff_ffff, "?_OK");
+}
+
+fn faccessat_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &FACCESSAT_FLAGS, call.arg(i) & 0xffff_ffff, "AT_???");
+}
+
+fn rename_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &RENAME_FLAGS, call.arg(i) & 0xffff_ffff, "RENAME_???");
+}
+
+fn flock_op(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &FLOCK_OPS, call.arg(i) & 0xffff_ffff, "LOCK_???");
+}
+
+/// `memfd_create` flags, then `N<<MFD_HUGE_SHIFT` for a huge page size.
+fn memfd_flags(call: &mut Call<'_, '_>, i: usize) {
+    const MFD_HUGE_SHIFT: u32 = 26;
+    call.next();
+    let v = call.arg(i) & 0xffff_ffff;
+    let huge = v >> MFD_HUGE_SHIFT;
+    let rest = v & ((1 << MFD_HUGE_SHIFT) - 1);
+    if rest != 0 || huge == 0 {
+        flags_dflt(call.out, &MFD_FLAGS, rest, "MFD_???");
+    }
+    if huge != 0 {
+        if rest != 0 {
+            call.out.push(b'|');
+        }
+        text::decimal(call.out, huge);
+        call.put("<<MFD_HUGE_SHIFT");
+    }
+}
+
+fn close_range_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &CLOSE_RANGE_FLAGS, call.arg(i) & 0xffff_ffff, "CLOSE_RANGE_???");
+}
+
+/// `umask`'s argument and return, `%#03o`.
+fn umask_arg(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    mode3(call.out, call.arg(i) & 0xffff_ffff);
+}
+
+fn umask_ret(call: &mut Call<'_, '_>) {
+    #[expect(clippy::cast_sign_loss, reason = "umask returns the old mask")]
+    let v = call.ret() as u64;
+    mode3(call.out, v);
+}
+
+// ---------------------------------------------------------------------------------
+// stat, statx, getcwd.
+
+/// `struct stat` of `x86_64`: 144 bytes; `st_mode` at 24, `st_rdev` at 40, `st_size` at 48.
+const STAT_SIZE: u32 = 144;
+
+/// A `struct stat` the kernel fills: `{st_mode=S_IFREG|0644, st_size=1234, ...}`.
+fn stat_buf(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let fields = cap.bytes().and_then(|b| Some((u32_at(b, 24)?, u64_at(b, 40)?, i64_at(b, 48)?)));
+    match fields {
+        Some((mode, rdev, size)) if !call.failed() && ptr != 0 => {
+            call.put("{st_mode=");
+            write_symbolic_mode(call.out, u64::from(mode));
+            let (ifmt, chr, blk) = (libc::S_IFMT, libc::S_IFCHR, libc::S_IFBLK);
+            if mode & ifmt == chr || mode & ifmt == blk {
+                call.put(", st_rdev=");
+                write_dev(call.out, rdev);
+            } else {
+                call.put(", st_size=");
+                text::decimal(call.out, size);
+            }
+            call.put(", ...}");
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+const STAT_BUF: Arg = Arg::custom_with(stat_buf, &[struct_cap(STAT_SIZE)]);
+
+/// `statx` flags: the sync type, then the `AT_*` flags.
+fn statx_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let sync_mask = libc::AT_STATX_SYNC_TYPE as u64;
+    let v = call.arg(i) & 0xffff_ffff;
+    xval(call.out, &STATX_SYNC_TYPES, v & sync_mask, "AT_STATX_???");
+    let rest = v & !sync_mask;
+    if rest != 0 {
+        call.out.push(b'|');
+        flags_dflt(call.out, &AT_FLAGS, rest, "AT_???");
+    }
+}
+
+fn statx_mask(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &STATX_MASKS, call.arg(i) & 0xffff_ffff, "STATX_???");
+}
+
+/// A `struct statx` the kernel fills (256 bytes):
+/// `{stx_mask=STATX_ALL, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}`.
+fn statx_buf(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let fields = cap
+        .bytes()
+        .and_then(|b| Some((u32_at(b, 0)?, u64_at(b, 8)?, u16_at(b, 28)?, u64_at(b, 40)?)));
+    match fields {
+        Some((mask, attrs, mode, size)) if !call.failed() && ptr != 0 => {
+            call.put("{stx_mask=");
+            flags_dflt(call.out, &STATX_MASKS, u64::from(mask), "STATX_???");
+            call.put(", stx_attributes=");
+            flags_dflt(call.out, &STATX_ATTRS, attrs, "STATX_ATTR_???");
+            call.put(", stx_mode=");
+            write_symbolic_mode(call.out, u64::from(mode));
+            call.put(", stx_size=");
+            text::decimal(call.out, size);
+            call.put(", ...}");
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+/// `getcwd`'s buffer: the path the kernel wrote, or the pointer on failure.
+fn getcwd_buf(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    if call.failed() {
+        call.pointer(ptr);
+    } else {
+        let cap = call.capture(i, 0);
+        call.string(cap, ptr, usize::MAX);
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Rows.
+
+const MODE3: Arg = Arg::custom(numeric_mode);
+const AT_FLAGS_ARG: Arg = Arg::custom(at_flags);
+const ACCESS_MODE: Arg = Arg::custom(access_mode);
+const UID: Arg = INT;
+
+const F: u16 = class::FILE;
+const D: u16 = class::DESC;
+const FD_FILE: u16 = class::FILE | class::DESC;
+
+const fn def(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
+    SyscallDef { sysno, args, ret: Ret::Int, class }
+}
+
 pub static DEFS: &[SyscallDef] = &[
+    def(Sysno::openat, &[DIRFD, PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG], FD_FILE),
+    def(Sysno::open, &[PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG], FD_FILE),
+    def(Sysno::creat, &[PATH, MODE3], FD_FILE),
+    def(Sysno::close, &[FD], D),
+    def(Sysno::close_range, &[UINT, UINT, Arg::custom(close_range_flags)], D),
+    def(Sysno::memfd_create, &[STR, Arg::custom(memfd_flags)], D),
+    def(Sysno::stat, &[PATH, STAT_BUF], F),
+    def(Sysno::lstat, &[PATH, STAT_BUF], F),
+    def(Sysno::fstat, &[FD, STAT_BUF], D),
+    def(Sysno::newfstatat, &[DIRFD, PATH, STAT_BUF, AT_FLAGS_ARG], FD_FILE),
+    def(
+        Sysno::statx,
+        &[
+            DIRFD,
+            PATH,
+            Arg::custom(statx_flags),
+            Arg::custom(statx_mask),
+            Arg::custom_with(statx_buf, &[struct_cap(256)]),
+        ],
+        FD_FILE,
+    ),
+    def(Sysno::access, &[PATH, ACCESS_MODE], F),
+    def(Sysno::faccessat, &[DIRFD, PATH, ACCESS_MODE], FD_FILE),
+    def(Sysno::faccessat2, &[DIRFD, PATH, ACCESS_MODE, Arg::custom(faccessat_flags)], FD_FILE),
+    def(Sysno::getcwd, &[Arg::custom_with(getcwd_buf, &[Cap::Path]), ULONG], F),
+    def(Sysno::chdir, &[PATH], F),
+    def(Sysno::fchdir, &[FD], D),
+    def(Sysno::unlink, &[PATH], F),
+    def(Sysno::unlinkat, &[DIRFD, PATH, AT_FLAGS_ARG], FD_FILE),
+    def(Sysno::rename, &[PATH, PATH], F),
+    def(Sysno::renameat, &[DIRFD, PATH, DIRFD, PATH], FD_FILE),
+    def(Sysno::renameat2, &[DIRFD, PATH, DIRFD, PATH, Arg::custom(rename_flags)], FD_FILE),
+    def(Sysno::mkdir, &[PATH, MODE3], F),
+    def(Sysno::mkdirat, &[DIRFD, PATH, MODE3], FD_FILE),
+    def(Sysno::rmdir, &[PATH], F),
+    def(Sysno::mknod, &[PATH, Arg::custom(symbolic_mode), Arg::custom(mknod_dev)], F),
+    def(
+        Sysno::mknodat,
+        &[DIRFD, PATH, Arg::custom(symbolic_mode), Arg::custom(mknod_dev)],
+        FD_FILE,
+    ),
+    def(Sysno::readlink, &[PATH, OUT_BUF, ULONG], F),
+    def(Sysno::readlinkat, &[DIRFD, PATH, OUT_BUF, ULONG], FD_FILE),
+    def(Sysno::symlink, &[PATH, PATH], F),
+    def(Sysno::symlinkat, &[PATH, DIRFD, PATH], FD_FILE),
+    def(Sysno::link, &[PATH, PATH], F),
+    def(Sysno::linkat, &[DIRFD, PATH, DIRFD, PATH, AT_FLAGS_ARG], FD_FILE),
+    def(Sysno::chmod, &[PATH, MODE3], F),
+    def(Sysno::fchmod, &[FD, MODE3], D),
+    def(Sysno::fchmodat, &[DIRFD, PATH, MODE3], FD_FILE),
+    def(Sysno::chown, &[PATH, UID, UID], F),
+    def(Sysno::lchown, &[PATH, UID, UID], F),
+    def(Sysno::fchown, &[FD, UID, UID], D),
+    def(Sysno::fchownat, &[DIRFD, PATH, UID, UID, AT_FLAGS_ARG], FD_FILE),
+    def(Sysno::truncate, &[PATH, ULONG], F),
+    def(Sysno::ftruncate, &[FD, ULONG], D),
     SyscallDef {
-        sysno: Sysno::openat,
-        args: &[DIRFD, PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG],
-        ret: Ret::Int,
-        class: class::FILE | class::DESC,
+        sysno: Sysno::umask,
+        args: &[Arg::custom(umask_arg)],
+        ret: Ret::Custom(umask_ret),
+        class: 0,
     },
-    SyscallDef {
-        sysno: Sysno::open,
-        args: &[PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG],
-        ret: Ret::Int,
-        class: class::FILE | class::DESC,
-    },
-    SyscallDef { sysno: Sysno::close, args: &[FD], ret: Ret::Int, class: class::DESC },
-    SyscallDef { sysno: Sysno::mkdir, args: &[PATH, MODE], ret: Ret::Int, class: class::FILE },
+    def(Sysno::flock, &[FD, Arg::custom(flock_op)], D),
+    def(Sysno::fsync, &[FD], D),
+    def(Sysno::fdatasync, &[FD], D),
+    def(Sysno::sync, &[], 0),
+    def(Sysno::syncfs, &[FD], D),
 ];
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::super::event::testing::syscall_record;
+    use super::super::{DecodeOptions, Event, format_syscall, parse_record};
+    use syscalls::Sysno;
+
+    /// Formats one hand-made call: number, args, return and captures.
+    pub(crate) fn line_with(
+        opts: &DecodeOptions,
+        nr: Sysno,
+        args: &[u64],
+        ret: i64,
+        slots: &[Option<&[u8]>],
+    ) -> String {
+        let mut a = [0u64; 6];
+        a[..args.len()].copy_from_slice(args);
+        let nr = u32::try_from(nr.id()).unwrap();
+        let rec = syscall_record(nr, a, ret, slots);
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        let mut out = Vec::new();
+        format_syscall(&ev, opts, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    pub(crate) fn line(nr: Sysno, args: &[u64], ret: i64, slots: &[Option<&[u8]>]) -> String {
+        line_with(&DecodeOptions::default(), nr, args, ret, slots)
+    }
+
+    /// strace's column padding removed: `close(3)   = 0` → `close(3) = 0`.
+    pub(crate) fn strace(s: &str) -> String {
+        let Some(eq) = s.rfind(") ") else { return s.to_string() };
+        let (head, tail) = s.split_at(eq + 1);
+        format!("{head} {}", tail.trim_start())
+    }
+
+    /// Runs `f` over every short prefix and some garbage of each capture, which must not
+    /// panic.
+    pub(crate) fn fuzz(nr: Sysno, args: &[u64], ret: i64, slots: &[&[u8]]) {
+        let garbage = [0xffu8; 256];
+        for cut in 0..=256 {
+            let cut_slots: Vec<Option<&[u8]>> =
+                slots.iter().map(|s| Some(&s[..cut.min(s.len())])).collect();
+            let _ = line(nr, args, ret, &cut_slots);
+            let junk: Vec<Option<&[u8]>> = slots.iter().map(|_| Some(&garbage[..cut])).collect();
+            let _ = line(nr, args, ret, &junk);
+            let _ = line(nr, args, -14, &junk);
+        }
+        let _ = line(nr, args, ret, &[]);
+    }
+
+    const ENOENT: i64 = -2;
+    #[expect(clippy::cast_sign_loss, reason = "the register holds -100 sign-extended")]
+    const AT_FDCWD: u64 = libc::AT_FDCWD as u64;
+
+    fn stat_bytes(mode: u32, rdev: u64, size: i64) -> [u8; 144] {
+        let mut b = [0u8; 144];
+        b[24..28].copy_from_slice(&mode.to_le_bytes());
+        b[40..48].copy_from_slice(&rdev.to_le_bytes());
+        b[48..56].copy_from_slice(&size.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn open_and_openat() {
+        assert_eq!(
+            line(
+                Sysno::openat,
+                &[AT_FDCWD, 0x1000, 0o1102, 0o644],
+                3,
+                &[Some(b"/tmp/st/data.txt")]
+            ),
+            strace(r#"openat(AT_FDCWD, "/tmp/st/data.txt", O_RDWR|O_CREAT|O_TRUNC, 0644) = 3"#)
+        );
+        assert_eq!(
+            line(Sysno::open, &[0x1000, 0o101, 0], 3, &[Some(b"z1")]),
+            strace(r#"open("z1", O_WRONLY|O_CREAT, 000)       = 3"#)
+        );
+        assert_eq!(
+            line(Sysno::openat, &[AT_FDCWD, 0x1000, 0x8000_0000], 8, &[Some(b"f7")]),
+            strace(r#"openat(AT_FDCWD, "f7", O_RDONLY|0x80000000) = 8"#)
+        );
+        assert_eq!(
+            line(Sysno::openat, &[AT_FDCWD, 0x1000, 0o20_200_002, 0o600], 7, &[Some(b".")]),
+            strace(r#"openat(AT_FDCWD, ".", O_RDWR|O_TMPFILE, 0600) = 7"#)
+        );
+        assert_eq!(
+            line(Sysno::open, &[0x1000, 0o5_050_001], 9, &[Some(b"f7")]),
+            strace(r#"open("f7", O_WRONLY|O_SYNC|O_DIRECT|O_NOATIME) = 9"#)
+        );
+        assert_eq!(
+            line(Sysno::openat, &[3, 0x1000, 0o10_400_000], -20, &[Some(b"f7")]),
+            strace(r#"openat(3, "f7", O_RDONLY|O_NOFOLLOW|O_PATH) = -1 ENOTDIR (Not a directory)"#)
+        );
+        assert_eq!(
+            line(Sysno::creat, &[0x1000, 0o644], 3, &[Some(b"f2")]),
+            strace(r#"creat("f2", 0644)                       = 3"#)
+        );
+    }
+
+    #[test]
+    fn close() {
+        assert_eq!(line(Sysno::close, &[3], 0, &[]), "close(3) = 0");
+        assert_eq!(
+            line(Sysno::close, &[u64::MAX], -9, &[]),
+            strace("close(-1)                               = -1 EBADF (Bad file descriptor)")
+        );
+    }
+
+    #[test]
+    fn close_range_and_memfd() {
+        assert_eq!(
+            line(Sysno::close_range, &[3, 0xffff_ffff, 0], 0, &[]),
+            strace("close_range(3, 4294967295, 0)           = 0")
+        );
+        assert_eq!(
+            line(Sysno::close_range, &[100, 200, 6], 0, &[]),
+            strace("close_range(100, 200, CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC) = 0")
+        );
+        assert_eq!(
+            line(Sysno::close_range, &[3, 4, 1], -22, &[]),
+            strace("close_range(3, 4, 0x1 /* CLOSE_RANGE_??? */) = -1 EINVAL (Invalid argument)")
+        );
+        let opts = DecodeOptions { strsize: 8, ..DecodeOptions::default() };
+        assert_eq!(
+            line_with(&opts, Sysno::memfd_create, &[0x1000, 7], 3, &[Some(b"a-rather-")]),
+            r#"memfd_create("a-rather"..., MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_HUGETLB) = 3"#
+        );
+        assert_eq!(
+            line(Sysno::memfd_create, &[0x1000, 0], 4, &[Some(b"x")]),
+            strace(r#"memfd_create("x", 0)                    = 4"#)
+        );
+        assert_eq!(
+            line(Sysno::memfd_create, &[0x1000, 4 | (21 << 26)], 5, &[Some(b"y")]),
+            strace(r#"memfd_create("y", MFD_HUGETLB|21<<MFD_HUGE_SHIFT) = 5"#)
+        );
+        assert_eq!(
+            line(Sysno::memfd_create, &[0x1000, 0x40], -22, &[Some(b"z")]),
+            strace(r#"memfd_create("z", 0x40 /* MFD_??? */)   = -1 EINVAL (Invalid argument)"#)
+        );
+    }
+
+    #[test]
+    fn stat_family() {
+        let reg = stat_bytes(0o100_644, 0, 1221);
+        assert_eq!(
+            line(Sysno::stat, &[0x1000, 0x2000], 0, &[Some(b"/etc/passwd"), Some(&reg)]),
+            strace(r#"stat("/etc/passwd", {st_mode=S_IFREG|0644, st_size=1221, ...}) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::lstat, &[0x1000, 0x2000], 0, &[Some(b"/etc/passwd"), Some(&reg)]),
+            strace(r#"lstat("/etc/passwd", {st_mode=S_IFREG|0644, st_size=1221, ...}) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::stat, &[0x1000, 0x7ffe_df8c_2a30], ENOENT, &[Some(b"/nonexistent"), None]),
+            strace(
+                r#"stat("/nonexistent", 0x7ffedf8c2a30)    = -1 ENOENT (No such file or directory)"#
+            )
+        );
+        let null = stat_bytes(0o20_666, 0x103, 0);
+        assert_eq!(
+            line(Sysno::stat, &[0x1000, 0x2000], 0, &[Some(b"/dev/null"), Some(&null)]),
+            strace(
+                r#"stat("/dev/null", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0"#
+            )
+        );
+        let pts = stat_bytes(0o20_620, 0x8800, 0);
+        assert_eq!(
+            line(Sysno::fstat, &[1, 0x2000], 0, &[Some(&pts)]),
+            "fstat(1, {st_mode=S_IFCHR|0620, st_rdev=makedev(0x88, 0), ...}) = 0"
+        );
+        let tmp = stat_bytes(0o41_777, 0, 4096);
+        assert_eq!(
+            line(Sysno::stat, &[0x1000, 0x2000], 0, &[Some(b"/tmp"), Some(&tmp)]),
+            strace(r#"stat("/tmp", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=4096, ...}) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::fstat, &[u64::MAX, 0x7ffe_df8c_2a30], -9, &[None]),
+            strace("fstat(-1, 0x7ffedf8c2a30)               = -1 EBADF (Bad file descriptor)")
+        );
+        assert_eq!(
+            line(
+                Sysno::newfstatat,
+                &[1, 0x1000, 0x2000, 0x1000],
+                0,
+                &[Some(b""), Some(&stat_bytes(0o100_644, 0, 0))]
+            ),
+            strace(
+                r#"newfstatat(1, "", {st_mode=S_IFREG|0644, st_size=0, ...}, AT_EMPTY_PATH) = 0"#
+            )
+        );
+        let lnk = stat_bytes(0o120_777, 0, 7);
+        assert_eq!(
+            line(
+                Sysno::newfstatat,
+                &[AT_FDCWD, 0x1000, 0x2000, 0x100],
+                0,
+                &[Some(b"/bin"), Some(&lnk)]
+            ),
+            strace(
+                r#"newfstatat(AT_FDCWD, "/bin", {st_mode=S_IFLNK|0777, st_size=7, ...}, AT_SYMLINK_NOFOLLOW) = 0"#
+            )
+        );
+        assert_eq!(
+            line(
+                Sysno::newfstatat,
+                &[AT_FDCWD, 0x1000, 0, 0x8000_0000],
+                -22,
+                &[Some(b"/etc/passwd"), None]
+            ),
+            strace(
+                r#"newfstatat(AT_FDCWD, "/etc/passwd", NULL, 0x80000000 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
+            )
+        );
+        // A capture too short for st_size prints the pointer.
+        assert_eq!(
+            line(Sysno::fstat, &[0, 0x2000], 0, &[Some(&reg[..50])]),
+            "fstat(0, 0x2000) = 0"
+        );
+        fuzz(Sysno::newfstatat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[b"x", &reg]);
+    }
+
+    fn statx_bytes(mask: u32, mode: u16, size: u64) -> [u8; 256] {
+        let mut b = [0u8; 256];
+        b[0..4].copy_from_slice(&mask.to_le_bytes());
+        b[28..30].copy_from_slice(&mode.to_le_bytes());
+        b[40..48].copy_from_slice(&size.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn statx() {
+        let sx = statx_bytes(0x1fff, 0o100_644, 1221);
+        assert_eq!(
+            line(
+                Sysno::statx,
+                &[AT_FDCWD, 0x1000, 0, 0xfff, 0x2000],
+                0,
+                &[Some(b"/etc/passwd"), Some(&sx)]
+            ),
+            strace(
+                r#"statx(AT_FDCWD, "/etc/passwd", AT_STATX_SYNC_AS_STAT, STATX_ALL, {stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}) = 0"#
+            )
+        );
+        let sx = statx_bytes(0x173f, 0o100_644, 1221);
+        assert_eq!(
+            line(
+                Sysno::statx,
+                &[AT_FDCWD, 0x1000, 0x4100, 0x201, 0x2000],
+                0,
+                &[Some(b"/etc/passwd"), Some(&sx)]
+            ),
+            strace(
+                r#"statx(AT_FDCWD, "/etc/passwd", AT_STATX_DONT_SYNC|AT_SYMLINK_NOFOLLOW, STATX_TYPE|STATX_SIZE, {stx_mask=STATX_TYPE|STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|STATX_ATIME|STATX_INO|STATX_SIZE|STATX_BLOCKS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}) = 0"#
+            )
+        );
+        assert_eq!(
+            line(
+                Sysno::statx,
+                &[AT_FDCWD, 0x1000, 0, 0x7ff, 0x7ffe_df8c_1930],
+                ENOENT,
+                &[Some(b"/nonexist"), None]
+            ),
+            strace(
+                r#"statx(AT_FDCWD, "/nonexist", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, 0x7ffedf8c1930) = -1 ENOENT (No such file or directory)"#
+            )
+        );
+        let sx = statx_bytes(0x17ff, 0o20_666, 0);
+        assert_eq!(
+            line(
+                Sysno::statx,
+                &[AT_FDCWD, 0x1000, 0, 0x7ff, 0x2000],
+                0,
+                &[Some(b"/dev/null"), Some(&sx)]
+            ),
+            strace(
+                r#"statx(AT_FDCWD, "/dev/null", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFCHR|0666, stx_size=0, ...}) = 0"#
+            )
+        );
+        fuzz(Sysno::statx, &[AT_FDCWD, 0x1000, 0, 0x7ff, 0x2000], 0, &[b"x", &sx]);
+    }
+
+    #[test]
+    fn access_family() {
+        assert_eq!(
+            line(Sysno::access, &[0x1000, 6], 0, &[Some(b"/etc/passwd")]),
+            strace(r#"access("/etc/passwd", R_OK|W_OK)        = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::access, &[0x1000, 0], 0, &[Some(b"/etc/passwd")]),
+            strace(r#"access("/etc/passwd", F_OK)             = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::access, &[0x1000, 1], ENOENT, &[Some(b"/nonexistent")]),
+            strace(
+                r#"access("/nonexistent", X_OK)            = -1 ENOENT (No such file or directory)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::access, &[0x1000, 0x10], -22, &[Some(b"/etc/passwd")]),
+            strace(r#"access("/etc/passwd", 0x10 /* ?_OK */)  = -1 EINVAL (Invalid argument)"#)
+        );
+        assert_eq!(
+            line(Sysno::faccessat, &[AT_FDCWD, 0x1000, 4], 0, &[Some(b"/etc/passwd")]),
+            strace(r#"faccessat(AT_FDCWD, "/etc/passwd", R_OK) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::faccessat2, &[AT_FDCWD, 0x1000, 4, 0x200], 0, &[Some(b"/etc/passwd")]),
+            strace(r#"faccessat2(AT_FDCWD, "/etc/passwd", R_OK, AT_EACCESS) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::faccessat2, &[AT_FDCWD, 0x1000, 4, 0x1100], 0, &[Some(b"/etc/passwd")]),
+            strace(
+                r#"faccessat2(AT_FDCWD, "/etc/passwd", R_OK, AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH) = 0"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::faccessat2, &[3, 0x1000, 1, 0], -9, &[Some(b"x")]),
+            strace(r#"faccessat2(3, "x", X_OK, 0)             = -1 EBADF (Bad file descriptor)"#)
+        );
+    }
+
+    #[test]
+    fn directories() {
+        assert_eq!(
+            line(Sysno::getcwd, &[0x1000, 4096], 10, &[Some(b"/tmp/st/w")]),
+            strace(r#"getcwd("/tmp/st/w", 4096)               = 10"#)
+        );
+        assert_eq!(
+            line(Sysno::getcwd, &[0x7ffe_df8c_1a30, 1], -34, &[Some(b"garbage")]),
+            strace(
+                "getcwd(0x7ffedf8c1a30, 1)               = -1 ERANGE (Numerical result out of range)"
+            )
+        );
+        assert_eq!(
+            line(Sysno::chdir, &[0x1000], ENOENT, &[Some(b"/nonexistent")]),
+            strace(
+                r#"chdir("/nonexistent")                   = -1 ENOENT (No such file or directory)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::fchdir, &[0], -20, &[]),
+            strace("fchdir(0)                               = -1 ENOTDIR (Not a directory)")
+        );
+        assert_eq!(
+            line(Sysno::mkdir, &[0x1000, 0o755], 0, &[Some(b"d1")]),
+            strace(r#"mkdir("d1", 0755)                       = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::mkdir, &[0x1000, 0], 0, &[Some(b"zz")]),
+            strace(r#"mkdir("zz", 000)                        = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::mkdirat, &[AT_FDCWD, 0x1000, 0o700], 0, &[Some(b"d2")]),
+            strace(r#"mkdirat(AT_FDCWD, "d2", 0700)           = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::rmdir, &[0x1000], ENOENT, &[Some(b"d1")]),
+            strace(
+                r#"rmdir("d1")                             = -1 ENOENT (No such file or directory)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 0x200], 0, &[Some(b"d2")]),
+            strace(r#"unlinkat(AT_FDCWD, "d2", AT_REMOVEDIR)  = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 1], -22, &[Some(b"nonexist")]),
+            strace(
+                r#"unlinkat(AT_FDCWD, "nonexist", 0x1 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 0x201], -22, &[Some(b"nonexist")]),
+            strace(
+                r#"unlinkat(AT_FDCWD, "nonexist", AT_REMOVEDIR|0x1) = -1 EINVAL (Invalid argument)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::chmod, &[0x1000, 0o170_644], -2, &[Some(b"/nonexistent")]),
+            strace(
+                r#"chmod("/nonexistent", 0170644)          = -1 ENOENT (No such file or directory)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 0], 0, &[Some(b"f1")]),
+            strace(r#"unlinkat(AT_FDCWD, "f1", 0)             = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::unlink, &[0x1000], 0, &[Some(b"f2")]),
+            strace(r#"unlink("f2")                            = 0"#)
+        );
+    }
+
+    #[test]
+    fn renames_and_links() {
+        assert_eq!(
+            line(Sysno::rename, &[0x1000, 0x2000], 0, &[Some(b"f3"), Some(b"f4")]),
+            strace(r#"rename("f3", "f4")                      = 0"#)
+        );
+        assert_eq!(
+            line(
+                Sysno::renameat,
+                &[AT_FDCWD, 0x1000, AT_FDCWD, 0x2000],
+                0,
+                &[Some(b"f4"), Some(b"f5")]
+            ),
+            strace(r#"renameat(AT_FDCWD, "f4", AT_FDCWD, "f5") = 0"#)
+        );
+        assert_eq!(
+            line(
+                Sysno::renameat2,
+                &[AT_FDCWD, 0x1000, AT_FDCWD, 0x2000, 1],
+                0,
+                &[Some(b"f5"), Some(b"f6")]
+            ),
+            strace(r#"renameat2(AT_FDCWD, "f5", AT_FDCWD, "f6", RENAME_NOREPLACE) = 0"#)
+        );
+        assert_eq!(
+            line(
+                Sysno::renameat2,
+                &[AT_FDCWD, 0x1000, AT_FDCWD, 0x2000, 0x16],
+                -22,
+                &[Some(b"f7"), Some(b"f8")]
+            ),
+            strace(
+                r#"renameat2(AT_FDCWD, "f7", AT_FDCWD, "f8", RENAME_EXCHANGE|RENAME_WHITEOUT|0x10) = -1 EINVAL (Invalid argument)"#
+            )
+        );
+        assert_eq!(
+            line(Sysno::symlink, &[0x1000, 0x2000], 0, &[Some(b"f7"), Some(b"l1")]),
+            strace(r#"symlink("f7", "l1")                     = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::symlinkat, &[0x1000, AT_FDCWD, 0x2000], 0, &[Some(b"f7"), Some(b"l2")]),
+            strace(r#"symlinkat("f7", AT_FDCWD, "l2")         = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::link, &[0x1000, 0x2000], 0, &[Some(b"f7"), Some(b"h1")]),
+            strace(r#"link("f7", "h1")                        = 0"#)
+        );
+        assert_eq!(
+            line(
+                Sysno::linkat,
+                &[AT_FDCWD, 0x1000, AT_FDCWD, 0x2000, 0x400],
+                0,
+                &[Some(b"f7"), Some(b"h2")]
+            ),
+            strace(r#"linkat(AT_FDCWD, "f7", AT_FDCWD, "h2", AT_SYMLINK_FOLLOW) = 0"#)
+        );
+    }
+
+    #[test]
+    fn readlink() {
+        assert_eq!(
+            line(Sysno::readlink, &[0x1000, 0x2000, 4096], 2, &[Some(b"l1"), Some(b"f7")]),
+            strace(r#"readlink("l1", "f7", 4096)              = 2"#)
+        );
+        assert_eq!(
+            line(
+                Sysno::readlink,
+                &[0x1000, 0x2000, 5],
+                5,
+                &[Some(b"/proc/self/exe"), Some(b"/tmp/")]
+            ),
+            strace(r#"readlink("/proc/self/exe", "/tmp/", 5)  = 5"#)
+        );
+        assert_eq!(
+            line(Sysno::readlink, &[0x1000, 0x7ffe_df8c_1a30, 4096], -22, &[Some(b"f7"), None]),
+            strace(r#"readlink("f7", 0x7ffedf8c1a30, 4096)    = -1 EINVAL (Invalid argument)"#)
+        );
+        assert_eq!(
+            line(
+                Sysno::readlinkat,
+                &[AT_FDCWD, 0x1000, 0x2000, 4096],
+                2,
+                &[Some(b"l2"), Some(b"f7")]
+            ),
+            strace(r#"readlinkat(AT_FDCWD, "l2", "f7", 4096)  = 2"#)
+        );
+        let long = b"/usr/lib/x86_64-linux-gnu/very/long/target";
+        assert_eq!(
+            line(Sysno::readlink, &[0x1000, 0x2000, 4096], 42, &[Some(b"l"), Some(&long[..33])]),
+            r#"readlink("l", "/usr/lib/x86_64-linux-gnu/very/l"..., 4096) = 42"#
+        );
+    }
+
+    #[test]
+    fn modes_and_owners() {
+        assert_eq!(
+            line(Sysno::chmod, &[0x1000, 0o4755], 0, &[Some(b"f7")]),
+            strace(r#"chmod("f7", 04755)                      = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::chmod, &[0x1000, 0o7], 0, &[Some(b"z1")]),
+            strace(r#"chmod("z1", 007)                        = 0"#)
+        );
+        assert_eq!(line(Sysno::fchmod, &[1, 0o600], 0, &[]), "fchmod(1, 0600) = 0");
+        assert_eq!(
+            line(Sysno::fchmodat, &[AT_FDCWD, 0x1000, 0o644], 0, &[Some(b"f7")]),
+            strace(r#"fchmodat(AT_FDCWD, "f7", 0644)          = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::chown, &[0x1000, 0xffff_ffff, 0xffff_ffff], 0, &[Some(b"f7")]),
+            strace(r#"chown("f7", -1, -1)                     = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::fchown, &[99, 1000, 1000], -9, &[]),
+            strace("fchown(99, 1000, 1000)                  = -1 EBADF (Bad file descriptor)")
+        );
+        assert_eq!(
+            line(Sysno::lchown, &[0x1000, 0, 0xffff_ffff], 0, &[Some(b"l1")]),
+            strace(r#"lchown("l1", 0, -1)                     = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::fchownat, &[AT_FDCWD, 0x1000, 0, 0, 0x100], 0, &[Some(b"l1")]),
+            strace(r#"fchownat(AT_FDCWD, "l1", 0, 0, AT_SYMLINK_NOFOLLOW) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::umask, &[0o22], 0o22, &[]),
+            strace("umask(022)                              = 022")
+        );
+        assert_eq!(
+            line(Sysno::umask, &[0], 0o77, &[]),
+            strace("umask(000)                              = 077")
+        );
+        assert_eq!(
+            line(Sysno::umask, &[0o7777], 0o777, &[]),
+            strace("umask(07777)                            = 0777")
+        );
+        assert_eq!(
+            line(Sysno::mknodat, &[AT_FDCWD, 0x1000, 0o10_644, 0], 0, &[Some(b"fifo")]),
+            strace(r#"mknodat(AT_FDCWD, "fifo", S_IFIFO|0644) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::mknod, &[0x1000, 0o20_600, 0x103], 0, &[Some(b"chr")]),
+            strace(r#"mknod("chr", S_IFCHR|0600, makedev(0x1, 0x3)) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::mknod, &[0x1000, 0o600, 0], 0, &[Some(b"reg")]),
+            strace(r#"mknod("reg", 0600)                      = 0"#)
+        );
+    }
+
+    #[test]
+    fn sizes_locks_and_syncs() {
+        assert_eq!(
+            line(Sysno::truncate, &[0x1000, 100], 0, &[Some(b"f7")]),
+            strace(r#"truncate("f7", 100)                     = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::ftruncate, &[3, u64::MAX], -22, &[]),
+            strace("ftruncate(3, 18446744073709551615)      = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::flock, &[4, 6], 0, &[]),
+            strace("flock(4, LOCK_EX|LOCK_NB)               = 0")
+        );
+        assert_eq!(line(Sysno::flock, &[4, 8], 0, &[]), "flock(4, LOCK_UN) = 0");
+        assert_eq!(
+            line(Sysno::flock, &[4, 0x40], -22, &[]),
+            strace("flock(4, LOCK_READ)                     = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::flock, &[4, 0], -22, &[]),
+            "flock(4, 0) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(line(Sysno::fsync, &[4], 0, &[]), "fsync(4) = 0");
+        assert_eq!(
+            line(Sysno::fdatasync, &[u64::MAX], -9, &[]),
+            strace("fdatasync(-1)                           = -1 EBADF (Bad file descriptor)")
+        );
+        assert_eq!(line(Sysno::sync, &[], 0, &[]), "sync() = 0");
+        assert_eq!(line(Sysno::syncfs, &[3], 0, &[]), "syncfs(3) = 0");
+    }
+
+    #[test]
+    fn long_paths_are_cut_by_the_slot_not_by_s() {
+        let path = [b'a'; 255];
+        let got = line(Sysno::unlink, &[0x1000], 0, &[Some(&path)]);
+        assert_eq!(got, format!("unlink(\"{}\") = 0", "a".repeat(255)));
+    }
+}

@@ -20,11 +20,12 @@ pub mod net;
 pub mod poll;
 pub mod process;
 pub mod signal;
+pub mod siginfo;
 pub mod time;
 
 use syscalls::Sysno;
 
-pub use self::event::{Capture, Event, SyscallEvent, ThreadExit, parse_record};
+pub use self::event::{Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, parse_record};
 use self::{
     table::{BufLen, Print, Ret, SyscallDef},
     text::HexStrings,

@@ -1,10 +1,1481 @@
-//! Processes and threads: ids, exit, exec, clone, wait.
+//! Processes and threads: ids, exit, exec, clone, wait, limits, `prctl` and friends.
 
-use super::table::{INT, Ret, SyscallDef, class};
+use super::{
+    Call, Capture,
+    fs::{OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, struct_cap, u64_at, xval},
+    signal::SIGNALS,
+    table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, ULONG, class},
+    text::{self, HexStrings},
+    xlat::AT_FLAGS,
+};
+use crate::xlat;
 use syscalls::Sysno;
 
+xlat! {
+    /// `clone` flags above the exit signal, `include/uapi/linux/sched.h`.
+    pub CLONE_FLAGS {
+        CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_PIDFD, CLONE_PTRACE, CLONE_VFORK,
+        CLONE_PARENT, CLONE_THREAD, CLONE_NEWNS, CLONE_SYSVSEM, CLONE_SETTLS,
+        CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED, CLONE_UNTRACED,
+        CLONE_CHILD_SETTID, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
+        CLONE_NEWPID, CLONE_NEWNET, CLONE_IO = 0x8000_0000_u32,
+    }
+}
+
+xlat! {
+    /// `clone3` flags: `clone`'s, and those only `clone3` has.
+    pub CLONE3_FLAGS {
+        CLONE_NEWTIME, CLONE_VM, CLONE_FS, CLONE_FILES, CLONE_SIGHAND, CLONE_PIDFD,
+        CLONE_PTRACE, CLONE_VFORK, CLONE_PARENT, CLONE_THREAD, CLONE_NEWNS, CLONE_SYSVSEM,
+        CLONE_SETTLS, CLONE_PARENT_SETTID, CLONE_CHILD_CLEARTID, CLONE_DETACHED,
+        CLONE_UNTRACED, CLONE_CHILD_SETTID, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+        CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_IO = 0x8000_0000_u32,
+        CLONE_CLEAR_SIGHAND = 0x1_0000_0000_u64, CLONE_INTO_CGROUP = 0x2_0000_0000_u64,
+    }
+}
+
+xlat! {
+    /// `wait4` options, `include/uapi/linux/wait.h`.
+    pub WAIT_OPTIONS {
+        WNOHANG, WSTOPPED, WEXITED, WCONTINUED, WNOWAIT, __WCLONE = 0x8000_0000_u32, __WALL,
+        __WNOTHREAD,
+    }
+}
+
+xlat! {
+    /// `waitid` id types, `include/uapi/linux/wait.h`.
+    pub ID_TYPES { P_ALL, P_PID, P_PGID, P_PIDFD = 3 }
+}
+
+xlat! {
+    /// `SIGCHLD` codes, `include/uapi/asm-generic/siginfo.h`.
+    pub CLD_CODES {
+        CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED,
+    }
+}
+
+xlat! {
+    /// `getrusage` targets (`RUSAGE_CHILDREN` is -1).
+    pub RUSAGE_WHO { RUSAGE_SELF, RUSAGE_CHILDREN = 0xffff_ffff_u32, RUSAGE_THREAD }
+}
+
+xlat! {
+    /// Resource limits, `include/uapi/asm-generic/resource.h`.
+    pub RLIMITS {
+        RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_RSS,
+        RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS, RLIMIT_LOCKS,
+        RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO, RLIMIT_RTTIME,
+    }
+}
+
+xlat! {
+    /// `getrandom` flags, `include/uapi/linux/random.h`.
+    pub GRND_FLAGS { GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE }
+}
+
+/// `arch_prctl` codes libc lacks, `arch/x86/include/uapi/asm/prctl.h`.
+mod arch {
+    pub const SET_GS: u64 = 0x1001;
+    pub const SET_FS: u64 = 0x1002;
+    pub const GET_FS: u64 = 0x1003;
+    pub const GET_GS: u64 = 0x1004;
+    pub const GET_CPUID: u64 = 0x1011;
+    pub const SET_CPUID: u64 = 0x1012;
+    pub const GET_XCOMP_SUPP: u64 = 0x1021;
+    pub const GET_XCOMP_PERM: u64 = 0x1022;
+    pub const REQ_XCOMP_PERM: u64 = 0x1023;
+    pub const GET_XCOMP_GUEST_PERM: u64 = 0x1024;
+    pub const REQ_XCOMP_GUEST_PERM: u64 = 0x1025;
+    pub const MAP_VDSO_X32: u64 = 0x2001;
+    pub const MAP_VDSO_32: u64 = 0x2002;
+    pub const MAP_VDSO_64: u64 = 0x2003;
+}
+
+xlat! {
+    /// `arch_prctl` codes.
+    pub ARCH_CODES {
+        ARCH_SET_GS = arch::SET_GS, ARCH_SET_FS = arch::SET_FS, ARCH_GET_FS = arch::GET_FS,
+        ARCH_GET_GS = arch::GET_GS, ARCH_GET_CPUID = arch::GET_CPUID,
+        ARCH_SET_CPUID = arch::SET_CPUID, ARCH_GET_XCOMP_SUPP = arch::GET_XCOMP_SUPP,
+        ARCH_GET_XCOMP_PERM = arch::GET_XCOMP_PERM, ARCH_REQ_XCOMP_PERM = arch::REQ_XCOMP_PERM,
+        ARCH_GET_XCOMP_GUEST_PERM = arch::GET_XCOMP_GUEST_PERM,
+        ARCH_REQ_XCOMP_GUEST_PERM = arch::REQ_XCOMP_GUEST_PERM,
+        ARCH_MAP_VDSO_X32 = arch::MAP_VDSO_X32, ARCH_MAP_VDSO_32 = arch::MAP_VDSO_32,
+        ARCH_MAP_VDSO_64 = arch::MAP_VDSO_64,
+    }
+}
+
+xlat! {
+    /// `prctl` options, `include/uapi/linux/prctl.h` (those strace 6.1 names).
+    pub PRCTL_OPTIONS {
+        PR_SET_PDEATHSIG, PR_GET_PDEATHSIG, PR_GET_DUMPABLE, PR_SET_DUMPABLE, PR_GET_UNALIGN,
+        PR_SET_UNALIGN, PR_GET_KEEPCAPS, PR_SET_KEEPCAPS, PR_GET_FPEMU, PR_SET_FPEMU,
+        PR_GET_FPEXC, PR_SET_FPEXC, PR_GET_TIMING, PR_SET_TIMING, PR_SET_NAME, PR_GET_NAME,
+        PR_GET_ENDIAN, PR_SET_ENDIAN, PR_GET_SECCOMP, PR_SET_SECCOMP, PR_CAPBSET_READ,
+        PR_CAPBSET_DROP, PR_GET_TSC, PR_SET_TSC, PR_GET_SECUREBITS, PR_SET_SECUREBITS,
+        PR_SET_TIMERSLACK, PR_GET_TIMERSLACK, PR_TASK_PERF_EVENTS_DISABLE,
+        PR_TASK_PERF_EVENTS_ENABLE, PR_MCE_KILL, PR_MCE_KILL_GET, PR_SET_MM,
+        PR_SET_CHILD_SUBREAPER, PR_GET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS,
+        PR_GET_NO_NEW_PRIVS, PR_GET_TID_ADDRESS, PR_SET_THP_DISABLE, PR_GET_THP_DISABLE,
+        PR_MPX_ENABLE_MANAGEMENT, PR_MPX_DISABLE_MANAGEMENT, PR_SET_FP_MODE, PR_GET_FP_MODE,
+        PR_CAP_AMBIENT, PR_SVE_SET_VL = 50, PR_SVE_GET_VL = 51, PR_GET_SPECULATION_CTRL,
+        PR_SET_SPECULATION_CTRL, PR_PAC_RESET_KEYS = 54, PR_SET_TAGGED_ADDR_CTRL = 55,
+        PR_GET_TAGGED_ADDR_CTRL = 56, PR_SET_IO_FLUSHER = 57, PR_GET_IO_FLUSHER = 58,
+        PR_SET_SYSCALL_USER_DISPATCH = 59, PR_PAC_SET_ENABLED_KEYS = 60,
+        PR_PAC_GET_ENABLED_KEYS = 61, PR_SCHED_CORE, PR_SME_SET_VL = 63, PR_SME_GET_VL = 64,
+        PR_SET_VMA, PR_SET_PTRACER,
+    }
+}
+
+xlat! {
+    /// `PR_SET_DUMPABLE` values, `include/linux/sched/coredump.h`.
+    pub SUID_DUMP { SUID_DUMP_DISABLE = 0, SUID_DUMP_USER = 1, SUID_DUMP_ROOT = 2 }
+}
+
+xlat! {
+    /// `PR_SET_VMA` attributes.
+    pub PR_SET_VMA_ATTRS { PR_SET_VMA_ANON_NAME }
+}
+
+xlat! {
+    /// Capabilities, `include/uapi/linux/capability.h`.
+    pub CAPABILITIES {
+        CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER = 3,
+        CAP_FSETID = 4, CAP_KILL = 5, CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8,
+        CAP_LINUX_IMMUTABLE = 9, CAP_NET_BIND_SERVICE = 10, CAP_NET_BROADCAST = 11,
+        CAP_NET_ADMIN = 12, CAP_NET_RAW = 13, CAP_IPC_LOCK = 14, CAP_IPC_OWNER = 15,
+        CAP_SYS_MODULE = 16, CAP_SYS_RAWIO = 17, CAP_SYS_CHROOT = 18, CAP_SYS_PTRACE = 19,
+        CAP_SYS_PACCT = 20, CAP_SYS_ADMIN = 21, CAP_SYS_BOOT = 22, CAP_SYS_NICE = 23,
+        CAP_SYS_RESOURCE = 24, CAP_SYS_TIME = 25, CAP_SYS_TTY_CONFIG = 26, CAP_MKNOD = 27,
+        CAP_LEASE = 28, CAP_AUDIT_WRITE = 29, CAP_AUDIT_CONTROL = 30, CAP_SETFCAP = 31,
+        CAP_MAC_OVERRIDE = 32, CAP_MAC_ADMIN = 33, CAP_SYSLOG = 34, CAP_WAKE_ALARM = 35,
+        CAP_BLOCK_SUSPEND = 36, CAP_AUDIT_READ = 37, CAP_PERFMON = 38, CAP_BPF = 39,
+        CAP_CHECKPOINT_RESTORE = 40,
+    }
+}
+
+xlat! {
+    /// `rseq` flags.
+    pub RSEQ_FLAGS { RSEQ_FLAG_UNREGISTER = 1 }
+}
+
+// ---------------------------------------------------------------------------------
+// Signals and statuses.
+
+/// Writes a signal as strace's `sprintsigname`: `SIGCHLD`, `SIGRTMIN`, `SIGRT_3`, `99`.
+fn write_signal(out: &mut Vec<u8>, sig: u64) {
+    match SIGNALS.name(sig) {
+        Some(name) => out.extend_from_slice(name.as_bytes()),
+        None if sig == 32 => out.extend_from_slice(b"SIGRTMIN"),
+        None if (33..=64).contains(&sig) => {
+            out.extend_from_slice(b"SIGRT_");
+            text::decimal(out, sig - 32);
+        }
+        #[expect(clippy::cast_possible_truncation, reason = "signals are C ints")]
+        None => text::decimal(out, sig as i32),
+    }
+}
+
+/// Writes a wait status: `[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]`.
+fn write_wait_status(out: &mut Vec<u8>, s: u32) {
+    let mut rest = s;
+    out.extend_from_slice(b"[{");
+    if s & 0xff == 0x7f {
+        let sig = (s >> 8) & 0xff;
+        out.extend_from_slice(b"WIFSTOPPED(s) && WSTOPSIG(s) == ");
+        write_signal(out, u64::from(sig & 0x7f));
+        if sig & 0x80 != 0 {
+            out.extend_from_slice(b" | 0x80");
+        }
+        rest &= !0xffff;
+    } else if s & 0x7f != 0 && s & 0x7f != 0x7f {
+        out.extend_from_slice(b"WIFSIGNALED(s) && WTERMSIG(s) == ");
+        write_signal(out, u64::from(s & 0x7f));
+        if s & 0x80 != 0 {
+            out.extend_from_slice(b" && WCOREDUMP(s)");
+        }
+        rest &= !0xff;
+    } else if s.trailing_zeros() >= 7 {
+        out.extend_from_slice(b"WIFEXITED(s) && WEXITSTATUS(s) == ");
+        text::decimal(out, (s >> 8) & 0xff);
+        rest &= !0xff00;
+    } else if s == 0xffff {
+        out.extend_from_slice(b"WIFCONTINUED(s)");
+        rest = 0;
+    } else {
+        out.truncate(out.len() - 1);
+        text::hex(out, u64::from(s));
+        out.push(b']');
+        return;
+    }
+    out.push(b'}');
+    if rest != 0 {
+        out.extend_from_slice(b" | ");
+        text::hex(out, u64::from(rest));
+    }
+    out.push(b']');
+}
+
+/// `wait4`'s status: decoded when a child was reaped, else the pointer.
+fn wait_status(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    match cap.bytes().and_then(|b| i32_at(b, 0)) {
+        #[expect(clippy::cast_sign_loss, reason = "statuses are bit patterns")]
+        Some(s) if ptr != 0 && !call.failed() && call.ret() != 0 => {
+            write_wait_status(call.out, s as u32);
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+fn wait_options(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &WAIT_OPTIONS, call.arg(i) & 0xffff_ffff, "W???");
+}
+
+/// Writes `{tv_sec=0, tv_usec=155}`.
+fn write_timeval(out: &mut Vec<u8>, b: &[u8], off: usize) -> Option<()> {
+    let (sec, usec) = (i64_at(b, off)?, i64_at(b, off + 8)?);
+    out.extend_from_slice(b"{tv_sec=");
+    text::decimal(out, sec);
+    out.extend_from_slice(b", tv_usec=");
+    text::decimal(out, usec);
+    out.push(b'}');
+    Some(())
+}
+
+/// `struct rusage`: `{ru_utime={...}, ru_stime={...}, ...}`, or the pointer.
+fn rusage(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let start = call.out.len();
+    let printed = match cap.bytes() {
+        Some(b) if ptr != 0 && !call.failed() => {
+            call.put("{ru_utime=");
+            let ok = write_timeval(call.out, b, 0).is_some() && {
+                call.put(", ru_stime=");
+                write_timeval(call.out, b, 16).is_some()
+            };
+            call.put(", ...}");
+            ok
+        }
+        _ => false,
+    };
+    if !printed {
+        call.out.truncate(start);
+        call.pointer(ptr);
+    }
+}
+
+fn id_type(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &ID_TYPES, call.arg(i) & 0xffff_ffff, "P_???");
+}
+
+/// `waitid`'s `siginfo_t`, which only ever holds a `SIGCHLD`:
+/// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1, si_uid=0, si_status=0, ...}`, or
+/// `{}` when no child changed state (`WNOHANG`).
+fn waitid_info(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let b = match cap.bytes() {
+        Some(b) if ptr != 0 && !call.failed() => b,
+        _ => {
+            call.pointer(ptr);
+            return;
+        }
+    };
+    let Some(signo) = i32_at(b, 0) else {
+        call.pointer(ptr);
+        return;
+    };
+    if signo == 0 {
+        call.put("{}");
+        return;
+    }
+    let fields = (|| Some((i32_at(b, 8)?, i32_at(b, 16)?, i32_at(b, 20)?, i32_at(b, 24)?)))();
+    let times = (|| Some((i64_at(b, 32)?, i64_at(b, 40)?)))();
+    let (Some((code, pid, uid, status)), Some((utime, stime))) = (fields, times) else {
+        call.pointer(ptr);
+        return;
+    };
+    #[expect(clippy::cast_sign_loss, reason = "signal numbers and codes print by name")]
+    let (signo, code_u, uid) = (signo as u32, code as u32, uid as u32);
+    call.put("{si_signo=");
+    write_signal(call.out, u64::from(signo));
+    call.put(", si_code=");
+    match CLD_CODES.name(u64::from(code_u)) {
+        Some(name) => call.put(name),
+        None => text::decimal(call.out, code),
+    }
+    call.put(", si_pid=");
+    text::decimal(call.out, pid);
+    call.put(", si_uid=");
+    text::decimal(call.out, uid);
+    call.put(", si_status=");
+    #[expect(clippy::cast_sign_loss, reason = "signal numbers")]
+    if code == libc::CLD_EXITED {
+        text::decimal(call.out, status);
+    } else {
+        write_signal(call.out, u64::from(status as u32));
+    }
+    call.put(", si_utime=");
+    text::decimal(call.out, utime);
+    call.put(", si_stime=");
+    text::decimal(call.out, stime);
+    call.out.push(b'}');
+}
+
+fn rusage_who(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &RUSAGE_WHO, call.arg(i) & 0xffff_ffff, "RUSAGE_???");
+}
+
+// ---------------------------------------------------------------------------------
+// exec.
+
+/// `execve`'s path, read at entry (after a successful exec the old memory is gone): the
+/// entry capture reads a whole slot and ends the path at its NUL; when that read failed
+/// (a path near the end of its mapping) a failed call still has the exit-time string.
+fn exec_path(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    if let Some(b) = call.capture(i, 0).bytes() {
+        if let Some(n) = b.iter().position(|&c| c == 0) {
+            text::quoted(call.out, &b[..n], call.opts.hex);
+        } else {
+            text::quoted(call.out, b, call.opts.hex);
+            call.put("...");
+        }
+        return;
+    }
+    let at_exit = if call.failed() { call.capture(i, 1) } else { Capture::Empty };
+    call.string(at_exit, ptr, usize::MAX);
+}
+
+const EXEC_PATH: Arg = Arg::custom_with(
+    exec_path,
+    &[Cap::Bytes { at_enter: true, len: Len::Fixed(256), max: Max::Slot }, Cap::Path],
+);
+
+/// `execve`'s environment: `0x7ffe... /* 23 vars */`, counting the pointers up to the
+/// NULL in the array read at entry (the count is left out when the NULL is not in the
+/// 32 pointers read).
+fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    call.pointer(ptr);
+    if ptr == 0 {
+        return;
+    }
+    let cap = call.capture(i, 0);
+    let Some(b) = cap.bytes() else { return };
+    let count = (0..b.len() / 8).map(|k| u64_at(b, k * 8)).position(|p| p == Some(0));
+    if let Some(n) = count {
+        use std::io::Write as _;
+        let _ = write!(call.out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
+    }
+}
+
+const EXEC_ENVP: Arg = Arg::custom_with(
+    exec_envp,
+    &[Cap::Bytes { at_enter: true, len: Len::Fixed(256), max: Max::Slot }],
+);
+
+fn exec_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &AT_FLAGS, call.arg(i) & 0xffff_ffff, "AT_???");
+}
+
+// ---------------------------------------------------------------------------------
+// clone.
+
+/// `clone` flags the printers test.
+mod cl {
+    pub const PIDFD: u64 = libc::CLONE_PIDFD as u64;
+    pub const SETTLS: u64 = libc::CLONE_SETTLS as u64;
+    pub const PARENT_SETTID: u64 = libc::CLONE_PARENT_SETTID as u64;
+    pub const CHILD_TID: u64 = (libc::CLONE_CHILD_SETTID | libc::CLONE_CHILD_CLEARTID) as u64;
+    pub const INTO_CGROUP: u64 = 0x2_0000_0000;
+}
+
+/// `clone`'s flags with the exit signal last: `CLONE_CHILD_SETTID|SIGCHLD`.
+fn write_clone_flags(out: &mut Vec<u8>, flags: u64) {
+    let sig = flags & 0xff;
+    let rest = flags & !0xff;
+    if rest != 0 {
+        flags_dflt(out, &CLONE_FLAGS, rest, "CLONE_???");
+        if sig != 0 {
+            out.push(b'|');
+        }
+    }
+    if sig != 0 {
+        write_signal(out, sig);
+    } else if rest == 0 {
+        out.push(b'0');
+    }
+}
+
+/// `clone(flags, stack, parent_tid, child_tid, tls)` prints in strace's order:
+/// `child_stack=NULL, flags=..., parent_tid=[N], tls=..., child_tidptr=...`.
+fn clone_args(call: &mut Call<'_, '_>, _: usize) {
+    let flags = call.arg(0);
+    call.next();
+    call.put("child_stack=");
+    call.pointer(call.arg(1));
+    call.put(", flags=");
+    write_clone_flags(call.out, flags);
+    if flags & (cl::PARENT_SETTID | cl::PIDFD) != 0 {
+        call.put(", parent_tid=");
+        let ptr = call.arg(2);
+        if call.failed() {
+            call.pointer(ptr);
+        } else {
+            let cap = call.capture(2, 0);
+            bracketed_int(call, cap, ptr);
+        }
+    }
+    if flags & cl::SETTLS != 0 {
+        call.put(", tls=");
+        call.pointer(call.arg(4));
+    }
+    if flags & cl::CHILD_TID != 0 {
+        call.put(", child_tidptr=");
+        call.pointer(call.arg(3));
+    }
+}
+
+/// An argument another argument's printer prints (`clone`, `prctl`).
+fn printed_elsewhere(_: &mut Call<'_, '_>, _: usize) {}
+
+/// `struct clone_args` (88 bytes):
+/// `{flags=..., child_tid=..., parent_tid=..., exit_signal=SIGCHLD, stack=..., ...}`,
+/// and ` => {parent_tid=[N]}` after a call that stored the child's id.
+fn clone3_args(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let Some(b) = cap.bytes().filter(|b| b.len() >= 64 && ptr != 0) else {
+        call.pointer(ptr);
+        return;
+    };
+    let field = |off: usize| u64_at(b, off).unwrap_or(0);
+    let flags = field(0);
+    call.put("{flags=");
+    flags_dflt(call.out, &CLONE3_FLAGS, flags, "CLONE_???");
+    for (bit, name, off) in [
+        (cl::PIDFD, ", pidfd=", 8),
+        (cl::CHILD_TID, ", child_tid=", 16),
+        (cl::PARENT_SETTID, ", parent_tid=", 24),
+    ] {
+        if flags & bit != 0 {
+            call.put(name);
+            call.pointer(field(off));
+        }
+    }
+    call.put(", exit_signal=");
+    write_signal(call.out, field(32));
+    call.put(", stack=");
+    call.pointer(field(40));
+    call.put(", stack_size=");
+    text::hex(call.out, field(48));
+    if flags & cl::SETTLS != 0 {
+        call.put(", tls=");
+        call.pointer(field(56));
+    }
+    let set_tid_size = u64_at(b, 72).unwrap_or(0);
+    if set_tid_size != 0 {
+        call.put(", set_tid=");
+        call.pointer(field(64));
+        call.put(", set_tid_size=");
+        text::decimal(call.out, set_tid_size);
+    }
+    if flags & cl::INTO_CGROUP != 0 {
+        call.put(", cgroup=");
+        text::decimal(call.out, u64_at(b, 80).unwrap_or(0));
+    }
+    call.out.push(b'}');
+    // The kernel stores the child's id, which is also the return value.
+    if flags & cl::PARENT_SETTID != 0 && !call.failed() && call.ret() > 0 {
+        call.put(" => {parent_tid=[");
+        text::decimal(call.out, call.ret());
+        call.put("]}");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Limits, uname, arch_prctl, getrandom, prctl.
+
+/// Writes a limit as strace: `RLIM64_INFINITY`, `8192*1024`, `20000`.
+fn write_rlim(out: &mut Vec<u8>, v: u64) {
+    if v == u64::MAX {
+        out.extend_from_slice(b"RLIM64_INFINITY");
+    } else if v > 1024 && v.is_multiple_of(1024) {
+        text::decimal(out, v / 1024);
+        out.extend_from_slice(b"*1024");
+    } else {
+        text::decimal(out, v);
+    }
+}
+
+/// `struct rlimit`: `{rlim_cur=1024, rlim_max=4*1024}`, or the pointer.
+fn write_rlimit(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64, show: bool) {
+    match cap.bytes().and_then(|b| Some((u64_at(b, 0)?, u64_at(b, 8)?))) {
+        Some((cur, max)) if show && ptr != 0 => {
+            call.put("{rlim_cur=");
+            write_rlim(call.out, cur);
+            call.put(", rlim_max=");
+            write_rlim(call.out, max);
+            call.out.push(b'}');
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+fn rlimit_in(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let cap = call.capture(i, 0);
+    write_rlimit(call, cap, call.arg(i), true);
+}
+
+fn rlimit_out(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let cap = call.capture(i, 0);
+    let show = !call.failed();
+    write_rlimit(call, cap, call.arg(i), show);
+}
+
+fn resource(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &RLIMITS, call.arg(i) & 0xffff_ffff, "RLIMIT_???");
+}
+
+const RLIMIT_IN: Arg = Arg::custom_with(rlimit_in, &[struct_cap(16)]);
+const RLIMIT_OUT: Arg = Arg::custom_with(rlimit_out, &[struct_cap(16)]);
+const RESOURCE: Arg = Arg::custom(resource);
+
+/// Writes a NUL-terminated field of at most `size` bytes at `off`.
+fn write_cstr_field(out: &mut Vec<u8>, b: &[u8], off: usize, size: usize, hex: HexStrings) {
+    let field = b.get(off..).unwrap_or(&[]);
+    let field = &field[..field.len().min(size)];
+    let end = field.iter().position(|&c| c == 0).unwrap_or(field.len());
+    text::quoted(out, &field[..end], hex);
+}
+
+/// `struct utsname` (six fields of 65 bytes): `{sysname="Linux", nodename="vm", ...}`.
+fn utsname(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    match cap.bytes() {
+        Some(b) if ptr != 0 && !call.failed() && b.len() >= 2 * 65 => {
+            let hex = call.opts.hex;
+            call.put("{sysname=");
+            write_cstr_field(call.out, b, 0, 65, hex);
+            call.put(", nodename=");
+            write_cstr_field(call.out, b, 65, 65, hex);
+            call.put(", ...}");
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+/// Writes `[0x7f00214b0740]` (or `[NULL]`) from a captured pointer-sized value.
+fn bracketed_ptr(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64) {
+    match cap.bytes().and_then(|b| u64_at(b, 0)) {
+        Some(v) if ptr != 0 && !call.failed() => {
+            call.out.push(b'[');
+            call.pointer(v);
+            call.out.push(b']');
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+fn arch_code(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &ARCH_CODES, call.arg(i) & 0xffff_ffff, "ARCH_???");
+}
+
+/// `arch_prctl`'s address: `[0x...]` for the getters, nothing for `ARCH_GET_CPUID`.
+/// (strace also names the `XFEATURE_*` bits of the `XCOMP` values in a comment; these
+/// print the number only.)
+fn arch_arg(call: &mut Call<'_, '_>, i: usize) {
+    let v = call.arg(i);
+    let code = call.arg(i - 1) & 0xffff_ffff;
+    match code {
+        arch::GET_CPUID => {}
+        arch::GET_FS
+        | arch::GET_GS
+        | arch::GET_XCOMP_SUPP
+        | arch::GET_XCOMP_PERM
+        | arch::GET_XCOMP_GUEST_PERM => {
+            call.next();
+            let cap = call.capture(i, 0);
+            match cap.bytes().and_then(|b| u64_at(b, 0)) {
+                Some(x) if v != 0 && !call.failed() => {
+                    call.out.push(b'[');
+                    if code == arch::GET_FS || code == arch::GET_GS {
+                        call.pointer(x);
+                    } else {
+                        text::hex(call.out, x);
+                    }
+                    call.out.push(b']');
+                }
+                _ => call.pointer(v),
+            }
+        }
+        _ => {
+            call.next();
+            text::hex(call.out, v);
+        }
+    }
+}
+
+/// `getrandom`'s buffer: every byte in hex, limited by the return value and `-s`.
+fn random_buf(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    match cap.bytes() {
+        Some(b) if ptr != 0 && !call.failed() => {
+            let total = usize::try_from(call.ret()).unwrap_or(0);
+            let shown = b.len().min(total).min(call.opts.strsize);
+            text::quoted(call.out, &b[..shown], HexStrings::All);
+            if total > shown {
+                call.put("...");
+            }
+        }
+        None if ptr != 0 && !call.failed() && call.ret() == 0 => call.put("\"\""),
+        _ => call.pointer(ptr),
+    }
+}
+
+fn grnd_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &GRND_FLAGS, call.arg(i) & 0xffff_ffff, "GRND_???");
+}
+
+/// `prctl` option values the printers below tell apart.
+mod pr {
+    pub const SET_PDEATHSIG: u64 = libc::PR_SET_PDEATHSIG as u64;
+    pub const GET_PDEATHSIG: u64 = libc::PR_GET_PDEATHSIG as u64;
+    pub const GET_DUMPABLE: u64 = libc::PR_GET_DUMPABLE as u64;
+    pub const SET_DUMPABLE: u64 = libc::PR_SET_DUMPABLE as u64;
+    pub const GET_KEEPCAPS: u64 = libc::PR_GET_KEEPCAPS as u64;
+    pub const SET_KEEPCAPS: u64 = libc::PR_SET_KEEPCAPS as u64;
+    pub const GET_TIMING: u64 = libc::PR_GET_TIMING as u64;
+    pub const SET_NAME: u64 = libc::PR_SET_NAME as u64;
+    pub const GET_NAME: u64 = libc::PR_GET_NAME as u64;
+    pub const GET_SECCOMP: u64 = libc::PR_GET_SECCOMP as u64;
+    pub const CAPBSET_READ: u64 = libc::PR_CAPBSET_READ as u64;
+    pub const CAPBSET_DROP: u64 = libc::PR_CAPBSET_DROP as u64;
+    pub const GET_SECUREBITS: u64 = libc::PR_GET_SECUREBITS as u64;
+    pub const SET_TIMERSLACK: u64 = libc::PR_SET_TIMERSLACK as u64;
+    pub const GET_TIMERSLACK: u64 = libc::PR_GET_TIMERSLACK as u64;
+    pub const PERF_DISABLE: u64 = libc::PR_TASK_PERF_EVENTS_DISABLE as u64;
+    pub const PERF_ENABLE: u64 = libc::PR_TASK_PERF_EVENTS_ENABLE as u64;
+    pub const SET_CHILD_SUBREAPER: u64 = libc::PR_SET_CHILD_SUBREAPER as u64;
+    pub const GET_CHILD_SUBREAPER: u64 = libc::PR_GET_CHILD_SUBREAPER as u64;
+    pub const SET_NO_NEW_PRIVS: u64 = libc::PR_SET_NO_NEW_PRIVS as u64;
+    pub const GET_TID_ADDRESS: u64 = libc::PR_GET_TID_ADDRESS as u64;
+    pub const SET_THP_DISABLE: u64 = libc::PR_SET_THP_DISABLE as u64;
+    pub const GET_FP_MODE: u64 = libc::PR_GET_FP_MODE as u64;
+    pub const GET_IO_FLUSHER: u64 = 58;
+    pub const SET_VMA: u64 = libc::PR_SET_VMA as u64;
+    pub const SET_PTRACER: u64 = libc::PR_SET_PTRACER as u64;
+}
+
+/// The task name `PR_SET_NAME` / `PR_GET_NAME` carry: at most 15 bytes.
+const TASK_COMM_MAX: usize = 15;
+
+/// Writes `, 0x1, 0x2` for arguments `from..5` (strace's default for `prctl`).
+fn prctl_hex_args(call: &mut Call<'_, '_>, from: usize) {
+    for k in from..5 {
+        call.put(", ");
+        text::hex(call.out, call.arg(k));
+    }
+}
+
+/// `prctl(option, ...)`: the option, then the arguments the option has.
+fn prctl_args(call: &mut Call<'_, '_>, _: usize) {
+    call.next();
+    let option = call.arg(0) & 0xffff_ffff;
+    if PRCTL_OPTIONS.name(option).is_none() {
+        xval(call.out, &PRCTL_OPTIONS, option, "PR_???");
+        prctl_hex_args(call, 1);
+        return;
+    }
+    xval(call.out, &PRCTL_OPTIONS, option, "PR_???");
+    let a1 = call.arg(1);
+    match option {
+        pr::GET_DUMPABLE
+        | pr::GET_KEEPCAPS
+        | pr::GET_TIMING
+        | pr::GET_SECCOMP
+        | pr::GET_SECUREBITS
+        | pr::GET_TIMERSLACK
+        | pr::PERF_DISABLE
+        | pr::PERF_ENABLE
+        | pr::GET_FP_MODE
+        | pr::GET_IO_FLUSHER => {}
+        pr::SET_NAME | pr::GET_NAME => {
+            call.put(", ");
+            let out_failed = option == pr::GET_NAME && call.failed();
+            let cap = if out_failed { Capture::Empty } else { call.capture(1, 0) };
+            let limit = call.opts.strsize.min(TASK_COMM_MAX);
+            call.string(cap, a1, limit);
+        }
+        pr::SET_PDEATHSIG => {
+            call.put(", ");
+            write_signal(call.out, a1 & 0xffff_ffff);
+        }
+        pr::GET_PDEATHSIG => {
+            call.put(", ");
+            let sig = call.capture(1, 1).bytes().and_then(|b| i32_at(b, 0));
+            match sig {
+                #[expect(clippy::cast_sign_loss, reason = "signal numbers")]
+                Some(sig) if a1 != 0 && !call.failed() => {
+                    call.out.push(b'[');
+                    write_signal(call.out, u64::from(sig as u32));
+                    call.out.push(b']');
+                }
+                _ => call.pointer(a1),
+            }
+        }
+        pr::GET_CHILD_SUBREAPER => {
+            call.put(", ");
+            if call.failed() {
+                call.pointer(a1);
+            } else {
+                let cap = call.capture(1, 1);
+                bracketed_int(call, cap, a1);
+            }
+        }
+        pr::GET_TID_ADDRESS => {
+            call.put(", ");
+            let cap = call.capture(1, 1);
+            bracketed_ptr(call, cap, a1);
+        }
+        pr::SET_DUMPABLE => {
+            call.put(", ");
+            xval(call.out, &SUID_DUMP, a1, "SUID_DUMP_???");
+        }
+        pr::SET_KEEPCAPS | pr::SET_TIMERSLACK | pr::SET_CHILD_SUBREAPER => {
+            call.put(", ");
+            text::decimal(call.out, a1);
+        }
+        pr::SET_NO_NEW_PRIVS | pr::SET_THP_DISABLE => {
+            call.put(", ");
+            text::decimal(call.out, a1);
+            prctl_hex_args(call, 2);
+        }
+        pr::CAPBSET_READ | pr::CAPBSET_DROP => {
+            call.put(", ");
+            xval(call.out, &CAPABILITIES, a1, "CAP_???");
+        }
+        pr::SET_PTRACER => {
+            call.put(", ");
+            if a1 == u64::MAX {
+                call.put("PR_SET_PTRACER_ANY");
+            } else {
+                text::decimal(call.out, call.arg_int(1));
+            }
+        }
+        pr::SET_VMA => {
+            call.put(", ");
+            xval(call.out, &PR_SET_VMA_ATTRS, a1, "PR_SET_VMA_???");
+            call.put(", ");
+            text::hex(call.out, call.arg(2));
+            call.put(", ");
+            text::decimal(call.out, call.arg(3));
+            call.put(", ");
+            let cap = call.capture(4, 0);
+            let limit = call.opts.strsize;
+            call.string(cap, call.arg(4), limit);
+        }
+        // PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE and the options not decoded.
+        _ => prctl_hex_args(call, 1),
+    }
+}
+
+/// `prctl`'s return: `1 (SUID_DUMP_USER)` for `PR_GET_DUMPABLE`.
+fn prctl_ret(call: &mut Call<'_, '_>) {
+    let v = call.ret();
+    text::decimal(call.out, v);
+    #[expect(clippy::cast_sign_loss, reason = "checked non-negative")]
+    let name = (v >= 0 && call.arg(0) & 0xffff_ffff == pr::GET_DUMPABLE)
+        .then(|| SUID_DUMP.name(v as u64))
+        .flatten();
+    if let Some(name) = name {
+        call.put(" (");
+        call.put(name);
+        call.out.push(b')');
+    }
+}
+
+fn rseq_len(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    text::hex(call.out, call.arg(i) & 0xffff_ffff);
+}
+
+fn rseq_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &RSEQ_FLAGS, call.arg(i) & 0xffff_ffff, "RSEQ_FLAG_???");
+}
+
+// ---------------------------------------------------------------------------------
+// Rows.
+
+const P: u16 = class::PROCESS;
+const NOTHING: Arg = Arg::custom(printed_elsewhere);
+/// `prctl`'s captures: a string or an out value at argument 2, a string at argument 5.
+const PRCTL_ARG2: Arg = Arg::custom_with(printed_elsewhere, &[Cap::Path, struct_cap(8)]);
+const PRCTL_ARG5: Arg = Arg::custom_with(printed_elsewhere, &[Cap::Str]);
+
+const fn def(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
+    SyscallDef { sysno, args, ret: Ret::Int, class }
+}
+
 pub static DEFS: &[SyscallDef] = &[
-    SyscallDef { sysno: Sysno::exit_group, args: &[INT], ret: Ret::NoReturn, class: class::PROCESS },
-    SyscallDef { sysno: Sysno::exit, args: &[INT], ret: Ret::NoReturn, class: class::PROCESS },
-    SyscallDef { sysno: Sysno::getpid, args: &[], ret: Ret::Int, class: class::PROCESS },
+    SyscallDef { sysno: Sysno::exit_group, args: &[INT], ret: Ret::NoReturn, class: P },
+    SyscallDef { sysno: Sysno::exit, args: &[INT], ret: Ret::NoReturn, class: P },
+    def(Sysno::getpid, &[], 0),
+    def(Sysno::getppid, &[], 0),
+    def(Sysno::gettid, &[], 0),
+    def(Sysno::getuid, &[], 0),
+    def(Sysno::geteuid, &[], 0),
+    def(Sysno::getgid, &[], 0),
+    def(Sysno::getegid, &[], 0),
+    def(Sysno::getpgrp, &[], 0),
+    def(Sysno::getpgid, &[INT], 0),
+    def(Sysno::setpgid, &[INT, INT], 0),
+    def(Sysno::getsid, &[INT], 0),
+    def(Sysno::setsid, &[], 0),
+    def(Sysno::setuid, &[INT], 0),
+    def(Sysno::setgid, &[INT], 0),
+    def(Sysno::setreuid, &[INT, INT], 0),
+    def(Sysno::setregid, &[INT, INT], 0),
+    def(Sysno::setresuid, &[INT, INT, INT], 0),
+    def(Sysno::setresgid, &[INT, INT, INT], 0),
+    def(Sysno::getresuid, &[OUT_INT, OUT_INT, OUT_INT], 0),
+    def(Sysno::getresgid, &[OUT_INT, OUT_INT, OUT_INT], 0),
+    def(Sysno::sched_yield, &[], 0),
+    def(Sysno::execve, &[EXEC_PATH, PTR, EXEC_ENVP], class::FILE | P),
+    def(
+        Sysno::execveat,
+        &[DIRFD, EXEC_PATH, PTR, EXEC_ENVP, Arg::custom(exec_flags)],
+        class::FILE | class::DESC | P,
+    ),
+    def(Sysno::fork, &[], P),
+    def(Sysno::vfork, &[], P),
+    def(
+        Sysno::clone,
+        &[
+            Arg::custom(clone_args),
+            NOTHING,
+            Arg::custom_with(printed_elsewhere, &[struct_cap(4)]),
+            NOTHING,
+            NOTHING,
+        ],
+        P,
+    ),
+    def(Sysno::clone3, &[Arg::custom_with(clone3_args, &[struct_cap(88)]), ULONG], P),
+    def(
+        Sysno::wait4,
+        &[
+            INT,
+            Arg::custom_with(wait_status, &[struct_cap(4)]),
+            Arg::custom(wait_options),
+            Arg::custom_with(rusage, &[struct_cap(32)]),
+        ],
+        P,
+    ),
+    def(
+        Sysno::waitid,
+        &[
+            Arg::custom(id_type),
+            INT,
+            Arg::custom_with(waitid_info, &[struct_cap(48)]),
+            Arg::custom(wait_options),
+            Arg::custom_with(rusage, &[struct_cap(32)]),
+        ],
+        P,
+    ),
+    def(
+        Sysno::getrusage,
+        &[Arg::custom(rusage_who), Arg::custom_with(rusage, &[struct_cap(32)])],
+        0,
+    ),
+    def(Sysno::set_tid_address, &[PTR], 0),
+    def(Sysno::set_robust_list, &[PTR, ULONG], 0),
+    def(Sysno::getrlimit, &[RESOURCE, RLIMIT_OUT], 0),
+    def(Sysno::setrlimit, &[RESOURCE, RLIMIT_IN], 0),
+    def(Sysno::prlimit64, &[INT, RESOURCE, RLIMIT_IN, RLIMIT_OUT], 0),
+    def(Sysno::uname, &[Arg::custom_with(utsname, &[struct_cap(2 * 65)])], 0),
+    def(
+        Sysno::arch_prctl,
+        &[Arg::custom(arch_code), Arg::custom_with(arch_arg, &[struct_cap(8)])],
+        P,
+    ),
+    def(
+        Sysno::getrandom,
+        &[
+            Arg::custom_with(
+                random_buf,
+                &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+            ),
+            ULONG,
+            Arg::custom(grnd_flags),
+        ],
+        0,
+    ),
+    SyscallDef {
+        sysno: Sysno::prctl,
+        args: &[Arg::custom(prctl_args), PRCTL_ARG2, NOTHING, NOTHING, PRCTL_ARG5],
+        ret: Ret::Custom(prctl_ret),
+        class: 0,
+    },
+    def(Sysno::rseq, &[HEX, Arg::custom(rseq_len), Arg::custom(rseq_flags), HEX], 0),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::super::DecodeOptions;
+    use super::super::fs::tests::{fuzz, line, line_with, strace};
+    use syscalls::Sysno;
+
+    const EINVAL: i64 = -22;
+    const EFAULT: i64 = -14;
+
+    fn le32(v: i32) -> [u8; 4] {
+        v.to_le_bytes()
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(line(Sysno::getpid, &[], 20643, &[]), "getpid() = 20643");
+        assert_eq!(line(Sysno::getppid, &[], 20640, &[]), "getppid() = 20640");
+        assert_eq!(line(Sysno::gettid, &[], 20643, &[]), "gettid() = 20643");
+        assert_eq!(line(Sysno::getuid, &[], 0, &[]), "getuid() = 0");
+        assert_eq!(line(Sysno::geteuid, &[], 0, &[]), "geteuid() = 0");
+        assert_eq!(line(Sysno::getgid, &[], 0, &[]), "getgid() = 0");
+        assert_eq!(line(Sysno::getegid, &[], 0, &[]), "getegid() = 0");
+        assert_eq!(line(Sysno::getpgrp, &[], 20631, &[]), "getpgrp() = 20631");
+        assert_eq!(line(Sysno::getsid, &[0], 11740, &[]), "getsid(0) = 11740");
+        assert_eq!(line(Sysno::getpgid, &[0], 20631, &[]), "getpgid(0) = 20631");
+        assert_eq!(line(Sysno::setpgid, &[0, 0], 0, &[]), "setpgid(0, 0) = 0");
+        assert_eq!(
+            line(Sysno::setsid, &[], -1, &[]),
+            strace("setsid()                          = -1 EPERM (Operation not permitted)")
+        );
+        assert_eq!(line(Sysno::sched_yield, &[], 0, &[]), "sched_yield() = 0");
+        assert_eq!(line(Sysno::setuid, &[0], 0, &[]), "setuid(0) = 0");
+        assert_eq!(line(Sysno::setreuid, &[0xffff_ffff, 0], 0, &[]), "setreuid(-1, 0) = 0");
+        assert_eq!(
+            line(Sysno::setresuid, &[u64::MAX, u64::MAX, u64::MAX], 0, &[]),
+            "setresuid(-1, -1, -1) = 0"
+        );
+        let z = le32(0);
+        assert_eq!(
+            line(Sysno::getresuid, &[0x10, 0x20, 0x30], 0, &[Some(&z), Some(&z), Some(&z)]),
+            "getresuid([0], [0], [0]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::getresuid, &[0x10, 0x20, 0x30], EFAULT, &[]),
+            "getresuid(0x10, 0x20, 0x30) = -1 EFAULT (Bad address)"
+        );
+    }
+
+    #[test]
+    fn exits() {
+        let mut rec_line = line(Sysno::exit_group, &[0], 0, &[]);
+        rec_line.truncate(rec_line.find(')').unwrap() + 1);
+        assert_eq!(rec_line, "exit_group(0)");
+        assert!(line(Sysno::exit, &[7], 0, &[]).starts_with("exit(7)"));
+    }
+
+    /// Pointers as the kernel read them at entry, NULL-terminated.
+    fn ptrs(n: usize) -> Vec<u8> {
+        let mut v: Vec<u8> =
+            (0..n).flat_map(|k| (0x7ffe_0000_u64 + k as u64).to_le_bytes()).collect();
+        v.extend_from_slice(&0u64.to_le_bytes());
+        v.resize(256, 0xaa);
+        v
+    }
+
+    #[test]
+    fn execve() {
+        let mut path = b"/bin/true\0garbage".to_vec();
+        path.resize(256, b'x');
+        let env = ptrs(1);
+        assert_eq!(
+            line(
+                Sysno::execve,
+                &[0x1000, 0x7ffe_9de7_3600, 0x7ffe_9de7_35c0],
+                0,
+                &[Some(&path), None, Some(&env)]
+            ),
+            r#"execve("/bin/true", 0x7ffe9de73600, 0x7ffe9de735c0 /* 1 var */) = 0"#
+        );
+        let env = ptrs(23);
+        assert_eq!(
+            line(Sysno::execve, &[0x1000, 0x2000, 0x3000], 0, &[Some(&path), None, Some(&env)]),
+            r#"execve("/bin/true", 0x2000, 0x3000 /* 23 vars */) = 0"#
+        );
+        // strace: execve("/nonexistent", ["x"], NULL) = -1 ENOENT (No such file or directory)
+        assert_eq!(
+            line(
+                Sysno::execve,
+                &[0x1000, 0x2000, 0],
+                -2,
+                &[Some(b"/nonexistent\0"), Some(b"/nonexistent")]
+            ),
+            r#"execve("/nonexistent", 0x2000, NULL) = -1 ENOENT (No such file or directory)"#
+        );
+        // The entry read failed (path at the end of a mapping): a failed call still has
+        // the exit-time string; a successful one prints the pointer.
+        assert_eq!(
+            line(Sysno::execve, &[0x1000, 0x2000, 0], -2, &[None, Some(b"/nonexistent")]),
+            r#"execve("/nonexistent", 0x2000, NULL) = -1 ENOENT (No such file or directory)"#
+        );
+        assert_eq!(
+            line(Sysno::execve, &[0x1000, 0x2000, 0], 0, &[None, Some(b"garbage")]),
+            "execve(0x1000, 0x2000, NULL) = 0"
+        );
+        // More than 31 variables: the count is unknown and left out.
+        let env = vec![0x11u8; 256];
+        assert_eq!(
+            line(Sysno::execve, &[0x1000, 0x2000, 0x3000], 0, &[Some(&path), None, Some(&env)]),
+            r#"execve("/bin/true", 0x2000, 0x3000) = 0"#
+        );
+        let env = ptrs(0);
+        assert_eq!(
+            line(
+                Sysno::execveat,
+                &[3, 0x1000, 0x2000, 0x3000, 0x1000],
+                0,
+                &[Some(b"\0"), None, Some(&env)]
+            ),
+            r#"execveat(3, "", 0x2000, 0x3000 /* 0 vars */, AT_EMPTY_PATH) = 0"#
+        );
+        fuzz(Sysno::execve, &[0x1000, 0x2000, 0x3000], 0, &[&path, b"x", &env]);
+    }
+
+    #[test]
+    fn wait4() {
+        assert_eq!(
+            line(Sysno::wait4, &[20644, 0x1000, 0, 0], 20644, &[Some(&le32(3 << 8))]),
+            "wait4(20644, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 20644"
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[u64::MAX, 0x7ffe_9de7_3768, 1, 0], -10, &[]),
+            strace("wait4(-1, 0x7ffe9de73768, WNOHANG, NULL) = -1 ECHILD (No child processes)")
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[22391, 0x7ffe_2133_090c, 1, 0], 0, &[Some(&le32(0))]),
+            strace("wait4(22391, 0x7ffe2133090c, WNOHANG, NULL) = 0")
+        );
+        let mut ru = [0u8; 32];
+        ru[8..16].copy_from_slice(&155i64.to_le_bytes());
+        assert_eq!(
+            line(
+                Sysno::wait4,
+                &[20645, 0x1000, 0x4000_0000, 0x2000],
+                20645,
+                &[Some(&le32(15)), Some(&ru)]
+            ),
+            "wait4(20645, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}], __WALL, {ru_utime={tv_sec=0, tv_usec=155}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 20645"
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[22391, 0x1000, 2, 0], 22391, &[Some(&le32(0x137f))]),
+            "wait4(22391, [{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}], WSTOPPED, NULL) = 22391"
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[22391, 0x1000, 8, 0], 22391, &[Some(&le32(0xffff))]),
+            "wait4(22391, [{WIFCONTINUED(s)}], WCONTINUED, NULL) = 22391"
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[22391, 0x1000, 0, 0], 22391, &[Some(&le32(0x8b))]),
+            "wait4(22391, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}], 0, NULL) = 22391"
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[u64::MAX, 0, 0xe000_010b, 0], EINVAL, &[]),
+            "wait4(-1, NULL, WNOHANG|WSTOPPED|WCONTINUED|__WCLONE|__WALL|__WNOTHREAD|0x100, NULL) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::wait4, &[20646, 0, 0, 0], 20646, &[]),
+            "wait4(20646, NULL, 0, NULL) = 20646"
+        );
+        fuzz(Sysno::wait4, &[1, 0x1000, 0, 0x2000], 1, &[&le32(0), &ru]);
+    }
+
+    fn siginfo(code: i32, pid: i32, status: i32) -> [u8; 48] {
+        let mut b = [0u8; 48];
+        b[0..4].copy_from_slice(&17i32.to_le_bytes());
+        b[8..12].copy_from_slice(&code.to_le_bytes());
+        b[16..20].copy_from_slice(&pid.to_le_bytes());
+        b[24..28].copy_from_slice(&status.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn waitid_and_getrusage() {
+        assert_eq!(
+            line(Sysno::waitid, &[1, 32763, 0x1000, 5, 0], 0, &[Some(&[0; 48])]),
+            "waitid(P_PID, 32763, {}, WNOHANG|WEXITED, NULL) = 0"
+        );
+        assert_eq!(
+            line(Sysno::waitid, &[1, 32763, 0x1000, 2, 0], 0, &[Some(&siginfo(5, 32763, 19))]),
+            "waitid(P_PID, 32763, {si_signo=SIGCHLD, si_code=CLD_STOPPED, si_pid=32763, si_uid=0, si_status=SIGSTOP, si_utime=0, si_stime=0}, WSTOPPED, NULL) = 0"
+        );
+        assert_eq!(
+            line(Sysno::waitid, &[0, 0, 0x1000, 4, 0], 0, &[Some(&siginfo(2, 32763, 9))]),
+            "waitid(P_ALL, 0, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=32763, si_uid=0, si_status=SIGKILL, si_utime=0, si_stime=0}, WEXITED, NULL) = 0"
+        );
+        assert_eq!(
+            line(Sysno::waitid, &[0, 0, 0x7ffc_0104_12a0, 4, 0], -10, &[None]),
+            strace(
+                "waitid(P_ALL, 0, 0x7ffc010412a0, WEXITED, NULL) = -1 ECHILD (No child processes)"
+            )
+        );
+        assert_eq!(
+            line(Sysno::waitid, &[7, 0, 0, 4, 0], EINVAL, &[]),
+            strace(
+                "waitid(0x7 /* P_??? */, 0, NULL, WEXITED, NULL) = -1 EINVAL (Invalid argument)"
+            )
+        );
+        let mut ru = [0u8; 32];
+        ru[8..16].copy_from_slice(&67i64.to_le_bytes());
+        assert_eq!(
+            line(
+                Sysno::waitid,
+                &[1, 32764, 0x1000, 4, 0x2000],
+                0,
+                &[Some(&siginfo(1, 32764, 5)), Some(&ru)]
+            ),
+            "waitid(P_PID, 32764, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=32764, si_uid=0, si_status=5, si_utime=0, si_stime=0}, WEXITED, {ru_utime={tv_sec=0, tv_usec=67}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0"
+        );
+        fuzz(Sysno::waitid, &[1, 1, 0x1000, 4, 0x2000], 0, &[&siginfo(1, 1, 1), &ru]);
+        ru[8..16].copy_from_slice(&809i64.to_le_bytes());
+        assert_eq!(
+            line(Sysno::getrusage, &[0, 0x1000], 0, &[Some(&ru)]),
+            "getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=809}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::getrusage, &[u64::MAX, 0x1000], 0, &[Some(&[0; 32])]),
+            "getrusage(RUSAGE_CHILDREN, {ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::getrusage, &[5, 0x7fff_e051_ae70], EINVAL, &[None]),
+            strace(
+                "getrusage(0x5 /* RUSAGE_??? */, 0x7fffe051ae70) = -1 EINVAL (Invalid argument)"
+            )
+        );
+        assert_eq!(
+            line(Sysno::getrusage, &[0, 0], EFAULT, &[]),
+            strace("getrusage(RUSAGE_SELF, NULL)            = -1 EFAULT (Bad address)")
+        );
+    }
+
+    #[test]
+    fn clone() {
+        assert_eq!(
+            line(Sysno::clone, &[0x120_0011, 0, 0, 0x7f00_214b_0a10, 0], 20644, &[]),
+            "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f00214b0a10) = 20644"
+        );
+        let flags = 0x3d_0f00;
+        assert_eq!(
+            line(
+                Sysno::clone,
+                &[flags, 0x7f12_ea92_7ff0, 0x7f12_ea92_8990, 0x7f12_ea92_8990, 0x7f12_ea92_86c0],
+                22390,
+                &[Some(&le32(22390))]
+            ),
+            "clone(child_stack=0x7f12ea927ff0, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=[22390], tls=0x7f12ea9286c0, child_tidptr=0x7f12ea928990) = 22390"
+        );
+        assert_eq!(
+            line(Sysno::clone, &[17, 0, 0, 0, 0], 5, &[]),
+            "clone(child_stack=NULL, flags=SIGCHLD) = 5"
+        );
+        assert_eq!(
+            line(Sysno::clone, &[0, 0, 0, 0, 0], EINVAL, &[]),
+            "clone(child_stack=NULL, flags=0) = -1 EINVAL (Invalid argument)"
+        );
+        let mut ca = [0u8; 88];
+        ca[32..40].copy_from_slice(&17u64.to_le_bytes());
+        assert_eq!(
+            line(Sysno::clone3, &[0x1000, 88], 20649, &[Some(&ca)]),
+            "clone3({flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88) = 20649"
+        );
+        let mut ca = [0u8; 88];
+        let fields: [(usize, u64); 6] = [
+            (0, 0x3d_0f00),
+            (16, 0x7f12_ea92_8990),
+            (24, 0x7f12_ea92_8990),
+            (40, 0x7f12_ea12_8000),
+            (48, 0x7f_ff80),
+            (56, 0x7f12_ea92_86c0),
+        ];
+        for (off, v) in fields {
+            ca[off..off + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        assert_eq!(
+            line(Sysno::clone3, &[0x1000, 88], 22390, &[Some(&ca)]),
+            "clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f12ea928990, parent_tid=0x7f12ea928990, exit_signal=0, stack=0x7f12ea128000, stack_size=0x7fff80, tls=0x7f12ea9286c0} => {parent_tid=[22390]}, 88) = 22390"
+        );
+        assert_eq!(
+            line(Sysno::clone3, &[0x1000, 88], EFAULT, &[None]),
+            "clone3(0x1000, 88) = -1 EFAULT (Bad address)"
+        );
+        fuzz(Sysno::clone3, &[0x1000, 88], 1, &[&ca]);
+        fuzz(Sysno::clone, &[flags, 1, 2, 3, 4], 1, &[&le32(1)]);
+        assert_eq!(line(Sysno::vfork, &[], 20646, &[]), "vfork() = 20646");
+    }
+
+    #[test]
+    fn robust_lists_and_rseq() {
+        assert_eq!(
+            line(Sysno::set_tid_address, &[0x7ffe_9de7_376c], 20643, &[]),
+            strace("set_tid_address(0x7ffe9de7376c)   = 20643")
+        );
+        assert_eq!(
+            line(Sysno::set_robust_list, &[0x7f00_0000_1000, 24], 0, &[]),
+            "set_robust_list(0x7f0000001000, 24) = 0"
+        );
+        assert_eq!(
+            line(Sysno::set_robust_list, &[0x7f00_0000_1000, 1], EINVAL, &[]),
+            "set_robust_list(0x7f0000001000, 1) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::rseq, &[0x7f5f_ade2_d060, 0x20, 0, 0x5305_3053], 0, &[]),
+            "rseq(0x7f5fade2d060, 0x20, 0, 0x53053053) = 0"
+        );
+        assert_eq!(
+            line(Sysno::rseq, &[0, 0, 0, 0], EINVAL, &[]),
+            "rseq(0, 0, 0, 0) = -1 EINVAL (Invalid argument)"
+        );
+    }
+
+    fn rlimit(cur: u64, max: u64) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&cur.to_le_bytes());
+        b[8..].copy_from_slice(&max.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn limits() {
+        let nofile = rlimit(20000, 20000);
+        assert_eq!(
+            line(Sysno::getrlimit, &[7, 0x1000], 0, &[Some(&nofile)]),
+            "getrlimit(RLIMIT_NOFILE, {rlim_cur=20000, rlim_max=20000}) = 0"
+        );
+        let stack = rlimit(8 << 20, u64::MAX);
+        assert_eq!(
+            line(Sysno::getrlimit, &[3, 0x1000], 0, &[Some(&stack)]),
+            "getrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::getrlimit, &[99, 0x7ffe_9de7_3940], EINVAL, &[Some(&stack)]),
+            "getrlimit(0x63 /* RLIMIT_??? */, 0x7ffe9de73940) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::setrlimit, &[4, 0x1000], 0, &[Some(&stack)]),
+            "setrlimit(RLIMIT_CORE, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prlimit64, &[0, 7, 0, 0x1000], 0, &[None, Some(&nofile)]),
+            "prlimit64(0, RLIMIT_NOFILE, NULL, {rlim_cur=20000, rlim_max=20000}) = 0"
+        );
+        let new = rlimit(1024, 4096);
+        assert_eq!(
+            line(Sysno::prlimit64, &[0, 7, 0x2000, 0x1000], 0, &[Some(&new), Some(&nofile)]),
+            "prlimit64(0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=4*1024}, {rlim_cur=20000, rlim_max=20000}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prlimit64, &[0, 7, 0x2000, 0], 0, &[Some(&new), None]),
+            "prlimit64(0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=4*1024}, NULL) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prlimit64, &[99999, 0, 0, 0x7ffe_9de7_3940], -3, &[None, Some(&nofile)]),
+            "prlimit64(99999, RLIMIT_CPU, NULL, 0x7ffe9de73940) = -1 ESRCH (No such process)"
+        );
+        fuzz(Sysno::prlimit64, &[0, 7, 0x2000, 0x1000], 0, &[&new, &nofile]);
+    }
+
+    #[test]
+    fn uname() {
+        let mut u = [0u8; 130];
+        u[..5].copy_from_slice(b"Linux");
+        u[65..67].copy_from_slice(b"vm");
+        assert_eq!(
+            line(Sysno::uname, &[0x1000], 0, &[Some(&u)]),
+            r#"uname({sysname="Linux", nodename="vm", ...}) = 0"#
+        );
+        assert_eq!(line(Sysno::uname, &[0], EFAULT, &[]), "uname(NULL) = -1 EFAULT (Bad address)");
+        fuzz(Sysno::uname, &[0x1000], 0, &[&u]);
+    }
+
+    #[test]
+    fn arch_prctl() {
+        let fs = 0x7f00_214b_0740u64.to_le_bytes();
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1003, 0x1000], 0, &[Some(&fs)]),
+            "arch_prctl(ARCH_GET_FS, [0x7f00214b0740]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1002, 0x7f00_214b_0740], 0, &[None]),
+            "arch_prctl(ARCH_SET_FS, 0x7f00214b0740) = 0"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1004, 0x1000], 0, &[Some(&[0; 8])]),
+            "arch_prctl(ARCH_GET_GS, [NULL]) = 0"
+        );
+        assert_eq!(line(Sysno::arch_prctl, &[0x1001, 0], 0, &[]), "arch_prctl(ARCH_SET_GS, 0) = 0");
+        assert_eq!(line(Sysno::arch_prctl, &[0x1011, 0], 1, &[]), "arch_prctl(ARCH_GET_CPUID) = 1");
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1012, 1], -19, &[]),
+            "arch_prctl(ARCH_SET_CPUID, 0x1) = -1 ENODEV (No such device)"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x3001, 0], EINVAL, &[]),
+            "arch_prctl(0x3001 /* ARCH_??? */, 0) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1003, 0], EFAULT, &[]),
+            "arch_prctl(ARCH_GET_FS, NULL) = -1 EFAULT (Bad address)"
+        );
+    }
+
+    #[test]
+    fn getrandom() {
+        let bytes = [
+            0x21, 0x92, 0x13, 0xd6, 0xb1, 0xcf, 0xd2, 0x2a, 0x00, 0x8b, 0xf6, 0xde, 0x05, 0xbd,
+            0x6f, 0x5a,
+        ];
+        assert_eq!(
+            line(Sysno::getrandom, &[0x1000, 16, 1], 16, &[Some(&bytes)]),
+            r#"getrandom("\x21\x92\x13\xd6\xb1\xcf\xd2\x2a\x00\x8b\xf6\xde\x05\xbd\x6f\x5a", 16, GRND_NONBLOCK) = 16"#
+        );
+        assert_eq!(
+            line(Sysno::getrandom, &[0x1000, 8, 0], 8, &[Some(&bytes[..8])]),
+            r#"getrandom("\x21\x92\x13\xd6\xb1\xcf\xd2\x2a", 8, 0) = 8"#
+        );
+        assert_eq!(
+            line(Sysno::getrandom, &[0x7ffe_9de7_3780, 4, 6], EINVAL, &[]),
+            "getrandom(0x7ffe9de73780, 4, GRND_RANDOM|GRND_INSECURE) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::getrandom, &[0, 4, 0], EFAULT, &[]),
+            "getrandom(NULL, 4, 0) = -1 EFAULT (Bad address)"
+        );
+        let opts = DecodeOptions { strsize: 4, ..DecodeOptions::default() };
+        assert_eq!(
+            line_with(&opts, Sysno::getrandom, &[0x1000, 16, 0], 16, &[Some(&bytes[..5])]),
+            r#"getrandom("\x21\x92\x13\xd6"..., 16, 0) = 16"#
+        );
+    }
+
+    #[test]
+    fn prctl() {
+        assert_eq!(
+            line(Sysno::prctl, &[15, 0x1000], 0, &[Some(b"myproc")]),
+            r#"prctl(PR_SET_NAME, "myproc") = 0"#
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[15, 0x1000], 0, &[Some(b"a very long name exceeding sixteen")]),
+            r#"prctl(PR_SET_NAME, "a very long nam"...) = 0"#
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[15, 0], EFAULT, &[]),
+            "prctl(PR_SET_NAME, NULL) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[16, 0x1000], 0, &[Some(b"myproc")]),
+            r#"prctl(PR_GET_NAME, "myproc") = 0"#
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[16, 0], EFAULT, &[]),
+            "prctl(PR_GET_NAME, NULL) = -1 EFAULT (Bad address)"
+        );
+        assert_eq!(line(Sysno::prctl, &[1, 9], 0, &[]), "prctl(PR_SET_PDEATHSIG, SIGKILL) = 0");
+        assert_eq!(line(Sysno::prctl, &[1, 0], 0, &[]), "prctl(PR_SET_PDEATHSIG, 0) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[1, 99], EINVAL, &[]),
+            "prctl(PR_SET_PDEATHSIG, 99) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[2, 0x1000], 0, &[None, Some(&le32(0))]),
+            "prctl(PR_GET_PDEATHSIG, [0]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[2, 0x1000], 0, &[None, Some(&le32(9))]),
+            "prctl(PR_GET_PDEATHSIG, [SIGKILL]) = 0"
+        );
+        let opts = DecodeOptions { strsize: 3, ..DecodeOptions::default() };
+        assert_eq!(
+            line_with(&opts, Sysno::prctl, &[15, 0x1000], 0, &[Some(b"abcdefgh")]),
+            r#"prctl(PR_SET_NAME, "abc"...) = 0"#
+        );
+        assert_eq!(line(Sysno::prctl, &[3], 1, &[]), "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
+        assert_eq!(
+            line(Sysno::prctl, &[4, 0], 0, &[]),
+            "prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[4, 7], EINVAL, &[]),
+            "prctl(PR_SET_DUMPABLE, 0x7 /* SUID_DUMP_??? */) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[38, 1, 0, 0, 0], 0, &[]),
+            "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[39, 0, 0, 0, 0], 1, &[]),
+            "prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) = 1"
+        );
+        assert_eq!(line(Sysno::prctl, &[23, 0], 1, &[]), "prctl(PR_CAPBSET_READ, CAP_CHOWN) = 1");
+        assert_eq!(
+            line(Sysno::prctl, &[24, 21], 0, &[]),
+            "prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[9999, 1, 2, 3, 4], EINVAL, &[]),
+            "prctl(0x270f /* PR_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(line(Sysno::prctl, &[36, 1], 0, &[]), "prctl(PR_SET_CHILD_SUBREAPER, 1) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[37, 0x1000], 0, &[None, Some(&le32(0))]),
+            "prctl(PR_GET_CHILD_SUBREAPER, [0]) = 0"
+        );
+        assert_eq!(line(Sysno::prctl, &[8, 1], 0, &[]), "prctl(PR_SET_KEEPCAPS, 1) = 0");
+        assert_eq!(line(Sysno::prctl, &[7], 1, &[]), "prctl(PR_GET_KEEPCAPS) = 1");
+        assert_eq!(line(Sysno::prctl, &[29, 50000], 0, &[]), "prctl(PR_SET_TIMERSLACK, 50000) = 0");
+        assert_eq!(line(Sysno::prctl, &[30], 50000, &[]), "prctl(PR_GET_TIMERSLACK) = 50000");
+        assert_eq!(line(Sysno::prctl, &[21], 0, &[]), "prctl(PR_GET_SECCOMP) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[41, 1, 0, 0, 0], 0, &[]),
+            "prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[42, 0, 0, 0, 0], 1, &[]),
+            "prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) = 1"
+        );
+        assert_eq!(
+            line(
+                Sysno::prctl,
+                &[0x5356_4d41, 0, 0x1000, 4096, 0x2000],
+                EINVAL,
+                &[None, None, Some(b"foo")]
+            ),
+            r#"prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x1000, 4096, "foo") = -1 EINVAL (Invalid argument)"#
+        );
+        fuzz(Sysno::prctl, &[16, 0x1000], 0, &[b"name", &[1; 8], b"x"]);
+        fuzz(Sysno::prctl, &[0x5356_4d41, 0, 0x1000, 4096, 0x2000], 0, &[b"name", &[1; 8], b"x"]);
+    }
+}

@@ -326,5 +326,12 @@ pub fn capture_specs(opts: &DecodeOptions) -> Vec<(u32, CaptureSpec)> {
             specs.push((u32::try_from(nr).expect("table is small"), spec));
         }
     }
+    for sysno in [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork] {
+        let nr = u32::try_from(sysno.id()).expect("positive");
+        match specs.iter_mut().find(|(n, _)| *n == nr) {
+            Some((_, spec)) => spec.flags |= spec_flags::FORKS,
+            None => specs.push((nr, CaptureSpec { flags: spec_flags::FORKS, ..CaptureSpec::default() })),
+        }
+    }
     specs
 }
