@@ -14,6 +14,8 @@ pub const SLOT_COUNT: usize = 8;
 pub const SLOT_SIZE: usize = 256;
 /// Entries in the per-syscall capture spec array (x86_64 numbers stay below this).
 pub const MAX_SYSCALLS: u32 = 512;
+/// Most pointers a [`capture_kind::PTR_COUNT`] capture counts.
+pub const MAX_COUNTED_POINTERS: usize = 1024;
 /// Most iovecs whose array a capture reads (the array fills one slot).
 pub const MAX_IOVECS: usize = SLOT_SIZE / 16;
 
@@ -167,6 +169,13 @@ pub mod capture_kind {
     /// A `struct msghdr` into this slot, its `msg_name` into the next one, its iovec
     /// array into the one after, and the iovecs' data into the rest.
     pub const MSGHDR: u8 = 4;
+    /// A NULL-terminated array of string pointers (execve's argv) into this slot, then
+    /// the strings, NUL-terminated and packed, into the next `elem_size` slots, each
+    /// string up to `max` bytes.
+    pub const STR_ARRAY: u8 = 5;
+    /// The number of pointers before the NULL of a pointer array (execve's envp), as a
+    /// `u32` in the slot; [`super::slot_status::TRUNCATED`] past [`super::MAX_COUNTED_POINTERS`].
+    pub const PTR_COUNT: u8 = 6;
 }
 
 /// Where the length of a capture comes from.

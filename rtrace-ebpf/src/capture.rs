@@ -10,7 +10,7 @@ use aya_ebpf::{
     helpers::generated::{bpf_probe_read_kernel, bpf_probe_read_user, bpf_probe_read_user_str},
 };
 use rtrace_common::{
-    MAX_IOVECS, SLOT_COUNT, SLOT_SIZE, SlotMeta, SlotSpec, capture_kind, len_kind, slot_status,
+    MAX_COUNTED_POINTERS, MAX_IOVECS, SLOT_COUNT, SLOT_SIZE, SlotMeta, SlotSpec, capture_kind, len_kind, slot_status,
 };
 
 /// `struct msghdr` offsets (x86_64).
@@ -102,6 +102,17 @@ impl Slots {
         }
     }
 
+    /// Stores `v` as the whole content of slot `i`.
+    #[inline(always)]
+    fn write_u32(self, i: usize, v: u32) {
+        if i >= SLOT_COUNT || i >= self.count {
+            return;
+        }
+        // SAFETY: the first 4 bytes of slot i.
+        unsafe { self.data.add(i * SLOT_SIZE).cast::<u32>().write_unaligned(v) };
+        self.set(i, 4, slot_status::OK);
+    }
+
     /// Reads a little-endian u64 at `offset` of slot `i`'s data.
     #[inline(always)]
     fn u64_at(self, i: usize, offset: usize) -> u64 {
@@ -109,7 +120,9 @@ impl Slots {
             return 0;
         }
         // SAFETY: in bounds of slot i; the bytes were written by a successful read.
-        unsafe { self.data.add(i * SLOT_SIZE + offset).cast::<u64>().read_unaligned() }
+        // Slot data is 8-byte aligned in records and in the enter stash, and callers
+        // pass multiples of 8: an aligned load is one instruction, not eight.
+        unsafe { self.data.add(i * SLOT_SIZE + offset).cast::<u64>().read() }
     }
 
     /// Copies slot `i` of `from` into slot `i` of `self`.
@@ -210,6 +223,10 @@ pub fn capture(slots: Slots, i: usize, spec: &SlotSpec, args: &[u64; 6], ret: i6
             };
             capture_iovecs(slots, i, ptr, count, u64::from(spec.max));
         }
+        capture_kind::PTR_COUNT => count_pointers(slots, i, ptr),
+        capture_kind::STR_ARRAY => {
+            capture_str_array(slots, i, ptr, spec.elem_size as usize, u64::from(spec.max));
+        }
         capture_kind::MSGHDR => {
             if slots.read_bytes(i, ptr, MSGHDR_SIZE).is_none() {
                 return;
@@ -247,4 +264,83 @@ fn capture_iovecs(slots: Slots, i: usize, ptr: u64, count: u64, max_each: u64) {
             slots.read_bytes(k, base, if len > max_each { max_each } else { len });
         }
     }
+}
+
+/// Reads a pointer array into slot `i`, then the strings it points to, packed one after
+/// the other with their NULs, into the `region` slots after it. Stops at the NULL, at a
+/// string that cannot be read, or when the region is full (the array slot is then
+/// marked [`slot_status::TRUNCATED`]). Not inlined, for the verifier (see
+/// [`count_pointers`]).
+#[inline(never)]
+fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: u64) {
+    let Some(array_len) = slots.read_bytes(i, ptr, SLOT_SIZE as u64).or_else(|| slots.read_bytes(i, ptr, 64))
+    else {
+        return;
+    };
+    let count = (array_len / 8) as usize;
+    let start = (i + 1) * SLOT_SIZE;
+    let region_end = start + region * SLOT_SIZE;
+    let data_end = slots.count * SLOT_SIZE;
+    let end = if region_end < data_end { region_end } else { data_end };
+    let max = clamp(max_each);
+    let mut pos = start;
+    for j in 0..SLOT_SIZE / 8 {
+        if j >= count {
+            break;
+        }
+        let p = slots.u64_at(i, j * 8);
+        if p == 0 {
+            break;
+        }
+        // A whole slot of room left: the verifier sees `pos + max` stay in the record.
+        if pos + SLOT_SIZE > end || pos > SLOT_COUNT * SLOT_SIZE - SLOT_SIZE {
+            slots.set(i, array_len, slot_status::TRUNCATED);
+            break;
+        }
+        // SAFETY: pos + max <= pos + SLOT_SIZE <= end, inside the slot area.
+        let rc = unsafe {
+            bpf_probe_read_user_str(slots.data.add(pos).cast::<c_void>(), max, p as *const c_void)
+        };
+        if rc <= 0 {
+            break;
+        }
+        pos += rc as usize;
+    }
+    for k in 0..SLOT_COUNT - 1 {
+        let slot = i + 1 + k;
+        if k >= region || slot >= slots.count {
+            break;
+        }
+        let used = pos.saturating_sub(start + k * SLOT_SIZE);
+        let used = if used > SLOT_SIZE { SLOT_SIZE } else { used };
+        #[expect(clippy::cast_possible_truncation, reason = "used <= SLOT_SIZE")]
+        slots.set(slot, used as u32, slot_status::OK);
+    }
+}
+
+/// Counts the pointers before the NULL of the array at `ptr`, a slot's worth at a time,
+/// and stores the count as a `u32` in slot `i`. Not inlined: the verifier then checks
+/// its loop once per call site, and the caller's state is the same whichever way it
+/// returns.
+#[inline(never)]
+fn count_pointers(slots: Slots, i: usize, ptr: u64) {
+    const PER_SLOT: usize = SLOT_SIZE / 8;
+    let mut counted: u32 = 0;
+    for chunk in 0..MAX_COUNTED_POINTERS / PER_SLOT {
+        let at = ptr + (chunk * SLOT_SIZE) as u64;
+        // One size only: a fallback read would double the verifier's paths per chunk.
+        if slots.read_bytes(i, at, SLOT_SIZE as u64).is_none() {
+            slots.set(i, 0, slot_status::FAULT);
+            return;
+        }
+        for k in 0..PER_SLOT {
+            if slots.u64_at(i, k * 8) == 0 {
+                slots.write_u32(i, counted + k as u32);
+                return;
+            }
+        }
+        counted += PER_SLOT as u32;
+    }
+    slots.write_u32(i, counted);
+    slots.set(i, 4, slot_status::TRUNCATED);
 }

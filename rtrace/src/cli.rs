@@ -11,8 +11,8 @@ use clap::Parser;
 pub struct Cli {
     /// Trace the process with this PID (and its threads). Takes lists
     /// (`-p 1,2` or `-p "1 2"`) and repeats (`-p 1 -p 2`).
-    #[arg(short = 'p', long = "attach", value_name = "PID", required = true,
-          value_parser = parse_pid_list)]
+    #[arg(short = 'p', long = "attach", value_name = "PID", value_parser = parse_pid_list,
+          required_unless_present = "command")]
     pub pids: Vec<PidList>,
 
     /// Follow forks: trace the children (and their children) that traced processes
@@ -31,6 +31,10 @@ pub struct Cli {
     /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,
+
+    /// Start this command and trace it from its first syscall (`rtrace -- ls -l`).
+    #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// The PIDs one `-p` named.
@@ -94,6 +98,16 @@ mod tests {
             let err = Cli::try_parse_from(["rtrace", "-p", bad]).unwrap_err();
             assert!(err.to_string().contains("invalid process id"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_command_instead_of_pids() {
+        let cli = Cli::try_parse_from(["rtrace", "-s", "64", "--", "ls", "-l"]).unwrap();
+        assert_eq!(cli.command, ["ls", "-l"]);
+        assert!(cli.targets().is_empty());
+        let cli = Cli::try_parse_from(["rtrace", "-f", "php", "-r", "echo 1;"]).unwrap();
+        assert_eq!(cli.command, ["php", "-r", "echo 1;"]);
+        assert!(Cli::try_parse_from(["rtrace"]).is_err());
     }
 
     #[test]

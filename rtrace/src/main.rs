@@ -4,6 +4,7 @@
 mod btf;
 mod cli;
 mod decode;
+mod launch;
 mod loader;
 mod output;
 mod session;
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(session::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("rtrace: {e:#}");
             ExitCode::FAILURE

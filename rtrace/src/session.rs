@@ -4,6 +4,7 @@
 use std::{
     collections::HashSet,
     fs, io,
+    process::ExitCode,
     os::fd::{FromRawFd, OwnedFd},
     time::Duration,
 };
@@ -18,6 +19,7 @@ use tokio::{
 
 use crate::{
     cli::Cli,
+    launch::Launch,
     decode::{self, DecodeOptions, Event, ThreadExit, table},
     loader::{self, Tracer},
     output::StraceFormatter,
@@ -66,8 +68,11 @@ fn is_closed_output(err: &io::Error) -> bool {
 /// # Errors
 /// Bad targets, missing privileges, a kernel that cannot run the programs, an
 /// output that cannot be written.
-pub async fn run(cli: Cli) -> Result<()> {
-    let targets = cli.targets();
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let mut launch = if cli.command.is_empty() { None } else { Some(Launch::prepare(&cli.command)?) };
+    let attached = cli.targets();
+    let mut targets = attached.clone();
+    targets.extend(launch.as_ref().map(Launch::pid));
     let mut watchers = Vec::new();
     for &pid in &targets {
         let fd = pidfd_open(pid).map_err(|e| match e.raw_os_error() {
@@ -95,7 +100,10 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     let ring = tracer.take_ring()?;
     tracer.attach()?;
-    for &pid in &targets {
+    if let Some(launch) = &launch {
+        formatter.add_task(launch.pid());
+    }
+    for &pid in &attached {
         let tids = threads_of(pid);
         for &tid in &tids {
             formatter.add_task(tid);
@@ -110,6 +118,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     formatter.attached();
     if cli.follow_forks {
         formatter.always_prefix_file();
+    }
+    if let Some(launch) = &mut launch {
+        launch.release()?;
     }
 
     let (exited_tx, mut exited_rx) = mpsc::unbounded_channel();
@@ -132,6 +143,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             .map_err(|e| e.into_parts().1)
             .context("polling the ring buffer")?,
         alive: targets.iter().copied().collect(),
+        before_exec: launch.as_ref().map(Launch::pid),
     };
     let stop = reader.follow(&mut formatter, &mut exited_rx).await?;
 
@@ -149,13 +161,27 @@ pub async fn run(cli: Cli) -> Result<()> {
     if lost > 0 {
         eprintln!("rtrace: {lost} events lost");
     }
-    Ok(())
+    // Like strace, exit with the launched command's status.
+    let code = match launch.as_ref().and_then(Launch::wait) {
+        Some(status) if libc::WIFEXITED(status) => libc::WEXITSTATUS(status),
+        Some(status) if libc::WIFSIGNALED(status) => 128 + libc::WTERMSIG(status),
+        _ => 0,
+    };
+    Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
 }
 
 struct RingReader {
     ring: AsyncFd<RingBuf<MapData>>,
     /// Traced thread groups not yet exited.
     alive: HashSet<u32>,
+    /// A launched command not yet exec'd: its calls until then are rtrace's own.
+    before_exec: Option<u32>,
+}
+
+/// Whether a call is a successful exec (the first call a launched command shows).
+fn is_exec(ev: &decode::SyscallEvent<'_>) -> bool {
+    let nr = i32::try_from(ev.nr).unwrap_or(-1);
+    (nr == syscalls::Sysno::execve.id() || nr == syscalls::Sysno::execveat.id()) && ev.ret == 0
 }
 
 impl RingReader {
@@ -164,6 +190,12 @@ impl RingReader {
         let ring = self.ring.get_mut();
         while let Some(item) = ring.next() {
             match decode::parse_record(&item) {
+                Ok(Event::Syscall(ev)) if self.before_exec == Some(ev.tgid) => {
+                    if is_exec(&ev) {
+                        self.before_exec = None;
+                        formatter.syscall(&ev)?;
+                    }
+                }
                 Ok(Event::Syscall(ev)) => formatter.syscall(&ev)?,
                 Ok(Event::Exit(exit)) if exit.tid == exit.tgid => {
                     if self.alive.remove(&exit.tgid) {

@@ -362,9 +362,46 @@ const EXEC_PATH: Arg = Arg::custom_with(
     &[Cap::Bytes { at_enter: true, len: Len::Fixed(256), max: Max::Slot }, Cap::Path],
 );
 
-/// `execve`'s environment: `0x7ffe... /* 23 vars */`, counting the pointers up to the
-/// NULL in the array read at entry (the count is left out when the NULL is not in the
-/// 32 pointers read).
+/// Slots holding execve's argv strings (after the slot of the pointer array).
+const ARGV_REGION: u8 = 3;
+
+/// `execve`'s argv: `["ls", "-l"]`, from the pointer array and the packed strings read
+/// at entry (each NUL-terminated, up to `-s` + 1 characters: one more than printed says
+/// it was cut). Strings the capture had no room for end the list with `...`.
+fn exec_argv(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let caps = call.captures_from(i);
+    let Some(array) = caps.first().and_then(|c| c.bytes()) else {
+        call.pointer(ptr);
+        return;
+    };
+    let mut region = Vec::with_capacity(usize::from(ARGV_REGION) * rtrace_common::SLOT_SIZE);
+    for cap in caps.iter().skip(1).take(usize::from(ARGV_REGION)) {
+        region.extend_from_slice(cap.bytes().unwrap_or_default());
+    }
+    // Only strings whose NUL was captured are whole.
+    let complete = region.iter().filter(|&&c| c == 0).count();
+    let mut strings = region.split(|&c| c == 0).take(complete);
+    let pointers = (0..array.len() / 8).map_while(|k| u64_at(array, k * 8)).take_while(|&p| p != 0);
+    call.out.push(b'[');
+    for (n, _) in pointers.enumerate() {
+        if n > 0 {
+            call.put(", ");
+        }
+        let Some(string) = strings.next() else {
+            call.put("...");
+            break;
+        };
+        call.quoted_buf(string, string.len());
+    }
+    call.out.push(b']');
+}
+
+const EXEC_ARGV: Arg = Arg::custom_with(exec_argv, &[Cap::StrArray { region: ARGV_REGION }]);
+
+/// `execve`'s environment: `0x7ffe... /* 23 vars */`, with the count of pointers
+/// before the NULL that the kernel made at entry.
 fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
@@ -372,19 +409,15 @@ fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
     if ptr == 0 {
         return;
     }
-    let cap = call.capture(i, 0);
-    let Some(b) = cap.bytes() else { return };
-    let count = (0..b.len() / 8).map(|k| u64_at(b, k * 8)).position(|p| p == Some(0));
-    if let Some(n) = count {
-        use std::io::Write as _;
-        let _ = write!(call.out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
-    }
+    let Capture::Data(count) = call.capture(i, 0) else { return };
+    let Some(n) = count.get(..4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))) else {
+        return;
+    };
+    use std::io::Write as _;
+    let _ = write!(call.out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
 }
 
-const EXEC_ENVP: Arg = Arg::custom_with(
-    exec_envp,
-    &[Cap::Bytes { at_enter: true, len: Len::Fixed(256), max: Max::Slot }],
-);
+const EXEC_ENVP: Arg = Arg::custom_with(exec_envp, &[Cap::PtrCount]);
 
 fn exec_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
@@ -865,10 +898,10 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::getresuid, &[OUT_INT, OUT_INT, OUT_INT], 0),
     def(Sysno::getresgid, &[OUT_INT, OUT_INT, OUT_INT], 0),
     def(Sysno::sched_yield, &[], 0),
-    def(Sysno::execve, &[EXEC_PATH, PTR, EXEC_ENVP], class::FILE | P),
+    def(Sysno::execve, &[EXEC_PATH, EXEC_ARGV, EXEC_ENVP], class::FILE | P),
     def(
         Sysno::execveat,
-        &[DIRFD, EXEC_PATH, PTR, EXEC_ENVP, Arg::custom(exec_flags)],
+        &[DIRFD, EXEC_PATH, EXEC_ARGV, EXEC_ENVP, Arg::custom(exec_flags)],
         class::FILE | class::DESC | P,
     ),
     def(Sysno::fork, &[], P),
@@ -1008,64 +1041,96 @@ mod tests {
         v
     }
 
+    /// execve's slots: path at entry and at exit, argv's array and packed strings,
+    /// envp's array.
+    fn exec_slots<'a>(
+        path: Option<&'a [u8]>,
+        path_at_exit: Option<&'a [u8]>,
+        argv: Option<&'a [u8]>,
+        strings: Option<&'a [u8]>,
+        env: Option<&'a [u8]>,
+    ) -> Vec<Option<&'a [u8]>> {
+        vec![path, path_at_exit, argv, strings, None, None, env]
+    }
+
     #[test]
     fn execve() {
         let mut path = b"/bin/true\0garbage".to_vec();
         path.resize(256, b'x');
-        let env = ptrs(1);
+        let argv = ptrs(2);
+        let env = 1u32.to_le_bytes();
+        // strace: execve("/bin/true", ["true", "-x"], 0x7ffe9de735c0 /* 1 var */) = 0
         assert_eq!(
             line(
                 Sysno::execve,
                 &[0x1000, 0x7ffe_9de7_3600, 0x7ffe_9de7_35c0],
                 0,
-                &[Some(&path), None, Some(&env)]
+                &exec_slots(Some(&path), None, Some(&argv), Some(b"true\0-x\0"), Some(&env))
             ),
-            r#"execve("/bin/true", 0x7ffe9de73600, 0x7ffe9de735c0 /* 1 var */) = 0"#
+            r#"execve("/bin/true", ["true", "-x"], 0x7ffe9de735c0 /* 1 var */) = 0"#
         );
-        let env = ptrs(23);
+        let env = 23u32.to_le_bytes();
+        let argv = ptrs(1);
         assert_eq!(
-            line(Sysno::execve, &[0x1000, 0x2000, 0x3000], 0, &[Some(&path), None, Some(&env)]),
-            r#"execve("/bin/true", 0x2000, 0x3000 /* 23 vars */) = 0"#
+            line(
+                Sysno::execve,
+                &[0x1000, 0x2000, 0x3000],
+                0,
+                &exec_slots(Some(&path), None, Some(&argv), Some(b"true\0"), Some(&env))
+            ),
+            r#"execve("/bin/true", ["true"], 0x3000 /* 23 vars */) = 0"#
         );
         // strace: execve("/nonexistent", ["x"], NULL) = -1 ENOENT (No such file or directory)
+        let argv = ptrs(1);
         assert_eq!(
             line(
                 Sysno::execve,
                 &[0x1000, 0x2000, 0],
                 -2,
-                &[Some(b"/nonexistent\0"), Some(b"/nonexistent")]
+                &exec_slots(Some(b"/nonexistent\0"), Some(b"/nonexistent"), Some(&argv), Some(b"x\0"), None)
             ),
-            r#"execve("/nonexistent", 0x2000, NULL) = -1 ENOENT (No such file or directory)"#
+            r#"execve("/nonexistent", ["x"], NULL) = -1 ENOENT (No such file or directory)"#
         );
         // The entry read failed (path at the end of a mapping): a failed call still has
         // the exit-time string; a successful one prints the pointer.
         assert_eq!(
-            line(Sysno::execve, &[0x1000, 0x2000, 0], -2, &[None, Some(b"/nonexistent")]),
+            line(Sysno::execve, &[0x1000, 0x2000, 0], -2, &exec_slots(None, Some(b"/nonexistent"), None, None, None)),
             r#"execve("/nonexistent", 0x2000, NULL) = -1 ENOENT (No such file or directory)"#
         );
         assert_eq!(
-            line(Sysno::execve, &[0x1000, 0x2000, 0], 0, &[None, Some(b"garbage")]),
+            line(Sysno::execve, &[0x1000, 0x2000, 0], 0, &exec_slots(None, Some(b"garbage"), None, None, None)),
             "execve(0x1000, 0x2000, NULL) = 0"
         );
-        // More than 31 variables: the count is unknown and left out.
-        let env = vec![0x11u8; 256];
-        assert_eq!(
-            line(Sysno::execve, &[0x1000, 0x2000, 0x3000], 0, &[Some(&path), None, Some(&env)]),
-            r#"execve("/bin/true", 0x2000, 0x3000) = 0"#
-        );
-        let env = ptrs(0);
+        // The count could not be read: no comment.
         assert_eq!(
             line(
-                Sysno::execveat,
-                &[3, 0x1000, 0x2000, 0x3000, 0x1000],
+                Sysno::execve,
+                &[0x1000, 0x2000, 0x3000],
                 0,
-                &[Some(b"\0"), None, Some(&env)]
+                &exec_slots(Some(&path), None, Some(&ptrs(0)), Some(b""), Some(b"\x01"))
             ),
-            r#"execveat(3, "", 0x2000, 0x3000 /* 0 vars */, AT_EMPTY_PATH) = 0"#
+            r#"execve("/bin/true", [], 0x3000) = 0"#
         );
-        fuzz(Sysno::execve, &[0x1000, 0x2000, 0x3000], 0, &[&path, b"x", &env]);
     }
 
+    #[test]
+    fn execve_argv_cut_by_strsize_and_by_room() {
+        let mut path = b"/usr/bin/php\0".to_vec();
+        path.resize(256, 0);
+        let argv = ptrs(3);
+        let long = format!("{}\0", "a".repeat(33));
+        // -s 32: a 33-character capture means the string was longer.
+        let strings = [b"php\0".as_slice(), long.as_bytes()].concat();
+        assert_eq!(
+            line(
+                Sysno::execve,
+                &[0x1000, 0x2000, 0],
+                0,
+                &exec_slots(Some(&path), None, Some(&argv), Some(&strings), None)
+            ),
+            format!(r#"execve("/usr/bin/php", ["php", "{}"..., ...], NULL) = 0"#, "a".repeat(32))
+        );
+    }
     #[test]
     fn wait4() {
         assert_eq!(

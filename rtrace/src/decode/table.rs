@@ -113,6 +113,23 @@ pub enum Cap {
     Iovec { len: Len },
     /// A `struct msghdr`, its name, iovecs and buffers (takes the remaining slots).
     Msghdr,
+    /// A NULL-terminated array of string pointers (execve's argv), read at enter: the
+    /// array in one slot, the strings packed into the `region` slots after it.
+    StrArray { region: u8 },
+    /// The number of pointers before the NULL of a pointer array (execve's envp), read
+    /// at enter, as a `u32`.
+    PtrCount,
+}
+
+impl Cap {
+    /// Slots the capture takes.
+    #[must_use]
+    pub const fn width(self) -> usize {
+        match self {
+            Cap::StrArray { region } => 1 + region as usize,
+            _ => 1,
+        }
+    }
 }
 
 /// One argument: how it prints and what it needs captured.
@@ -230,7 +247,8 @@ pub fn table() -> &'static [Option<Compiled>] {
             let mut next = 0u8;
             for (i, arg) in def.args.iter().enumerate().take(6) {
                 first_slot[i] = next;
-                next += u8::try_from(arg.caps.len()).expect("few captures per argument");
+                let width: usize = arg.caps.iter().map(|c| c.width()).sum();
+                next += u8::try_from(width).expect("few captures per argument");
             }
             assert!(usize::from(next) <= SLOT_COUNT, "{} captures too much", def.sysno.name());
             if let Some(entry) = t.get_mut(nr) {
@@ -288,6 +306,16 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
             (0, 0, 0),
             strsize.min(slot),
         ),
+        // Strings up to -s + 1 characters and their NUL: one more than printed tells
+        // that a string was cut.
+        Cap::PtrCount => (capture_kind::PTR_COUNT, capture_when::ENTER, ptr_arg, (0, 0, 0), slot),
+        Cap::StrArray { region } => (
+            capture_kind::STR_ARRAY,
+            capture_when::ENTER,
+            ptr_arg,
+            (0, 0, u32::from(region)),
+            strsize.saturating_add(1).min(slot),
+        ),
     };
     SlotSpec { kind, when, ptr_arg, len_kind, len_arg, _pad: [0; 3], elem_size, max }
 }
@@ -304,19 +332,26 @@ pub fn capture_specs(opts: &DecodeOptions) -> Vec<(u32, CaptureSpec)> {
             spec.flags |= spec_flags::NO_RETURN;
         }
         for (i, arg) in def.args.iter().enumerate().take(6) {
-            for (k, &cap) in arg.caps.iter().enumerate() {
-                let slot = usize::from(compiled.first_slot[i]) + k;
+            let mut next_slot = usize::from(compiled.first_slot[i]);
+            for &cap in arg.caps {
+                let slot = next_slot;
+                next_slot += cap.width();
                 #[expect(clippy::cast_possible_truncation, reason = "i < 6")]
                 let s = slot_spec(cap, i as u8, opts);
                 if s.when == capture_when::ENTER {
                     spec.flags |= spec_flags::HAS_ENTER_SLOTS;
                 }
                 spec.slots[slot] = s;
+                // A string array's region slots are filled with it: they are copied
+                // from the enter stash at exit like their array slot.
+                for region_slot in slot + 1..slot + cap.width() {
+                    spec.slots[region_slot] = SlotSpec { when: s.when, ..SlotSpec::default() };
+                }
                 // Iovec and msghdr captures fill the slots after their own.
                 let used = if matches!(cap, Cap::Iovec { .. } | Cap::Msghdr) {
                     SLOT_COUNT
                 } else {
-                    slot + 1
+                    slot + cap.width()
                 };
                 let used = u32::try_from(used).expect("few slots");
                 spec.record_slots = spec.record_slots.max(used);
