@@ -18,7 +18,7 @@ use rtrace_common::{
     ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SignalRecord, counter, exit_flags, kind,
 };
 
-use crate::maps::{RING, TARGETS, count, is_traced};
+use crate::maps::{RING, TARGETS, count, inflight_slot, is_traced};
 
 /// Offset of `exit_code` in `struct task_struct`; 0 when unknown.
 #[unsafe(no_mangle)]
@@ -75,6 +75,16 @@ pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
     let (tgid, tid) = current();
     if !is_traced(tgid) {
         return 0;
+    }
+    // A thread killed inside a call (exit_group from another thread) never reaches
+    // sys_exit: free its in-flight slot.
+    if let Some(slot) = inflight_slot(tid) {
+        // SAFETY: an array map value.
+        unsafe {
+            if (*slot).tid == tid {
+                (*slot).tid = 0;
+            }
+        }
     }
     let (exit_code, flags) = match task_u32(ctx.arg(0), global(&TASK_EXIT_CODE_OFFSET)) {
         Some(code) => (code, exit_flags::EXIT_CODE_VALID),

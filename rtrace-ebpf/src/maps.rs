@@ -1,6 +1,7 @@
 //! The maps shared by the programs, and the counters userspace reads at exit.
 
 use aya_ebpf::{
+    bindings::BPF_F_MMAPABLE,
     macros::map,
     maps::{Array, HashMap, PerCpuArray, RingBuf},
 };
@@ -11,9 +12,10 @@ use rtrace_common::{CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter}
 pub static TARGETS: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
 
 /// What each thread is inside of, indexed by `tid & INFLIGHT_MASK`. An array, not a
-/// hash: no lock and no allocation on the per-syscall path. Userspace sizes it.
+/// hash: no lock and no allocation on the per-syscall path. Userspace sizes it and maps
+/// it into its memory to see blocked calls without a syscall per thread.
 #[map]
-pub static INFLIGHT: Array<InFlight> = Array::with_max_entries(65536, 0);
+pub static INFLIGHT: Array<InFlight> = Array::with_max_entries(65536, BPF_F_MMAPABLE);
 
 /// `INFLIGHT`'s size minus one (a power of two); set by the loader.
 #[unsafe(no_mangle)]

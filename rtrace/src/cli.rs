@@ -32,6 +32,17 @@ pub struct Cli {
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,
 
+    /// Show a call that has blocked this long as strace's `read(3,  <unfinished ...>`
+    /// while it blocks, then `<... read resumed>...` when it returns (e.g. 500ms, 2s).
+    #[arg(long = "unfinished", value_name = "DURATION", default_value = "1s",
+          value_parser = parse_duration)]
+    pub unfinished: std::time::Duration,
+
+    /// At attach, list each traced thread with the call it is blocked in (and again on
+    /// SIGUSR1, which works without this option too).
+    #[arg(long = "stuck")]
+    pub stuck: bool,
+
     /// Start this command and trace it from its first syscall (`rtrace -- ls -l`).
     #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<std::ffi::OsString>,
@@ -71,6 +82,19 @@ fn parse_pid_list(s: &str) -> Result<PidList, String> {
     Ok(PidList(pids))
 }
 
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("invalid duration: '{s}' (use e.g. 500ms, 2s, 1.5)");
+    let (number, scale) = if let Some(ms) = s.strip_suffix("ms") {
+        (ms, 1e-3)
+    } else if let Some(secs) = s.strip_suffix('s') {
+        (secs, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    std::time::Duration::try_from_secs_f64(value * scale).map_err(|_| bad())
+}
+
 fn parse_buffer_size(s: &str) -> Result<u32, String> {
     let n: u32 = s.parse().map_err(|_| format!("invalid buffer size: '{s}'"))?;
     if n < 4096 || !n.is_power_of_two() {
@@ -108,6 +132,15 @@ mod tests {
         let cli = Cli::try_parse_from(["rtrace", "-f", "php", "-r", "echo 1;"]).unwrap();
         assert_eq!(cli.command, ["php", "-r", "echo 1;"]);
         assert!(Cli::try_parse_from(["rtrace"]).is_err());
+    }
+
+    #[test]
+    fn durations() {
+        let cli = Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "250ms"]).unwrap();
+        assert_eq!(cli.unfinished, std::time::Duration::from_millis(250));
+        let cli = Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "2"]).unwrap();
+        assert_eq!(cli.unfinished, std::time::Duration::from_secs(2));
+        assert!(Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "soon"]).is_err());
     }
 
     #[test]

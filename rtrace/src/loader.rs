@@ -11,7 +11,7 @@ use aya::{
 };
 use rtrace_common::{CaptureSpec, counter};
 
-use crate::btf;
+use crate::{btf, inflight::InFlightView};
 
 /// The eBPF object `cargo xtask build` made, embedded at build time.
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
@@ -43,6 +43,8 @@ pub enum LoadError {
 /// The loaded programs and the maps userspace talks through.
 pub struct Tracer {
     ebpf: Ebpf,
+    /// Entries of the in-flight array.
+    inflight_slots: u32,
     targets: HashMap<MapData, u32, u8>,
     counters: PerCpuArray<MapData, u64>,
 }
@@ -171,7 +173,7 @@ impl Tracer {
         }
         let targets = take_map(&mut ebpf, "TARGETS")?;
         let counters = take_map(&mut ebpf, "COUNTERS")?;
-        Ok(Tracer { ebpf, targets, counters })
+        Ok(Tracer { ebpf, inflight_slots, targets, counters })
     }
 
     /// Tells the kernel what to capture for each syscall.
@@ -229,6 +231,22 @@ impl Tracer {
     /// When the map is missing (a broken object).
     pub fn take_ring(&mut self) -> Result<RingBuf<MapData>, LoadError> {
         take_map(&mut self.ebpf, "RING")
+    }
+
+    /// Maps the in-flight array, for the view of blocked calls.
+    ///
+    /// # Errors
+    /// When the map is missing or cannot be mapped.
+    pub fn take_inflight(&mut self) -> Result<InFlightView, LoadError> {
+        let map = self
+            .ebpf
+            .take_map("INFLIGHT")
+            .ok_or_else(|| LoadError::Unsupported("map INFLIGHT missing".into()))?;
+        let aya::maps::Map::Array(data) = map else {
+            return Err(LoadError::Unsupported("map INFLIGHT is not an array".into()));
+        };
+        InFlightView::new(data, self.inflight_slots)
+            .map_err(|e| LoadError::Unsupported(format!("mapping the in-flight array: {e}")))
     }
 
     /// Records lost so far because the ring was full, summed over CPUs.

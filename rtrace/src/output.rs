@@ -8,7 +8,10 @@ use std::{
     path::Path,
 };
 
-use crate::decode::{self, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit};
+use crate::{
+    decode::{self, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
+    inflight::Blocked,
+};
 
 /// strace writes `= ` at this column (prefix included) when the call is shorter.
 const RETURN_COLUMN: usize = 40;
@@ -40,6 +43,9 @@ pub struct StraceFormatter {
     /// In a `-o` file, strace decides once, after attaching, whether every line
     /// carries the pid: when it traces more than one task then.
     file_prefix: bool,
+    /// Calls shown `<unfinished ...>`: tid -> enter time, so that the return prints as
+    /// `<... resumed>`.
+    unfinished: HashMap<u32, u64>,
 }
 
 impl StraceFormatter {
@@ -60,6 +66,7 @@ impl StraceFormatter {
             live_tasks: HashSet::new(),
             exit_codes: HashMap::new(),
             file_prefix: false,
+            unfinished: HashMap::new(),
         })
     }
 
@@ -94,8 +101,15 @@ impl StraceFormatter {
         }
         self.line.clear();
         self.prefix(ev.tid);
-        decode::format_call_args(ev, &self.opts, &mut self.line);
-        self.line.push(b')');
+        let shown_unfinished = ev.enter_ns != 0
+            && self.unfinished.get(&ev.tid).is_some_and(|&enter| enter == ev.enter_ns);
+        if shown_unfinished {
+            self.unfinished.remove(&ev.tid);
+            decode::format_resumed(ev, &self.opts, &mut self.line);
+        } else {
+            decode::format_call_args(ev, &self.opts, &mut self.line);
+            self.line.push(b')');
+        }
         pad_to_return_column(&mut self.line);
         decode::format_return(ev, &self.opts, &mut self.line);
         self.line.push(b'\n');
@@ -128,6 +142,31 @@ impl StraceFormatter {
         self.live_tasks.remove(&exit.tid);
         self.exit_codes.remove(&exit.tgid);
         self.writer.write_all(&self.line)
+    }
+
+    /// Writes `epoll_wait(3,  <unfinished ...>` for a call blocked since `enter_ns`,
+    /// once per call.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn unfinished(&mut self, blocked: &Blocked) -> io::Result<()> {
+        if self.unfinished.get(&blocked.tid) == Some(&blocked.enter_ns) {
+            return Ok(());
+        }
+        self.unfinished.insert(blocked.tid, blocked.enter_ns);
+        self.line.clear();
+        self.prefix(blocked.tid);
+        decode::format_unfinished(&blocked.as_event(), &self.opts, &mut self.line);
+        self.line.push(b'\n');
+        self.writer.write_all(&self.line)
+    }
+
+    /// Formats a blocked call for the stuck view: `epoll_wait(3,  <unfinished ...>`.
+    #[must_use]
+    pub fn describe_blocked(&self, blocked: &Blocked) -> String {
+        let mut line = Vec::new();
+        decode::format_unfinished(&blocked.as_event(), &self.opts, &mut line);
+        String::from_utf8_lossy(&line).into_owned()
     }
 
     /// Writes `--- SIGUSR2 {si_signo=SIGUSR2, ...} ---` for a delivered signal.

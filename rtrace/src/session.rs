@@ -19,6 +19,7 @@ use tokio::{
 
 use crate::{
     cli::Cli,
+    inflight::{self, Blocked, InFlightView},
     launch::Launch,
     decode::{self, DecodeOptions, Event, ThreadExit, table},
     loader::{self, Tracer},
@@ -47,6 +48,19 @@ fn threads_of(pid: u32) -> Vec<u32> {
     tids
 }
 
+/// The call a thread is blocked in, from `/proc/PID/task/TID/syscall` ("NR ARG1..ARG6
+/// SP PC" while it sleeps in a call), for calls entered before rtrace attached.
+fn blocked_before_attach(pid: u32, tid: u32) -> Option<Blocked> {
+    let text = fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).ok()?;
+    let mut fields = text.split_whitespace();
+    let nr: u32 = fields.next()?.parse().ok()?;
+    let mut args = [0u64; 6];
+    for arg in &mut args {
+        *arg = u64::from_str_radix(fields.next()?.trim_start_matches("0x"), 16).ok()?;
+    }
+    Some(Blocked { tid, nr, args, enter_ns: 0 })
+}
+
 /// A descriptor that becomes readable when process `pid` exits.
 fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     // SAFETY: pidfd_open has no memory arguments.
@@ -69,6 +83,9 @@ fn is_closed_output(err: &io::Error) -> bool {
 /// Bad targets, missing privileges, a kernel that cannot run the programs, an
 /// output that cannot be written.
 pub async fn run(cli: Cli) -> Result<ExitCode> {
+    // Installed first: a SIGUSR1 (stuck view) sent while the programs load must not
+    // kill us.
+    let sigusr1 = signal(SignalKind::user_defined1()).context("installing SIGUSR1 handler")?;
     let mut launch = if cli.command.is_empty() { None } else { Some(Launch::prepare(&cli.command)?) };
     let attached = cli.targets();
     let mut targets = attached.clone();
@@ -99,6 +116,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         tracer.add_target(pid)?;
     }
     let ring = tracer.take_ring()?;
+    let inflight = tracer.take_inflight()?;
     tracer.attach()?;
     if let Some(launch) = &launch {
         formatter.add_task(launch.pid());
@@ -144,8 +162,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             .context("polling the ring buffer")?,
         alive: targets.iter().copied().collect(),
         before_exec: launch.as_ref().map(Launch::pid),
+        inflight,
+        unfinished_after: cli.unfinished,
     };
-    let stop = reader.follow(&mut formatter, &mut exited_rx).await?;
+    if cli.stuck {
+        reader.print_stuck(&formatter);
+    }
+    let stop = reader.follow(&mut formatter, &mut exited_rx, sigusr1).await?;
 
     match formatter.flush() {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
@@ -176,6 +199,10 @@ struct RingReader {
     alive: HashSet<u32>,
     /// A launched command not yet exec'd: its calls until then are rtrace's own.
     before_exec: Option<u32>,
+    /// The calls in progress, for `<unfinished ...>` lines and the stuck view.
+    inflight: InFlightView,
+    /// How long a call blocks before it is shown `<unfinished ...>`.
+    unfinished_after: Duration,
 }
 
 /// Whether a call is a successful exec (the first call a launched command shows).
@@ -216,10 +243,59 @@ impl RingReader {
         Ok(())
     }
 
+    /// Shows calls blocked longer than the threshold as `<unfinished ...>`.
+    fn show_unfinished(&self, formatter: &mut StraceFormatter) -> io::Result<()> {
+        let now = inflight::now_ns();
+        let threshold = u64::try_from(self.unfinished_after.as_nanos()).unwrap_or(u64::MAX);
+        for blocked in self.inflight.snapshot() {
+            if now.saturating_sub(blocked.enter_ns) >= threshold {
+                formatter.unfinished(&blocked)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Lists each traced thread blocked in a call, with the call and for how long, on
+    /// stderr: the calls rtrace saw enter from the in-flight array, the ones entered
+    /// before rtrace attached from `/proc/TID/syscall`.
+    fn print_stuck(&self, formatter: &StraceFormatter) {
+        let now = inflight::now_ns();
+        let mut blocked = self.inflight.snapshot();
+        let seen: HashSet<u32> = blocked.iter().map(|b| b.tid).collect();
+        for &pid in &self.alive {
+            for tid in threads_of(pid) {
+                if !seen.contains(&tid)
+                    && let Some(b) = blocked_before_attach(pid, tid)
+                {
+                    blocked.push(b);
+                }
+            }
+        }
+        blocked.sort_by_key(|b| (b.enter_ns, b.tid));
+        let mut text = format!(
+            "rtrace: {} thread{} in a syscall:\n",
+            blocked.len(),
+            if blocked.len() == 1 { "" } else { "s" }
+        );
+        for b in &blocked {
+            let since = if b.enter_ns == 0 {
+                "since before rtrace attached".to_string()
+            } else {
+                #[expect(clippy::cast_precision_loss, reason = "display only")]
+                let secs = now.saturating_sub(b.enter_ns) as f64 / 1e9;
+                format!("for {secs:.3}s")
+            };
+            use std::fmt::Write as _;
+            let _ = writeln!(text, "rtrace:   [pid {:>5}] {} {since}", b.tid, formatter.describe_blocked(b));
+        }
+        eprint!("{text}");
+    }
+
     async fn follow(
         &mut self,
         formatter: &mut StraceFormatter,
         exited: &mut mpsc::UnboundedReceiver<u32>,
+        mut sigusr1: tokio::signal::unix::Signal,
     ) -> Result<Stop> {
         let mut sigterm = signal(SignalKind::terminate()).context("installing SIGTERM handler")?;
         let mut sigint = signal(SignalKind::interrupt()).context("installing SIGINT handler")?;
@@ -249,7 +325,19 @@ impl RingReader {
                         formatter.exited(&exit).ok();
                     }
                 }
-                _ = drain_timer.tick() => {}
+                _ = drain_timer.tick() => {
+                    // Drain first: a call whose record is waiting has returned.
+                    if let Err(e) = self.drain(formatter).and_then(|()| self.show_unfinished(formatter)) {
+                        if is_closed_output(&e) {
+                            return Ok(Stop::OutputClosed);
+                        }
+                        return Err(e).context("writing the trace");
+                    }
+                }
+                _ = sigusr1.recv() => {
+                    self.drain(formatter).ok();
+                    self.print_stuck(formatter);
+                }
                 _ = sigterm.recv() => return Ok(Stop::Interrupted),
                 _ = sigint.recv() => return Ok(Stop::Interrupted),
             }

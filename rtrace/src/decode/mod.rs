@@ -171,6 +171,50 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
     }
 }
 
+/// Index of the first argument the kernel fills (all of them print when none does).
+fn first_output(def: &SyscallDef) -> usize {
+    def.args.iter().position(table::Arg::is_output).unwrap_or(def.args.len())
+}
+
+/// Prints a call that has not returned yet, as strace shows it when the call blocks:
+/// `epoll_wait(3,  <unfinished ...>` — the arguments known at entry, then a separator
+/// if the kernel has more to fill in.
+pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    match table::lookup(ev.nr) {
+        Some(compiled) => {
+            out.extend_from_slice(compiled.def.sysno.name().as_bytes());
+            out.push(b'(');
+            let entering = first_output(compiled.def);
+            let mut call =
+                Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+            for (i, arg) in compiled.def.args.iter().enumerate().take(entering) {
+                print_arg(&mut call, i, arg.print);
+            }
+            if entering < compiled.def.args.len() {
+                out.extend_from_slice(b", ");
+            }
+        }
+        None => format_raw_args(ev, out),
+    }
+    out.extend_from_slice(b" <unfinished ...>");
+}
+
+/// Prints the rest of a call shown unfinished: `<... epoll_wait resumed>[...], 32, -1)`
+/// (then the caller pads and adds the return).
+pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"<... ");
+    write_name(ev.nr, out);
+    out.extend_from_slice(b" resumed>");
+    if let Some(compiled) = table::lookup(ev.nr) {
+        let entering = first_output(compiled.def);
+        let mut call = Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+        for (i, arg) in compiled.def.args.iter().enumerate().skip(entering) {
+            print_arg(&mut call, i, arg.print);
+        }
+    }
+    out.push(b')');
+}
+
 /// Prints `= ...` for a call that returned (or `= ?` for one that does not).
 pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
     out.extend_from_slice(b"= ");

@@ -922,7 +922,7 @@ pub static DEFS: &[SyscallDef] = &[
         Sysno::wait4,
         &[
             INT,
-            Arg::custom_with(wait_status, &[struct_cap(4)]),
+            Arg::custom_with(wait_status, &[struct_cap(4)]).output(),
             Arg::custom(wait_options),
             Arg::custom_with(rusage, &[struct_cap(32)]),
         ],
@@ -933,7 +933,7 @@ pub static DEFS: &[SyscallDef] = &[
         &[
             Arg::custom(id_type),
             INT,
-            Arg::custom_with(waitid_info, &[struct_cap(48)]),
+            Arg::custom_with(waitid_info, &[struct_cap(48)]).output(),
             Arg::custom(wait_options),
             Arg::custom_with(rusage, &[struct_cap(32)]),
         ],

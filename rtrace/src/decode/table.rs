@@ -137,17 +137,20 @@ impl Cap {
 pub struct Arg {
     pub print: Print,
     pub caps: &'static [Cap],
+    /// The kernel fills it: a call shown before it returns (`<unfinished ...>`) stops
+    /// before this argument, and the `<... resumed>` part starts with it.
+    pub out: bool,
 }
 
 impl Arg {
     #[must_use]
     pub const fn plain(print: Print) -> Self {
-        Arg { print, caps: &[] }
+        Arg { print, caps: &[], out: false }
     }
 
     #[must_use]
     pub const fn with(print: Print, caps: &'static [Cap]) -> Self {
-        Arg { print, caps }
+        Arg { print, caps, out: false }
     }
 
     #[must_use]
@@ -167,7 +170,27 @@ impl Arg {
 
     #[must_use]
     pub const fn custom_with(f: fn(&mut Call<'_, '_>, usize), caps: &'static [Cap]) -> Self {
-        Arg { print: Print::Custom(f), caps }
+        Arg { print: Print::Custom(f), caps, out: false }
+    }
+
+    /// Marks an argument the kernel fills (see [`Arg::out`]).
+    #[must_use]
+    pub const fn output(self) -> Self {
+        Arg { out: true, ..self }
+    }
+
+    /// Whether the kernel fills this argument: marked so, a buffer the kernel writes, or
+    /// a capture whose length only the return value tells.
+    #[must_use]
+    pub fn is_output(&self) -> bool {
+        self.out
+            || matches!(self.print, Print::Buf { out: true, .. })
+            || self.caps.iter().any(|c| {
+                matches!(
+                    c,
+                    Cap::Bytes { len: Len::Ret(_), .. } | Cap::Iovec { len: Len::Ret(_) }
+                )
+            })
     }
 }
 
@@ -187,6 +210,7 @@ pub const STR: Arg = Arg::with(Print::Str, &[Cap::Str]);
 #[must_use]
 pub const fn in_buf(len_arg: u8) -> Arg {
     Arg {
+        out: false,
         print: Print::Buf { len: BufLen::Arg(len_arg), out: false },
         caps: match len_arg {
             1 => &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::StrSize }],
@@ -198,6 +222,7 @@ pub const fn in_buf(len_arg: u8) -> Arg {
 
 /// A buffer the kernel fills; its length is the return value.
 pub const OUT_BUF: Arg = Arg {
+    out: true,
     print: Print::Buf { len: BufLen::Ret, out: true },
     caps: &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
 };

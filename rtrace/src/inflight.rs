@@ -1,0 +1,123 @@
+//! What each traced thread is inside of right now: the kernel's in-flight array, mapped
+//! read-only into our memory, so that a scan of blocked calls costs no syscall.
+//!
+//! The kernel writes an entry at `sys_enter` and frees it (`tid = 0`) at `sys_exit`.
+//! A scan may see an entry mid-update; it reads the tid before and after the copy and
+//! drops entries that changed under it.
+
+use std::{
+    io,
+    os::fd::{AsFd as _, AsRawFd as _},
+    ptr::NonNull,
+};
+
+use aya::maps::MapData;
+use rtrace_common::{InFlight, SLOT_COUNT};
+
+use crate::decode::{Capture, SyscallEvent};
+
+/// A call in progress.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    pub tid: u32,
+    pub nr: u32,
+    pub args: [u64; 6],
+    /// `CLOCK_MONOTONIC` (as `bpf_ktime_get_ns`) at enter.
+    pub enter_ns: u64,
+}
+
+impl Blocked {
+    /// The call as an event without captures, for the decoders.
+    #[must_use]
+    pub fn as_event(&self) -> SyscallEvent<'static> {
+        SyscallEvent {
+            tid: self.tid,
+            tgid: 0,
+            nr: self.nr,
+            args: self.args,
+            ret: 0,
+            returns: false,
+            enter_missed: self.enter_ns == 0,
+            enter_ns: self.enter_ns,
+            exit_ns: 0,
+            slots: [Capture::Empty; SLOT_COUNT],
+        }
+    }
+}
+
+/// The mapped array.
+pub struct InFlightView {
+    base: NonNull<InFlight>,
+    entries: usize,
+    bytes: usize,
+    /// Keeps the map (and so the mapping's object) alive.
+    _map: MapData,
+}
+
+impl InFlightView {
+    /// Maps `map` (an `INFLIGHT` array of `entries` values) read-only.
+    ///
+    /// # Errors
+    /// When mmap fails (a kernel without mmapable BPF arrays: before 5.5).
+    pub fn new(map: MapData, entries: u32) -> io::Result<Self> {
+        let entries = entries as usize;
+        let bytes = (entries * size_of::<InFlight>()).next_multiple_of(4096);
+        // SAFETY: mapping a BPF array fd read-only and shared, as the kernel allows for
+        // BPF_F_MMAPABLE arrays; the length covers exactly its values.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                bytes,
+                libc::PROT_READ,
+                libc::MAP_SHARED,
+                map.fd().as_fd().as_raw_fd(),
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        let base = NonNull::new(ptr.cast::<InFlight>()).ok_or_else(io::Error::last_os_error)?;
+        Ok(InFlightView { base, entries, bytes, _map: map })
+    }
+
+    /// The calls in progress now.
+    #[must_use]
+    pub fn snapshot(&self) -> Vec<Blocked> {
+        let mut out = Vec::new();
+        for i in 0..self.entries {
+            // SAFETY: i < entries, inside the mapping; the kernel writes concurrently, so
+            // reads are volatile and checked for a changed tid.
+            let entry = unsafe {
+                let p = self.base.as_ptr().add(i);
+                let tid = std::ptr::addr_of!((*p).tid).read_volatile();
+                if tid == 0 {
+                    continue;
+                }
+                let copy = p.read_volatile();
+                if std::ptr::addr_of!((*p).tid).read_volatile() != tid || copy.tid != tid {
+                    continue;
+                }
+                copy
+            };
+            out.push(Blocked { tid: entry.tid, nr: entry.nr, args: entry.args, enter_ns: entry.enter_ns });
+        }
+        out
+    }
+}
+
+impl Drop for InFlightView {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly what new() mapped.
+        unsafe { libc::munmap(self.base.as_ptr().cast(), self.bytes) };
+    }
+}
+
+/// `CLOCK_MONOTONIC` now, in the kernel's `bpf_ktime_get_ns` terms.
+#[must_use]
+pub fn now_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime fills the struct.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &raw mut ts) };
+    u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(ts.tv_nsec).unwrap_or(0)
+}
