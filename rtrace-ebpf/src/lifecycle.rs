@@ -1,5 +1,5 @@
-//! Task lifecycle: `sched/sched_process_exit`, `sched/sched_process_fork` and
-//! `signal/signal_deliver`, attached as raw tracepoints.
+//! Task lifecycle: `sched/sched_process_exit`, `sched/sched_process_fork`,
+//! `signal/signal_deliver` and `signal/signal_generate`, attached as raw tracepoints.
 //!
 //! Raw tracepoints pass the TP_PROTO arguments; `struct task_struct` fields are read at
 //! the offsets userspace found in the kernel's BTF and passed in as globals (0 when
@@ -136,11 +136,41 @@ pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    let signo: u64 = ctx.arg(0);
-    let info: *const u8 = ctx.arg(1);
+    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1));
+    0
+}
+
+/// `enum trace_signal_result`: the signal was discarded because it is ignored.
+const TRACE_SIGNAL_IGNORED: u64 = 1;
+
+/// TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
+/// int result); runs in the sender. A signal the target ignores (SIGCHLD by default) is
+/// dropped here and never delivered; strace still shows it (ptrace sees every signal),
+/// so it is reported now, as if delivered to `task`.
+#[raw_tracepoint(tracepoint = "signal_generate")]
+pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
+    let result: u64 = ctx.arg(4);
+    if result & 0xffff_ffff != TRACE_SIGNAL_IGNORED {
+        return 0;
+    }
+    let task: *const u8 = ctx.arg(2);
+    let (Some(tid), Some(tgid)) =
+        (task_u32(task, global(&TASK_PID_OFFSET)), task_u32(task, global(&TASK_TGID_OFFSET)))
+    else {
+        return 0;
+    };
+    if !is_traced(tgid) {
+        return 0;
+    }
+    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1));
+    0
+}
+
+#[inline(always)]
+fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8) {
     let Some(mut entry) = RING.reserve::<SignalRecord>(0) else {
         count(counter::LOST);
-        return 0;
+        return;
     };
     let rec = entry.as_mut_ptr();
     // SAFETY: a reserved, exclusively owned SignalRecord; the siginfo read is checked.
@@ -160,5 +190,4 @@ pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
         (*rec).has_siginfo = u32::from(ok);
     }
     entry.submit(0);
-    0
 }

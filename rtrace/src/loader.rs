@@ -17,8 +17,14 @@ use crate::{btf, inflight::InFlightView};
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
 
 /// The raw tracepoints rtrace attaches, program name = tracepoint name.
-const PROGRAMS: [&str; 5] =
-    ["sys_enter", "sys_exit", "sched_process_exit", "sched_process_fork", "signal_deliver"];
+const PROGRAMS: [&str; 6] = [
+    "sys_enter",
+    "sys_exit",
+    "sched_process_exit",
+    "sched_process_fork",
+    "signal_deliver",
+    "signal_generate",
+];
 
 /// Why tracing could not start.
 #[derive(Debug, thiserror::Error)]

@@ -9,7 +9,7 @@ use std::{
 };
 
 use crate::{
-    decode::{self, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
+    decode::{self, Capture, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
     inflight::Blocked,
 };
 
@@ -21,6 +21,20 @@ fn pad_to_return_column(line: &mut Vec<u8>) {
     let width = line.len().max(RETURN_COLUMN - 1);
     line.resize(width, b' ');
     line.push(b' ');
+}
+
+/// Reads up to `len` bytes at `addr` in process `tid`'s memory; fewer if the range
+/// ends in unmapped memory, none if the process is gone.
+fn read_process_memory(tid: u32, addr: u64, len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    let local = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: len };
+    let Ok(remote_base) = usize::try_from(addr) else { return Vec::new() };
+    let remote = libc::iovec { iov_base: remote_base as *mut libc::c_void, iov_len: len };
+    // SAFETY: reads into our own buffer of `len` bytes; the remote side is checked by
+    // the kernel.
+    let n = unsafe { libc::process_vm_readv(tid.cast_signed(), &raw const local, 1, &raw const remote, 1, 0) };
+    buf.truncate(usize::try_from(n).unwrap_or(0));
+    buf
 }
 
 /// Where the trace goes.
@@ -117,7 +131,7 @@ impl StraceFormatter {
     }
 
     /// Writes the `+++ exited with N +++` (or `+++ killed by SIG +++`) line of a
-    /// thread group whose leader exited.
+    /// traced thread or process that ended.
     ///
     /// # Errors
     /// When writing fails.
@@ -156,16 +170,33 @@ impl StraceFormatter {
         self.unfinished.insert(blocked.tid, blocked.enter_ns);
         self.line.clear();
         self.prefix(blocked.tid);
-        decode::format_unfinished(&blocked.as_event(), &self.opts, &mut self.line);
+        let mut line = std::mem::take(&mut self.line);
+        self.format_blocked(blocked, &mut line);
+        self.line = line;
         self.line.push(b'\n');
         self.writer.write_all(&self.line)
+    }
+
+    /// `epoll_wait(3,  <unfinished ...>` for a blocked call, with the memory of its
+    /// input arguments read from the process.
+    fn format_blocked(&self, blocked: &Blocked, out: &mut Vec<u8>) {
+        let captured = decode::entry_captures(blocked.nr, &blocked.args, &self.opts, &mut |addr, len| {
+            read_process_memory(blocked.tid, addr, len)
+        });
+        let mut ev = blocked.as_event();
+        for (slot, bytes, cut) in &captured {
+            if let Some(s) = ev.slots.get_mut(*slot) {
+                *s = if *cut { Capture::Truncated(bytes) } else { Capture::Data(bytes) };
+            }
+        }
+        decode::format_unfinished(&ev, &self.opts, out);
     }
 
     /// Formats a blocked call for the stuck view: `epoll_wait(3,  <unfinished ...>`.
     #[must_use]
     pub fn describe_blocked(&self, blocked: &Blocked) -> String {
         let mut line = Vec::new();
-        decode::format_unfinished(&blocked.as_event(), &self.opts, &mut line);
+        self.format_blocked(blocked, &mut line);
         String::from_utf8_lossy(&line).into_owned()
     }
 
@@ -191,10 +222,6 @@ impl StraceFormatter {
         self.file_prefix = true;
     }
 
-    /// Forgets a thread that exited (not a group leader: no line).
-    pub fn thread_gone(&mut self, tid: u32) {
-        self.live_tasks.remove(&tid);
-    }
 
     /// Writes out what is buffered.
     ///

@@ -229,7 +229,8 @@ impl RingReader {
                         formatter.exited(&exit)?;
                     }
                 }
-                Ok(Event::Exit(exit)) => formatter.thread_gone(exit.tid),
+                // strace shows every traced thread's end, not only the process's.
+                Ok(Event::Exit(exit)) => formatter.exited(&exit)?,
                 Ok(Event::Fork(fork)) => {
                     formatter.forked(&fork);
                     if fork.child_tgid != fork.parent_tgid {

@@ -141,7 +141,11 @@ fn rtrace_programs_loaded() -> Vec<String> {
     let out = Command::new("bpftool").args(["prog", "show"]).output().expect("running bpftool");
     String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter(|l| ["name sys_enter", "name sys_exit", "name sched_process_exit"].iter().any(|n| l.contains(n)))
+        .filter(|l| {
+            ["sys_enter", "sys_exit", "sched_process_exit", "sched_process_fork", "signal_deliver", "signal_generate"]
+                .iter()
+                .any(|n| l.contains(&format!("name {n} ")))
+        })
         .map(str::to_owned)
         .collect()
 }

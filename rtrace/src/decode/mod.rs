@@ -199,6 +199,78 @@ pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut 
     out.extend_from_slice(b" <unfinished ...>");
 }
 
+/// Reads, from a blocked process's memory, the captures of the arguments known at
+/// entry (paths, input structs), which the kernel has not sent since the call has not
+/// returned. `read(addr, len)` returns the bytes it could read. Returns (slot, bytes,
+/// whether a string was cut) for each capture it could fill.
+pub fn entry_captures(
+    nr: u32,
+    args: &[u64; 6],
+    opts: &DecodeOptions,
+    read: &mut dyn FnMut(u64, usize) -> Vec<u8>,
+) -> Vec<(usize, Vec<u8>, bool)> {
+    use table::{Cap, Len, Max};
+    let Some(compiled) = table::lookup(nr) else { return Vec::new() };
+    let slot_size = rtrace_common::SLOT_SIZE;
+    let entering = first_output(compiled.def);
+    let mut out = Vec::new();
+    let arg = |i: u8| args.get(usize::from(i)).copied().unwrap_or(0);
+    let len_of = |len: Len, read: &mut dyn FnMut(u64, usize) -> Vec<u8>| -> Option<usize> {
+        let n = match len {
+            Len::Fixed(n) => u64::from(n),
+            Len::Arg(i, size) => arg(i).saturating_mul(u64::from(size)),
+            Len::FdSetBits(i) => arg(i).saturating_add(63) / 64 * 8,
+            Len::DerefU32(i) => {
+                let b = read(arg(i), 4);
+                u64::from(u32::from_le_bytes(b.get(..4)?.try_into().ok()?))
+            }
+            Len::Ret(_) => return None,
+        };
+        Some(usize::try_from(n).unwrap_or(usize::MAX).min(slot_size))
+    };
+    for (i, a) in compiled.def.args.iter().enumerate().take(entering) {
+        let mut slot = usize::from(compiled.first_slot[i]);
+        for &cap in a.caps {
+            let this = slot;
+            slot += cap.width();
+            let ptr = args[i];
+            let (addr, len, string) = match cap {
+                Cap::Path => (ptr, slot_size, true),
+                Cap::Str => (ptr, opts.strsize.saturating_add(1).min(slot_size), true),
+                Cap::Bytes { len, max, .. } => {
+                    let Some(n) = len_of(len, read) else { continue };
+                    let max = match max {
+                        Max::Slot => slot_size,
+                        Max::StrSize => opts.strsize.saturating_add(1).min(slot_size),
+                    };
+                    (ptr, n.min(max), false)
+                }
+                Cap::BytesOf { arg: a, len, .. } => {
+                    let Some(n) = len_of(len, read) else { continue };
+                    (arg(a), n, false)
+                }
+                Cap::Iovec { .. } | Cap::Msghdr | Cap::StrArray { .. } | Cap::PtrCount => continue,
+            };
+            if addr == 0 {
+                continue;
+            }
+            let mut bytes = read(addr, len);
+            if bytes.is_empty() && len > 0 {
+                continue;
+            }
+            let mut cut = false;
+            if string {
+                match bytes.iter().position(|&c| c == 0) {
+                    Some(end) => bytes.truncate(end),
+                    None => cut = true,
+                }
+            }
+            out.push((this, bytes, cut));
+        }
+    }
+    out
+}
+
 /// Prints the rest of a call shown unfinished: `<... epoll_wait resumed>[...], 32, -1)`
 /// (then the caller pads and adds the return).
 pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {

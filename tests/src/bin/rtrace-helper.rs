@@ -114,6 +114,11 @@ enum Scenario {
     Net { listen_port: u16, refused_port: u16 },
     /// Three `getpid` calls and a write to /dev/null: small enough to run several at once.
     Loop3,
+    /// A master that forks 8 workers; each starts a thread and forks a child. Every new
+    /// task's first call is `getppid` (processes) or `gettid` (threads).
+    ForkTree,
+    /// Calls that block for a while: epoll_wait, futex and accept, each with a timeout.
+    Blocker,
 }
 
 fn main() {
@@ -125,8 +130,10 @@ fn main() {
             refused_port: port_from_env(REFUSED_PORT_VAR),
         },
         Some("loop3") => Scenario::Loop3,
+        Some("forktree") => Scenario::ForkTree,
+        Some("blocker") => Scenario::Blocker,
         _ => {
-            eprintln!("usage: rtrace-helper basic|net|loop3");
+            eprintln!("usage: rtrace-helper basic|net|loop3|forktree|blocker");
             std::process::exit(2);
         }
     };
@@ -163,6 +170,8 @@ fn main() {
             refused_port,
         } => net(listen_port, refused_port),
         Scenario::Loop3 => loop3(),
+        Scenario::ForkTree => fork_tree(),
+        Scenario::Blocker => blocker(),
     }
     exit_group(0)
 }
@@ -989,4 +998,104 @@ fn loop3() {
         ),
         length(line.len()),
     );
+}
+
+/// Workers the fork-tree master forks.
+const WORKERS: usize = 8;
+
+/// Forks; the child runs `body` then exits 0. Returns the child's pid.
+fn fork_child(step: &str, body: impl FnOnce()) -> libc::pid_t {
+    // SAFETY: the helper is single-threaded when it forks (threads are joined first),
+    // and the child only makes raw syscalls before it exits.
+    let pid = unsafe { libc::fork() };
+    match pid {
+        -1 => fail(step, Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0)), "a pid"),
+        0 => {
+            body();
+            exit_group(0)
+        }
+        pid => pid,
+    }
+}
+
+fn wait_child(step: &str, pid: libc::pid_t) {
+    let mut status: c_int = 0;
+    returns(step, syscall(libc::SYS_wait4, &[pid.into(), out(&mut status), 0, 0]), pid.into());
+    if status != 0 {
+        fail(step, Ok(status.into()), "a clean exit");
+    }
+}
+
+fn fork_tree() {
+    let workers: Vec<libc::pid_t> = (0..WORKERS)
+        .map(|_| {
+            fork_child("fork worker", || {
+                succeeds("worker getppid", syscall(libc::SYS_getppid, &[]));
+                let thread = std::thread::spawn(|| {
+                    succeeds("thread gettid", syscall(libc::SYS_gettid, &[]));
+                });
+                thread.join().expect("joining the worker's thread");
+                let child = fork_child("fork grandchild", || {
+                    succeeds("grandchild getppid", syscall(libc::SYS_getppid, &[]));
+                });
+                wait_child("wait grandchild", child);
+            })
+        })
+        .collect();
+    for pid in workers {
+        wait_child("wait worker", pid);
+    }
+}
+
+/// How long each blocking call of the `blocker` scenario blocks.
+const BLOCK_MS: c_long = 2000;
+
+fn blocker() {
+    // epoll_wait on an empty set: returns 0 after the timeout.
+    let epfd = succeeds("epoll_create1", syscall(libc::SYS_epoll_create1, &[0]));
+    // SAFETY: zeroed epoll_event array.
+    let mut events: [libc::epoll_event; 8] = unsafe { zeroed() };
+    returns(
+        "epoll_wait",
+        syscall(libc::SYS_epoll_wait, &[epfd, out(&mut events), 8, BLOCK_MS]),
+        0,
+    );
+    // futex wait on a word that never changes: ETIMEDOUT after the timeout.
+    let word: u32 = 0;
+    let timeout = libc::timespec { tv_sec: BLOCK_MS / 1000, tv_nsec: 0 };
+    fails_with(
+        "futex wait",
+        syscall(
+            libc::SYS_futex,
+            &[
+                arg(&raw const word),
+                (libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG).into(),
+                0,
+                arg(&raw const timeout),
+            ],
+        ),
+        libc::ETIMEDOUT,
+    );
+    // accept with a receive timeout and no client: EAGAIN after the timeout.
+    let fd = succeeds(
+        "socket",
+        syscall(libc::SYS_socket, &[libc::AF_INET.into(), libc::SOCK_STREAM.into(), 0]),
+    );
+    let tv = libc::timeval { tv_sec: BLOCK_MS / 1000, tv_usec: 0 };
+    returns(
+        "SO_RCVTIMEO",
+        syscall(
+            libc::SYS_setsockopt,
+            &[fd, libc::SOL_SOCKET.into(), libc::SO_RCVTIMEO.into(), arg(&raw const tv), length(size_of::<libc::timeval>())],
+        ),
+        0,
+    );
+    let address = loopback(0);
+    returns(
+        "bind",
+        syscall(libc::SYS_bind, &[fd, arg(&raw const address), length(size_of::<libc::sockaddr_in>())]),
+        0,
+    );
+    returns("listen", syscall(libc::SYS_listen, &[fd, 1]), 0);
+    fails_with("accept", syscall(libc::SYS_accept, &[fd, 0, 0]), libc::EAGAIN);
 }

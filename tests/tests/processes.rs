@@ -1,0 +1,262 @@
+//! Many processes: a master that forks workers which fork again and start threads,
+//! followed with `-f` from each task's first call; calls that block for seconds, shown
+//! `<unfinished ...>` while they block and named by the stuck view; a thousand targets.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    fs,
+    io::{BufRead, BufReader, Read as _, Write as _},
+    path::{Path, PathBuf},
+    process::{Child, ChildStderr, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use rtrace_tests::{
+    interleave::whole_calls,
+    normalise::call_name,
+    process::{DEADLINE, Helper, ScratchDir, require_root, rtrace_binary},
+};
+
+fn helper_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_rtrace-helper"))
+}
+
+/// Starts `program` with `args` (ending in `-p PID`), waits for its `attached` line.
+fn start_tracer(program: &Path, args: &[String], name: &str) -> (Child, BufReader<ChildStderr>) {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {}: {e}", program.display()));
+    let mut stderr = BufReader::new(child.stderr.take().expect("piped"));
+    let mut line = String::new();
+    let start = Instant::now();
+    loop {
+        line.clear();
+        assert!(stderr.read_line(&mut line).expect("tracer stderr") > 0, "{name} ended before attaching");
+        if line.contains("attached") {
+            return (child, stderr);
+        }
+        assert!(start.elapsed() < DEADLINE, "{name} did not attach");
+    }
+}
+
+fn wait_exit(child: &mut Child, name: &str) {
+    let start = Instant::now();
+    while child.try_wait().expect("waiting").is_none() {
+        assert!(start.elapsed() < DEADLINE, "{name} still runs after its tracees exited");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A `-o` trace of several processes: each line's pid and text, calls split by other
+/// processes' lines joined again.
+fn calls_by_task(file: &Path) -> BTreeMap<u32, Vec<String>> {
+    let text = fs::read_to_string(file).expect("reading a trace");
+    let mut raw: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for line in text.lines() {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let pid: u32 = line[..digits].parse().unwrap_or_else(|_| panic!("no pid prefix: {line:?}"));
+        raw.entry(pid).or_default().push(line[digits..].trim_start().to_owned());
+    }
+    raw.into_iter()
+        .map(|(pid, lines)| (pid, whole_calls(&lines).unwrap_or_else(|e| panic!("task {pid}: {e}"))))
+        .collect()
+}
+
+/// Traces the fork-tree helper with `-f` from attach: returns each task's calls.
+fn trace_fork_tree(program: &Path, name: &str) -> BTreeMap<u32, Vec<String>> {
+    let scratch = ScratchDir::new(&format!("forktree-{name}"));
+    let out = scratch.path().join("trace");
+    let mut helper = Helper::start(&helper_binary(), "forktree", &[]);
+    let args = vec![
+        "-f".to_owned(),
+        "-o".to_owned(),
+        out.display().to_string(),
+        "-p".to_owned(),
+        helper.pid().to_string(),
+    ];
+    let (mut tracer, _stderr) = start_tracer(program, &args, name);
+    helper.trigger();
+    helper.wait_for_success();
+    wait_exit(&mut tracer, name);
+    calls_by_task(&out)
+}
+
+fn first_calls(trace: &BTreeMap<u32, Vec<String>>) -> Vec<String> {
+    let mut names: Vec<String> = trace
+        .values()
+        .filter_map(|calls| calls.iter().find(|c| !c.starts_with("read(0,")))
+        .map(|c| call_name(c).unwrap_or(c).to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn count_lines(trace: &BTreeMap<u32, Vec<String>>, pred: impl Fn(&str) -> bool) -> usize {
+    trace.values().flatten().filter(|l| pred(l)).count()
+}
+
+#[test]
+fn a_fork_tree_is_followed_from_each_tasks_first_call() {
+    require_root();
+    let strace = trace_fork_tree(Path::new("/usr/bin/strace"), "strace");
+    let rtrace = trace_fork_tree(&rtrace_binary(), "rtrace");
+    // The master, 8 workers, their 8 threads and 8 children.
+    assert_eq!(strace.len(), 25, "strace saw {} tasks", strace.len());
+    assert_eq!(rtrace.len(), 25, "rtrace saw {} tasks: {:?}", rtrace.len(), rtrace.keys());
+    // Each new task's first call is there: the same calls as strace shows first.
+    assert_eq!(first_calls(&rtrace), first_calls(&strace), "first call of each task");
+    // Every worker and grandchild made its getppid, every thread its gettid.
+    let getppid = |l: &str| l.starts_with("getppid()");
+    assert_eq!(count_lines(&rtrace, getppid), 16);
+    assert_eq!(count_lines(&rtrace, getppid), count_lines(&strace, getppid));
+    // Exits: one `+++ exited with 0 +++` per task, as strace prints them.
+    let exited = |l: &str| l == "+++ exited with 0 +++";
+    assert_eq!(count_lines(&rtrace, exited), 25);
+    assert_eq!(count_lines(&rtrace, exited), count_lines(&strace, exited));
+    // Signals: each parent hears each child's end.
+    let sigchld = |l: &str| l.starts_with("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=");
+    assert!(count_lines(&rtrace, sigchld) >= 16, "rtrace's SIGCHLD lines: {}", count_lines(&rtrace, sigchld));
+    // Each task's exit is its last line.
+    for (tid, calls) in &rtrace {
+        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "task {tid}");
+    }
+}
+
+/// The number of the syscall a thread is in, from /proc.
+fn current_syscall(pid: u32) -> Option<i64> {
+    fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?.split_whitespace().next()?.parse().ok()
+}
+
+fn wait_until_in(pid: u32, nr: i64) {
+    let start = Instant::now();
+    while current_syscall(pid) != Some(nr) {
+        assert!(start.elapsed() < DEADLINE, "helper never blocked in syscall {nr}");
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn wait_for_text(file: &Path, needle: &str, limit: Duration) -> String {
+    let start = Instant::now();
+    loop {
+        let text = fs::read_to_string(file).unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(start.elapsed() < limit, "{needle:?} did not reach {} within {limit:?}:\n{text}", file.display());
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
+    require_root();
+    let scratch = ScratchDir::new("blocker");
+    let out = scratch.path().join("trace");
+    let mut helper = Helper::start(&helper_binary(), "blocker", &[]);
+    let pid = helper.pid();
+    let args: Vec<String> = ["--unfinished", "300ms", "-o", &out.display().to_string(), "-p", &pid.to_string()]
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let (mut rtrace, mut stderr) = start_tracer(&rtrace_binary(), &args, "rtrace");
+    helper.trigger();
+
+    // epoll_wait (232): shown unfinished while it blocks, well under a second after the
+    // threshold; the stuck view on SIGUSR1 names it with its duration.
+    wait_until_in(pid, 232);
+    let text = wait_for_text(&out, "epoll_wait(3,  <unfinished ...>", Duration::from_millis(1200));
+    assert!(!text.contains("epoll_wait(3, [], 8, 2000)"), "returned already?\n{text}");
+    thread::sleep(Duration::from_millis(400));
+    // SAFETY: kill(2) on our child.
+    assert_eq!(unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGUSR1) }, 0);
+    let mut view = String::new();
+    let start = Instant::now();
+    while !view.contains("epoll_wait(3,") {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "rtrace closed stderr");
+        view.push_str(&line);
+        assert!(start.elapsed() < DEADLINE, "no stuck view:\n{view}");
+    }
+    let stuck_line = view.lines().find(|l| l.contains("epoll_wait(3,")).unwrap();
+    assert!(stuck_line.contains(&format!("[pid {pid:>5}]")), "{stuck_line}");
+    let secs: f64 = stuck_line
+        .rsplit_once("for ")
+        .and_then(|(_, d)| d.strip_suffix('s'))
+        .and_then(|d| d.parse().ok())
+        .unwrap_or_else(|| panic!("no duration in {stuck_line:?}"));
+    assert!((0.5..2.5).contains(&secs), "blocked for {secs}s? {stuck_line}");
+
+    // futex (202) and accept (43) likewise.
+    wait_until_in(pid, 202);
+    wait_for_text(&out, "futex(", Duration::from_millis(1200));
+    wait_for_text(&out, "FUTEX_WAIT_PRIVATE, 0, {tv_sec=2, tv_nsec=0} <unfinished ...>", Duration::from_millis(1200));
+    wait_until_in(pid, 43);
+    wait_for_text(&out, "accept(4,  <unfinished ...>", Duration::from_millis(1200));
+
+    helper.wait_for_success();
+    wait_exit(&mut rtrace, "rtrace");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let text = fs::read_to_string(&out).unwrap();
+    for resumed in [
+        "<... epoll_wait resumed>[], 8, 2000)     = 0",
+        "<... futex resumed>)                     = -1 ETIMEDOUT (Connection timed out)",
+        "<... accept resumed>NULL, NULL)          = -1 EAGAIN (Resource temporarily unavailable)",
+    ] {
+        assert!(text.contains(resumed), "no {resumed:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn a_thousand_targets_are_traced_at_once() {
+    require_root();
+    const TARGETS: usize = 1000;
+    let helpers: Vec<Helper> = (0..TARGETS).map(|_| Helper::start(&helper_binary(), "loop3", &[])).collect();
+    let pids: Vec<String> = helpers.iter().map(|h| h.pid().to_string()).collect();
+    let scratch = ScratchDir::new("thousand");
+    let out = scratch.path().join("trace");
+    let started = Instant::now();
+    let mut rtrace = Command::new(rtrace_binary())
+        .args(["-o", &out.display().to_string(), "-p", &pids.join(",")])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting rtrace");
+    let mut stderr = BufReader::new(rtrace.stderr.take().unwrap());
+    let mut attached = 0;
+    let mut line = String::new();
+    while attached < TARGETS {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "rtrace ended after {attached} attaches");
+        if line.contains(" attached") {
+            attached += 1;
+        }
+    }
+    let attach_time = started.elapsed();
+    eprintln!("attached to {TARGETS} processes in {attach_time:?}");
+    let mut helpers = helpers;
+    for h in &mut helpers {
+        h.trigger();
+    }
+    for h in &mut helpers {
+        h.wait_for_success();
+    }
+    wait_exit(&mut rtrace, "rtrace");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(!rest.contains("lost"), "{rest}");
+    let trace = calls_by_task(&out);
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for pid in &pids {
+        let calls = trace.get(&pid.parse().unwrap()).unwrap_or_else(|| panic!("no lines for {pid}"));
+        let getpids = calls.iter().filter(|c| c.starts_with("getpid()")).count();
+        assert_eq!(getpids, 3, "pid {pid}: {calls:?}");
+        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "pid {pid}");
+        *counts.entry("ok").or_default() += 1;
+    }
+    assert_eq!(counts["ok"], TARGETS);
+    let _ = std::io::stderr().flush();
+}
