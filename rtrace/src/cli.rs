@@ -38,6 +38,10 @@ pub struct Cli {
           value_parser = parse_duration)]
     pub unfinished: std::time::Duration,
 
+    /// At exit, print how many events were read, how fast, and how many were lost.
+    #[arg(long = "stats")]
+    pub stats: bool,
+
     /// At attach, list each traced thread with the call it is blocked in (and again on
     /// SIGUSR1, which works without this option too).
     #[arg(long = "stuck")]

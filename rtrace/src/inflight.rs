@@ -81,28 +81,29 @@ impl InFlightView {
         Ok(InFlightView { base, entries, bytes, _map: map })
     }
 
-    /// The calls in progress now.
+    /// The calls in progress now, of the given threads: one slot read each.
     #[must_use]
-    pub fn snapshot(&self) -> Vec<Blocked> {
-        let mut out = Vec::new();
-        for i in 0..self.entries {
-            // SAFETY: i < entries, inside the mapping; the kernel writes concurrently, so
-            // reads are volatile and checked for a changed tid.
-            let entry = unsafe {
-                let p = self.base.as_ptr().add(i);
-                let tid = std::ptr::addr_of!((*p).tid).read_volatile();
-                if tid == 0 {
-                    continue;
-                }
-                let copy = p.read_volatile();
-                if std::ptr::addr_of!((*p).tid).read_volatile() != tid || copy.tid != tid {
-                    continue;
-                }
-                copy
-            };
-            out.push(Blocked { tid: entry.tid, nr: entry.nr, args: entry.args, enter_ns: entry.enter_ns });
-        }
-        out
+    pub fn snapshot(&self, tids: impl IntoIterator<Item = u32>) -> Vec<Blocked> {
+        tids.into_iter().filter_map(|tid| self.entry(tid)).collect()
+    }
+
+    /// The call thread `tid` is in, if any.
+    fn entry(&self, tid: u32) -> Option<Blocked> {
+        let index = tid as usize & (self.entries - 1);
+        // SAFETY: index < entries (a power of two), inside the mapping; the kernel
+        // writes concurrently, so reads are volatile and checked for a changed tid.
+        let entry = unsafe {
+            let p = self.base.as_ptr().add(index);
+            if std::ptr::addr_of!((*p).tid).read_volatile() != tid {
+                return None;
+            }
+            let copy = p.read_volatile();
+            if std::ptr::addr_of!((*p).tid).read_volatile() != tid || copy.tid != tid {
+                return None;
+            }
+            copy
+        };
+        Some(Blocked { tid, nr: entry.nr, args: entry.args, enter_ns: entry.enter_ns })
     }
 }
 

@@ -84,6 +84,11 @@ impl StraceFormatter {
         })
     }
 
+    /// The traced tasks (threads) alive now.
+    pub fn tasks(&self) -> impl Iterator<Item = u32> + '_ {
+        self.live_tasks.iter().copied()
+    }
+
     /// Counts a task as traced (for the prefix decision).
     pub fn add_task(&mut self, tid: u32) {
         self.live_tasks.insert(tid);

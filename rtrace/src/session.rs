@@ -29,6 +29,9 @@ use crate::{
 /// How often the ring is drained when the kernel does not wake us.
 const DRAIN_INTERVAL: Duration = Duration::from_millis(50);
 
+/// How often a growing lost count is reported while tracing.
+const LOSS_REPORT_INTERVAL: Duration = Duration::from_secs(1);
+
 /// How the session ended.
 enum Stop {
     /// Every traced process exited.
@@ -164,7 +167,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
         unfinished_after: cli.unfinished,
+        tracer,
+        events: 0,
+        lost_reported: 0,
     };
+    let started = std::time::Instant::now();
     if cli.stuck {
         reader.print_stuck(&formatter);
     }
@@ -179,8 +186,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             eprintln!("rtrace: Process {pid} detached");
         }
     }
-    let lost = tracer.lost();
-    drop(tracer);
+    let lost = reader.tracer.lost();
+    let events = reader.events;
+    drop(reader);
+    if cli.stats {
+        let secs = started.elapsed().as_secs_f64();
+        #[expect(clippy::cast_precision_loss, reason = "display only")]
+        let rate = events as f64 / secs.max(1e-9);
+        eprintln!("rtrace: {events} events in {secs:.3}s ({rate:.0}/s), {lost} lost");
+    }
     if lost > 0 {
         eprintln!("rtrace: {lost} events lost");
     }
@@ -203,6 +217,12 @@ struct RingReader {
     inflight: InFlightView,
     /// How long a call blocks before it is shown `<unfinished ...>`.
     unfinished_after: Duration,
+    /// The loaded programs (detached when dropped) and their counters.
+    tracer: Tracer,
+    /// Records read.
+    events: u64,
+    /// The lost count last reported while tracing.
+    lost_reported: u64,
 }
 
 /// Whether a call is a successful exec (the first call a launched command shows).
@@ -216,6 +236,7 @@ impl RingReader {
     fn drain(&mut self, formatter: &mut StraceFormatter) -> io::Result<()> {
         let ring = self.ring.get_mut();
         while let Some(item) = ring.next() {
+            self.events += 1;
             match decode::parse_record(&item) {
                 Ok(Event::Syscall(ev)) if self.before_exec == Some(ev.tgid) => {
                     if is_exec(&ev) {
@@ -248,7 +269,7 @@ impl RingReader {
     fn show_unfinished(&self, formatter: &mut StraceFormatter) -> io::Result<()> {
         let now = inflight::now_ns();
         let threshold = u64::try_from(self.unfinished_after.as_nanos()).unwrap_or(u64::MAX);
-        for blocked in self.inflight.snapshot() {
+        for blocked in self.inflight.snapshot(formatter.tasks().collect::<Vec<_>>()) {
             if now.saturating_sub(blocked.enter_ns) >= threshold {
                 formatter.unfinished(&blocked)?;
             }
@@ -261,7 +282,7 @@ impl RingReader {
     /// before rtrace attached from `/proc/TID/syscall`.
     fn print_stuck(&self, formatter: &StraceFormatter) {
         let now = inflight::now_ns();
-        let mut blocked = self.inflight.snapshot();
+        let mut blocked = self.inflight.snapshot(formatter.tasks());
         let seen: HashSet<u32> = blocked.iter().map(|b| b.tid).collect();
         for &pid in &self.alive {
             for tid in threads_of(pid) {
@@ -304,6 +325,8 @@ impl RingReader {
         // what trickles in between, so lines reach the output promptly.
         let mut drain_timer = tokio::time::interval(DRAIN_INTERVAL);
         drain_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut loss_timer = tokio::time::interval(LOSS_REPORT_INTERVAL);
+        loss_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             if self.alive.is_empty() {
                 return Ok(Stop::AllExited);
@@ -333,6 +356,13 @@ impl RingReader {
                             return Ok(Stop::OutputClosed);
                         }
                         return Err(e).context("writing the trace");
+                    }
+                }
+                _ = loss_timer.tick() => {
+                    let lost = self.tracer.lost();
+                    if lost > self.lost_reported {
+                        eprintln!("rtrace: {lost} events lost so far (ring buffer full; see --buffer-size)");
+                        self.lost_reported = lost;
                     }
                 }
                 _ = sigusr1.recv() => {

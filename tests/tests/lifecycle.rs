@@ -224,3 +224,44 @@ fn a_traced_process_that_exits_ends_the_session_with_its_status() {
     assert!(rest.contains("exit_group(3)"), "no exit_group line in:\n{rest}");
     assert!(rest.trim_end().ends_with("+++ exited with 3 +++"), "no exit line at the end of:\n{rest}");
 }
+
+#[test]
+fn a_full_ring_loses_events_counted_and_reported_never_corrupted() {
+    let _serial = serial();
+    require_root();
+    let dir = std::env::temp_dir().join(format!("rtrace-loss-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let out = dir.join("trace");
+    // An 8 KiB ring holds a few dozen records: a one-byte dd loop overflows it.
+    let run = Command::new(rtrace_binary())
+        .args(["--stats", "--buffer-size", "8192", "-o"])
+        .arg(&out)
+        .args(["--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=100000", "status=none"])
+        .output()
+        .expect("running rtrace");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "rtrace failed: {stderr}");
+    let lost: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("rtrace: ")?.strip_suffix(" events lost")?.parse().ok())
+        .unwrap_or_else(|| panic!("no lost count in:\n{stderr}"));
+    assert!(lost > 0, "{stderr}");
+    let text = std::fs::read_to_string(&out).expect("reading the trace");
+    let lines: Vec<&str> = text.lines().collect();
+    // What was seen is printed whole: every line a complete call, signal or exit.
+    for line in &lines {
+        let whole = line.starts_with("+++ ") || line.starts_with("--- ") || {
+            let name_end = line.find('(').unwrap_or(0);
+            name_end > 0
+                && line[..name_end].bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && line.contains(") = ")
+                || line.contains(")   ")
+        };
+        assert!(whole, "a damaged line: {line:?}");
+    }
+    // Seen + lost covers the loop's 200000 calls (plus dd's start-up).
+    let seen = lines.len() as u64;
+    assert!(seen + lost >= 200_000, "seen {seen} + lost {lost} < 200000");
+    assert!(lines.last().is_some_and(|l| l.starts_with("+++ exited with 0")), "{:?}", lines.last());
+    let _ = std::fs::remove_dir_all(&dir);
+}
