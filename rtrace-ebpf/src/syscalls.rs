@@ -1,14 +1,17 @@
-//! `raw_syscalls/sys_enter` and `sys_exit`, attached as raw tracepoints.
+//! `raw_syscalls/sys_enter` and `sys_exit`. Enter stashes the call in the in-flight
+//! array (and its enter-time captures in `ENTER_DATA`); exit turns the stash into one
+//! [`SyscallRecord`].
 //!
-//! TP_PROTO of both: `(struct pt_regs *regs, long id_or_ret)`. Enter stashes the call
-//! in [`INFLIGHT`] (and its enter-time captures in [`ENTER_DATA`]); exit turns the
-//! stash into one [`SyscallRecord`].
+//! Attached as raw tracepoints by default (TP_PROTO of both: `(struct pt_regs *regs,
+//! long id_or_ret)`); the classic tracepoint pair (`tp_sys_enter`, `tp_sys_exit`,
+//! reading the `format` fields `id` at 8, `args[6]` at 16 and `ret` at 16) does the
+//! same work, to compare the two attachment costs.
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns},
-    macros::raw_tracepoint,
-    programs::RawTracePointContext,
+    macros::{raw_tracepoint, tracepoint},
+    programs::{RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
     CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord,
@@ -25,12 +28,43 @@ use crate::{
 
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
-    try_sys_enter(&ctx).unwrap_or(0)
+    let (tgid, tid) = split_pid_tgid();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    if let Some((_, args)) = syscall_args(ctx.arg::<*const u8>(0)) {
+        on_enter(tgid, tid, ctx.arg(1), args);
+    }
+    0
 }
 
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
-    try_sys_exit(&ctx).unwrap_or(0)
+    on_exit(ctx.arg(1), || syscall_args(ctx.arg::<*const u8>(0))).unwrap_or(0)
+}
+
+/// `raw_syscalls/sys_enter` format: `long id` at 8, `unsigned long args[6]` at 16.
+#[tracepoint(category = "raw_syscalls", name = "sys_enter")]
+pub fn tp_sys_enter(ctx: TracePointContext) -> u32 {
+    let (tgid, tid) = split_pid_tgid();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    // SAFETY: reads inside the tracepoint record, at the format's offsets.
+    if let (Ok(nr), Ok(args)) = unsafe { (ctx.read_at::<u64>(8), ctx.read_at::<[u64; 6]>(16)) } {
+        on_enter(tgid, tid, nr, args);
+    }
+    0
+}
+
+/// `raw_syscalls/sys_exit` format: `long id` at 8, `long ret` at 16. A call whose
+/// enter was missed has no args here: they print as zeros.
+#[tracepoint(category = "raw_syscalls", name = "sys_exit")]
+pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
+    // SAFETY: reads inside the tracepoint record, at the format's offsets.
+    let Ok(ret) = (unsafe { ctx.read_at::<i64>(16) }) else { return 0 };
+    let missed = || unsafe { ctx.read_at::<u64>(8) }.ok().map(|nr| (nr, [0; 6]));
+    on_exit(ret, missed).map_or(0, |_| 0)
 }
 
 #[inline(always)]
@@ -47,13 +81,8 @@ fn spec_for(nr: u64) -> Option<&'static CaptureSpec> {
     CAPTURE_SPECS.get(nr as u32)
 }
 
-fn try_sys_enter(ctx: &RawTracePointContext) -> Option<i32> {
-    let (tgid, tid) = split_pid_tgid();
-    if !is_traced(tgid) {
-        return None;
-    }
-    let (_, args) = syscall_args(ctx.arg::<*const u8>(0))?;
-    let nr: u64 = ctx.arg(1);
+#[inline(always)]
+fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6]) -> Option<i32> {
     let now = unsafe { bpf_ktime_get_ns() };
     let spec = spec_for(nr);
     let flags = spec.map_or(0, |s| s.flags);
@@ -125,7 +154,9 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
     }
 }
 
-fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
+/// `missed_call` gives the number and args of a call whose enter was not seen.
+#[inline(always)]
+fn on_exit(ret: i64, missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>) -> Option<i32> {
     let (tgid, tid) = split_pid_tgid();
     let slot = inflight_slot(tid)?;
     // Only traced threads have in-flight entries: a match spares the TARGETS lookup.
@@ -133,7 +164,6 @@ fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
     if unsafe { (*slot).tid } != tid && !is_traced(tgid) {
         return None;
     }
-    let ret: i64 = ctx.arg(1);
     // SAFETY: an array map value; copied out, then freed.
     let entry = unsafe {
         let e = *slot;
@@ -146,7 +176,7 @@ fn try_sys_exit(ctx: &RawTracePointContext) -> Option<i32> {
         (u64::from(entry.nr), entry.args, entry.enter_ns, 0)
     } else {
         // Attached while the call was in progress: the registers still hold its args.
-        let (nr, args) = syscall_args(ctx.arg::<*const u8>(0))?;
+        let (nr, args) = missed_call()?;
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
     let spec = spec_for(nr);

@@ -38,6 +38,12 @@ pub struct Cli {
           value_parser = parse_duration)]
     pub unfinished: std::time::Duration,
 
+    /// Attach the syscall programs as raw tracepoints (the default, cheaper) or as
+    /// classic tracepoints (to compare; calls already in progress at attach then print
+    /// without their arguments).
+    #[arg(long = "tracepoints", value_name = "KIND", default_value = "raw")]
+    pub tracepoints: crate::loader::TracepointKind,
+
     /// At exit, print how many events were read, how fast, and how many were lost.
     #[arg(long = "stats")]
     pub stats: bool,

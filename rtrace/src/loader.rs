@@ -7,7 +7,7 @@ use std::{fs, io, path::Path};
 use aya::{
     Ebpf, EbpfLoader,
     maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
-    programs::RawTracePoint,
+    programs::{RawTracePoint, TracePoint},
 };
 use rtrace_common::{CaptureSpec, counter};
 
@@ -16,15 +16,53 @@ use crate::{btf, inflight::InFlightView};
 /// The eBPF object `cargo xtask build` made, embedded at build time.
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
 
-/// The raw tracepoints rtrace attaches, program name = tracepoint name.
-const PROGRAMS: [&str; 6] = [
-    "sys_enter",
-    "sys_exit",
-    "sched_process_exit",
-    "sched_process_fork",
-    "signal_deliver",
-    "signal_generate",
-];
+/// How the syscall programs attach to `raw_syscalls/sys_enter` and `sys_exit`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TracepointKind {
+    /// Raw tracepoints: the arguments as the tracepoint passes them, no record copy.
+    Raw,
+    /// Classic tracepoints: the kernel first copies the event into a record.
+    Classic,
+}
+
+/// One program and where it attaches.
+struct Hook {
+    program: &'static str,
+    /// `None`: a raw tracepoint named like the program. `Some((category, name))`: a
+    /// classic tracepoint.
+    classic: Option<(&'static str, &'static str)>,
+}
+
+const fn raw(program: &'static str) -> Hook {
+    Hook { program, classic: None }
+}
+
+/// The programs to load and attach.
+fn hooks(kind: TracepointKind) -> [Hook; 6] {
+    let (enter, exit) = match kind {
+        TracepointKind::Raw => (raw("sys_enter"), raw("sys_exit")),
+        TracepointKind::Classic => (
+            Hook { program: "tp_sys_enter", classic: Some(("raw_syscalls", "sys_enter")) },
+            Hook { program: "tp_sys_exit", classic: Some(("raw_syscalls", "sys_exit")) },
+        ),
+    };
+    [
+        enter,
+        exit,
+        raw("sched_process_exit"),
+        raw("sched_process_fork"),
+        raw("signal_deliver"),
+        raw("signal_generate"),
+    ]
+}
+
+fn load_error(name: &str, e: &aya::programs::ProgramError) -> LoadError {
+    if is_permission(e) {
+        LoadError::Permission(chain(e))
+    } else {
+        LoadError::Unsupported(format!("{name}: {}", chain(e)))
+    }
+}
 
 /// Why tracing could not start.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +89,8 @@ pub struct Tracer {
     ebpf: Ebpf,
     /// Entries of the in-flight array.
     inflight_slots: u32,
+    /// How the syscall programs attach.
+    kind: TracepointKind,
     targets: HashMap<MapData, u32, u8>,
     counters: PerCpuArray<MapData, u64>,
 }
@@ -136,7 +176,11 @@ impl Tracer {
     ///
     /// # Errors
     /// When the object is missing, privileges are lacking, or the kernel rejects it.
-    pub fn load(ring_size: u32, follow_forks: bool) -> Result<Self, LoadError> {
+    pub fn load(
+        ring_size: u32,
+        follow_forks: bool,
+        kind: TracepointKind,
+    ) -> Result<Self, LoadError> {
         if EBPF_OBJECT.is_empty() {
             return Err(LoadError::NoObject);
         }
@@ -163,23 +207,21 @@ impl Tracer {
                     LoadError::Unsupported(chain(&e))
                 }
             })?;
-        for name in PROGRAMS {
-            let program: &mut RawTracePoint = ebpf
+        for hook in hooks(kind) {
+            let name = hook.program;
+            let program = ebpf
                 .program_mut(name)
-                .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?
-                .try_into()
-                .map_err(|e: aya::programs::ProgramError| LoadError::Unsupported(chain(&e)))?;
-            program.load().map_err(|e| {
-                if is_permission(&e) {
-                    LoadError::Permission(chain(&e))
-                } else {
-                    LoadError::Unsupported(format!("{name}: {}", chain(&e)))
-                }
-            })?;
+                .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
+            let loaded = if hook.classic.is_some() {
+                <&mut TracePoint>::try_from(program).and_then(TracePoint::load)
+            } else {
+                <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load)
+            };
+            loaded.map_err(|e| load_error(name, &e))?;
         }
         let targets = take_map(&mut ebpf, "TARGETS")?;
         let counters = take_map(&mut ebpf, "COUNTERS")?;
-        Ok(Tracer { ebpf, inflight_slots, targets, counters })
+        Ok(Tracer { ebpf, inflight_slots, kind, targets, counters })
     }
 
     /// Tells the kernel what to capture for each syscall.
@@ -214,13 +256,18 @@ impl Tracer {
     /// # Errors
     /// When a tracepoint is missing or attaching is refused.
     pub fn attach(&mut self) -> Result<(), LoadError> {
-        for name in PROGRAMS {
-            let program: &mut RawTracePoint = self
+        for hook in hooks(self.kind) {
+            let name = hook.program;
+            let program = self
                 .ebpf
                 .program_mut(name)
-                .and_then(|p| p.try_into().ok())
                 .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
-            program.attach(name).map_err(|e| {
+            let attached = match hook.classic {
+                Some((category, tracepoint)) => <&mut TracePoint>::try_from(program)
+                    .and_then(|p| p.attach(category, tracepoint).map(drop)),
+                None => <&mut RawTracePoint>::try_from(program).and_then(|p| p.attach(name).map(drop)),
+            };
+            attached.map_err(|e| {
                 if is_permission(&e) {
                     LoadError::Permission(chain(&e))
                 } else {

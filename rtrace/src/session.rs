@@ -111,7 +111,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 
     let opts = DecodeOptions { strsize: cli.strsize, ..DecodeOptions::default() };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
-    let mut tracer = Tracer::load(ring_size, cli.follow_forks)?;
+    let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
     tracer.set_capture_specs(&table::capture_specs(&opts))?;
     let mut formatter = StraceFormatter::new(opts, cli.output.as_deref())
         .with_context(|| format!("cannot open output {}", cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string())))?;
