@@ -73,6 +73,9 @@ impl Launch {
                     libc::_exit(127);
                 }
                 libc::close(wait_fd);
+                // The Rust runtime ignores SIGPIPE; the command gets the default back,
+                // as it would from a shell.
+                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
                 libc::execv(path.as_ptr(), argv_ptrs.as_ptr());
                 let msg = b"rtrace: exec failed\n";
                 libc::write(2, msg.as_ptr().cast(), msg.len());

@@ -202,12 +202,14 @@ fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
     let text = fs::read_to_string(&out).unwrap();
-    for resumed in [
-        "<... epoll_wait resumed>[], 8, 2000)     = 0",
-        "<... futex resumed>)                     = -1 ETIMEDOUT (Connection timed out)",
-        "<... accept resumed>NULL, NULL)          = -1 EAGAIN (Resource temporarily unavailable)",
+    for (call, result) in [
+        ("<... epoll_wait resumed>[], 8, 2000)", "0"),
+        ("<... futex resumed>)", "-1 ETIMEDOUT (Connection timed out)"),
+        ("<... accept resumed>NULL, NULL)", "-1 EAGAIN (Resource temporarily unavailable)"),
     ] {
-        assert!(text.contains(resumed), "no {resumed:?} in:\n{text}");
+        // strace's column: `=` at 40.
+        let resumed = format!("{call:<39} = {result}");
+        assert!(text.contains(&resumed), "no {resumed:?} in:\n{text}");
     }
 }
 
