@@ -31,6 +31,9 @@ pub mod kind {
     pub const FORK: u32 = 4;
     /// A signal was delivered to a traced thread: [`super::SignalRecord`].
     pub const SIGNAL: u32 = 5;
+    /// A process joined the traced set because its name is watched (`-P`): the header
+    /// names it. A bare [`super::RecordHeader`].
+    pub const TARGET_ADDED: u32 = 6;
 }
 
 /// First bytes of every record.
@@ -132,6 +135,17 @@ pub struct ForkRecord {
     pub child_tgid: u32,
 }
 const _: () = assert!(size_of::<ForkRecord>() == 32);
+
+/// Bytes of a task's `comm`, the key of the watched-names map.
+pub const COMM_LEN: usize = 16;
+
+/// How a watched name matches a task's `comm` (the value in the watched-names map).
+pub mod comm_match {
+    /// The whole name.
+    pub const EXACT: u8 = 1;
+    /// The name starts with the key (a `NAME*` pattern).
+    pub const PREFIX: u8 = 2;
+}
 
 /// Bytes of `struct kernel_siginfo`.
 pub const SIGINFO_SIZE: usize = 48;

@@ -1,4 +1,5 @@
 //! Task lifecycle: `sched/sched_process_exit`, `sched/sched_process_fork`,
+//! `sched/sched_process_exec`,
 //! `signal/signal_deliver` and `signal/signal_generate`, attached as raw tracepoints.
 //!
 //! Raw tracepoints pass the TP_PROTO arguments; `struct task_struct` fields are read at
@@ -18,7 +19,7 @@ use rtrace_common::{
     ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SignalRecord, counter, exit_flags, kind,
 };
 
-use crate::maps::{RING, TARGETS, count, inflight_slot, is_traced};
+use crate::maps::{RING, TARGETS, count, current_name_is_watched, inflight_slot, is_traced};
 
 /// Offset of `exit_code` in `struct task_struct`; 0 when unknown.
 #[unsafe(no_mangle)]
@@ -98,14 +99,13 @@ pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
 }
 
 /// TP_PROTO(struct task_struct *parent, struct task_struct *child); runs in the parent.
-/// With `-f`, a child process joins the traced set here, before it can run: none of
-/// its syscalls are missed.
+/// A child process joins the traced set here, before it can run, so none of its calls
+/// are missed: with `-f` when its parent is traced, or when its name (its parent's, at
+/// fork) is watched.
 #[raw_tracepoint(tracepoint = "sched_process_fork")]
 pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
     let (tgid, tid) = current();
-    if !is_traced(tgid) {
-        return 0;
-    }
+    let parent_traced = is_traced(tgid);
     let child: *const u8 = ctx.arg(1);
     let (Some(child_tid), Some(child_tgid)) = (
         task_u32(child, global(&TASK_PID_OFFSET)),
@@ -113,8 +113,14 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
     ) else {
         return 0;
     };
-    if child_tgid != tgid {
-        if global(&FOLLOW_FORKS) == 0 {
+    if child_tgid == tgid {
+        // A new thread: traced with its process.
+        if !parent_traced {
+            return 0;
+        }
+    } else {
+        let follow = parent_traced && global(&FOLLOW_FORKS) != 0;
+        if !follow && !current_name_is_watched() {
             return 0;
         }
         if TARGETS.insert(&child_tgid, &1, 0).is_err() {
@@ -123,6 +129,25 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
     }
     let record = ForkRecord { header: header(kind::FORK, tgid, tid), child_tid, child_tgid };
     if RING.output::<ForkRecord>(&record, 0).is_err() {
+        count(counter::LOST);
+    }
+    0
+}
+
+/// TP_PROTO(struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm); runs in
+/// the task that exec'd, its new name already set. A process that takes a watched name
+/// joins the traced set here.
+#[raw_tracepoint(tracepoint = "sched_process_exec")]
+pub fn sched_process_exec(_ctx: RawTracePointContext) -> i32 {
+    let (tgid, tid) = current();
+    if is_traced(tgid) || !current_name_is_watched() {
+        return 0;
+    }
+    if TARGETS.insert(&tgid, &1, 0).is_err() {
+        count(counter::LOST);
+        return 0;
+    }
+    if RING.output::<RecordHeader>(&header(kind::TARGET_ADDED, tgid, tid), 0).is_err() {
         count(counter::LOST);
     }
     0

@@ -5,11 +5,16 @@ use aya_ebpf::{
     macros::map,
     maps::{Array, HashMap, PerCpuArray, RingBuf},
 };
-use rtrace_common::{CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter};
+use rtrace_common::{COMM_LEN, CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter};
 
 /// Traced thread group ids; the value is unused. Userspace sizes it at load.
 #[map]
 pub static TARGETS: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
+
+/// Watched process names (`-P NAME`, zero-padded `comm`s) -> `comm_match` kind: a
+/// process that takes such a name (exec) or is forked with it joins `TARGETS`.
+#[map]
+pub static WATCHED_NAMES: HashMap<[u8; COMM_LEN], u8> = HashMap::with_max_entries(256, 0);
 
 /// What each thread is inside of, indexed by `tid & INFLIGHT_MASK`. An array, not a
 /// hash: no lock and no allocation on the per-syscall path. Userspace sizes it and maps
@@ -62,4 +67,27 @@ pub fn count(index: u32) {
 #[inline(always)]
 pub fn is_traced(tgid: u32) -> bool {
     TARGETS.get_ptr(&tgid).is_some()
+}
+
+/// Whether the current task's name is watched: exactly, or by one of its prefixes.
+#[inline(always)]
+pub fn current_name_is_watched() -> bool {
+    let Ok(comm) = aya_ebpf::helpers::bpf_get_current_comm() else { return false };
+    // SAFETY: a hash lookup by a stack key; the value is only compared.
+    if unsafe { WATCHED_NAMES.get(&comm) }.is_some() {
+        return true;
+    }
+    let mut key = [0u8; COMM_LEN];
+    for len in 1..COMM_LEN {
+        let c = comm[len - 1];
+        if c == 0 {
+            break;
+        }
+        key[len - 1] = c;
+        // SAFETY: as above.
+        if unsafe { WATCHED_NAMES.get(&key) } == Some(&rtrace_common::comm_match::PREFIX) {
+            return true;
+        }
+    }
+    false
 }

@@ -12,8 +12,18 @@ pub struct Cli {
     /// Trace the process with this PID (and its threads). Takes lists
     /// (`-p 1,2` or `-p "1 2"`) and repeats (`-p 1 -p 2`).
     #[arg(short = 'p', long = "attach", value_name = "PID", value_parser = parse_pid_list,
-          required_unless_present = "command")]
+          required_unless_present_any = ["command", "names", "pid_files"])]
     pub pids: Vec<PidList>,
+
+    /// Trace every process named NAME (its `comm`, as `ps -o comm` shows it), now and
+    /// any that starts later by exec or fork; `NAME*` matches names starting with NAME.
+    /// Repeatable. rtrace then runs until stopped.
+    #[arg(short = 'P', long = "comm", value_name = "NAME", value_parser = parse_name)]
+    pub names: Vec<NamePattern>,
+
+    /// Trace the process whose PID this file holds (php-fpm.pid...). Repeatable.
+    #[arg(long = "pid-file", value_name = "FILE")]
+    pub pid_files: Vec<PathBuf>,
 
     /// Follow forks: trace the children (and their children) that traced processes
     /// create from now on, from their first syscall.
@@ -56,6 +66,41 @@ pub struct Cli {
     /// Start this command and trace it from its first syscall (`rtrace -- ls -l`).
     #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
     pub command: Vec<std::ffi::OsString>,
+}
+
+/// A watched process name: exact, or a prefix (`NAME*`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamePattern {
+    pub name: String,
+    pub prefix: bool,
+}
+
+impl NamePattern {
+    /// Whether a process name (`comm`) matches.
+    #[must_use]
+    pub fn matches(&self, comm: &str) -> bool {
+        if self.prefix { comm.starts_with(&self.name) } else { comm == self.name }
+    }
+}
+
+/// The longest `comm` the kernel keeps.
+const COMM_MAX: usize = 15;
+
+fn parse_name(s: &str) -> Result<NamePattern, String> {
+    let (name, prefix) = match s.strip_suffix('*') {
+        Some(stem) => (stem, true),
+        None => (s, false),
+    };
+    if name.is_empty() || name.contains('*') || name.contains('/') {
+        return Err(format!("invalid process name pattern: '{s}' (use NAME or NAME*)"));
+    }
+    if name.len() > COMM_MAX {
+        return Err(format!(
+            "process name '{name}' is longer than the {COMM_MAX} characters the kernel keeps; \
+             use its first {COMM_MAX} or a pattern"
+        ));
+    }
+    Ok(NamePattern { name: name.to_owned(), prefix })
 }
 
 /// The PIDs one `-p` named.
@@ -142,6 +187,17 @@ mod tests {
         let cli = Cli::try_parse_from(["rtrace", "-f", "php", "-r", "echo 1;"]).unwrap();
         assert_eq!(cli.command, ["php", "-r", "echo 1;"]);
         assert!(Cli::try_parse_from(["rtrace"]).is_err());
+    }
+
+    #[test]
+    fn names_and_patterns() {
+        let cli = Cli::try_parse_from(["rtrace", "-P", "php-fpm", "-P", "php*"]).unwrap();
+        assert_eq!(cli.names[0], NamePattern { name: "php-fpm".into(), prefix: false });
+        assert!(cli.names[1].matches("php-fpm8.2"));
+        assert!(!cli.names[0].matches("php-fpm8.2"));
+        assert!(Cli::try_parse_from(["rtrace", "-P", "a-name-much-too-long"]).is_err());
+        assert!(Cli::try_parse_from(["rtrace", "-P", "*"]).is_err());
+        assert!(Cli::try_parse_from(["rtrace", "--pid-file", "/run/x.pid"]).is_ok());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use aya::{
     maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
     programs::{RawTracePoint, TracePoint},
 };
-use rtrace_common::{CaptureSpec, counter};
+use rtrace_common::{COMM_LEN, CaptureSpec, comm_match, counter};
 
 use crate::{btf, inflight::InFlightView};
 
@@ -38,7 +38,7 @@ const fn raw(program: &'static str) -> Hook {
 }
 
 /// The programs to load and attach.
-fn hooks(kind: TracepointKind) -> [Hook; 6] {
+fn hooks(kind: TracepointKind) -> [Hook; 7] {
     let (enter, exit) = match kind {
         TracepointKind::Raw => (raw("sys_enter"), raw("sys_exit")),
         TracepointKind::Classic => (
@@ -51,6 +51,7 @@ fn hooks(kind: TracepointKind) -> [Hook; 6] {
         exit,
         raw("sched_process_exit"),
         raw("sched_process_fork"),
+        raw("sched_process_exec"),
         raw("signal_deliver"),
         raw("signal_generate"),
     ]
@@ -249,6 +250,25 @@ impl Tracer {
     /// When the set is full.
     pub fn add_target(&mut self, tgid: u32) -> Result<(), LoadError> {
         self.targets.insert(tgid, 1, 0).map_err(|source| LoadError::Map { name: "TARGETS", source })
+    }
+
+    /// Watches a process name: processes that take it (exec) or are forked with it
+    /// join the traced set in the kernel, from their first call.
+    ///
+    /// # Errors
+    /// When the map is full.
+    pub fn watch_name(&mut self, name: &str, prefix: bool) -> Result<(), LoadError> {
+        let map = self
+            .ebpf
+            .map_mut("WATCHED_NAMES")
+            .ok_or_else(|| LoadError::Unsupported("map WATCHED_NAMES missing".into()))?;
+        let mut names: HashMap<&mut MapData, [u8; COMM_LEN], u8> =
+            HashMap::try_from(map).map_err(|source| LoadError::Map { name: "WATCHED_NAMES", source })?;
+        let mut key = [0u8; COMM_LEN];
+        let len = name.len().min(COMM_LEN - 1);
+        key[..len].copy_from_slice(&name.as_bytes()[..len]);
+        let kind = if prefix { comm_match::PREFIX } else { comm_match::EXACT };
+        names.insert(key, kind, 0).map_err(|source| LoadError::Map { name: "WATCHED_NAMES", source })
     }
 
     /// Attaches every program to its tracepoint.

@@ -51,6 +51,34 @@ fn threads_of(pid: u32) -> Vec<u32> {
     tids
 }
 
+/// The pid a pid file holds.
+fn read_pid_file(file: &std::path::Path) -> Result<u32> {
+    let text = fs::read_to_string(file).with_context(|| format!("pid file {}", file.display()))?;
+    match text.trim().parse::<u32>() {
+        Ok(pid) if pid > 0 => Ok(pid),
+        _ => bail!("pid file {}: not a process id: {:?}", file.display(), text.trim()),
+    }
+}
+
+/// Running processes (other than rtrace) whose name matches a pattern.
+fn processes_named(patterns: &[crate::cli::NamePattern]) -> Vec<u32> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let me = std::process::id();
+    let Ok(dir) = fs::read_dir("/proc") else { return Vec::new() };
+    let mut pids: Vec<u32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|pid| {
+            fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|comm| patterns.iter().any(|p| p.matches(comm.trim_end_matches('\n'))))
+        })
+        .collect();
+    pids.sort_unstable();
+    pids
+}
+
 /// The call a thread is blocked in, from `/proc/PID/task/TID/syscall` ("NR ARG1..ARG6
 /// SP PC" while it sleeps in a call), for calls entered before rtrace attached.
 fn blocked_before_attach(pid: u32, tid: u32) -> Option<Blocked> {
@@ -90,7 +118,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     // kill us.
     let sigusr1 = signal(SignalKind::user_defined1()).context("installing SIGUSR1 handler")?;
     let mut launch = if cli.command.is_empty() { None } else { Some(Launch::prepare(&cli.command)?) };
-    let attached = cli.targets();
+    let mut attached = cli.targets();
+    for file in &cli.pid_files {
+        let pid = read_pid_file(file)?;
+        if !attached.contains(&pid) {
+            attached.push(pid);
+        }
+    }
+    let named: Vec<u32> =
+        processes_named(&cli.names).into_iter().filter(|pid| !attached.contains(pid)).collect();
     let mut targets = attached.clone();
     targets.extend(launch.as_ref().map(Launch::pid));
     let mut watchers = Vec::new();
@@ -100,6 +136,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             _ => anyhow::anyhow!("attach: process {pid}: {e}"),
         })?;
         watchers.push((pid, fd));
+    }
+    // Processes found by name may have exited since: they are simply not traced.
+    for pid in named {
+        if let Ok(fd) = pidfd_open(pid) {
+            watchers.push((pid, fd));
+            targets.push(pid);
+            attached.push(pid);
+        }
     }
     if !loader::has_privileges() {
         bail!(
@@ -117,6 +161,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         .with_context(|| format!("cannot open output {}", cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string())))?;
     for &pid in &targets {
         tracer.add_target(pid)?;
+    }
+    for pattern in &cli.names {
+        tracer.watch_name(&pattern.name, pattern.prefix)?;
     }
     let ring = tracer.take_ring()?;
     let inflight = tracer.take_inflight()?;
@@ -137,7 +184,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
 
     formatter.attached();
-    if cli.follow_forks {
+    // Several processes to come: every line says whose it is, as with strace -f.
+    if cli.follow_forks || !cli.names.is_empty() {
         formatter.always_prefix_file();
     }
     if let Some(launch) = &mut launch {
@@ -164,6 +212,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             .map_err(|e| e.into_parts().1)
             .context("polling the ring buffer")?,
         alive: targets.iter().copied().collect(),
+        watching_names: !cli.names.is_empty(),
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
         unfinished_after: cli.unfinished,
@@ -211,6 +260,8 @@ struct RingReader {
     ring: AsyncFd<RingBuf<MapData>>,
     /// Traced thread groups not yet exited.
     alive: HashSet<u32>,
+    /// Names are watched: new targets may come, so no targets left is no reason to stop.
+    watching_names: bool,
     /// A launched command not yet exec'd: its calls until then are rtrace's own.
     before_exec: Option<u32>,
     /// The calls in progress, for `<unfinished ...>` lines and the stuck view.
@@ -244,6 +295,9 @@ impl RingReader {
                         formatter.syscall(&ev)?;
                     }
                 }
+                // A process that joined by taking a watched name at exec: its exec's
+                // arguments were in the old image, gone by the time it returns.
+                Ok(Event::Syscall(ev)) if ev.enter_missed && is_exec(&ev) => {}
                 Ok(Event::Syscall(ev)) => formatter.syscall(&ev)?,
                 Ok(Event::Exit(exit)) if exit.tid == exit.tgid => {
                     if self.alive.remove(&exit.tgid) {
@@ -259,6 +313,11 @@ impl RingReader {
                     }
                 }
                 Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
+                Ok(Event::TargetAdded { tid, tgid }) => {
+                    self.alive.insert(tgid);
+                    formatter.add_task(tid);
+                    eprintln!("rtrace: Process {tgid} attached");
+                }
                 Err(e) => eprintln!("rtrace: skipping a malformed record: {e}"),
             }
         }
@@ -328,7 +387,7 @@ impl RingReader {
         let mut loss_timer = tokio::time::interval(LOSS_REPORT_INTERVAL);
         loss_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            if self.alive.is_empty() {
+            if self.alive.is_empty() && !self.watching_names {
                 return Ok(Stop::AllExited);
             }
             tokio::select! {

@@ -262,3 +262,58 @@ fn a_thousand_targets_are_traced_at_once() {
     assert_eq!(counts["ok"], TARGETS);
     let _ = std::io::stderr().flush();
 }
+
+/// A copy of `sleep` under a name of our own, so that only our processes match.
+fn renamed_sleep(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::copy("/bin/sleep", &path).expect("copying sleep");
+    path
+}
+
+#[test]
+fn processes_are_traced_by_name_including_later_ones_and_by_pid_file() {
+    require_root();
+    let scratch = ScratchDir::new("names");
+    let sleeper = renamed_sleep(scratch.path(), "rtxnamed");
+    // One running before rtrace starts, found by its name.
+    let mut early = Command::new(&sleeper).arg("30").spawn().expect("starting a named sleep");
+    let early_pid = early.id();
+    let pid_file = scratch.path().join("early.pid");
+    fs::write(&pid_file, format!("{early_pid}\n")).unwrap();
+    let out = scratch.path().join("trace");
+    let args: Vec<String> =
+        ["-P", "rtxname*", "--pid-file", &pid_file.display().to_string(), "-o", &out.display().to_string()]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+    let (mut rtrace, mut stderr) = start_tracer(&rtrace_binary(), &args, "rtrace");
+    // Started after rtrace: a shell forks and execs the named program twice.
+    let later = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{0} 0.2; {0} 0.2", sleeper.display()))
+        .status()
+        .expect("running named sleeps");
+    assert!(later.success());
+    // The first process dies; rtrace keeps watching for the name.
+    early.kill().unwrap();
+    early.wait().unwrap();
+    thread::sleep(Duration::from_millis(300));
+    assert!(rtrace.try_wait().unwrap().is_none(), "rtrace stopped while watching names");
+    // SAFETY: kill(2) on our child.
+    assert_eq!(unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGINT) }, 0);
+    wait_exit(&mut rtrace, "rtrace");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    let trace = calls_by_task(&out);
+    assert!(trace.contains_key(&early_pid), "the running process is not in the trace: {:?}", trace.keys());
+    assert_eq!(trace[&early_pid].last().map(String::as_str), Some("+++ killed by SIGKILL +++"));
+    // Both later processes, each from right after its exec to its exit.
+    let later_pids: Vec<&u32> = trace.keys().filter(|&&p| p != early_pid).collect();
+    assert_eq!(later_pids.len(), 2, "later processes traced: {later_pids:?}\n{rest}");
+    for pid in later_pids {
+        let calls = &trace[pid];
+        assert!(calls.first().is_some_and(|c| c.starts_with("brk(NULL)")), "task {pid}: {calls:?}");
+        assert!(calls.iter().any(|c| c.starts_with("clock_nanosleep(")), "task {pid}: {calls:?}");
+        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "task {pid}");
+    }
+}

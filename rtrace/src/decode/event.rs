@@ -93,6 +93,8 @@ pub enum Event<'a> {
     Exit(ThreadExit),
     Fork(Fork),
     Signal(SignalDelivery<'a>),
+    /// A process joined the traced set because its name is watched.
+    TargetAdded { tid: u32, tgid: u32 },
 }
 
 /// Why a record could not be read.
@@ -138,6 +140,7 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 child_tgid: rec.child_tgid,
             }))
         }
+        kind::TARGET_ADDED => Ok(Event::TargetAdded { tid: header.tid, tgid: header.tgid }),
         kind::SIGNAL => {
             let rec: SignalRecord = read(bytes, 0).ok_or(RecordError::Short(bytes.len()))?;
             let info_at = size_of::<RecordHeader>() + 8;

@@ -439,6 +439,282 @@ fn getcwd_buf(call: &mut Call<'_, '_>, i: usize) {
 }
 
 // ---------------------------------------------------------------------------------
+// statfs.
+
+xlat! {
+    /// File system magic numbers, `include/uapi/linux/magic.h` (strace's names).
+    pub FS_MAGICS {
+        QNX4_SUPER_MAGIC = 0x002f, AUTOFS_SUPER_MAGIC = 0x0187, DEVPTS_SUPER_MAGIC = 0x1cd1,
+        MINIX_SUPER_MAGIC = 0x137f, NILFS_SUPER_MAGIC = 0x3434, MSDOS_SUPER_MAGIC = 0x4d44,
+        SMB_SUPER_MAGIC = 0x517b, NCP_SUPER_MAGIC = 0x564c, NFS_SUPER_MAGIC = 0x6969,
+        JFFS2_SUPER_MAGIC = 0x72b6, ISOFS_SUPER_MAGIC = 0x9660, PROC_SUPER_MAGIC = 0x9fa0,
+        OPENPROM_SUPER_MAGIC = 0x9fa1, ADFS_SUPER_MAGIC = 0xadf5, AFFS_SUPER_MAGIC = 0xadff,
+        EXT2_SUPER_MAGIC = 0xef53, ECRYPTFS_SUPER_MAGIC = 0xf15f,
+        CGROUP_SUPER_MAGIC = 0x0027_e0eb, EFS_SUPER_MAGIC = 0x0041_4a53,
+        TMPFS_MAGIC = 0x0102_1994, V9FS_MAGIC = 0x0102_1997, ANON_INODE_FS_MAGIC = 0x0904_1934,
+        FUTEXFS_SUPER_MAGIC = 0x0bad_1dea, MTD_INODE_FS_MAGIC = 0x1130_7854,
+        UDF_SUPER_MAGIC = 0x1501_3346, EXFAT_SUPER_MAGIC = 0x2011_bab0,
+        CRAMFS_MAGIC = 0x28cd_3d45, BINFMTFS_MAGIC = 0x4249_4e4d, SMACK_MAGIC = 0x4341_5d53,
+        DMA_BUF_MAGIC = 0x444d_4142, DEVMEM_MAGIC = 0x454d_444d, PIPEFS_MAGIC = 0x5049_5045,
+        REISERFS_SUPER_MAGIC = 0x5265_4973, SOCKFS_MAGIC = 0x534f_434b,
+        AFS_SUPER_MAGIC = 0x5346_414f, SECRETMEM_MAGIC = 0x5345_434d,
+        XFS_SUPER_MAGIC = 0x5846_5342, ZONEFS_MAGIC = 0x5a4f_4653, BDEVFS_MAGIC = 0x6264_6576,
+        CONFIGFS_MAGIC = 0x6265_6570, SYSFS_MAGIC = 0x6265_6572, CGROUP2_SUPER_MAGIC = 0x6367_7270,
+        DEBUGFS_MAGIC = 0x6462_6720, FUSE_SUPER_MAGIC = 0x6573_5546,
+        PSTOREFS_MAGIC = 0x6165_676c, NSFS_MAGIC = 0x6e73_6673,
+        OCFS2_SUPER_MAGIC = 0x7461_636f, TRACEFS_MAGIC = 0x7472_6163,
+        BTRFS_TEST_MAGIC = 0x7372_7279, SECURITYFS_MAGIC = 0x7363_6673,
+        SQUASHFS_MAGIC = 0x7371_7368, CODA_SUPER_MAGIC = 0x7375_7245,
+        OVERLAYFS_SUPER_MAGIC = 0x794c_7630, RAMFS_MAGIC = 0x8584_58f6,
+        BTRFS_SUPER_MAGIC = 0x9123_683e, HUGETLBFS_MAGIC = 0x9584_58f6,
+        XENFS_SUPER_MAGIC = 0xabba_1974, BPF_FS_MAGIC = 0xcafe_4a11,
+        EFIVARFS_MAGIC = 0xde5e_81e4, EROFS_SUPER_MAGIC_V1 = 0xe0f5_e1e2,
+        F2FS_SUPER_MAGIC = 0xf2f5_2010, SELINUX_MAGIC = 0xf97c_ff8c,
+        HPFS_SUPER_MAGIC = 0xf995_e849, CIFS_SUPER_MAGIC = 0xff53_4d42,
+        HOSTFS_SUPER_MAGIC = 0x00c0_ffee,
+    }
+}
+
+xlat! {
+    /// Mount flags `statfs` reports, `include/linux/statfs.h`.
+    pub STATFS_FLAGS {
+        ST_VALID = 0x20, ST_RDONLY = 0x1, ST_NOSUID = 0x2, ST_NODEV = 0x4, ST_NOEXEC = 0x8,
+        ST_SYNCHRONOUS = 0x10, ST_MANDLOCK = 0x40, ST_WRITE = 0x80, ST_APPEND = 0x100,
+        ST_IMMUTABLE = 0x200, ST_NOATIME = 0x400, ST_NODIRATIME = 0x800, ST_RELATIME = 0x1000,
+        ST_NOSYMFOLLOW = 0x2000,
+    }
+}
+
+/// `struct statfs` of `x86_64`: eleven 8-byte fields (`f_fsid` two `int`s), then spares.
+const STATFS_SIZE: u32 = 120;
+
+/// Writes `{f_type=EXT2_SUPER_MAGIC, f_bsize=4096, ..., f_flags=ST_VALID|ST_RELATIME}`.
+fn write_statfs(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
+    use std::io::Write as _;
+    let field = |i: usize| u64_at(b, i * 8);
+    let kind = field(0)?;
+    let counts = [field(1)?, field(2)?, field(3)?, field(4)?, field(5)?, field(6)?];
+    let fsid = [u32_at(b, 56)?, u32_at(b, 60)?];
+    let (namelen, frsize, flags) = (field(8)?, field(9)?, field(10)?);
+    out.extend_from_slice(b"{f_type=");
+    match FS_MAGICS.name(kind) {
+        Some(name) => out.extend_from_slice(name.as_bytes()),
+        None => text::hex(out, kind),
+    }
+    let [bsize, blocks, bfree, bavail, files, ffree] = counts;
+    let _ = write!(
+        out,
+        ", f_bsize={bsize}, f_blocks={blocks}, f_bfree={bfree}, f_bavail={bavail}, \
+         f_files={files}, f_ffree={ffree}, f_fsid={{val=["
+    );
+    text::hex(out, u64::from(fsid[0]));
+    out.extend_from_slice(b", ");
+    text::hex(out, u64::from(fsid[1]));
+    let _ = write!(out, "]}}, f_namelen={namelen}, f_frsize={frsize}, f_flags=");
+    flags_dflt(out, &STATFS_FLAGS, flags, "ST_???");
+    out.push(b'}');
+    Some(())
+}
+
+/// A struct the kernel fills, written by `write` when the call succeeded and the
+/// capture holds it whole; else the pointer.
+pub(crate) fn out_struct(call: &mut Call<'_, '_>, i: usize, write: fn(&mut Vec<u8>, &[u8]) -> Option<()>) {
+    call.next();
+    let ptr = call.arg(i);
+    let start = call.out.len();
+    let cap = call.capture(i, 0);
+    let written = match cap.bytes() {
+        Some(b) if ptr != 0 && !call.failed() => write(call.out, b).is_some(),
+        _ => false,
+    };
+    if !written {
+        call.out.truncate(start);
+        call.pointer(ptr);
+    }
+}
+
+fn statfs_buf(call: &mut Call<'_, '_>, i: usize) {
+    out_struct(call, i, write_statfs);
+}
+
+const STATFS_BUF: Arg = Arg::custom_with(statfs_buf, &[struct_cap(STATFS_SIZE)]).output();
+
+// ---------------------------------------------------------------------------------
+// Extended attributes.
+
+xlat! {
+    /// `setxattr` flags, `include/uapi/linux/xattr.h`.
+    pub XATTR_FLAGS { XATTR_CREATE = 1, XATTR_REPLACE = 2 }
+}
+
+/// The largest value the kernel takes (`XATTR_SIZE_MAX`): strace prints the pointer of
+/// a bigger one.
+const XATTR_SIZE_MAX: u64 = 65_536;
+
+/// Writes an attribute value of `len` bytes as strace does: cut at `-s`, and a NUL
+/// ending what is shown left out.
+fn xattr_value(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64, len: u64) {
+    let Some(b) = cap.bytes().filter(|_| ptr != 0 && len <= XATTR_SIZE_MAX) else {
+        call.pointer(ptr);
+        return;
+    };
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
+    let mut shown = &b[..b.len().min(len).min(call.opts.strsize)];
+    if let [head @ .., 0] = shown {
+        shown = head;
+    }
+    text::quoted(call.out, shown, call.opts.hex);
+    if len > call.opts.strsize {
+        call.put("...");
+    }
+}
+
+/// `setxattr`'s value: `size` (the next argument) bytes the kernel reads.
+fn xattr_value_in(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let cap = call.capture(i, 0);
+    xattr_value(call, cap, call.arg(i), call.arg(i + 1));
+}
+
+/// `getxattr`'s value: as many bytes as it returns, or the pointer on failure.
+fn xattr_value_out(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    if call.failed() {
+        call.pointer(ptr);
+        return;
+    }
+    let cap = call.capture(i, 0);
+    xattr_value(call, cap, ptr, call.ret().unsigned_abs());
+}
+
+/// `listxattr`'s list: the NUL-separated names returned, or the pointer when the call
+/// failed or only asked for the size.
+fn xattr_list(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    match cap.bytes() {
+        Some(b) if !call.failed() && ptr != 0 && call.arg(i + 1) != 0 => {
+            call.quoted_buf(b, usize::try_from(call.ret()).unwrap_or(0));
+        }
+        _ => call.pointer(ptr),
+    }
+}
+
+fn xattr_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &XATTR_FLAGS, call.arg(i) & 0xffff_ffff, "XATTR_???");
+}
+
+const XATTR_IN: Arg = Arg::custom_with(
+    xattr_value_in,
+    &[Cap::Bytes { at_enter: false, len: Len::Arg(3, 1), max: Max::StrSize }],
+);
+const XATTR_OUT: Arg = Arg::custom_with(
+    xattr_value_out,
+    &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+)
+.output();
+const XATTR_LIST: Arg = Arg::custom_with(
+    xattr_list,
+    &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+)
+.output();
+const XATTR_FLAGS_ARG: Arg = Arg::custom(xattr_flags);
+
+// ---------------------------------------------------------------------------------
+// File times.
+
+/// `UTIME_NOW` and `UTIME_OMIT`, `include/uapi/linux/stat.h`.
+const UTIME_NOW: i64 = (1 << 30) - 1;
+const UTIME_OMIT: i64 = (1 << 30) - 2;
+
+/// Writes ` /* 2020-01-01T00:00:00.500000000+0000 */`, the fraction (of `digits`
+/// digits) shown when not zero; nothing for a fraction out of range or a time the C
+/// library cannot convert (strace's `sprinttime_nsec` / `sprinttime_usec`).
+fn date_comment(out: &mut Vec<u8>, secs: i64, frac: i64, digits: usize) {
+    let limit = if digits == 9 { 1_000_000_000 } else { 1_000_000 };
+    let mut date = Vec::new();
+    if !(0..limit).contains(&frac) || !super::time::write_date(&mut date, secs) {
+        return;
+    }
+    if frac != 0 {
+        // The zone (`+0000`) closes the date.
+        let zone = date.len().saturating_sub(5);
+        date.splice(zone..zone, format!(".{frac:0digits$}").into_bytes());
+    }
+    out.extend_from_slice(b" /* ");
+    out.extend_from_slice(&date);
+    out.extend_from_slice(b" */");
+}
+
+/// Writes `{tv_sec=1, tv_nsec=5} /* date */` (or `tv_usec` with `digits` 6).
+fn write_time(out: &mut Vec<u8>, secs: i64, frac: i64, digits: usize) {
+    use std::io::Write as _;
+    let unit = if digits == 9 { "tv_nsec" } else { "tv_usec" };
+    let _ = write!(out, "{{tv_sec={secs}, {unit}={frac}}}");
+    date_comment(out, secs, frac, digits);
+}
+
+/// Writes `[atime, mtime]` from two captured `timespec`s (`digits` 9) or `timeval`s
+/// (6); `utimensat`'s special values print by name.
+fn write_time_pair(out: &mut Vec<u8>, b: &[u8], digits: usize) -> Option<()> {
+    let times = [(i64_at(b, 0)?, i64_at(b, 8)?), (i64_at(b, 16)?, i64_at(b, 24)?)];
+    out.push(b'[');
+    for (n, (secs, frac)) in times.into_iter().enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b", ");
+        }
+        match frac {
+            UTIME_NOW if digits == 9 => out.extend_from_slice(b"UTIME_NOW"),
+            UTIME_OMIT if digits == 9 => out.extend_from_slice(b"UTIME_OMIT"),
+            _ => write_time(out, secs, frac, digits),
+        }
+    }
+    out.push(b']');
+    Some(())
+}
+
+/// A struct the kernel reads: `NULL`, the struct when captured whole, else the pointer.
+fn in_struct(call: &mut Call<'_, '_>, i: usize, write: fn(&mut Vec<u8>, &[u8]) -> Option<()>) {
+    call.next();
+    let ptr = call.arg(i);
+    let start = call.out.len();
+    let cap = call.capture(i, 0);
+    if !cap.bytes().is_some_and(|b| ptr != 0 && write(call.out, b).is_some()) {
+        call.out.truncate(start);
+        call.pointer(ptr);
+    }
+}
+
+/// `utimensat`'s two `timespec`s.
+fn utimens_times(call: &mut Call<'_, '_>, i: usize) {
+    in_struct(call, i, |out, b| write_time_pair(out, b, 9));
+}
+
+/// `utimes`' and `futimesat`'s two `timeval`s.
+fn utimes_times(call: &mut Call<'_, '_>, i: usize) {
+    in_struct(call, i, |out, b| write_time_pair(out, b, 6));
+}
+
+/// `utime`'s `struct utimbuf`: `{actime=1 /* date */, modtime=2 /* date */}`.
+fn write_utimbuf(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
+    use std::io::Write as _;
+    let (actime, modtime) = (i64_at(b, 0)?, i64_at(b, 8)?);
+    let _ = write!(out, "{{actime={actime}");
+    date_comment(out, actime, 0, 0);
+    let _ = write!(out, ", modtime={modtime}");
+    date_comment(out, modtime, 0, 0);
+    out.push(b'}');
+    Some(())
+}
+
+fn utimbuf(call: &mut Call<'_, '_>, i: usize) {
+    in_struct(call, i, write_utimbuf);
+}
+
+// ---------------------------------------------------------------------------------
 // Rows.
 
 const MODE3: Arg = Arg::custom(numeric_mode);
@@ -522,6 +798,24 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::fdatasync, &[FD], D),
     def(Sysno::sync, &[], 0),
     def(Sysno::syncfs, &[FD], D),
+    def(Sysno::statfs, &[PATH, STATFS_BUF], F),
+    def(Sysno::fstatfs, &[FD, STATFS_BUF], D),
+    def(Sysno::setxattr, &[PATH, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG], F),
+    def(Sysno::lsetxattr, &[PATH, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG], F),
+    def(Sysno::fsetxattr, &[FD, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG], D),
+    def(Sysno::getxattr, &[PATH, STR, XATTR_OUT, ULONG], F),
+    def(Sysno::lgetxattr, &[PATH, STR, XATTR_OUT, ULONG], F),
+    def(Sysno::fgetxattr, &[FD, STR, XATTR_OUT, ULONG], D),
+    def(Sysno::listxattr, &[PATH, XATTR_LIST, ULONG], F),
+    def(Sysno::llistxattr, &[PATH, XATTR_LIST, ULONG], F),
+    def(Sysno::flistxattr, &[FD, XATTR_LIST, ULONG], D),
+    def(Sysno::removexattr, &[PATH, STR], F),
+    def(Sysno::lremovexattr, &[PATH, STR], F),
+    def(Sysno::fremovexattr, &[FD, STR], D),
+    def(Sysno::utimensat, &[DIRFD, PATH, Arg::custom_with(utimens_times, &[struct_cap(32)]), AT_FLAGS_ARG], FD_FILE),
+    def(Sysno::futimesat, &[DIRFD, PATH, Arg::custom_with(utimes_times, &[struct_cap(32)])], FD_FILE),
+    def(Sysno::utimes, &[PATH, Arg::custom_with(utimes_times, &[struct_cap(32)])], F),
+    def(Sysno::utime, &[PATH, Arg::custom_with(utimbuf, &[struct_cap(16)])], F),
 ];
 
 #[cfg(test)]
@@ -1097,6 +1391,219 @@ pub(crate) mod tests {
         );
         assert_eq!(line(Sysno::sync, &[], 0, &[]), "sync() = 0");
         assert_eq!(line(Sysno::syncfs, &[3], 0, &[]), "syncfs(3) = 0");
+    }
+
+    fn words(w: &[u64]) -> Vec<u8> {
+        w.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    /// A `struct statfs`: the eleven fields, `f_fsid`'s two ints packed in one word.
+    fn statfs_bytes(kind: u64, counts: [u64; 6], fsid: [u32; 2], flags: u64) -> Vec<u8> {
+        let fsid = u64::from(fsid[0]) | u64::from(fsid[1]) << 32;
+        let mut b = words(&[kind]);
+        b.extend(words(&counts));
+        b.extend(words(&[fsid, 255, 4096, flags, 0, 0, 0, 0]));
+        b
+    }
+
+    #[test]
+    fn statfs_and_fstatfs() {
+        let ext4 = statfs_bytes(
+            0xef53,
+            [4096, 66_053_021, 61_704_603, 19_473_054, 16_777_216, 16_370_248],
+            [0x3de4_0fd2, 0xd8a1_a3de],
+            0x1020,
+        );
+        assert_eq!(
+            line(Sysno::statfs, &[0x1000, 0x2000], 0, &[Some(b"/"), Some(&ext4)]),
+            strace(
+                r#"statfs("/", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=66053021, f_bfree=61704603, f_bavail=19473054, f_files=16777216, f_ffree=16370248, f_fsid={val=[0x3de40fd2, 0xd8a1a3de]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0"#
+            )
+        );
+        let proc = statfs_bytes(0x9fa0, [4096, 0, 0, 0, 0, 0], [0x15, 0], 0x102e);
+        assert_eq!(
+            line(Sysno::fstatfs, &[3, 0x2000], 0, &[Some(&proc)]),
+            "fstatfs(3, {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_NOSUID|ST_NODEV|ST_NOEXEC|ST_RELATIME}) = 0"
+        );
+        assert_eq!(
+            line(Sysno::statfs, &[0x1000, 0x7fff_0c58_5d90], ENOENT, &[Some(b"/nonexistent")]),
+            strace(r#"statfs("/nonexistent", 0x7fff0c585d90)  = -1 ENOENT (No such file or directory)"#)
+        );
+        assert_eq!(
+            line(Sysno::statfs, &[0x1000, 0], -14, &[Some(b"/")]),
+            strace(r#"statfs("/", NULL)                       = -1 EFAULT (Bad address)"#)
+        );
+        let unknown = statfs_bytes(0x1234_5678, [4096, 1, 1, 1, 1, 1], [0, 0], 0x20);
+        assert!(
+            line(Sysno::fstatfs, &[3, 0x2000], 0, &[Some(&unknown)]).starts_with("fstatfs(3, {f_type=0x12345678, ")
+        );
+        fuzz(Sysno::fstatfs, &[3, 0x2000], 0, &[&ext4]);
+    }
+
+    #[test]
+    fn xattr_values_omit_a_trailing_nul_and_cut_at_s() {
+        let name: &[u8] = b"user.fid";
+        assert_eq!(
+            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 6, 1], 0, &[Some(b"x.txt"), Some(name), Some(b"value\0")]),
+            strace(r#"setxattr("x.txt", "user.fid", "value", 6, XATTR_CREATE) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::getxattr, &[0x1000, 0x2000, 0x3000, 256], 6, &[Some(b"x.txt"), Some(name), Some(b"value\0")]),
+            strace(r#"getxattr("x.txt", "user.fid", "value", 256) = 6"#)
+        );
+        assert_eq!(
+            line(Sysno::getxattr, &[0x1000, 0x2000, 0, 0], 6, &[Some(b"x.txt"), Some(name)]),
+            strace(r#"getxattr("x.txt", "user.fid", NULL, 0)  = 6"#)
+        );
+        let mut a33 = [b'A'; 33];
+        a33[32] = 0;
+        assert_eq!(
+            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 33, 0], 0, &[Some(b"z.txt"), Some(b"user.a"), Some(&a33)]),
+            strace(r#"setxattr("z.txt", "user.a", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"..., 33, 0) = 0"#)
+        );
+        let mut a32 = [b'A'; 32];
+        a32[31] = 0;
+        assert_eq!(
+            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 32, 0], 0, &[Some(b"z.txt"), Some(b"user.d"), Some(&a32)]),
+            strace(r#"setxattr("z.txt", "user.d", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 32, 0) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 2, 0], 0, &[Some(b"z.txt"), Some(b"user.f"), Some(b"\0\0")]),
+            strace(r#"setxattr("z.txt", "user.f", "\0", 2, 0) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::getxattr, &[0x1000, 0x2000, 0x3000, 64], 4, &[Some(b"y.txt"), Some(b"user.bin"), Some(b"a\0b\0")]),
+            strace(r#"getxattr("y.txt", "user.bin", "a\0b", 64) = 4"#)
+        );
+        assert_eq!(
+            line(Sysno::setxattr, &[0x1000, 0x2000, 0, 0, 0], 0, &[Some(b"z.txt"), Some(b"user.g")]),
+            strace(r#"setxattr("z.txt", "user.g", NULL, 0, 0) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::setxattr, &[0x1000, 0x2000, 0x7ffe_53a9_fdc0, 65537, 0], -7, &[Some(b"y.txt"), Some(b"user.bin"), Some(&[0; 33])]),
+            strace(r#"setxattr("y.txt", "user.bin", 0x7ffe53a9fdc0, 65537, 0) = -1 E2BIG (Argument list too long)"#)
+        );
+        assert_eq!(
+            line(Sysno::lsetxattr, &[0x1000, 0x2000, 0x3000, 3, 7], -22, &[Some(b"y.txt"), Some(b"user.x"), Some(b"xyz")]),
+            strace(r#"lsetxattr("y.txt", "user.x", "xyz", 3, XATTR_CREATE|XATTR_REPLACE|0x4) = -1 EINVAL (Invalid argument)"#)
+        );
+        assert_eq!(
+            line(Sysno::fsetxattr, &[3, 0x2000, 0x3000, 1, 0], 0, &[Some(b"user.three"), Some(b"3")]),
+            strace(r#"fsetxattr(3, "user.three", "3", 1, 0)   = 0"#)
+        );
+    }
+
+    #[test]
+    fn xattr_failures_lists_and_removals() {
+        assert_eq!(
+            line(Sysno::lgetxattr, &[0x1000, 0x2000, 0x5555_5558_3640, 255], -61, &[Some(b"tree"), Some(b"security.selinux"), Some(b"zz")]),
+            strace(r#"lgetxattr("tree", "security.selinux", 0x555555583640, 255) = -1 ENODATA (No data available)"#)
+        );
+        assert_eq!(
+            line(Sysno::getxattr, &[0x1000, 0x2000, 0, 0], -61, &[Some(b"tree"), Some(b"system.posix_acl_access")]),
+            strace(r#"getxattr("tree", "system.posix_acl_access", NULL, 0) = -1 ENODATA (No data available)"#)
+        );
+        assert_eq!(
+            line(Sysno::fgetxattr, &[3, 0x2000, 0x3000, 256], 6, &[Some(b"user.fid"), Some(b"value\0")]),
+            strace(r#"fgetxattr(3, "user.fid", "value", 256)  = 6"#)
+        );
+        let list: &[u8] = b"user.fid\0user.long\0user.three\0";
+        assert_eq!(
+            line(Sysno::listxattr, &[0x1000, 0x3000, 256], 30, &[Some(b"x.txt"), Some(list)]),
+            strace(r#"listxattr("x.txt", "user.fid\0user.long\0user.three\0", 256) = 30"#)
+        );
+        assert_eq!(
+            line(Sysno::flistxattr, &[3, 0x3000, 256], 30, &[Some(list)]),
+            strace(r#"flistxattr(3, "user.fid\0user.long\0user.three\0", 256) = 30"#)
+        );
+        assert_eq!(
+            line(Sysno::listxattr, &[0x1000, 0, 0], 30, &[Some(b"x.txt")]),
+            strace(r#"listxattr("x.txt", NULL, 0)             = 30"#)
+        );
+        assert_eq!(
+            line(Sysno::llistxattr, &[0x1000, 0x7ffc_a975_3180, 16], -34, &[Some(b"z.txt")]),
+            strace(r#"llistxattr("z.txt", 0x7ffca9753180, 16) = -1 ERANGE (Numerical result out of range)"#)
+        );
+        let long: &[u8] = b"user.a\0user.e\0user.b\0user.c\0user.d\0user.f\0user.g\0";
+        assert_eq!(
+            line(Sysno::listxattr, &[0x1000, 0x3000, 512], 49, &[Some(b"z.txt"), Some(&long[..33])]),
+            strace(r#"listxattr("z.txt", "user.a\0user.e\0user.b\0user.c\0user"..., 512) = 49"#)
+        );
+        assert_eq!(
+            line(Sysno::removexattr, &[0x1000, 0x2000], 0, &[Some(b"x.txt"), Some(b"user.fid")]),
+            strace(r#"removexattr("x.txt", "user.fid")        = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::fremovexattr, &[3, 0x2000], 0, &[Some(b"user.long")]),
+            strace(r#"fremovexattr(3, "user.long")            = 0"#)
+        );
+        fuzz(Sysno::getxattr, &[0x1000, 0x2000, 0x3000, 256], 6, &[b"x", b"user.x", b"value\0"]);
+        fuzz(Sysno::listxattr, &[0x1000, 0x3000, 256], 30, &[b"x", list]);
+    }
+
+    /// Whether dates print in UTC here (strace prints them in local time).
+    fn utc_here() -> bool {
+        [0i64, 1_577_836_800].into_iter().all(|secs: libc::time_t| {
+            // SAFETY: an all-zero tm is valid.
+            let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+            // SAFETY: both pointers are valid; the result is checked.
+            let ok = unsafe { !libc::localtime_r(&raw const secs, &raw mut tm).is_null() };
+            ok && tm.tm_gmtoff == 0
+        })
+    }
+
+    #[test]
+    fn utimensat_and_friends_print_dates() {
+        if !utc_here() {
+            return;
+        }
+        let ts = words(&[1, 500_000_000, 1_577_836_800, 0]);
+        assert_eq!(
+            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[Some(b"x.txt"), Some(&ts)]),
+            strace(r#"utimensat(AT_FDCWD, "x.txt", [{tv_sec=1, tv_nsec=500000000} /* 1970-01-01T00:00:01.500000000+0000 */, {tv_sec=1577836800, tv_nsec=0} /* 2020-01-01T00:00:00+0000 */], 0) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::utimensat, &[3, 0, 0x2000, 0], 0, &[None, Some(&ts)]),
+            strace("utimensat(3, NULL, [{tv_sec=1, tv_nsec=500000000} /* 1970-01-01T00:00:01.500000000+0000 */, {tv_sec=1577836800, tv_nsec=0} /* 2020-01-01T00:00:00+0000 */], 0) = 0")
+        );
+        assert_eq!(
+            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0, 0], 0, &[Some(b"x.txt")]),
+            strace(r#"utimensat(AT_FDCWD, "x.txt", NULL, 0)   = 0"#)
+        );
+        let now = words(&[0, (1 << 30) - 1, 0, (1 << 30) - 2]);
+        assert_eq!(
+            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0x100], 0, &[Some(b"x.txt"), Some(&now)]),
+            strace(r#"utimensat(AT_FDCWD, "x.txt", [UTIME_NOW, UTIME_OMIT], AT_SYMLINK_NOFOLLOW) = 0"#)
+        );
+        let bad = words(&[u64::MAX, 0, 1, 2_000_000_000]);
+        assert_eq!(
+            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], -22, &[Some(b"x.txt"), Some(&bad)]),
+            strace(r#"utimensat(AT_FDCWD, "x.txt", [{tv_sec=-1, tv_nsec=0} /* 1969-12-31T23:59:59+0000 */, {tv_sec=1, tv_nsec=2000000000}], 0) = -1 EINVAL (Invalid argument)"#)
+        );
+        assert_eq!(
+            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 1, 0], -14, &[Some(b"y.txt")]),
+            strace(r#"utimensat(AT_FDCWD, "y.txt", 0x1, 0)    = -1 EFAULT (Bad address)"#)
+        );
+        let tv = words(&[1, 5, 1_577_836_800, 0]);
+        assert_eq!(
+            line(Sysno::utimes, &[0x1000, 0x2000], 0, &[Some(b"y.txt"), Some(&tv)]),
+            strace(r#"utimes("y.txt", [{tv_sec=1, tv_usec=5} /* 1970-01-01T00:00:01.000005+0000 */, {tv_sec=1577836800, tv_usec=0} /* 2020-01-01T00:00:00+0000 */]) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::futimesat, &[AT_FDCWD, 0x1000, 0x2000], 0, &[Some(b"x.txt"), Some(&tv)]),
+            strace(r#"futimesat(AT_FDCWD, "x.txt", [{tv_sec=1, tv_usec=5} /* 1970-01-01T00:00:01.000005+0000 */, {tv_sec=1577836800, tv_usec=0} /* 2020-01-01T00:00:00+0000 */]) = 0"#)
+        );
+        let ub = words(&[1, 1_577_836_800]);
+        assert_eq!(
+            line(Sysno::utime, &[0x1000, 0x2000], 0, &[Some(b"y.txt"), Some(&ub)]),
+            strace(r#"utime("y.txt", {actime=1 /* 1970-01-01T00:00:01+0000 */, modtime=1577836800 /* 2020-01-01T00:00:00+0000 */}) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::utime, &[0x1000, 0], 0, &[Some(b"y.txt")]),
+            strace(r#"utime("y.txt", NULL)                    = 0"#)
+        );
+        fuzz(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[b"x", &ts]);
+        fuzz(Sysno::utime, &[0x1000, 0x2000], 0, &[b"x", &ub]);
     }
 
     #[test]

@@ -529,6 +529,8 @@ const IOCTLS: &[(u32, &str, IoctlArg)] = &[
     (libc::TCXONC as u32, "TCXONC", IoctlArg::FlowAction),
     (libc::FS_IOC_GETFLAGS as u32, "FS_IOC_GETFLAGS", IoctlArg::InodeFlags { out: true }),
     (libc::FS_IOC_SETFLAGS as u32, "FS_IOC_SETFLAGS", IoctlArg::InodeFlags { out: false }),
+    // `_IOW(0x94, 9, int)`, `include/uapi/linux/fs.h`: the argument is the source fd.
+    (0x4004_9409, "BTRFS_IOC_CLONE or FICLONE", IoctlArg::Int),
 ];
 
 xlat! {
@@ -1328,6 +1330,15 @@ mod tests {
         );
         fuzz(Sysno::ioctl, &[7, 0x5401, 0x1000], 0, &[&one, ws, &[0xff; 36]]);
         fuzz(Sysno::ioctl, &[7, 0x5413, 0x1000], 0, &[&one, ws, &[0xff; 36]]);
+    }
+
+    #[test]
+    fn ficlone_names_both_requests_and_prints_the_source_fd() {
+        // cp's reflink attempt, strace 6.1.
+        assert_eq!(
+            line(Sysno::ioctl, &[4, 0x4004_9409, 3], -95, &[]),
+            "ioctl(4, BTRFS_IOC_CLONE or FICLONE, 3) = -1 EOPNOTSUPP (Operation not supported)"
+        );
     }
 
     fn dirent(reclen: u16) -> Vec<u8> {

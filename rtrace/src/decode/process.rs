@@ -2,7 +2,7 @@
 
 use super::{
     Call, Capture,
-    fs::{OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, struct_cap, u64_at, xval},
+    fs::{OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, out_struct, struct_cap, u64_at, xval},
     signal::SIGNALS,
     table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, ULONG, class},
     text::{self, HexStrings},
@@ -862,6 +862,107 @@ fn rseq_flags(call: &mut Call<'_, '_>, i: usize) {
 }
 
 // ---------------------------------------------------------------------------------
+// Groups, priorities, sysinfo.
+
+/// The most supplementary groups (`NGROUPS_MAX`): strace prints the pointer of a
+/// longer list.
+const NGROUPS_MAX: u64 = 65_536;
+
+/// Writes `[0, 4, 27]` from the `gid_t`s captured for argument `i`: `count` of them,
+/// at most `-s` (then `...`); the pointer for a NULL, too long or unread list.
+fn write_gids(call: &mut Call<'_, '_>, i: usize, count: u64) {
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let too_long = count > NGROUPS_MAX;
+    let count = usize::try_from(count).unwrap_or(usize::MAX);
+    let gids: Vec<u32> = cap
+        .bytes()
+        .unwrap_or(&[])
+        .chunks_exact(4)
+        .map(|g| u32::from_le_bytes(g.try_into().expect("chunks of 4")))
+        .take(count.min(call.opts.strsize))
+        .collect();
+    if ptr == 0 || too_long || (gids.is_empty() && count > 0) {
+        call.pointer(ptr);
+        return;
+    }
+    call.out.push(b'[');
+    for (n, gid) in gids.iter().enumerate() {
+        if n > 0 {
+            call.put(", ");
+        }
+        text::decimal(call.out, gid);
+    }
+    if count > gids.len() {
+        call.put(", ...");
+    }
+    call.out.push(b']');
+}
+
+/// `getgroups`' list: as many groups as it returns, or the pointer on failure.
+fn gids_out(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    if call.failed() {
+        call.pointer(call.arg(i));
+    } else {
+        write_gids(call, i, call.ret().unsigned_abs());
+    }
+}
+
+/// `setgroups`' list: as many groups as its size argument says.
+fn gids_in(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    write_gids(call, i, call.arg(i - 1) & 0xffff_ffff);
+}
+
+/// Captures of a `gid_t` list: up to a slot (64 groups).
+const GIDS_OUT: Arg = Arg::custom_with(
+    gids_out,
+    &[Cap::Bytes { at_enter: false, len: Len::Ret(4), max: Max::Slot }],
+)
+.output();
+const GIDS_IN: Arg = Arg::custom_with(
+    gids_in,
+    &[Cap::Bytes { at_enter: false, len: Len::Arg(0, 4), max: Max::Slot }],
+);
+
+xlat! {
+    /// `getpriority` targets, `include/uapi/linux/resource.h`.
+    pub PRIO_WHICH { PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2 }
+}
+
+fn prio_which(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &PRIO_WHICH, call.arg(i) & 0xffff_ffff, "PRIO_???");
+}
+
+/// `struct sysinfo` of `x86_64`: `uptime`, three `loads` and six memory sizes (8
+/// bytes each), `procs` (2 bytes, at 80), `totalhigh`, `freehigh` (at 88), `mem_unit`.
+fn write_sysinfo(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
+    use std::io::Write as _;
+    let word = |i: usize| u64_at(b, i * 8);
+    let uptime = i64_at(b, 0)?;
+    let loads = [word(1)?, word(2)?, word(3)?];
+    let [total, free, shared, buffer, total_swap, free_swap] =
+        [word(4)?, word(5)?, word(6)?, word(7)?, word(8)?, word(9)?];
+    let procs = super::fs::u16_at(b, 80)?;
+    let (total_high, free_high, unit) = (word(11)?, word(12)?, super::fs::u32_at(b, 104)?);
+    let _ = write!(
+        out,
+        "{{uptime={uptime}, loads=[{}, {}, {}], totalram={total}, freeram={free}, \
+         sharedram={shared}, bufferram={buffer}, totalswap={total_swap}, \
+         freeswap={free_swap}, procs={procs}, totalhigh={total_high}, \
+         freehigh={free_high}, mem_unit={unit}}}",
+        loads[0], loads[1], loads[2]
+    );
+    Some(())
+}
+
+fn sysinfo_buf(call: &mut Call<'_, '_>, i: usize) {
+    out_struct(call, i, write_sysinfo);
+}
+
+// ---------------------------------------------------------------------------------
 // Rows.
 
 const P: u16 = class::PROCESS;
@@ -974,6 +1075,11 @@ pub static DEFS: &[SyscallDef] = &[
         class: 0,
     },
     def(Sysno::rseq, &[HEX, Arg::custom(rseq_len), Arg::custom(rseq_flags), HEX], 0),
+    def(Sysno::getgroups, &[INT, GIDS_OUT], 0),
+    def(Sysno::setgroups, &[INT, GIDS_IN], 0),
+    def(Sysno::getpriority, &[Arg::custom(prio_which), INT], 0),
+    def(Sysno::setpriority, &[Arg::custom(prio_which), INT, INT], 0),
+    def(Sysno::sysinfo, &[Arg::custom_with(sysinfo_buf, &[struct_cap(112)]).output()], 0),
 ];
 
 #[cfg(test)]
@@ -1543,4 +1649,73 @@ mod tests {
         fuzz(Sysno::prctl, &[16, 0x1000], 0, &[b"name", &[1; 8], b"x"]);
         fuzz(Sysno::prctl, &[0x5356_4d41, 0, 0x1000, 4096, 0x2000], 0, &[b"name", &[1; 8], b"x"]);
     }
+
+    #[test]
+    fn groups() {
+        let gids: Vec<u8> = [0u32, 4, 27].iter().flat_map(|g| g.to_le_bytes()).collect();
+        assert_eq!(line(Sysno::getgroups, &[0, 0], 0, &[]), strace("getgroups(0, NULL)                      = 0"));
+        assert_eq!(
+            line(Sysno::getgroups, &[32, 0x1000], 0, &[]),
+            strace("getgroups(32, [])                       = 0")
+        );
+        assert_eq!(
+            line(Sysno::getgroups, &[32, 0x1000], 3, &[Some(&gids)]),
+            strace("getgroups(32, [0, 4, 27])               = 3")
+        );
+        assert_eq!(
+            line(Sysno::getgroups, &[1, 0x7ffe_53a9_fe30], EINVAL, &[]),
+            strace("getgroups(1, 0x7ffe53a9fe30)            = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::getgroups, &[u64::MAX, 0x7ffe_53a9_fe30], EINVAL, &[]),
+            strace("getgroups(-1, 0x7ffe53a9fe30)           = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::setgroups, &[3, 0x1000], 0, &[Some(&gids)]),
+            strace("setgroups(3, [0, 4, 27])                = 0")
+        );
+        assert_eq!(line(Sysno::setgroups, &[0, 0], 0, &[]), strace("setgroups(0, NULL)                      = 0"));
+        let many: Vec<u8> = (0u32..40).flat_map(u32::to_le_bytes).collect();
+        let got = line(Sysno::getgroups, &[64, 0x1000], 40, &[Some(&many)]);
+        assert!(got.starts_with("getgroups(64, [0, 1, 2, ") && got.ends_with(", 31, ...]) = 40"), "{got}");
+        fuzz(Sysno::getgroups, &[32, 0x1000], 3, &[&gids]);
+        fuzz(Sysno::setgroups, &[3, 0x1000], 0, &[&gids]);
+    }
+
+    #[test]
+    fn priorities() {
+        assert_eq!(
+            line(Sysno::getpriority, &[0, 0], 20, &[]),
+            strace("getpriority(PRIO_PROCESS, 0)            = 20")
+        );
+        assert_eq!(line(Sysno::getpriority, &[2, 0], 40, &[]), strace("getpriority(PRIO_USER, 0)               = 40"));
+        assert_eq!(
+            line(Sysno::setpriority, &[0, 0, 0], 0, &[]),
+            strace("setpriority(PRIO_PROCESS, 0, 0)         = 0")
+        );
+        assert_eq!(
+            line(Sysno::setpriority, &[9, 0, 0], EINVAL, &[]),
+            strace("setpriority(0x9 /* PRIO_??? */, 0, 0)   = -1 EINVAL (Invalid argument)")
+        );
+    }
+
+    #[test]
+    fn sysinfo() {
+        let mut b: Vec<u8> = [3054u64, 209_696, 219_488, 161_408, 25_276_514_304, 21_747_372_032, 8_998_912, 5_505_024, 0, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        b.extend(119u16.to_le_bytes());
+        b.extend([0; 6]);
+        b.extend([0u64, 0].iter().flat_map(|v| v.to_le_bytes()));
+        b.extend(1u32.to_le_bytes());
+        b.extend([0; 4]);
+        assert_eq!(
+            line(Sysno::sysinfo, &[0x1000], 0, &[Some(&b)]),
+            "sysinfo({uptime=3054, loads=[209696, 219488, 161408], totalram=25276514304, freeram=21747372032, sharedram=8998912, bufferram=5505024, totalswap=0, freeswap=0, procs=119, totalhigh=0, freehigh=0, mem_unit=1}) = 0"
+        );
+        assert_eq!(line(Sysno::sysinfo, &[0], EFAULT, &[]), strace("sysinfo(NULL)                           = -1 EFAULT (Bad address)"));
+        fuzz(Sysno::sysinfo, &[0x1000], 0, &[&b]);
+    }
+
 }
