@@ -19,7 +19,7 @@ use rtrace_common::{
     ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SignalRecord, counter, exit_flags, kind,
 };
 
-use crate::maps::{RING, TARGETS, count, current_name_is_watched, inflight_slot, is_traced};
+use crate::maps::{RING, add_target, count, current_name_is_watched, inflight_slot, is_traced};
 
 /// Offset of `exit_code` in `struct task_struct`; 0 when unknown.
 #[unsafe(no_mangle)]
@@ -123,9 +123,7 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
         if !follow && !current_name_is_watched() {
             return 0;
         }
-        if TARGETS.insert(&child_tgid, &1, 0).is_err() {
-            count(counter::LOST);
-        }
+        add_target(child_tgid);
     }
     let record = ForkRecord { header: header(kind::FORK, tgid, tid), child_tid, child_tgid };
     if RING.output::<ForkRecord>(&record, 0).is_err() {
@@ -143,10 +141,7 @@ pub fn sched_process_exec(_ctx: RawTracePointContext) -> i32 {
     if is_traced(tgid) || !current_name_is_watched() {
         return 0;
     }
-    if TARGETS.insert(&tgid, &1, 0).is_err() {
-        count(counter::LOST);
-        return 0;
-    }
+    add_target(tgid);
     if RING.output::<RecordHeader>(&header(kind::TARGET_ADDED, tgid, tid), 0).is_err() {
         count(counter::LOST);
     }

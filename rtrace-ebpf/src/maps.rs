@@ -7,9 +7,12 @@ use aya_ebpf::{
 };
 use rtrace_common::{COMM_LEN, CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter};
 
-/// Traced thread group ids; the value is unused. Userspace sizes it at load.
+/// The traced set: nonzero at index `tgid` when the thread group is traced. An array
+/// with one entry per possible pid (userspace sizes it from `kernel.pid_max`), not a
+/// hash: every syscall of every process on the machine asks it first, and an array
+/// lookup compiles to a bounds check and a load.
 #[map]
-pub static TARGETS: HashMap<u32, u8> = HashMap::with_max_entries(16384, 0);
+pub static TARGETS: Array<u8> = Array::with_max_entries(1 << 15, 0);
 
 /// Watched process names (`-P NAME`, zero-padded `comm`s) -> `comm_match` kind: a
 /// process that takes such a name (exec) or is forked with it joins `TARGETS`.
@@ -63,10 +66,20 @@ pub fn count(index: u32) {
     }
 }
 
+/// Adds a thread group to the traced set.
+#[inline(always)]
+pub fn add_target(tgid: u32) {
+    match TARGETS.get_ptr_mut(tgid) {
+        // SAFETY: an array map value; a one-byte store.
+        Some(slot) => unsafe { *slot = 1 },
+        None => count(counter::LOST),
+    }
+}
+
 /// Whether the current task's thread group is traced.
 #[inline(always)]
 pub fn is_traced(tgid: u32) -> bool {
-    TARGETS.get_ptr(&tgid).is_some()
+    TARGETS.get(tgid).is_some_and(|&traced| traced != 0)
 }
 
 /// Whether the current task's name is watched: exactly, or by one of its prefixes.

@@ -92,7 +92,7 @@ pub struct Tracer {
     inflight_slots: u32,
     /// How the syscall programs attach.
     kind: TracepointKind,
-    targets: HashMap<MapData, u32, u8>,
+    targets: Array<MapData, u8>,
     counters: PerCpuArray<MapData, u64>,
 }
 
@@ -194,6 +194,7 @@ impl Tracer {
         let mut ebpf = EbpfLoader::new()
             .map_max_entries("RING", ring_size)
             .map_max_entries("INFLIGHT", inflight_slots)
+            .map_max_entries("TARGETS", pid_slots())
             .override_global("INFLIGHT_MASK", &inflight_mask, true)
             .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
             .override_global("TASK_PID_OFFSET", &task.pid, true)
@@ -247,9 +248,14 @@ impl Tracer {
     /// Adds a thread group to the traced set; takes effect at its next syscall.
     ///
     /// # Errors
-    /// When the set is full.
+    /// When the pid is past `kernel.pid_max`.
     pub fn add_target(&mut self, tgid: u32) -> Result<(), LoadError> {
-        self.targets.insert(tgid, 1, 0).map_err(|source| LoadError::Map { name: "TARGETS", source })
+        self.targets.set(tgid, 1, 0).map_err(|source| LoadError::Map { name: "TARGETS", source })
+    }
+
+    /// Takes a thread group out of the traced set (it exited: its pid may be reused).
+    pub fn remove_target(&mut self, tgid: u32) {
+        let _ = self.targets.set(tgid, 0, 0);
     }
 
     /// Watches a process name: processes that take it (exec) or are forked with it
@@ -337,6 +343,15 @@ where
         .take_map(name)
         .ok_or_else(|| LoadError::Unsupported(format!("map {name} missing")))?;
     M::try_from(map).map_err(|source| LoadError::Map { name, source })
+}
+
+/// Entries of the traced set: one per possible pid (`kernel.pid_max`, up to 4Mi).
+fn pid_slots() -> u32 {
+    fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .unwrap_or(1 << 22)
+        .clamp(1 << 12, 1 << 22)
 }
 
 /// In-flight slots: one per possible tid up to 256Ki, so that live threads rarely

@@ -219,6 +219,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         tracer,
         events: 0,
         lost_reported: 0,
+        gone: Vec::new(),
     };
     let started = std::time::Instant::now();
     if cli.stuck {
@@ -274,6 +275,10 @@ struct RingReader {
     events: u64,
     /// The lost count last reported while tracing.
     lost_reported: u64,
+    /// Thread groups whose leader exited, and when: they leave the traced set a
+    /// moment later (their other threads' exits still show), before their pid can be
+    /// reused by a process nobody asked to trace.
+    gone: Vec<(u32, std::time::Instant)>,
 }
 
 /// Whether a call is a successful exec (the first call a launched command shows).
@@ -301,6 +306,7 @@ impl RingReader {
                 Ok(Event::Syscall(ev)) => formatter.syscall(&ev)?,
                 Ok(Event::Exit(exit)) if exit.tid == exit.tgid => {
                     if self.alive.remove(&exit.tgid) {
+                        self.gone.push((exit.tgid, std::time::Instant::now()));
                         formatter.exited(&exit)?;
                     }
                 }
@@ -404,6 +410,7 @@ impl RingReader {
                         self.drain(formatter).ok();
                     }
                     if self.alive.remove(&pid) {
+                        self.gone.push((pid, std::time::Instant::now()));
                         let exit = ThreadExit { tid: pid, tgid: pid, status: None };
                         formatter.exited(&exit).ok();
                     }
@@ -418,6 +425,14 @@ impl RingReader {
                     }
                 }
                 _ = loss_timer.tick() => {
+                    let tracer = &mut self.tracer;
+                    self.gone.retain(|&(tgid, when)| {
+                        let keep = when.elapsed() < Duration::from_millis(500);
+                        if !keep {
+                            tracer.remove_target(tgid);
+                        }
+                        keep
+                    });
                     let lost = self.tracer.lost();
                     if lost > self.lost_reported {
                         eprintln!("rtrace: {lost} events lost so far (ring buffer full; see --buffer-size)");

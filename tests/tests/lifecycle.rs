@@ -11,8 +11,8 @@ use std::{
 
 use rtrace_tests::process::{DEADLINE, require_root, rtrace_binary};
 
-/// The tests of this file run one at a time: one of them checks that no rtrace
-/// programs are left in the kernel, which another test's live rtrace would spoil.
+/// The tests of this file run one at a time: each starts an rtrace, whose program
+/// loading keeps a core busy, and some wait on timings.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
@@ -136,17 +136,28 @@ fn wait_exit(child: &mut Child, limit: Duration) -> ExitStatus {
     }
 }
 
-/// rtrace's programs still loaded in the kernel, as bpftool lists them.
-fn rtrace_programs_loaded() -> Vec<String> {
-    let out = Command::new("bpftool").args(["prog", "show"]).output().expect("running bpftool");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| {
-            ["sys_enter", "sys_exit", "sched_process_exit", "sched_process_fork", "signal_deliver", "signal_generate"]
-                .iter()
-                .any(|n| l.contains(&format!("name {n} ")))
+/// The ids of the BPF programs a process holds, from its descriptors' fdinfo.
+fn programs_held_by(pid: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else { return Vec::new() };
+    let mut ids: Vec<u32> = dir
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .filter_map(|info| info.lines().find_map(|l| l.strip_prefix("prog_id:")?.trim().parse().ok()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Which of these programs the kernel still has.
+fn still_loaded(ids: &[u32]) -> Vec<u32> {
+    ids.iter()
+        .copied()
+        .filter(|id| {
+            Command::new("bpftool")
+                .args(["prog", "show", "id", &id.to_string()])
+                .output()
+                .is_ok_and(|o| o.status.success())
         })
-        .map(str::to_owned)
         .collect()
 }
 
@@ -167,7 +178,9 @@ fn ctrl_c_and_sigterm_detach_cleanly_and_leave_nothing_loaded() {
         let mut line = String::new();
         stderr.read_line(&mut line).expect("a trace line");
         assert!(line.contains('(') && line.contains(" = "), "not a trace line: {line:?}");
-        assert!(!rtrace_programs_loaded().is_empty(), "bpftool does not list rtrace's programs");
+        let programs = programs_held_by(rtrace.id());
+        assert!(programs.len() >= 7, "rtrace holds programs {programs:?}");
+        assert_eq!(still_loaded(&programs), programs, "bpftool does not list rtrace's programs");
         signal(&rtrace, sig);
         let status = wait_exit(&mut rtrace, DEADLINE);
         let mut rest = String::new();
@@ -183,10 +196,10 @@ fn ctrl_c_and_sigterm_detach_cleanly_and_leave_nothing_loaded() {
         }
         assert!(sleeper.is_running(), "the traced process did not survive rtrace's exit");
         let start = Instant::now();
-        let mut left = rtrace_programs_loaded();
+        let mut left = still_loaded(&programs);
         while !left.is_empty() && start.elapsed() < Duration::from_secs(5) {
             thread::sleep(Duration::from_millis(50));
-            left = rtrace_programs_loaded();
+            left = still_loaded(&programs);
         }
         assert!(left.is_empty(), "signal {sig}: programs left in the kernel: {left:?}");
     }
