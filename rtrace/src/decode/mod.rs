@@ -423,6 +423,110 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    mod never_panics {
+        //! Every decoder, fed any record: random args, return values and captures of
+        //! any length and status, must print something and never panic.
+        use proptest::prelude::*;
+        use rtrace_common::{SLOT_COUNT, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, slot_status};
+
+        use super::super::*;
+
+        /// A syscall record with arbitrary contents, laid out as the kernel writes it.
+        fn record(
+            nr: u32,
+            args: [u64; 6],
+            ret: i64,
+            slots: &[(u16, u16, Vec<u8>)],
+            returns: bool,
+        ) -> Vec<u8> {
+            let mut rec = vec![0u8; SYSCALL_RECORD_DATA_OFFSET + SLOT_COUNT * SLOT_SIZE];
+            let kind = if returns { rtrace_common::kind::SYSCALL } else { rtrace_common::kind::SYSCALL_NO_RETURN };
+            rec[0..4].copy_from_slice(&kind.to_le_bytes());
+            rec[24..28].copy_from_slice(&nr.to_le_bytes());
+            rec[32..40].copy_from_slice(&ret.to_le_bytes());
+            for (i, a) in args.iter().enumerate() {
+                rec[40 + i * 8..48 + i * 8].copy_from_slice(&a.to_le_bytes());
+            }
+            for (i, (len, status, data)) in slots.iter().enumerate().take(SLOT_COUNT) {
+                rec[96 + i * 4..98 + i * 4].copy_from_slice(&len.to_le_bytes());
+                rec[98 + i * 4..100 + i * 4].copy_from_slice(&status.to_le_bytes());
+                let start = SYSCALL_RECORD_DATA_OFFSET + i * SLOT_SIZE;
+                rec[start..start + data.len()].copy_from_slice(data);
+            }
+            rec
+        }
+
+        fn slot() -> impl Strategy<Value = (u16, u16, Vec<u8>)> {
+            (
+                0u16..=300,
+                prop_oneof![
+                    Just(slot_status::OK),
+                    Just(slot_status::TRUNCATED),
+                    Just(slot_status::FAULT),
+                    Just(slot_status::EMPTY),
+                    any::<u16>()
+                ],
+                proptest::collection::vec(any::<u8>(), 0..=SLOT_SIZE),
+            )
+        }
+
+        fn arg() -> impl Strategy<Value = u64> {
+            prop_oneof![any::<u64>(), 0u64..64, Just(0), Just(u64::MAX), Just(0xffff_ff9c)]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            #[test]
+            fn any_record_of_any_syscall(
+                nr in prop_oneof![0u32..460, any::<u32>()],
+                args in proptest::array::uniform6(arg()),
+                ret in prop_oneof![any::<i64>(), -4095i64..4096],
+                slots in proptest::collection::vec(slot(), 0..=SLOT_COUNT),
+                returns in any::<bool>(),
+                strsize in 0usize..300,
+                cut in 0usize..2200,
+            ) {
+                let rec = record(nr, args, ret, &slots, returns);
+                let opts = DecodeOptions { strsize, ..DecodeOptions::default() };
+                // Whole and cut records (the kernel sends size classes).
+                for bytes in [&rec[..], &rec[..cut.min(rec.len())]] {
+                    if let Ok(Event::Syscall(ev)) = parse_record(bytes) {
+                        let mut out = Vec::new();
+                        format_syscall(&ev, &opts, &mut out);
+                        prop_assert!(!out.is_empty());
+                        out.clear();
+                        format_unfinished(&ev, &opts, &mut out);
+                        out.clear();
+                        format_resumed(&ev, &opts, &mut out);
+                    }
+                }
+            }
+
+            #[test]
+            fn any_bytes_as_a_record(bytes in proptest::collection::vec(any::<u8>(), 0..2300)) {
+                let _ = parse_record(&bytes);
+            }
+        }
+
+        /// Every row, with every slot full of each byte pattern.
+        #[test]
+        fn every_row_with_full_slots() {
+            for (nr, _) in table::table().iter().enumerate().filter(|(_, row)| row.is_some()) {
+                for fill in [0x00u8, 0xff, 0x41, 0x80] {
+                    let slots: Vec<_> =
+                        (0..SLOT_COUNT).map(|_| (SLOT_SIZE as u16, slot_status::OK, vec![fill; SLOT_SIZE])).collect();
+                    for ret in [-1i64, 0, 1, 7, 4096, i64::MAX] {
+                        let rec = record(u32::try_from(nr).unwrap(), [u64::MAX, 3, 16, 1, 0, 8], ret, &slots, true);
+                        let Ok(Event::Syscall(ev)) = parse_record(&rec) else { panic!("parse") };
+                        let mut out = Vec::new();
+                        format_syscall(&ev, &DecodeOptions::default(), &mut out);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn calls_without_a_row_print_raw_hex_with_the_kernel_arg_count() {
         // sched_getaffinity(pid, len, mask): three arguments.
