@@ -245,6 +245,9 @@ pub mod spec_flags {
     /// The call creates a task (clone, fork...): its return in the child, which has
     /// no enter, is not a call of the child's and is not sent.
     pub const FORKS: u32 = 4;
+    /// Not shown (`-e trace=`): the call is tracked while in flight (the stuck view
+    /// sees it) but sends no record.
+    pub const SKIP: u32 = 8;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map

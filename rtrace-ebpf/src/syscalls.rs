@@ -180,6 +180,9 @@ fn on_exit(ret: i64, missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>) -> O
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
     let spec = spec_for(nr);
+    if spec.is_some_and(|s| s.flags & spec_flags::SKIP != 0) {
+        return None;
+    }
     // A new task's first return, from the clone that made it: not a call of its own.
     if flags & record_flags::ENTER_MISSED != 0
         && ret == 0

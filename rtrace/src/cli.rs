@@ -30,6 +30,12 @@ pub struct Cli {
     #[arg(short = 'f', long = "follow-forks")]
     pub follow_forks: bool,
 
+    /// Which calls to show, as strace's `-e trace=SET`: names, classes (`%file`,
+    /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`), `!` to
+    /// negate. Repeatable (each narrows the set).
+    #[arg(short = 'e', value_name = "EXPR", value_parser = crate::filter::TracedSet::parse)]
+    pub filters: Vec<crate::filter::TracedSet>,
+
     /// Write the trace to FILE instead of stderr.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

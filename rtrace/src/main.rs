@@ -4,6 +4,7 @@
 mod btf;
 mod cli;
 mod decode;
+mod filter;
 mod inflight;
 mod launch;
 mod loader;

@@ -19,6 +19,7 @@ use tokio::{
 
 use crate::{
     cli::Cli,
+    filter::TracedSet,
     inflight::{self, Blocked, InFlightView},
     launch::Launch,
     decode::{self, DecodeOptions, Event, ThreadExit, table},
@@ -156,7 +157,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let opts = DecodeOptions { strsize: cli.strsize, ..DecodeOptions::default() };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
-    tracer.set_capture_specs(&table::capture_specs(&opts))?;
+    let traced = cli.filters.iter().fold(TracedSet::default(), |set, f| set.and(f));
+    tracer.set_capture_specs(&table::capture_specs(&opts, &traced))?;
     let mut formatter = StraceFormatter::new(opts, cli.output.as_deref())
         .with_context(|| format!("cannot open output {}", cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string())))?;
     for &pid in &targets {
@@ -216,6 +218,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
         unfinished_after: cli.unfinished,
+        traced,
         tracer,
         events: 0,
         lost_reported: 0,
@@ -269,6 +272,8 @@ struct RingReader {
     inflight: InFlightView,
     /// How long a call blocks before it is shown `<unfinished ...>`.
     unfinished_after: Duration,
+    /// The calls `-e trace=` shows (the stuck view shows all).
+    traced: TracedSet,
     /// The loaded programs (detached when dropped) and their counters.
     tracer: Tracer,
     /// Records read.
@@ -335,7 +340,7 @@ impl RingReader {
         let now = inflight::now_ns();
         let threshold = u64::try_from(self.unfinished_after.as_nanos()).unwrap_or(u64::MAX);
         for blocked in self.inflight.snapshot(formatter.tasks().collect::<Vec<_>>()) {
-            if now.saturating_sub(blocked.enter_ns) >= threshold {
+            if now.saturating_sub(blocked.enter_ns) >= threshold && self.traced.contains(blocked.nr) {
                 formatter.unfinished(&blocked)?;
             }
         }

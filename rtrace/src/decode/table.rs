@@ -15,6 +15,7 @@ use rtrace_common::{
 use syscalls::Sysno;
 
 use super::{Call, DecodeOptions, xlat::Xlat};
+use crate::filter::TracedSet;
 
 /// Syscall classes, as strace's `-e trace=%file` and friends name them.
 pub mod class {
@@ -345,9 +346,10 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
     SlotSpec { kind, when, ptr_arg, len_kind, len_arg, _pad: [0; 3], elem_size, max }
 }
 
-/// The capture spec of every decoded syscall, for the kernel's `CAPTURE_SPECS` map.
+/// The capture spec of every syscall that needs one, for the kernel's `CAPTURE_SPECS`
+/// map; calls outside `traced` are marked skipped.
 #[must_use]
-pub fn capture_specs(opts: &DecodeOptions) -> Vec<(u32, CaptureSpec)> {
+pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, CaptureSpec)> {
     let mut specs = Vec::new();
     for (nr, entry) in table().iter().enumerate() {
         let Some(compiled) = entry else { continue };
@@ -386,11 +388,14 @@ pub fn capture_specs(opts: &DecodeOptions) -> Vec<(u32, CaptureSpec)> {
             specs.push((u32::try_from(nr).expect("table is small"), spec));
         }
     }
-    for sysno in [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork] {
-        let nr = u32::try_from(sysno.id()).expect("positive");
-        match specs.iter_mut().find(|(n, _)| *n == nr) {
-            Some((_, spec)) => spec.flags |= spec_flags::FORKS,
-            None => specs.push((nr, CaptureSpec { flags: spec_flags::FORKS, ..CaptureSpec::default() })),
+    let forks = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]
+        .map(|s| u32::try_from(s.id()).expect("positive"));
+    for (nrs, flag) in [(forks.to_vec(), spec_flags::FORKS), (traced.skipped().collect(), spec_flags::SKIP)] {
+        for nr in nrs {
+            match specs.iter_mut().find(|(n, _)| *n == nr) {
+                Some((_, spec)) => spec.flags |= flag,
+                None => specs.push((nr, CaptureSpec { flags: flag, ..CaptureSpec::default() })),
+            }
         }
     }
     specs
