@@ -56,12 +56,16 @@ impl<'a> Btf<'a> {
             let info = u32_at(types, pos + 4)?;
             let vlen = (info & 0xffff) as usize;
             let extra = match (info >> 24) & 0x1f {
-                1 | 14 | 17 => 4,                    // int, var, decl_tag
-                3 => 12,                             // array
-                4 | 5 => 12 * vlen,                  // struct, union
-                6 | 13 => 8 * vlen,                  // enum, func_proto
-                15 | 19 => 12 * vlen,                // datasec, enum64
-                _ => 0,                              // ptr, fwd, typedef, modifiers, func, float
+                // int, var, decl_tag
+                1 | 14 | 17 => 4,
+                // array
+                3 => 12,
+                // struct, union, datasec, enum64: 12 bytes a member
+                4 | 5 | 15 | 19 => 12 * vlen,
+                // enum, func_proto
+                6 | 13 => 8 * vlen,
+                // ptr, fwd, typedef, modifiers, func, float, type_tag
+                _ => 0,
             };
             pos += 12 + extra;
         }

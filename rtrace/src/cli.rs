@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 /// Traces the syscalls of running processes, printing strace's lines, without
-/// stopping them: eBPF programs on the raw_syscalls tracepoints do the watching.
+/// stopping them: eBPF programs on the `raw_syscalls` tracepoints do the watching.
 #[derive(Debug, Parser)]
 #[command(name = "rtrace", version, about, max_term_width = 100)]
 pub struct Cli {

@@ -54,7 +54,7 @@ impl TracedSet {
         let mut traced = vec![false; MAX_SYSCALLS as usize];
         for item in list.split(',').filter(|s| !s.is_empty()) {
             match item {
-                "all" => traced.iter_mut().for_each(|t| *t = true),
+                "all" => traced.fill(true),
                 "none" => {}
                 _ => {
                     if let Some(name) = item.strip_prefix('%') {
@@ -65,7 +65,7 @@ impl TracedSet {
                             }
                         }
                     } else {
-                        let sysno = Sysno::from_str(item).map_err(|_| format!("invalid system call '{item}'"))?;
+                        let sysno = Sysno::from_str(item).map_err(|()| format!("invalid system call '{item}'"))?;
                         if let Some(t) = usize::try_from(sysno.id()).ok().and_then(|nr| traced.get_mut(nr)) {
                             *t = true;
                         }
@@ -74,7 +74,9 @@ impl TracedSet {
             }
         }
         if negate {
-            traced.iter_mut().for_each(|t| *t = !*t);
+            for t in &mut traced {
+                *t = !*t;
+            }
         }
         Ok(TracedSet { traced })
     }
@@ -127,7 +129,7 @@ mod tests {
         assert!(!set.contains(nr(Sysno::futex)));
         assert!(set.contains(nr(Sysno::read)));
         assert_eq!(TracedSet::parse("all").unwrap(), TracedSet::default());
-        assert!(TracedSet::parse("none").unwrap().skipped().count() as u32 == MAX_SYSCALLS);
+        assert_eq!(TracedSet::parse("none").unwrap().skipped().count(), MAX_SYSCALLS as usize);
     }
 
     #[test]

@@ -39,7 +39,6 @@ impl Blocked {
             returns: false,
             enter_missed: self.enter_ns == 0,
             enter_ns: self.enter_ns,
-            exit_ns: 0,
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }

@@ -21,7 +21,7 @@ pub struct Launch {
 }
 
 fn cstring(s: &OsStr) -> Result<CString> {
-    CString::new(s.as_bytes()).with_context(|| format!("argument {s:?} contains a NUL byte"))
+    CString::new(s.as_bytes()).with_context(|| format!("argument {} contains a NUL byte", s.display()))
 }
 
 /// Finds `program` as execvp would: as given if it has a slash, else on PATH.

@@ -365,15 +365,15 @@ fn inflight_slots() -> u32 {
         .next_power_of_two()
 }
 
-/// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK: lift it.
+/// Kernels before 5.11 charge BPF memory to `RLIMIT_MEMLOCK`: lift it.
 fn raise_memlock_limit() {
     let rlim = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
     // SAFETY: setrlimit with a valid struct; failure leaves the old limit.
     unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &raw const rlim) };
 }
 
-/// Whether the process may load eBPF programs: root, or CAP_BPF + CAP_PERFMON, or
-/// CAP_SYS_ADMIN, in the effective set.
+/// Whether the process may load eBPF programs: root, or `CAP_BPF` + `CAP_PERFMON`, or
+/// `CAP_SYS_ADMIN`, in the effective set.
 #[must_use]
 pub fn has_privileges() -> bool {
     const CAP_SYS_ADMIN: u32 = 21;

@@ -100,7 +100,6 @@ impl StraceFormatter {
     }
 
     fn prefix(&mut self, tid: u32) {
-        use std::io::Write as _;
         let _ = match self.sink {
             Sink::File if self.file_prefix => write!(self.line, "{tid:<5} "),
             Sink::Stderr if self.live_tasks.len() > 1 => write!(self.line, "[pid {tid:>5}] "),
@@ -147,7 +146,6 @@ impl StraceFormatter {
             || self.exit_codes.get(&exit.tgid).map_or(0, |&c| (c & 0xff) << 8),
             |s| i32::from_ne_bytes(s.to_ne_bytes()),
         );
-        use std::io::Write as _;
         if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
             let _ = write!(self.line, "+++ killed by {}", decode::signal::name(sig));

@@ -9,6 +9,8 @@ use std::{
     time::Duration,
 };
 
+use std::fmt::Write as _;
+
 use anyhow::{Context, Result, bail};
 use aya::maps::{MapData, RingBuf};
 use tokio::{
@@ -109,43 +111,62 @@ fn is_closed_output(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::BrokenPipe
 }
 
-/// Runs a session as the command line says.
+/// The processes a session starts with.
+struct Initial {
+    /// The ones rtrace attaches to (says `attached` for).
+    attached: Vec<u32>,
+    /// Those and the launched command.
+    all: Vec<u32>,
+    /// A pidfd per target, readable when it exits.
+    watchers: Vec<(u32, OwnedFd)>,
+}
+
+impl Initial {
+    /// Gathers `-p`, `--pid-file`, `-P` and the launched command's pid.
+    fn find(cli: &Cli, launch: Option<&Launch>) -> Result<Self> {
+        let mut attached = cli.targets();
+        for file in &cli.pid_files {
+            let pid = read_pid_file(file)?;
+            if !attached.contains(&pid) {
+                attached.push(pid);
+            }
+        }
+        let named: Vec<u32> =
+            processes_named(&cli.names).into_iter().filter(|pid| !attached.contains(pid)).collect();
+        let mut targets = attached.clone();
+        targets.extend(launch.map(Launch::pid));
+        let mut watchers = Vec::new();
+        for &pid in &targets {
+            let fd = pidfd_open(pid).map_err(|e| match e.raw_os_error() {
+                Some(libc::ESRCH) => anyhow::anyhow!("attach: process {pid}: No such process"),
+                _ => anyhow::anyhow!("attach: process {pid}: {e}"),
+            })?;
+            watchers.push((pid, fd));
+        }
+        // Processes found by name may have exited since: they are simply not traced.
+        for pid in named {
+            if let Ok(fd) = pidfd_open(pid) {
+                watchers.push((pid, fd));
+                targets.push(pid);
+                attached.push(pid);
+            }
+        }
+        Ok(Initial { attached, all: targets, watchers })
+    }
+}
+
+/// Runs a session as the command line says: its steps in order, top to bottom.
 ///
 /// # Errors
 /// Bad targets, missing privileges, a kernel that cannot run the programs, an
 /// output that cannot be written.
+#[expect(clippy::too_many_lines, reason = "the session's steps, read in order")]
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     // Installed first: a SIGUSR1 (stuck view) sent while the programs load must not
     // kill us.
     let sigusr1 = signal(SignalKind::user_defined1()).context("installing SIGUSR1 handler")?;
     let mut launch = if cli.command.is_empty() { None } else { Some(Launch::prepare(&cli.command)?) };
-    let mut attached = cli.targets();
-    for file in &cli.pid_files {
-        let pid = read_pid_file(file)?;
-        if !attached.contains(&pid) {
-            attached.push(pid);
-        }
-    }
-    let named: Vec<u32> =
-        processes_named(&cli.names).into_iter().filter(|pid| !attached.contains(pid)).collect();
-    let mut targets = attached.clone();
-    targets.extend(launch.as_ref().map(Launch::pid));
-    let mut watchers = Vec::new();
-    for &pid in &targets {
-        let fd = pidfd_open(pid).map_err(|e| match e.raw_os_error() {
-            Some(libc::ESRCH) => anyhow::anyhow!("attach: process {pid}: No such process"),
-            _ => anyhow::anyhow!("attach: process {pid}: {e}"),
-        })?;
-        watchers.push((pid, fd));
-    }
-    // Processes found by name may have exited since: they are simply not traced.
-    for pid in named {
-        if let Ok(fd) = pidfd_open(pid) {
-            watchers.push((pid, fd));
-            targets.push(pid);
-            attached.push(pid);
-        }
-    }
+    let Initial { attached, all: targets, watchers } = Initial::find(&cli, launch.as_ref())?;
     if !loader::has_privileges() {
         bail!(
             "tracing needs root or the capabilities CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE \
@@ -157,10 +178,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let opts = DecodeOptions { strsize: cli.strsize, ..DecodeOptions::default() };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
-    let traced = cli.filters.iter().fold(TracedSet::default(), |set, f| set.and(f));
-    tracer.set_capture_specs(&table::capture_specs(&opts, &traced))?;
-    let mut formatter = StraceFormatter::new(opts, cli.output.as_deref())
-        .with_context(|| format!("cannot open output {}", cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string())))?;
+    let shown = cli.filters.iter().fold(TracedSet::default(), TracedSet::and);
+    tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
+    let mut formatter = StraceFormatter::new(opts, cli.output.as_deref()).with_context(|| {
+        let path = cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string());
+        format!("cannot open output {path}")
+    })?;
     for &pid in &targets {
         tracer.add_target(pid)?;
     }
@@ -218,7 +241,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
         unfinished_after: cli.unfinished,
-        traced,
+        shown,
         tracer,
         events: 0,
         lost_reported: 0,
@@ -273,7 +296,7 @@ struct RingReader {
     /// How long a call blocks before it is shown `<unfinished ...>`.
     unfinished_after: Duration,
     /// The calls `-e trace=` shows (the stuck view shows all).
-    traced: TracedSet,
+    shown: TracedSet,
     /// The loaded programs (detached when dropped) and their counters.
     tracer: Tracer,
     /// Records read.
@@ -340,7 +363,7 @@ impl RingReader {
         let now = inflight::now_ns();
         let threshold = u64::try_from(self.unfinished_after.as_nanos()).unwrap_or(u64::MAX);
         for blocked in self.inflight.snapshot(formatter.tasks().collect::<Vec<_>>()) {
-            if now.saturating_sub(blocked.enter_ns) >= threshold && self.traced.contains(blocked.nr) {
+            if now.saturating_sub(blocked.enter_ns) >= threshold && self.shown.contains(blocked.nr) {
                 formatter.unfinished(&blocked)?;
             }
         }
@@ -377,7 +400,6 @@ impl RingReader {
                 let secs = now.saturating_sub(b.enter_ns) as f64 / 1e9;
                 format!("for {secs:.3}s")
             };
-            use std::fmt::Write as _;
             let _ = writeln!(text, "rtrace:   [pid {:>5}] {} {since}", b.tid, formatter.describe_blocked(b));
         }
         eprint!("{text}");

@@ -46,7 +46,6 @@ pub struct SyscallEvent<'a> {
     /// The enter was not seen: rtrace attached during the call.
     pub enter_missed: bool,
     pub enter_ns: u64,
-    pub exit_ns: u64,
     pub slots: [Capture<'a>; SLOT_COUNT],
 }
 
@@ -86,8 +85,10 @@ pub struct SignalDelivery<'a> {
     pub siginfo: Option<&'a [u8]>,
 }
 
-/// One decoded record.
+/// One decoded record. Made per record on the stack, never boxed: the syscall variant
+/// is the large and common one.
 #[derive(Clone, Debug)]
+#[expect(clippy::large_enum_variant, reason = "no allocation per record")]
 pub enum Event<'a> {
     Syscall(SyscallEvent<'a>),
     Exit(ThreadExit),
@@ -190,7 +191,6 @@ fn parse_syscall<'a>(
         returns: header.kind == kind::SYSCALL,
         enter_missed: flags & record_flags::ENTER_MISSED != 0,
         enter_ns,
-        exit_ns: header.ts_ns,
         slots,
     })
 }

@@ -631,12 +631,13 @@ const UTIME_NOW: i64 = (1 << 30) - 1;
 const UTIME_OMIT: i64 = (1 << 30) - 2;
 
 /// Writes ` /* 2020-01-01T00:00:00.500000000+0000 */`, the fraction (of `digits`
-/// digits) shown when not zero; nothing for a fraction out of range or a time the C
-/// library cannot convert (strace's `sprinttime_nsec` / `sprinttime_usec`).
+/// digits) shown when not zero; nothing for the zero time, a fraction out of range or
+/// a time the C library cannot convert (strace's `sprinttime_nsec` / `sprinttime_usec`).
 fn date_comment(out: &mut Vec<u8>, secs: i64, frac: i64, digits: usize) {
     let limit = if digits == 9 { 1_000_000_000 } else { 1_000_000 };
     let mut date = Vec::new();
-    if !(0..limit).contains(&frac) || !super::time::write_date(&mut date, secs) {
+    let zero = secs == 0 && frac == 0;
+    if zero || !(0..limit).contains(&frac) || !super::time::write_date(&mut date, secs) {
         return;
     }
     if frac != 0 {
@@ -713,6 +714,10 @@ fn write_utimbuf(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
 fn utimbuf(call: &mut Call<'_, '_>, i: usize) {
     in_struct(call, i, write_utimbuf);
 }
+
+/// Two `timespec`s or two `timeval`s: 32 bytes.
+const UTIMENS_TIMES: Arg = Arg::custom_with(utimens_times, &[struct_cap(32)]);
+const UTIMES_TIMES: Arg = Arg::custom_with(utimes_times, &[struct_cap(32)]);
 
 // ---------------------------------------------------------------------------------
 // Rows.
@@ -812,9 +817,9 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::removexattr, &[PATH, STR], F),
     def(Sysno::lremovexattr, &[PATH, STR], F),
     def(Sysno::fremovexattr, &[FD, STR], D),
-    def(Sysno::utimensat, &[DIRFD, PATH, Arg::custom_with(utimens_times, &[struct_cap(32)]), AT_FLAGS_ARG], FD_FILE),
-    def(Sysno::futimesat, &[DIRFD, PATH, Arg::custom_with(utimes_times, &[struct_cap(32)])], FD_FILE),
-    def(Sysno::utimes, &[PATH, Arg::custom_with(utimes_times, &[struct_cap(32)])], F),
+    def(Sysno::utimensat, &[DIRFD, PATH, UTIMENS_TIMES, AT_FLAGS_ARG], FD_FILE),
+    def(Sysno::futimesat, &[DIRFD, PATH, UTIMES_TIMES], FD_FILE),
+    def(Sysno::utimes, &[PATH, UTIMES_TIMES], F),
     def(Sysno::utime, &[PATH, Arg::custom_with(utimbuf, &[struct_cap(16)])], F),
 ];
 
@@ -1601,6 +1606,21 @@ pub(crate) mod tests {
         assert_eq!(
             line(Sysno::utime, &[0x1000, 0], 0, &[Some(b"y.txt")]),
             strace(r#"utime("y.txt", NULL)                    = 0"#)
+        );
+        // The zero time has no date (touch -d @0).
+        let zero = words(&[0, 0, 0, 0]);
+        assert_eq!(
+            line(Sysno::utimensat, &[0, 0, 0x2000, 0], 0, &[None, Some(&zero)]),
+            strace("utimensat(0, NULL, [{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=0}], 0) = 0")
+        );
+        let almost = words(&[0, 0, 0, 1]);
+        assert_eq!(
+            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[Some(b"u.txt"), Some(&almost)]),
+            strace(r#"utimensat(AT_FDCWD, "u.txt", [{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=1} /* 1970-01-01T00:00:00.000000001+0000 */], 0) = 0"#)
+        );
+        assert_eq!(
+            line(Sysno::utime, &[0x1000, 0x2000], 0, &[Some(b"u.txt"), Some(&words(&[0, 0]))]),
+            strace(r#"utime("u.txt", {actime=0, modtime=0})  = 0"#)
         );
         fuzz(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[b"x", &ts]);
         fuzz(Sysno::utime, &[0x1000, 0x2000], 0, &[b"x", &ub]);

@@ -258,6 +258,19 @@ fn falloc_mode(call: &mut Call<'_, '_>, i: usize) {
     flags_dflt(call.out, &FALLOC_FLAGS, call.arg(i) & 0xffff_ffff, "FALLOC_FL_???");
 }
 
+xlat! {
+    /// `sync_file_range` flags, `include/uapi/linux/fs.h`.
+    pub SYNC_FILE_RANGE_FLAGS {
+        SYNC_FILE_RANGE_WAIT_BEFORE = 1, SYNC_FILE_RANGE_WRITE = 2,
+        SYNC_FILE_RANGE_WAIT_AFTER = 4,
+    }
+}
+
+fn sync_file_range_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(call.out, &SYNC_FILE_RANGE_FLAGS, call.arg(i) & 0xffff_ffff, "SYNC_FILE_RANGE_???");
+}
+
 fn fadvise(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     xval(call.out, &FADVISE_ADVICE, call.arg(i) & 0xffff_ffff, "POSIX_FADV_???");
@@ -832,6 +845,8 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::tee, &[FD, FD, ULONG, Arg::custom(splice_flags)], D),
     def(Sysno::fallocate, &[FD, Arg::custom(falloc_mode), LONG, LONG], D),
     def(Sysno::fadvise64, &[FD, LONG, LONG, Arg::custom(fadvise)], D),
+    def(Sysno::readahead, &[FD, LONG, ULONG], D),
+    def(Sysno::sync_file_range, &[FD, LONG, LONG, Arg::custom(sync_file_range_flags)], D),
 ];
 
 #[cfg(test)]
@@ -1330,6 +1345,31 @@ mod tests {
         );
         fuzz(Sysno::ioctl, &[7, 0x5401, 0x1000], 0, &[&one, ws, &[0xff; 36]]);
         fuzz(Sysno::ioctl, &[7, 0x5413, 0x1000], 0, &[&one, ws, &[0xff; 36]]);
+    }
+
+    #[test]
+    fn readahead_and_sync_file_range() {
+        assert_eq!(line(Sysno::readahead, &[3, 0, 4096], 0, &[]), strace("readahead(3, 0, 4096)                   = 0"));
+        assert_eq!(
+            line(Sysno::readahead, &[99, 1, 2], EBADF, &[]),
+            strace("readahead(99, 1, 2)                     = -1 EBADF (Bad file descriptor)")
+        );
+        assert_eq!(
+            line(Sysno::sync_file_range, &[3, 0, 0, 7], 0, &[]),
+            "sync_file_range(3, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE|SYNC_FILE_RANGE_WRITE|SYNC_FILE_RANGE_WAIT_AFTER) = 0"
+        );
+        assert_eq!(
+            line(Sysno::sync_file_range, &[3, 0, 0, 0], 0, &[]),
+            strace("sync_file_range(3, 0, 0, 0)             = 0")
+        );
+        assert_eq!(
+            line(Sysno::sync_file_range, &[3, 0, 0, 8], EINVAL, &[]),
+            "sync_file_range(3, 0, 0, 0x8 /* SYNC_FILE_RANGE_??? */) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::sync_file_range, &[3, u64::MAX, 0, 0], EINVAL, &[]),
+            strace("sync_file_range(3, -1, 0, 0)            = -1 EINVAL (Invalid argument)")
+        );
     }
 
     #[test]

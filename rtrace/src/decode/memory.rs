@@ -4,7 +4,7 @@
 use super::{
     Call,
     fs::{flags_dflt, xval},
-    table::{Arg, FD, PTR, Ret, SyscallDef, ULONG, class},
+    table::{Arg, Cap, FD, Len, Max, PTR, Ret, SyscallDef, ULONG, class},
     text,
     xlat::MMAP_PROT,
 };
@@ -126,6 +126,44 @@ const fn def(sysno: Sysno, args: &'static [Arg], ret: Ret) -> SyscallDef {
     SyscallDef { sysno, args, ret, class: M }
 }
 
+/// The page size the kernel counts `mincore`'s vector in.
+const PAGE_SIZE: u64 = 4096;
+
+/// `mincore`'s vector: one byte per page of the range, `[1, 0, 0]`, at most `-s` of
+/// them (then `...`); the pointer when the call failed.
+fn mincore_vec(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let cap = call.capture(i, 0);
+    let pages = usize::try_from(call.arg(i - 1).div_ceil(PAGE_SIZE)).unwrap_or(usize::MAX);
+    let bytes = cap.bytes().unwrap_or(&[]);
+    let shown = &bytes[..bytes.len().min(pages).min(call.opts.strsize)];
+    if call.failed() || ptr == 0 || (shown.is_empty() && pages > 0) {
+        call.pointer(ptr);
+        return;
+    }
+    call.out.push(b'[');
+    for (n, page) in shown.iter().enumerate() {
+        if n > 0 {
+            call.put(", ");
+        }
+        text::decimal(call.out, page);
+    }
+    if pages > shown.len() {
+        call.put(", ...");
+    }
+    call.out.push(b']');
+}
+
+/// The vector has a byte per page: `-s` + 1 bytes are all that can print, read from
+/// the length's worth (which is more than the vector has, but it is the length the
+/// table can name).
+const MINCORE_VEC: Arg = Arg::custom_with(
+    mincore_vec,
+    &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::StrSize }],
+)
+.output();
+
 pub static DEFS: &[SyscallDef] = &[
     SyscallDef {
         sysno: Sysno::mmap,
@@ -148,6 +186,7 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::mlock2, &[PTR, ULONG, Arg::custom(mlock2_flags)], Ret::Int),
     def(Sysno::mlockall, &[Arg::custom(mlockall_flags)], Ret::Int),
     def(Sysno::munlockall, &[], Ret::Int),
+    def(Sysno::mincore, &[PTR, ULONG, MINCORE_VEC], Ret::Int),
 ];
 
 #[cfg(test)]
@@ -363,6 +402,36 @@ mod tests {
         assert_eq!(
             line(Sysno::mlock2, &[a, 4096, 0], 0, &[]),
             strace("mlock2(0x7f9bd3e5b000, 4096, 0)         = 0")
+        );
+    }
+
+    #[test]
+    fn mincore() {
+        let mut vec = [0u8; 33];
+        (vec[0], vec[5]) = (1, 1);
+        assert_eq!(
+            line(Sysno::mincore, &[0x7fe4_65a1_5000, 12288, 0x1000], 0, &[Some(&vec)]),
+            strace("mincore(0x7fe465a15000, 12288, [1, 0, 0]) = 0")
+        );
+        assert_eq!(
+            line(Sysno::mincore, &[0x7fe4_65a1_5000, 163_840, 0x1000], 0, &[Some(&vec)]),
+            "mincore(0x7fe465a15000, 163840, [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::mincore, &[0x7fe4_65a1_5000, 4097, 0x1000], 0, &[Some(&vec)]),
+            strace("mincore(0x7fe465a15000, 4097, [1, 0])   = 0")
+        );
+        assert_eq!(
+            line(Sysno::mincore, &[0x7fe4_65a1_5001, 4096, 0x7ffc_3ca6_1f40], -22, &[Some(&vec)]),
+            strace("mincore(0x7fe465a15001, 4096, 0x7ffc3ca61f40) = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::mincore, &[0x7fe4_65a1_5000, 4096, 0], -14, &[]),
+            strace("mincore(0x7fe465a15000, 4096, NULL)     = -1 EFAULT (Bad address)")
+        );
+        assert_eq!(
+            line(Sysno::mincore, &[0x7fe4_65a1_5000, 0, 0x1000], 0, &[]),
+            strace("mincore(0x7fe465a15000, 0, [])          = 0")
         );
     }
 }

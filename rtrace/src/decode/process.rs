@@ -4,7 +4,7 @@ use super::{
     Call, Capture,
     fs::{OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, out_struct, struct_cap, u64_at, xval},
     signal::SIGNALS,
-    table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, ULONG, class},
+    table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, UINT, ULONG, class},
     text::{self, HexStrings},
     xlat::AT_FLAGS,
 };
@@ -381,7 +381,7 @@ fn exec_argv(call: &mut Call<'_, '_>, i: usize) {
         region.extend_from_slice(cap.bytes().unwrap_or_default());
     }
     // Only strings whose NUL was captured are whole.
-    let complete = region.iter().filter(|&&c| c == 0).count();
+    let complete = region.split(|&c| c == 0).count().saturating_sub(1);
     let mut strings = region.split(|&c| c == 0).take(complete);
     let pointers = (0..array.len() / 8).map_while(|k| u64_at(array, k * 8)).take_while(|&p| p != 0);
     call.out.push(b'[');
@@ -413,8 +413,7 @@ fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
     let Some(n) = count.get(..4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))) else {
         return;
     };
-    use std::io::Write as _;
-    let _ = write!(call.out, " /* {n} var{} */", if n == 1 { "" } else { "s" });
+    let _ = std::io::Write::write_fmt(call.out, format_args!(" /* {n} var{} */", if n == 1 { "" } else { "s" }));
 }
 
 const EXEC_ENVP: Arg = Arg::custom_with(exec_envp, &[Cap::PtrCount]);
@@ -963,6 +962,115 @@ fn sysinfo_buf(call: &mut Call<'_, '_>, i: usize) {
 }
 
 // ---------------------------------------------------------------------------------
+// Scheduling.
+
+xlat! {
+    /// Scheduling policies, `include/uapi/linux/sched.h`.
+    pub SCHED_POLICIES {
+        SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_ISO = 4,
+        SCHED_IDLE = 5, SCHED_DEADLINE = 6,
+    }
+}
+
+fn sched_policy(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &SCHED_POLICIES, call.arg(i) & 0xffff_ffff, "SCHED_???");
+}
+
+/// `sched_getscheduler`'s return: `0 (SCHED_OTHER)`, or the bare number for a policy
+/// without a name (one with `SCHED_RESET_ON_FORK`).
+fn sched_policy_ret(call: &mut Call<'_, '_>) {
+    let v = call.ret();
+    text::decimal(call.out, v);
+    if let Some(name) = u64::try_from(v).ok().and_then(|v| SCHED_POLICIES.name(v)) {
+        call.put(" (");
+        call.put(name);
+        call.out.push(b')');
+    }
+}
+
+/// A `struct sched_param` the kernel reads: `[priority]`.
+fn sched_param_in(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let cap = call.capture(i, 0);
+    bracketed_int(call, cap, call.arg(i));
+}
+
+const SCHED_PARAM_IN: Arg = Arg::custom_with(sched_param_in, &[struct_cap(4)]);
+const SCHED_POLICY: Arg = Arg::custom(sched_policy);
+
+/// A CPU set the kernel reads, `size` (the previous argument) bytes: the numbers of the
+/// CPUs in it, `[0 1]`; the pointer when NULL or unread.
+fn cpu_set_in(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let ptr = call.arg(i);
+    let size = usize::try_from(call.arg(i - 1) & 0xffff_ffff).unwrap_or(usize::MAX);
+    let cap = call.capture(i, 0);
+    let bytes = if size == 0 { Some(&[][..]) } else { cap.bytes() };
+    let Some(b) = bytes.filter(|_| ptr != 0) else {
+        call.pointer(ptr);
+        return;
+    };
+    call.out.push(b'[');
+    let cpus = b[..b.len().min(size)]
+        .iter()
+        .enumerate()
+        .flat_map(|(n, byte)| (0..8).filter(move |bit| byte & (1 << bit) != 0).map(move |bit| n * 8 + bit));
+    for (k, cpu) in cpus.enumerate() {
+        if k > 0 {
+            call.out.push(b' ');
+        }
+        text::decimal(call.out, cpu);
+    }
+    call.out.push(b']');
+}
+
+xlat! {
+    /// `ioprio_set`/`ioprio_get` targets, `include/uapi/linux/ioprio.h`.
+    pub IOPRIO_WHO { IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3 }
+}
+
+xlat! {
+    /// I/O scheduling classes, `include/uapi/linux/ioprio.h`.
+    pub IOPRIO_CLASSES {
+        IOPRIO_CLASS_NONE = 0, IOPRIO_CLASS_RT = 1, IOPRIO_CLASS_BE = 2, IOPRIO_CLASS_IDLE = 3,
+    }
+}
+
+/// Where the class sits in an I/O priority (`IOPRIO_CLASS_SHIFT`).
+const IOPRIO_CLASS_SHIFT: u32 = 13;
+
+/// Writes `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`.
+fn write_ioprio(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(b"IOPRIO_PRIO_VALUE(");
+    xval(out, &IOPRIO_CLASSES, u64::from(v >> IOPRIO_CLASS_SHIFT), "IOPRIO_CLASS_???");
+    out.extend_from_slice(b", ");
+    text::decimal(out, v & ((1 << IOPRIO_CLASS_SHIFT) - 1));
+    out.push(b')');
+}
+
+fn ioprio_who(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    xval(call.out, &IOPRIO_WHO, call.arg(i) & 0xffff_ffff, "IOPRIO_WHO_???");
+}
+
+fn ioprio_arg(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    #[expect(clippy::cast_possible_truncation, reason = "the priority is a C int")]
+    write_ioprio(call.out, call.arg(i) as u32);
+}
+
+/// `ioprio_get`'s return: `16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))`.
+fn ioprio_ret(call: &mut Call<'_, '_>) {
+    let v = call.ret();
+    text::decimal(call.out, v);
+    call.put(" (");
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a C int")]
+    write_ioprio(call.out, v as u32);
+    call.out.push(b')');
+}
+
+// ---------------------------------------------------------------------------------
 // Rows.
 
 const P: u16 = class::PROCESS;
@@ -1080,6 +1188,36 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::getpriority, &[Arg::custom(prio_which), INT], 0),
     def(Sysno::setpriority, &[Arg::custom(prio_which), INT, INT], 0),
     def(Sysno::sysinfo, &[Arg::custom_with(sysinfo_buf, &[struct_cap(112)]).output()], 0),
+    SyscallDef {
+        sysno: Sysno::sched_getscheduler,
+        args: &[INT],
+        ret: Ret::Custom(sched_policy_ret),
+        class: 0,
+    },
+    def(Sysno::sched_setscheduler, &[INT, SCHED_POLICY, SCHED_PARAM_IN], 0),
+    def(Sysno::sched_getparam, &[INT, OUT_INT], 0),
+    def(Sysno::sched_setparam, &[INT, SCHED_PARAM_IN], 0),
+    def(Sysno::sched_get_priority_max, &[SCHED_POLICY], 0),
+    def(Sysno::sched_get_priority_min, &[SCHED_POLICY], 0),
+    def(
+        Sysno::sched_setaffinity,
+        &[
+            INT,
+            UINT,
+            Arg::custom_with(
+                cpu_set_in,
+                &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::Slot }],
+            ),
+        ],
+        0,
+    ),
+    def(Sysno::ioprio_set, &[Arg::custom(ioprio_who), INT, Arg::custom(ioprio_arg)], 0),
+    SyscallDef {
+        sysno: Sysno::ioprio_get,
+        args: &[Arg::custom(ioprio_who), INT],
+        ret: Ret::Custom(ioprio_ret),
+        class: 0,
+    },
 ];
 
 #[cfg(test)]
@@ -1718,4 +1856,109 @@ mod tests {
         fuzz(Sysno::sysinfo, &[0x1000], 0, &[&b]);
     }
 
+
+    #[test]
+    fn scheduling() {
+        assert_eq!(
+            line(Sysno::sched_getscheduler, &[0], 0, &[]),
+            strace("sched_getscheduler(0)                   = 0 (SCHED_OTHER)")
+        );
+        assert_eq!(
+            line(Sysno::sched_getscheduler, &[0], 1_073_741_827, &[]),
+            strace("sched_getscheduler(0)                   = 1073741827")
+        );
+        assert_eq!(
+            line(Sysno::sched_getscheduler, &[99999], -3, &[]),
+            strace("sched_getscheduler(99999)               = -1 ESRCH (No such process)")
+        );
+        assert_eq!(
+            line(Sysno::sched_getparam, &[0, 0x1000], 0, &[Some(&le32(0))]),
+            strace("sched_getparam(0, [0])                  = 0")
+        );
+        assert_eq!(
+            line(Sysno::sched_getparam, &[0, 0], EINVAL, &[]),
+            strace("sched_getparam(0, NULL)                 = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::sched_setparam, &[0, 0x1000], 0, &[Some(&le32(0))]),
+            strace("sched_setparam(0, [0])                  = 0")
+        );
+        assert_eq!(
+            line(Sysno::sched_setscheduler, &[0, 0, 0x1000], 0, &[Some(&le32(0))]),
+            strace("sched_setscheduler(0, SCHED_OTHER, [0]) = 0")
+        );
+        assert_eq!(
+            line(Sysno::sched_setscheduler, &[0, 0x4000_0003, 0x1000], 0, &[Some(&le32(0))]),
+            strace("sched_setscheduler(0, 0x40000003 /* SCHED_??? */, [0]) = 0")
+        );
+        assert_eq!(
+            line(Sysno::sched_get_priority_max, &[1], 99, &[]),
+            strace("sched_get_priority_max(SCHED_FIFO)      = 99")
+        );
+        assert_eq!(
+            line(Sysno::sched_get_priority_min, &[2], 1, &[]),
+            strace("sched_get_priority_min(SCHED_RR)        = 1")
+        );
+        assert_eq!(
+            line(Sysno::sched_get_priority_max, &[4], EINVAL, &[]),
+            strace("sched_get_priority_max(SCHED_ISO)       = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::sched_get_priority_max, &[12], EINVAL, &[]),
+            strace("sched_get_priority_max(0xc /* SCHED_??? */) = -1 EINVAL (Invalid argument)")
+        );
+    }
+
+    #[test]
+    fn affinity_and_io_priorities() {
+        let mut set = [0u8; 128];
+        set[0] = 1;
+        assert_eq!(
+            line(Sysno::sched_setaffinity, &[0, 128, 0x1000], 0, &[Some(&set)]),
+            strace("sched_setaffinity(0, 128, [0])          = 0")
+        );
+        set[0] = 3;
+        assert_eq!(
+            line(Sysno::sched_setaffinity, &[0, 8, 0x1000], 0, &[Some(&set[..8])]),
+            strace("sched_setaffinity(0, 8, [0 1])          = 0")
+        );
+        assert_eq!(
+            line(Sysno::sched_setaffinity, &[0, 8, 0x1000], EINVAL, &[Some(&[0; 8])]),
+            strace("sched_setaffinity(0, 8, [])             = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::sched_setaffinity, &[0, 8, 0], EFAULT, &[]),
+            strace("sched_setaffinity(0, 8, NULL)           = -1 EFAULT (Bad address)")
+        );
+        assert_eq!(
+            line(Sysno::sched_setaffinity, &[0, 0, 0x1000], EINVAL, &[]),
+            strace("sched_setaffinity(0, 0, [])             = -1 EINVAL (Invalid argument)")
+        );
+        set[200 / 8] = 1 << (200 % 8);
+        assert_eq!(
+            line(Sysno::sched_setaffinity, &[0, 128, 0x1000], EINVAL, &[Some(&set)]),
+            "sched_setaffinity(0, 128, [0 1 200]) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::ioprio_set, &[1, 0, (3 << 13) | 7], 0, &[]),
+            "ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 7)) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioprio_set, &[3, 0, (5 << 13) | 1], EINVAL, &[]),
+            "ioprio_set(IOPRIO_WHO_USER, 0, IOPRIO_PRIO_VALUE(0x5 /* IOPRIO_CLASS_??? */, 1)) = -1 EINVAL (Invalid argument)"
+        );
+        assert_eq!(
+            line(Sysno::ioprio_get, &[1, 0], 16388, &[]),
+            strace("ioprio_get(IOPRIO_WHO_PROCESS, 0)       = 16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))")
+        );
+        assert_eq!(
+            line(Sysno::ioprio_get, &[1, 0], 0, &[]),
+            strace("ioprio_get(IOPRIO_WHO_PROCESS, 0)       = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))")
+        );
+        assert_eq!(
+            line(Sysno::ioprio_get, &[9, 0], EINVAL, &[]),
+            strace("ioprio_get(0x9 /* IOPRIO_WHO_??? */, 0) = -1 EINVAL (Invalid argument)")
+        );
+        fuzz(Sysno::sched_setaffinity, &[0, 128, 0x1000], 0, &[&set]);
+    }
 }

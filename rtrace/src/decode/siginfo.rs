@@ -2,7 +2,7 @@
 //! `--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_USER, si_pid=10348, si_uid=0} ---`.
 //!
 //! Which `siginfo_t` union member is meaningful depends on the signal and `si_code`
-//! (`include/uapi/asm-generic/siginfo.h`); the field offsets are x86_64's.
+//! (`include/uapi/asm-generic/siginfo.h`); the field offsets are `x86_64`'s.
 
 use std::io::Write as _;
 

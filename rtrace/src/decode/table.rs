@@ -14,7 +14,7 @@ use rtrace_common::{
 };
 use syscalls::Sysno;
 
-use super::{Call, DecodeOptions, xlat::Xlat};
+use super::{Call, DecodeOptions};
 use crate::filter::TracedSet;
 
 /// Syscall classes, as strace's `-e trace=%file` and friends name them.
@@ -48,8 +48,6 @@ pub enum Print {
     Fd,
     /// A directory fd of the `*at` calls: `AT_FDCWD` or a number.
     DirFd,
-    /// A mode in octal: `0644`.
-    Octal,
     /// A path or other string the kernel reads: printed whole (up to the slot).
     Path,
     /// A string limited by `-s`.
@@ -57,10 +55,6 @@ pub enum Print {
     /// A buffer of bytes printed as a string, `len` bytes long, limited by `-s`; when
     /// `out` and the call failed, only the pointer prints.
     Buf { len: BufLen, out: bool },
-    /// A flag set.
-    Flags(&'static Xlat),
-    /// One named value, or the number.
-    Enum(&'static Xlat),
     /// A printer of its own; it writes its separator with [`Call::next`] (and may
     /// print nothing at all, for arguments that only some calls have).
     Custom(fn(&mut Call<'_, '_>, usize)),
@@ -86,7 +80,7 @@ pub enum Len {
     Ret(u32),
     /// The `u32` that argument N points to.
     DerefU32(u8),
-    /// An fd_set of argument N bits.
+    /// An `fd_set` of argument N bits.
     FdSetBits(u8),
 }
 
@@ -108,8 +102,6 @@ pub enum Cap {
     Str,
     /// Bytes at the argument's pointer.
     Bytes { at_enter: bool, len: Len, max: Max },
-    /// Bytes at the pointer that argument N holds (for args that point elsewhere).
-    BytesOf { arg: u8, at_enter: bool, len: Len },
     /// An iovec array of `len` entries and its buffers (takes the remaining slots).
     Iovec { len: Len },
     /// A `struct msghdr`, its name, iovecs and buffers (takes the remaining slots).
@@ -154,15 +146,7 @@ impl Arg {
         Arg { print, caps, out: false }
     }
 
-    #[must_use]
-    pub const fn flags(set: &'static Xlat) -> Self {
-        Arg::plain(Print::Flags(set))
-    }
 
-    #[must_use]
-    pub const fn symbol(set: &'static Xlat) -> Self {
-        Arg::plain(Print::Enum(set))
-    }
 
     #[must_use]
     pub const fn custom(f: fn(&mut Call<'_, '_>, usize)) -> Self {
@@ -203,7 +187,6 @@ pub const HEX: Arg = Arg::plain(Print::Hex);
 pub const PTR: Arg = Arg::plain(Print::Ptr);
 pub const FD: Arg = Arg::plain(Print::Fd);
 pub const DIRFD: Arg = Arg::plain(Print::DirFd);
-pub const MODE: Arg = Arg::plain(Print::Octal);
 pub const PATH: Arg = Arg::with(Print::Path, &[Cap::Path]);
 pub const STR: Arg = Arg::with(Print::Str, &[Cap::Str]);
 
@@ -317,10 +300,6 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
             };
             let when = if at_enter { capture_when::ENTER } else { capture_when::EXIT };
             (capture_kind::BYTES, when, ptr_arg, len_spec(len), max)
-        }
-        Cap::BytesOf { arg, at_enter, len } => {
-            let when = if at_enter { capture_when::ENTER } else { capture_when::EXIT };
-            (capture_kind::BYTES, when, arg, len_spec(len), slot)
         }
         Cap::Iovec { len } => {
             (capture_kind::IOVEC, capture_when::EXIT, ptr_arg, len_spec(len), strsize.min(slot))

@@ -120,14 +120,10 @@ pub fn symbol(out: &mut Vec<u8>, set: &Xlat, value: u64, fallback: Fallback) {
     }
     match fallback {
         Fallback::Decimal => {
-            #[expect(clippy::cast_possible_wrap, reason = "C ints print signed")]
-            decimal(out, value as i32);
+            #[expect(clippy::cast_possible_truncation, reason = "C ints are the low half")]
+            decimal(out, (value as u32).cast_signed());
         }
         Fallback::Hex => hex(out, value),
-        Fallback::Comment(what) => {
-            hex(out, value);
-            let _ = write!(out, " /* {what}_??? */");
-        }
     }
 }
 
@@ -136,8 +132,6 @@ pub fn symbol(out: &mut Vec<u8>, set: &Xlat, value: u64, fallback: Fallback) {
 pub enum Fallback {
     Decimal,
     Hex,
-    /// `0x... /* PREFIX_??? */`, as strace prints unknown enum values.
-    Comment(&'static str),
 }
 
 #[cfg(test)]

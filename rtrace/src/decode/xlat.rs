@@ -29,7 +29,11 @@ macro_rules! xlat {
             zero: $crate::xlat!(@zero $($zero)?),
         };
     };
-    (@value $name:ident = $value:expr) => { ($value) as u64 };
+    (@value $name:ident = $value:expr) => {{
+        #[allow(clippy::cast_sign_loss, reason = "negative codes match as the kernel sign-extends them")]
+        let v = ($value) as u64;
+        v
+    }};
     (@value $name:ident) => {{
         #[allow(clippy::cast_sign_loss, clippy::cast_lossless)]
         let v = libc::$name as u64;
@@ -75,18 +79,4 @@ xlat! {
 xlat! {
     /// `mmap` protections, `include/uapi/asm-generic/mman-common.h`.
     pub MMAP_PROT zero "PROT_NONE" { PROT_READ, PROT_WRITE, PROT_EXEC, PROT_SEM = 0x8, PROT_GROWSDOWN, PROT_GROWSUP }
-}
-
-xlat! {
-    /// `mmap` mapping types, the low bits of its flags.
-    pub MMAP_TYPES { MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE }
-}
-
-xlat! {
-    /// `mmap` flags other than the type, `include/uapi/asm-generic/mman*.h`.
-    pub MMAP_FLAGS {
-        MAP_FIXED, MAP_ANONYMOUS, MAP_32BIT, MAP_GROWSDOWN, MAP_DENYWRITE, MAP_EXECUTABLE,
-        MAP_LOCKED, MAP_NORESERVE, MAP_POPULATE, MAP_NONBLOCK, MAP_STACK, MAP_HUGETLB,
-        MAP_SYNC, MAP_FIXED_NOREPLACE, MAP_UNINITIALIZED = 0x400_0000,
-    }
 }
