@@ -1,156 +1,202 @@
-//! `cargo xtask bench`: times a syscall-heavy loop untraced, under rtrace and under
-//! strace, side by side in one run, and reports medians, ratios, events/s and losses.
+//! `cargo xtask bench`: measures what tracing costs, every configuration side by side in
+//! one run (interleaved per round, medians reported), so numbers taken on a shared,
+//! noisy machine still compare. Four benchmarks, each printing a small table:
 //!
-//! The loop is `dd if=/dev/zero of=/dev/null bs=1 count=N`: two one-byte syscalls per
-//! block. Each traced run starts from a shell that waits for a line on stdin and then
-//! execs dd, so the tracer is attached before the first timed syscall.
+//! - `floor`: a one-byte read/write loop untraced, under rtrace, strace and `perf trace`;
+//! - `service`: nginx requests/s under wrk, untraced and with its workers traced;
+//! - `bystander`: what tracing one process costs another, untraced, process;
+//! - `daemon`: rtrace's own CPU and memory per event, and the event rate it sustains.
 
-use std::{
-    fs,
-    io::{BufRead, BufReader, Write},
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+mod bystander;
+mod daemon;
+mod empty_program;
+mod floor;
+mod load;
+mod process;
+mod report;
+mod service;
 
-use anyhow::{Context, Result, bail};
+use std::{fmt::Write as _, fs, path::Path};
+
+use anyhow::Result;
+use clap::ValueEnum;
+
+use crate::toolchain;
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
-    /// Blocks dd copies (two syscalls each).
-    #[arg(long, default_value_t = 300_000)]
-    blocks: u64,
-    /// Runs per configuration (the median is reported).
+    /// Benchmarks to run, in this order (all of them when none is named).
+    #[arg(value_enum)]
+    benchmarks: Vec<Benchmark>,
+    /// Rounds per benchmark; each round runs every configuration once.
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Blocks the floor loop (dd bs=1) copies: two syscalls each.
+    #[arg(long, default_value_t = 300_000)]
+    blocks: u64,
+    /// Seconds of each wrk run (service).
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Seconds of each rate step of the daemon's ladder.
+    #[arg(long, default_value_t = 5)]
+    step_seconds: u64,
 }
 
-/// One traced or untraced run's outcome.
-struct Sample {
-    secs: f64,
-    lines: u64,
-    lost: u64,
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Benchmark {
+    Floor,
+    Service,
+    Bystander,
+    Daemon,
 }
 
-fn dd_args(blocks: u64) -> Vec<String> {
-    vec![
-        "if=/dev/zero".into(),
-        "of=/dev/null".into(),
-        "bs=1".into(),
-        format!("count={blocks}"),
-        "status=none".into(),
-    ]
-}
+impl Benchmark {
+    const ALL: [Self; 4] = [Self::Floor, Self::Service, Self::Bystander, Self::Daemon];
 
-/// A shell that execs dd when it reads a line: its pid is dd's pid.
-fn waiting_dd(blocks: u64) -> Result<Child> {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("read go; exec dd {}", dd_args(blocks).join(" ")))
-        .stdin(Stdio::piped())
-        .spawn()
-        .context("starting dd")
-}
-
-/// Starts `tracer` on the waiting shell, waits for its `attached` line, releases dd and
-/// times it to its exit.
-fn traced_run(tracer: &mut Command, blocks: u64, out: &Path) -> Result<Sample> {
-    let mut dd = waiting_dd(blocks)?;
-    let pid = dd.id();
-    let mut tracer = tracer
-        .arg("-o")
-        .arg(out)
-        .arg("-p")
-        .arg(pid.to_string())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("starting the tracer")?;
-    let mut stderr = BufReader::new(tracer.stderr.take().context("tracer stderr")?);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if stderr.read_line(&mut line)? == 0 {
-            bail!("tracer exited before attaching");
-        }
-        if line.contains("attached") {
-            break;
+    fn name(self) -> &'static str {
+        match self {
+            Self::Floor => "floor",
+            Self::Service => "service",
+            Self::Bystander => "bystander",
+            Self::Daemon => "daemon",
         }
     }
-    let start = Instant::now();
-    dd.stdin.take().context("dd stdin")?.write_all(b"go\n")?;
-    dd.wait()?;
-    let secs = start.elapsed().as_secs_f64();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest)?;
-    let status = wait_timeout(&mut tracer, Duration::from_secs(120))?;
-    if !status {
-        bail!("tracer did not exit after dd; stderr: {rest}");
-    }
-    let lost = rest
-        .lines()
-        .find_map(|l| l.strip_prefix("rtrace: ")?.strip_suffix(" events lost")?.parse().ok())
-        .unwrap_or(0);
-    let lines = fs::read(out).map(|b| b.iter().filter(|&&c| c == b'\n').count() as u64)?;
-    Ok(Sample { secs, lines, lost })
 }
 
-fn wait_timeout(child: &mut Child, limit: Duration) -> Result<bool> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if child.try_wait()?.is_some() {
-            return Ok(true);
+/// What every benchmark gets: the rtrace binary, a scratch directory, the options.
+pub struct Bench<'a> {
+    pub rtrace: &'a Path,
+    /// Where traces are written (`target/bench`).
+    pub dir: &'a Path,
+    pub runs: usize,
+    pub blocks: u64,
+    pub seconds: u64,
+    pub step_seconds: u64,
+}
+
+impl Bench<'_> {
+    /// Syscalls one floor loop makes.
+    pub fn loop_syscalls(&self) -> u64 {
+        self.blocks * 2
+    }
+
+    /// The command line that reproduces `benchmark` with these options.
+    fn command(&self, benchmark: Benchmark) -> String {
+        let mut cmd = format!(
+            "cargo xtask bench {} --runs {}",
+            benchmark.name(),
+            self.runs
+        );
+        if matches!(
+            benchmark,
+            Benchmark::Floor | Benchmark::Bystander | Benchmark::Daemon
+        ) {
+            let _ = write!(cmd, " --blocks {}", self.blocks);
         }
-        std::thread::sleep(Duration::from_millis(10));
+        if benchmark == Benchmark::Service {
+            let _ = write!(cmd, " --seconds {}", self.seconds);
+        }
+        if benchmark == Benchmark::Daemon {
+            let _ = write!(cmd, " --step-seconds {}", self.step_seconds);
+        }
+        cmd
     }
-    child.kill().ok();
-    Ok(false)
 }
 
-fn untraced_run(blocks: u64) -> Result<Sample> {
-    let mut dd = waiting_dd(blocks)?;
-    let start = Instant::now();
-    dd.stdin.take().context("dd stdin")?.write_all(b"go\n")?;
-    dd.wait()?;
-    Ok(Sample { secs: start.elapsed().as_secs_f64(), lines: 0, lost: 0 })
+/// Runs `measure` for every configuration, `runs` rounds, rotating the order each round
+/// (see [`report::rotated`]); returns the samples of each configuration, in `configs` order.
+fn interleaved<C: Copy + PartialEq, S>(
+    configs: &[C],
+    runs: usize,
+    mut measure: impl FnMut(C) -> Result<S>,
+) -> Result<Vec<Vec<S>>> {
+    let mut samples: Vec<Vec<S>> = configs.iter().map(|_| Vec::new()).collect();
+    for round in 0..runs {
+        for config in report::rotated(configs, round) {
+            let slot = configs
+                .iter()
+                .position(|&c| c == config)
+                .expect("a listed configuration");
+            samples[slot].push(measure(config)?);
+        }
+    }
+    Ok(samples)
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
+/// Debian packages, each with a file it installs (see `toolchain::ensure_packages`).
+type Packages = Vec<(&'static str, &'static str)>;
+
+/// The packages a benchmark needs, then those that only add a row (whose absence is
+/// reported instead of failing the run).
+fn packages(benchmark: Benchmark) -> (Packages, Packages) {
+    let strace = ("strace", "/usr/bin/strace");
+    match benchmark {
+        Benchmark::Floor => (vec![strace], vec![("linux-perf", "/usr/bin/perf")]),
+        Benchmark::Service => (
+            vec![
+                strace,
+                ("nginx", "/usr/sbin/nginx"),
+                ("wrk", "/usr/bin/wrk"),
+            ],
+            vec![],
+        ),
+        Benchmark::Bystander => (vec![], vec![("bpftrace", "/usr/bin/bpftrace")]),
+        Benchmark::Daemon => (vec![], vec![]),
+    }
 }
 
-/// Runs the benchmark and prints the table.
+fn ensure_tools(benchmarks: &[Benchmark]) -> Result<()> {
+    for &benchmark in benchmarks {
+        let (required, optional) = packages(benchmark);
+        toolchain::ensure_packages(&required)?;
+        for package in optional {
+            if let Err(e) = toolchain::ensure_packages(&[package]) {
+                eprintln!(
+                    "xtask: bench {}: going on without {}: {e:#}",
+                    benchmark.name(),
+                    package.0
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the chosen benchmarks and prints their tables.
 ///
 /// # Errors
-/// When a run fails.
+/// When a tool cannot be installed or a run fails.
 pub fn run(root: &Path, rtrace: &Path, args: &BenchArgs) -> Result<()> {
+    let benchmarks = if args.benchmarks.is_empty() {
+        Benchmark::ALL.to_vec()
+    } else {
+        args.benchmarks.clone()
+    };
+    ensure_tools(&benchmarks)?;
     let dir = root.join("target/bench");
     fs::create_dir_all(&dir)?;
-    let syscalls = args.blocks * 2;
+    let bench = Bench {
+        rtrace,
+        dir: &dir,
+        runs: args.runs.max(1),
+        blocks: args.blocks.max(1),
+        seconds: args.seconds.max(1),
+        step_seconds: args.step_seconds.max(1),
+    };
     println!(
-        "floor: dd bs=1 count={} ({syscalls} syscalls), {} runs each, configurations interleaved",
-        args.blocks, args.runs
+        "rtrace bench: {} rounds each, configurations interleaved per round; medians. \
+         Machine: {} CPUs, shared (other work may run).",
+        bench.runs,
+        std::thread::available_parallelism().map_or(1, usize::from)
     );
-    let mut untraced = Vec::new();
-    let mut rtraced = Vec::new();
-    let mut straced = Vec::new();
-    for _ in 0..args.runs {
-        untraced.push(untraced_run(args.blocks)?);
-        rtraced.push(traced_run(&mut Command::new(rtrace), args.blocks, &dir.join("rtrace.out"))?);
-        straced.push(traced_run(&mut Command::new("strace"), args.blocks, &dir.join("strace.out"))?);
-    }
-    let base = median(untraced.iter().map(|s| s.secs).collect());
-    println!("{:<10} {:>10} {:>9} {:>14} {:>10} {:>8}", "tracer", "median s", "ratio", "events/s", "lines", "lost");
-    for (name, samples) in [("untraced", &untraced), ("rtrace", &rtraced), ("strace", &straced)] {
-        let secs = median(samples.iter().map(|s| s.secs).collect());
-        let lines = samples.iter().map(|s| s.lines).max().unwrap_or(0);
-        let lost: u64 = samples.iter().map(|s| s.lost).sum();
-        #[expect(clippy::cast_precision_loss, reason = "display only")]
-        let rate = if name == "untraced" { syscalls as f64 / secs } else { lines as f64 / secs };
-        println!(
-            "{name:<10} {secs:>10.3} {:>8.1}x {rate:>14.0} {lines:>10} {lost:>8}",
-            secs / base
-        );
+    for benchmark in benchmarks {
+        eprintln!("xtask: bench {}...", benchmark.name());
+        match benchmark {
+            Benchmark::Floor => floor::run(&bench)?,
+            Benchmark::Service => service::run(&bench)?,
+            Benchmark::Bystander => bystander::run(&bench)?,
+            Benchmark::Daemon => daemon::run(&bench)?,
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod bench;
 mod codegen;
+mod fidelity;
 mod toolchain;
 
 use std::{
@@ -38,10 +39,14 @@ enum Task {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Build, then measure rtrace against an untraced run and strace.
+    /// Build, then benchmark rtrace against no tracer, strace, perf trace and an empty eBPF
+    /// program: `cargo xtask bench [floor] [service] [bystander] [daemon]` (all by default).
     Bench(bench::BenchArgs),
     /// Regenerate the syscall argument-count table from this kernel's tracepoints.
     Codegen,
+    /// Build, then trace a corpus of real programs with strace and rtrace and count the
+    /// lines rtrace reproduces.
+    Fidelity(fidelity::FidelityArgs),
 }
 
 /// The workspace root (xtask lives one level down).
@@ -118,6 +123,7 @@ fn main() -> Result<()> {
             .context("end-to-end tests")?;
         }
         Task::Codegen => codegen::run(&root)?,
+        Task::Fidelity(args) => fidelity::run(&root, &build(&root)?, &args)?,
         Task::Bench(args) => {
             toolchain::ensure_packages(&[("strace", "/usr/bin/strace")])?;
             let bin = build(&root)?;
