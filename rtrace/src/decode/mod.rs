@@ -517,9 +517,13 @@ mod tests {
 
     #[test]
     fn calls_without_a_row_print_raw_hex_with_the_kernel_arg_count() {
-        // sched_getaffinity(pid, len, mask): three arguments.
-        let nr = u32::try_from(Sysno::sched_getaffinity.id()).unwrap();
-        assert_eq!(line(nr, [0, 0x80, 0x7ffd_0000, 9, 9, 9], 8, &[]), "sched_getaffinity(0, 0x80, 0x7ffd0000) = 8");
+        // add_key(type, description, payload, plen, keyring): five arguments.
+        let nr = u32::try_from(Sysno::add_key.id()).unwrap();
+        assert!(table::table()[nr as usize].is_none(), "add_key has a row now: pick another");
+        assert_eq!(
+            line(nr, [0x1000, 0x2000, 0, 0, 0xffff_fffd, 9], 42, &[]),
+            "add_key(0x1000, 0x2000, 0, 0, 0xfffffffd) = 42"
+        );
     }
 
     #[test]

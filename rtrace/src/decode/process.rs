@@ -1025,6 +1025,35 @@ fn cpu_set_in(call: &mut Call<'_, '_>, i: usize) {
     call.out.push(b']');
 }
 
+/// `sched_getaffinity`'s mask, filled by the kernel with as many bytes as it returns:
+/// `[0 1]`, or the pointer when the call failed.
+fn cpu_set_out(call: &mut Call<'_, '_>, i: usize) {
+    if call.failed() {
+        call.next();
+        call.pointer(call.arg(i));
+        return;
+    }
+    let ptr = call.arg(i);
+    let size = usize::try_from(call.ret()).unwrap_or(0);
+    call.next();
+    let Some(b) = call.capture(i, 0).bytes().filter(|_| ptr != 0) else {
+        call.pointer(ptr);
+        return;
+    };
+    call.out.push(b'[');
+    let cpus = b[..b.len().min(size)]
+        .iter()
+        .enumerate()
+        .flat_map(|(n, byte)| (0..8).filter(move |bit| byte & (1 << bit) != 0).map(move |bit| n * 8 + bit));
+    for (k, cpu) in cpus.enumerate() {
+        if k > 0 {
+            call.out.push(b' ');
+        }
+        text::decimal(call.out, cpu);
+    }
+    call.out.push(b']');
+}
+
 xlat! {
     /// `ioprio_set`/`ioprio_get` targets, `include/uapi/linux/ioprio.h`.
     pub IOPRIO_WHO { IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3 }
@@ -1207,6 +1236,18 @@ pub static DEFS: &[SyscallDef] = &[
             Arg::custom_with(
                 cpu_set_in,
                 &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::Slot }],
+            ),
+        ],
+        0,
+    ),
+    def(
+        Sysno::sched_getaffinity,
+        &[
+            INT,
+            UINT,
+            Arg::custom_with(
+                cpu_set_out,
+                &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::Slot }],
             ),
         ],
         0,
@@ -1912,6 +1953,16 @@ mod tests {
     #[test]
     fn affinity_and_io_priorities() {
         let mut set = [0u8; 128];
+        // strace: sched_getaffinity(0, 128, [0 1]) = 8
+        set[0] = 3;
+        assert_eq!(
+            line(Sysno::sched_getaffinity, &[0, 128, 0x1000], 8, &[Some(&set[..8])]),
+            "sched_getaffinity(0, 128, [0 1]) = 8"
+        );
+        assert_eq!(
+            line(Sysno::sched_getaffinity, &[0, 1, 0x1000], EINVAL, &[]),
+            "sched_getaffinity(0, 1, 0x1000) = -1 EINVAL (Invalid argument)"
+        );
         set[0] = 1;
         assert_eq!(
             line(Sysno::sched_setaffinity, &[0, 128, 0x1000], 0, &[Some(&set)]),

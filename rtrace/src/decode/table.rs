@@ -261,6 +261,7 @@ pub fn table() -> &'static [Option<Compiled>] {
             }
             assert!(usize::from(next) <= SLOT_COUNT, "{} captures too much", def.sysno.name());
             if let Some(entry) = t.get_mut(nr) {
+                assert!(entry.is_none(), "two rows for {}", def.sysno.name());
                 *entry = Some(Compiled { def, first_slot });
             }
         }
