@@ -14,6 +14,12 @@ pub const SLOT_COUNT: usize = 8;
 pub const SLOT_SIZE: usize = 256;
 /// Entries in the per-syscall capture spec array (x86_64 numbers stay below this).
 pub const MAX_SYSCALLS: u32 = 512;
+/// Slots where the walking capture kinds (iovec, msghdr, dirent count) may start: the
+/// kernel programs only handle them there, to keep the verifier's work small.
+pub const WALKING_KINDS_BELOW_SLOT: usize = 2;
+
+/// Most directory entries a [`capture_kind::DIRENT_COUNT`] capture counts.
+pub const MAX_COUNTED_DIRENTS: usize = 1 << 16;
 /// Most pointers a [`capture_kind::PTR_COUNT`] capture counts.
 pub const MAX_COUNTED_POINTERS: usize = 1024;
 /// Most iovecs whose array a capture reads (the array fills one slot).
@@ -190,6 +196,10 @@ pub mod capture_kind {
     /// The number of pointers before the NULL of a pointer array (execve's envp), as a
     /// `u32` in the slot; [`super::slot_status::TRUNCATED`] past [`super::MAX_COUNTED_POINTERS`].
     pub const PTR_COUNT: u8 = 6;
+    /// The number of directory entries in a `getdents` buffer of `len` bytes, walked by
+    /// their `d_reclen`, as a `u32` in the slot; [`super::slot_status::TRUNCATED`] past
+    /// [`super::MAX_COUNTED_DIRENTS`].
+    pub const DIRENT_COUNT: u8 = 7;
 }
 
 /// Where the length of a capture comes from.

@@ -7,10 +7,12 @@
 
 use aya_ebpf::{
     cty::c_void,
-    helpers::generated::{bpf_probe_read_kernel, bpf_probe_read_user, bpf_probe_read_user_str},
+    helpers::generated::{
+        bpf_loop, bpf_probe_read_kernel, bpf_probe_read_user, bpf_probe_read_user_str,
+    },
 };
 use rtrace_common::{
-    MAX_COUNTED_POINTERS, MAX_IOVECS, SLOT_COUNT, SLOT_SIZE, SlotMeta, SlotSpec, capture_kind, len_kind, slot_status,
+    MAX_COUNTED_DIRENTS, MAX_COUNTED_POINTERS, MAX_IOVECS, WALKING_KINDS_BELOW_SLOT, SLOT_COUNT, SLOT_SIZE, SlotMeta, SlotSpec, capture_kind, len_kind, slot_status,
 };
 
 /// `struct msghdr` offsets (x86_64).
@@ -19,6 +21,8 @@ const MSG_NAMELEN: usize = 8;
 const MSG_IOV: usize = 16;
 const MSG_IOVLEN: usize = 24;
 const MSGHDR_SIZE: u64 = 56;
+/// Offset of `d_reclen` in `struct linux_dirent64` (and `linux_dirent`).
+const D_RECLEN: u64 = 16;
 const IOVEC_SIZE: u64 = 16;
 
 /// A slot area: metadata for [`SLOT_COUNT`] slots, data for the first `count`.
@@ -201,9 +205,19 @@ fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
     Some(if len > max { max } else { len })
 }
 
-/// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`.
+
+/// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`. Kinds
+/// read only at enter (execve's argv and envp) exist only in the enter variant; the
+/// walking kinds only at exit and in the first slots. Every kind a slot may hold
+/// multiplies what the verifier checks, at every place a record is filled.
 #[inline(always)]
-pub fn capture(slots: Slots, i: usize, spec: &SlotSpec, args: &[u64; 6], ret: i64) {
+pub fn capture<const AT_ENTER: bool>(
+    slots: Slots,
+    i: usize,
+    spec: &SlotSpec,
+    args: &[u64; 6],
+    ret: i64,
+) {
     let Some(ptr) = arg_at(args, spec.ptr_arg) else {
         return;
     };
@@ -217,17 +231,22 @@ pub fn capture(slots: Slots, i: usize, spec: &SlotSpec, args: &[u64; 6], ret: i6
                 slots.read_bytes(i, ptr, len);
             }
         }
-        capture_kind::IOVEC => {
+        capture_kind::PTR_COUNT if AT_ENTER => count_pointers(slots, i, ptr),
+        capture_kind::STR_ARRAY if AT_ENTER => {
+            capture_str_array(slots, i, ptr, spec.elem_size as usize, u64::from(spec.max));
+        }
+        capture_kind::IOVEC if !AT_ENTER && i < WALKING_KINDS_BELOW_SLOT => {
             let Some(count) = spec_len(spec, args, ret) else {
                 return;
             };
             capture_iovecs(slots, i, ptr, count, u64::from(spec.max));
         }
-        capture_kind::PTR_COUNT => count_pointers(slots, i, ptr),
-        capture_kind::STR_ARRAY => {
-            capture_str_array(slots, i, ptr, spec.elem_size as usize, u64::from(spec.max));
+        capture_kind::DIRENT_COUNT if !AT_ENTER && i < WALKING_KINDS_BELOW_SLOT => {
+            if let Some(len) = spec_len(spec, args, ret) {
+                count_dirents(slots, i, ptr, len);
+            }
         }
-        capture_kind::MSGHDR => {
+        capture_kind::MSGHDR if !AT_ENTER && i < WALKING_KINDS_BELOW_SLOT => {
             if slots.read_bytes(i, ptr, MSGHDR_SIZE).is_none() {
                 return;
             }
@@ -343,4 +362,64 @@ fn count_pointers(slots: Slots, i: usize, ptr: u64) {
     }
     slots.write_u32(i, counted);
     slots.set(i, 4, slot_status::TRUNCATED);
+}
+
+/// State of a directory walk, on the caller's stack, for [`dirent_step`].
+#[repr(C)]
+struct DirentWalk {
+    ptr: u64,
+    len: u64,
+    off: u64,
+    counted: u32,
+    fault: u32,
+}
+
+/// One `bpf_loop` step: counts the entry at `off` and moves past it; 1 stops the loop.
+extern "C" fn dirent_step(_index: u32, ctx: *mut c_void) -> i64 {
+    // SAFETY: bpf_loop passes back the pointer to the caller's DirentWalk.
+    let walk = unsafe { &mut *ctx.cast::<DirentWalk>() };
+    if walk.off >= walk.len {
+        return 1;
+    }
+    let mut reclen: u16 = 0;
+    // SAFETY: a checked 2-byte user read into a stack u16.
+    let rc = unsafe {
+        bpf_probe_read_user(
+            core::ptr::from_mut(&mut reclen).cast::<c_void>(),
+            2,
+            (walk.ptr + walk.off + D_RECLEN) as *const c_void,
+        )
+    };
+    if rc != 0 || reclen == 0 {
+        walk.fault = 1;
+        return 1;
+    }
+    walk.off += u64::from(reclen);
+    walk.counted += 1;
+    0
+}
+
+/// Counts the directory entries in the `len` bytes at `ptr` by walking their
+/// `d_reclen`, and stores the count as a `u32` in slot `i`. The walk runs in
+/// `bpf_loop`, whose step the verifier checks once, however long the directory.
+#[inline(always)]
+fn count_dirents(slots: Slots, i: usize, ptr: u64, len: u64) {
+    let mut walk = DirentWalk { ptr, len, off: 0, counted: 0, fault: 0 };
+    // SAFETY: the callback is a BPF function taking (index, ctx); ctx is our stack walk.
+    unsafe {
+        bpf_loop(
+            MAX_COUNTED_DIRENTS as u32,
+            dirent_step as *const () as *mut c_void,
+            core::ptr::from_mut(&mut walk).cast::<c_void>(),
+            0,
+        );
+    }
+    if walk.fault != 0 {
+        slots.set(i, 0, slot_status::FAULT);
+        return;
+    }
+    slots.write_u32(i, walk.counted);
+    if walk.off < len {
+        slots.set(i, 4, slot_status::TRUNCATED);
+    }
 }

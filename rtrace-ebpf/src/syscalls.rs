@@ -145,7 +145,7 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
     for i in 0..SLOT_COUNT {
         let slot = &spec.slots[i];
         if slot.when == capture_when::ENTER {
-            capture(slots, i, slot, args, 0);
+            capture::<true>(slots, i, slot, args, 0);
         }
     }
     // SAFETY: scratch points to a valid EnterCaptures.
@@ -265,7 +265,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
                     copy_enter_slot(slots, i, call.tid);
                 } else {
                     // The record's copy of the args: ring memory may be indexed.
-                    capture(slots, i, slot, &(*rec).args, call.ret);
+                    capture::<false>(slots, i, slot, &(*rec).args, call.ret);
                 }
             }
         }

@@ -245,7 +245,11 @@ pub fn entry_captures(
                     };
                     (ptr, n.min(max), false)
                 }
-                Cap::Iovec { .. } | Cap::Msghdr | Cap::StrArray { .. } | Cap::PtrCount => continue,
+                Cap::Iovec { .. }
+                | Cap::Msghdr
+                | Cap::StrArray { .. }
+                | Cap::PtrCount
+                | Cap::DirentCount => continue,
             };
             if addr == 0 {
                 continue;

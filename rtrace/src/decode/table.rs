@@ -112,6 +112,9 @@ pub enum Cap {
     /// The number of pointers before the NULL of a pointer array (execve's envp), read
     /// at enter, as a `u32`.
     PtrCount,
+    /// The number of directory entries in the `getdents` buffer the call filled (its
+    /// return value in bytes), as a `u32`.
+    DirentCount,
 }
 
 impl Cap {
@@ -315,6 +318,13 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
         // Strings up to -s + 1 characters and their NUL: one more than printed tells
         // that a string was cut.
         Cap::PtrCount => (capture_kind::PTR_COUNT, capture_when::ENTER, ptr_arg, (0, 0, 0), slot),
+        Cap::DirentCount => (
+            capture_kind::DIRENT_COUNT,
+            capture_when::EXIT,
+            ptr_arg,
+            (len_kind::RET, 0, 1),
+            u32::MAX,
+        ),
         Cap::StrArray { region } => (
             capture_kind::STR_ARRAY,
             capture_when::ENTER,
@@ -348,6 +358,17 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
                 if s.when == capture_when::ENTER {
                     spec.flags |= spec_flags::HAS_ENTER_SLOTS;
                 }
+                assert!(
+                    !matches!(cap, Cap::Iovec { .. } | Cap::Msghdr | Cap::DirentCount)
+                        || slot < rtrace_common::WALKING_KINDS_BELOW_SLOT,
+                    "{}: the kernel walks iovecs, msghdrs and dirents only in the first slots",
+                    def.sysno.name()
+                );
+                assert!(
+                    !matches!(cap, Cap::StrArray { .. } | Cap::PtrCount) || s.when == capture_when::ENTER,
+                    "{}: string arrays and pointer counts are read at enter",
+                    def.sysno.name()
+                );
                 spec.slots[slot] = s;
                 // A string array's region slots are filled with it: they are copied
                 // from the enter stash at exit like their array slot.
