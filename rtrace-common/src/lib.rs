@@ -162,12 +162,21 @@ pub const SIGINFO_SIZE: usize = 48;
 pub struct SignalRecord {
     pub header: RecordHeader,
     pub signo: u32,
-    /// Nonzero when `siginfo` was read (the kernel passes none for some signals).
-    pub has_siginfo: u32,
+    /// [`signal_flags`] bits.
+    pub flags: u32,
     /// `struct kernel_siginfo` as the kernel filled it.
     pub siginfo: [u8; SIGINFO_SIZE],
 }
 const _: () = assert!(size_of::<SignalRecord>() == 80);
+
+/// Bits of [`SignalRecord::flags`].
+pub mod signal_flags {
+    /// `siginfo` was read (the kernel passes none for some signals).
+    pub const HAS_SIGINFO: u32 = 1;
+    /// Seen when sent, not delivered (the target ignores it), while the target was
+    /// inside a syscall: strace shows it after that call returns.
+    pub const HELD_BY_CALL: u32 = 2;
+}
 
 /// Bits of [`ExitRecord::flags`].
 pub mod exit_flags {

@@ -17,6 +17,7 @@ use aya_ebpf::{
 };
 use rtrace_common::{
     ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SignalRecord, counter, exit_flags, kind,
+    signal_flags,
 };
 
 use crate::maps::{RING, add_target, count, current_name_is_watched, inflight_slot, is_traced};
@@ -156,7 +157,7 @@ pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1));
+    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), 0);
     0
 }
 
@@ -182,12 +183,15 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1));
+    // SAFETY: an array map value, read only.
+    let in_call = inflight_slot(tid).is_some_and(|slot| unsafe { (*slot).tid } == tid);
+    let flags = if in_call { signal_flags::HELD_BY_CALL } else { 0 };
+    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), flags);
     0
 }
 
 #[inline(always)]
-fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8) {
+fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, flags: u32) {
     let Some(mut entry) = RING.reserve::<SignalRecord>(0) else {
         count(counter::LOST);
         return;
@@ -207,7 +211,7 @@ fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8) {
                 SIGINFO_SIZE as u32,
                 info.cast::<c_void>(),
             ) == 0;
-        (*rec).has_siginfo = u32::from(ok);
+        (*rec).flags = flags | if ok { signal_flags::HAS_SIGINFO } else { 0 };
     }
     entry.submit(0);
 }

@@ -60,6 +60,8 @@ pub struct StraceFormatter {
     /// Calls shown `<unfinished ...>`: tid -> enter time, so that the return prints as
     /// `<... resumed>`.
     unfinished: HashMap<u32, u64>,
+    /// Signal lines waiting for the call their task is in to print first.
+    held_signals: HashMap<u32, Vec<u8>>,
 }
 
 impl StraceFormatter {
@@ -81,6 +83,7 @@ impl StraceFormatter {
             exit_codes: HashMap::new(),
             file_prefix: false,
             unfinished: HashMap::new(),
+            held_signals: HashMap::new(),
         })
     }
 
@@ -131,7 +134,16 @@ impl StraceFormatter {
         pad_to_return_column(&mut self.line);
         decode::format_return(ev, &self.opts, &mut self.line);
         self.line.push(b'\n');
-        self.writer.write_all(&self.line)
+        self.writer.write_all(&self.line)?;
+        self.release_signals(ev.tid)
+    }
+
+    /// Writes the signal lines held for `tid`.
+    fn release_signals(&mut self, tid: u32) -> io::Result<()> {
+        match self.held_signals.remove(&tid) {
+            Some(lines) => self.writer.write_all(&lines),
+            None => Ok(()),
+        }
     }
 
     /// Writes the `+++ exited with N +++` (or `+++ killed by SIG +++`) line of a
@@ -140,6 +152,7 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn exited(&mut self, exit: &ThreadExit) -> io::Result<()> {
+        self.release_signals(exit.tid)?;
         self.line.clear();
         self.prefix(exit.tid);
         let status = exit.status.map_or_else(
@@ -212,6 +225,10 @@ impl StraceFormatter {
         self.prefix(delivery.tid);
         decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
         self.line.push(b'\n');
+        if delivery.held_by_call {
+            self.held_signals.entry(delivery.tid).or_default().extend_from_slice(&self.line);
+            return Ok(());
+        }
         self.writer.write_all(&self.line)
     }
 
@@ -231,6 +248,18 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+
+    /// Writes every held signal line (at the end of the session).
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn release_all_signals(&mut self) -> io::Result<()> {
+        let tids: Vec<u32> = self.held_signals.keys().copied().collect();
+        for tid in tids {
+            self.release_signals(tid)?;
+        }
         self.writer.flush()
     }
 }

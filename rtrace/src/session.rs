@@ -253,7 +253,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
     let stop = reader.follow(&mut formatter, &mut exited_rx, sigusr1).await?;
 
-    match formatter.flush() {
+    match formatter.release_all_signals() {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
         _ => {}
     }

@@ -4,7 +4,7 @@
 use std::mem::size_of;
 
 use rtrace_common::{
-    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SignalRecord, exit_flags, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, kind,
+    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SignalRecord, exit_flags, signal_flags, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, kind,
     record_flags, slot_status,
 };
 
@@ -83,6 +83,9 @@ pub struct SignalDelivery<'a> {
     pub signo: i32,
     /// The raw `siginfo_t`, when the kernel passed one.
     pub siginfo: Option<&'a [u8]>,
+    /// Sent to a task inside a syscall and ignored there: strace shows it once that
+    /// call returns.
+    pub held_by_call: bool,
 }
 
 /// One decoded record. Made per record on the stack, never boxed: the syscall variant
@@ -149,9 +152,10 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 tid: header.tid,
                 tgid: header.tgid,
                 signo: i32::try_from(rec.signo).unwrap_or(i32::MAX),
-                siginfo: (rec.has_siginfo != 0)
+                siginfo: (rec.flags & signal_flags::HAS_SIGINFO != 0)
                     .then(|| bytes.get(info_at..info_at + SIGINFO_SIZE))
                     .flatten(),
+                held_by_call: rec.flags & signal_flags::HELD_BY_CALL != 0,
             }))
         }
         other => Err(RecordError::UnknownKind(other)),
