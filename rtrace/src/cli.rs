@@ -44,6 +44,11 @@ pub struct Cli {
     #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32)]
     pub strsize: usize,
 
+    /// Print strings with non-text bytes in hexadecimal (`-x`), or every string
+    /// (`-xx`).
+    #[arg(short = 'x', action = clap::ArgAction::Count)]
+    pub hex: u8,
+
     /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,

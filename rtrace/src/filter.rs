@@ -96,9 +96,11 @@ impl TracedSet {
         self.traced.get(nr as usize).copied().unwrap_or(true)
     }
 
-    /// The numbers that do not print.
+    /// The numbers the kernel need not send. Execs are always sent: a launched command
+    /// is shown from its exec on, and rtrace must see it.
     pub fn skipped(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..MAX_SYSCALLS).filter(|&nr| !self.contains(nr))
+        let execs = [Sysno::execve, Sysno::execveat].map(|s| u32::try_from(s.id()).unwrap_or(u32::MAX));
+        (0..MAX_SYSCALLS).filter(move |&nr| !self.contains(nr) && !execs.contains(&nr))
     }
 }
 
@@ -129,7 +131,7 @@ mod tests {
         assert!(!set.contains(nr(Sysno::futex)));
         assert!(set.contains(nr(Sysno::read)));
         assert_eq!(TracedSet::parse("all").unwrap(), TracedSet::default());
-        assert_eq!(TracedSet::parse("none").unwrap().skipped().count(), MAX_SYSCALLS as usize);
+        assert_eq!(TracedSet::parse("none").unwrap().skipped().count(), MAX_SYSCALLS as usize - 2);
     }
 
     #[test]

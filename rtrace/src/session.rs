@@ -24,7 +24,7 @@ use crate::{
     filter::TracedSet,
     inflight::{self, Blocked, InFlightView},
     launch::Launch,
-    decode::{self, DecodeOptions, Event, ThreadExit, table},
+    decode::{self, DecodeOptions, Event, ThreadExit, table, text::HexStrings},
     loader::{self, Tracer},
     output::StraceFormatter,
 };
@@ -175,7 +175,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     }
     loader::ensure_tracefs();
 
-    let opts = DecodeOptions { strsize: cli.strsize, ..DecodeOptions::default() };
+    let hex = match cli.hex {
+        0 => HexStrings::Off,
+        1 => HexStrings::NonAscii,
+        _ => HexStrings::All,
+    };
+    let opts = DecodeOptions { strsize: cli.strsize, hex };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
     let shown = cli.filters.iter().fold(TracedSet::default(), TracedSet::and);
@@ -325,9 +330,14 @@ impl RingReader {
                 Ok(Event::Syscall(ev)) if self.before_exec == Some(ev.tgid) => {
                     if is_exec(&ev) {
                         self.before_exec = None;
-                        formatter.syscall(&ev)?;
+                        if self.shown.contains(ev.nr) {
+                            formatter.syscall(&ev)?;
+                        }
                     }
                 }
+                // Execs always come (see TracedSet::skipped); the rest are filtered in
+                // the kernel.
+                Ok(Event::Syscall(ev)) if !self.shown.contains(ev.nr) => {}
                 // A process that joined by taking a watched name at exec: its exec's
                 // arguments were in the old image, gone by the time it returns.
                 Ok(Event::Syscall(ev)) if ev.enter_missed && is_exec(&ev) => {}

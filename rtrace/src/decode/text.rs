@@ -11,7 +11,8 @@ pub enum HexStrings {
     /// Printable ASCII as is, the rest escaped (strace's default).
     #[default]
     Off,
-    /// Non-ASCII bytes as `\xNN` (`-x`).
+    /// A string with any byte that is neither printable ASCII nor one of `\t \n \v
+    /// \f \r` prints wholly as `\xNN` (`-x`); text prints as text.
     NonAscii,
     /// Every byte as `\xNN` (`-xx`).
     All,
@@ -20,9 +21,12 @@ pub enum HexStrings {
 /// Writes `bytes` as a quoted C string, strace style: `\t \n \v \f \r \" \\` escaped,
 /// printable ASCII as is, other bytes in octal (three digits when a digit follows).
 pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
+    let is_text = |c: &u8| matches!(c, 0x20..=0x7e | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let all_hex =
+        hex == HexStrings::All || (hex == HexStrings::NonAscii && !bytes.iter().all(is_text));
     out.push(b'"');
     for (i, &c) in bytes.iter().enumerate() {
-        if hex == HexStrings::All {
+        if all_hex {
             hex_escape(out, c);
             continue;
         }
@@ -35,7 +39,6 @@ pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
             0x0c => out.extend_from_slice(b"\\f"),
             b'\r' => out.extend_from_slice(b"\\r"),
             0x20..=0x7e => out.push(c),
-            _ if hex == HexStrings::NonAscii => hex_escape(out, c),
             _ => {
                 let next_is_octal_digit = bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));
                 if next_is_octal_digit {
@@ -156,9 +159,13 @@ mod tests {
 
     #[test]
     fn hex_modes() {
+        // strace -x: a string with a non-text byte prints wholly in hex; text stays.
         let mut v = Vec::new();
-        quoted(&mut v, b"a\xff", HexStrings::NonAscii);
-        assert_eq!(v, br#""a\xff""#);
+        quoted(&mut v, b"ab\tc\x01\xff\n", HexStrings::NonAscii);
+        assert_eq!(v, br#""\x61\x62\x09\x63\x01\xff\x0a""#);
+        v.clear();
+        quoted(&mut v, b"# Locale\n#", HexStrings::NonAscii);
+        assert_eq!(v, br##""# Locale\n#""##);
         v.clear();
         quoted(&mut v, b"a", HexStrings::All);
         assert_eq!(v, br#""\x61""#);
