@@ -44,6 +44,10 @@ pub struct Cli {
     #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32)]
     pub strsize: usize,
 
+    /// Print the path behind each file descriptor: `read(3</etc/passwd>, ...`.
+    #[arg(short = 'y')]
+    pub fd_paths: bool,
+
     /// Print strings with non-text bytes in hexadecimal (`-x`), or every string
     /// (`-xx`).
     #[arg(short = 'x', action = clap::ArgAction::Count)]

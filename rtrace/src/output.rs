@@ -8,6 +8,8 @@ use std::{
     path::Path,
 };
 
+use syscalls::Sysno;
+
 use crate::{
     decode::{self, Capture, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
     inflight::Blocked,
@@ -135,7 +137,35 @@ impl StraceFormatter {
         decode::format_return(ev, &self.opts, &mut self.line);
         self.line.push(b'\n');
         self.writer.write_all(&self.line)?;
+        self.forget_closed_fds(ev);
         self.release_signals(ev.tid)
+    }
+
+    /// With `-y`, forgets what a successful close or exec made stale.
+    fn forget_closed_fds(&self, ev: &SyscallEvent<'_>) {
+        let Some(paths) = &self.opts.fd_paths else { return };
+        if !ev.returns || ev.ret != 0 {
+            return;
+        }
+        let nr = i64::from(ev.nr);
+        #[expect(clippy::cast_possible_truncation, reason = "C int argument")]
+        let fd = ev.args[0] as i32;
+        if nr == i64::from(Sysno::close.id()) {
+            paths.forget(ev.tgid, fd);
+        } else if nr == i64::from(Sysno::fchdir.id()) {
+            paths.changed_dir_to_fd(ev.tgid, fd);
+        } else if nr == i64::from(Sysno::chdir.id())
+            && let Some(path) = ev.slots[0].bytes()
+        {
+            paths.changed_dir(ev.tgid, path);
+        }
+    }
+
+    /// With `-y`, the directory a launched command starts in: ours.
+    pub fn launched(&self, pid: u32) {
+        if let Some(paths) = &self.opts.fd_paths {
+            paths.launched(pid);
+        }
     }
 
     /// Writes the signal lines held for `tid`.
@@ -171,6 +201,11 @@ impl StraceFormatter {
         }
         self.live_tasks.remove(&exit.tid);
         self.exit_codes.remove(&exit.tgid);
+        if exit.tid == exit.tgid
+            && let Some(paths) = &self.opts.fd_paths
+        {
+            paths.forget_process(exit.tgid);
+        }
         self.writer.write_all(&self.line)
     }
 
@@ -235,6 +270,11 @@ impl StraceFormatter {
     /// Counts a task a traced one created.
     pub fn forked(&mut self, fork: &Fork) {
         self.live_tasks.insert(fork.child_tid);
+        if fork.child_tgid != fork.parent_tgid
+            && let Some(paths) = &self.opts.fd_paths
+        {
+            paths.forked(fork.parent_tgid, fork.child_tgid);
+        }
     }
 
     /// With `-f`, strace prefixes every line of a `-o` file with the pid.

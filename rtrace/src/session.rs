@@ -24,7 +24,7 @@ use crate::{
     filter::TracedSet,
     inflight::{self, Blocked, InFlightView},
     launch::Launch,
-    decode::{self, DecodeOptions, Event, ThreadExit, table, text::HexStrings},
+    decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
     loader::{self, Tracer},
     output::StraceFormatter,
 };
@@ -180,7 +180,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         1 => HexStrings::NonAscii,
         _ => HexStrings::All,
     };
-    let opts = DecodeOptions { strsize: cli.strsize, hex };
+    let fd_paths = cli.fd_paths.then(|| std::rc::Rc::new(FdPaths::default()));
+    let opts = DecodeOptions { strsize: cli.strsize, hex, fd_paths };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
     let shown = cli.filters.iter().fold(TracedSet::default(), TracedSet::and);
@@ -200,6 +201,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     tracer.attach()?;
     if let Some(launch) = &launch {
         formatter.add_task(launch.pid());
+        formatter.launched(launch.pid());
     }
     for &pid in &attached {
         let tids = threads_of(pid);

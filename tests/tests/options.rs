@@ -71,3 +71,10 @@ fn hex_strings_and_string_limits() {
     same_as_strace(&["-s", "4", "-e", "trace=read,write"], &["cat", &file]);
     same_as_strace(&["-s", "200", "-e", "trace=openat,read"], &["cat", &file]);
 }
+
+#[test]
+fn descriptors_with_their_paths() {
+    let scratch = ScratchDir::new("paths");
+    let file = data_file(&scratch);
+    same_as_strace(&["-y", "-e", "trace=openat,read,fstat,newfstatat,lseek,close"], &["cat", &file]);
+}

@@ -7,6 +7,7 @@
 
 pub mod errno;
 pub mod event;
+pub mod fdpath;
 pub mod table;
 pub mod text;
 pub mod xlat;
@@ -27,7 +28,7 @@ use syscalls::Sysno;
 
 pub use self::event::{Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, parse_record};
 use self::{
-    table::{BufLen, Print, Ret, SyscallDef},
+    table::{BufLen, Compiled, Print, Ret, SyscallDef},
     text::HexStrings,
 };
 
@@ -38,11 +39,13 @@ pub struct DecodeOptions {
     pub strsize: usize,
     /// `-x` / `-xx`.
     pub hex: HexStrings,
+    /// `-y`: descriptors print with their paths.
+    pub fd_paths: Option<std::rc::Rc<fdpath::FdPaths>>,
 }
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { strsize: 32, hex: HexStrings::Off }
+        DecodeOptions { strsize: 32, hex: HexStrings::Off, fd_paths: None }
     }
 }
 
@@ -111,6 +114,17 @@ impl<'e> Call<'e, '_> {
     #[must_use]
     pub fn ret(&self) -> i64 {
         self.ev.ret
+    }
+
+    /// With `-y`, writes `<path>` after a descriptor.
+    pub fn annotate_fd(&mut self, fd: i32) {
+        if let Some(paths) = &self.opts.fd_paths
+            && let Some(path) = paths.path(self.ev.tgid, fd)
+        {
+            self.out.push(b'<');
+            self.out.extend_from_slice(&path);
+            self.out.push(b'>');
+        }
     }
 
     /// Starts the next argument: writes `, ` except before the first.
@@ -300,6 +314,19 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
         return;
     }
     let compiled = table::lookup(ev.nr);
+    if let Some(paths) = &opts.fd_paths
+        && fdpath::returns_fd(ev.nr)
+        && let Ok(fd) = i32::try_from(ev.ret)
+    {
+        note_new_fd(paths, ev, compiled, fd);
+        text::decimal(out, fd);
+        if let Some(path) = paths.path(ev.tgid, fd) {
+            out.push(b'<');
+            out.extend_from_slice(&path);
+            out.push(b'>');
+        }
+        return;
+    }
     match compiled.map(|c| c.def.ret) {
         Some(Ret::Hex) => {
             #[expect(clippy::cast_sign_loss, reason = "addresses print unsigned")]
@@ -312,6 +339,25 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
             f(&mut call);
         }
         Some(Ret::Int | Ret::NoReturn) | None => text::decimal(out, ev.ret),
+    }
+}
+
+/// Learns the path of a descriptor a call just returned: the opened path, made
+/// absolute, for opens; `/proc` for the rest (after forgetting what the number meant).
+fn note_new_fd(paths: &fdpath::FdPaths, ev: &SyscallEvent<'_>, compiled: Option<&Compiled>, fd: i32) {
+    paths.forget(ev.tgid, fd);
+    let Some(compiled) = compiled else { return };
+    let Some(i) = compiled.def.args.iter().position(|a| matches!(a.print, Print::Path)) else {
+        return;
+    };
+    let dirfd = match i.checked_sub(1).map(|d| (d, compiled.def.args[d].print)) {
+        #[expect(clippy::cast_possible_truncation, reason = "C int argument")]
+        Some((d, Print::DirFd)) => ev.args[d] as i32,
+        _ => libc::AT_FDCWD,
+    };
+    let slot = usize::from(compiled.first_slot[i]);
+    if let Some(Capture::Data(path)) = ev.slots.get(slot) {
+        paths.opened(ev.tgid, fd, dirfd, path);
     }
 }
 
@@ -361,7 +407,11 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
     call.next();
     let v = call.arg(i);
     match print {
-        Print::Int | Print::Fd => text::decimal(call.out, call.arg_int(i)),
+        Print::Int => text::decimal(call.out, call.arg_int(i)),
+        Print::Fd => {
+            text::decimal(call.out, call.arg_int(i));
+            call.annotate_fd(call.arg_int(i));
+        }
         #[expect(clippy::cast_possible_wrap, reason = "long arguments print signed")]
         Print::Long => text::decimal(call.out, v as i64),
         #[expect(clippy::cast_possible_truncation, reason = "unsigned int is the low half")]
@@ -372,8 +422,14 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
         Print::DirFd => {
             if call.arg_int(i) == libc::AT_FDCWD {
                 call.put("AT_FDCWD");
+                if let Some(cwd) = call.opts.fd_paths.as_ref().and_then(|p| p.cwd(call.ev.tgid)) {
+                    call.out.push(b'<');
+                    call.out.extend_from_slice(&cwd);
+                    call.out.push(b'>');
+                }
             } else {
                 text::decimal(call.out, call.arg_int(i));
+                call.annotate_fd(call.arg_int(i));
             }
         }
         Print::Path => {
