@@ -8,6 +8,7 @@ use clap::Parser;
 /// stopping them: eBPF programs on the `raw_syscalls` tracepoints do the watching.
 #[derive(Debug, Parser)]
 #[command(name = "rtrace", version, about, max_term_width = 100)]
+#[expect(clippy::struct_excessive_bools, reason = "one field per command-line switch")]
 pub struct Cli {
     /// Trace the process with this PID (and its threads). Takes lists
     /// (`-p 1,2` or `-p "1 2"`) and repeats (`-p 1 -p 2`).

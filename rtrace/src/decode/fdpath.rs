@@ -192,9 +192,9 @@ mod tests {
 
     #[test]
     fn open_descriptors_are_read_from_proc() {
+        use std::os::fd::AsRawFd as _;
         let paths = FdPaths::default();
         let file = fs::File::open("/etc/hostname").unwrap();
-        use std::os::fd::AsRawFd as _;
         let fd = file.as_raw_fd();
         assert_eq!(paths.path(std::process::id(), fd).unwrap(), b"/etc/hostname");
     }
