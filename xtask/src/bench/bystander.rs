@@ -84,18 +84,16 @@ fn configs() -> (Vec<Config>, Option<String>) {
 
 fn bpftrace_works() -> Result<()> {
     anyhow::ensure!(process::installed("bpftrace"), "not installed");
-    let mut tracer =
-        Tracer::start_stdout(Command::new("bpftrace").args(["-e", BPFTRACE_SCRIPT]), 1)?;
-    tracer.interrupt()?;
-    tracer.finish()?;
-    Ok(())
+    let tracer = Tracer::start_stdout(Command::new("bpftrace").args(["-e", BPFTRACE_SCRIPT]), 1)?;
+    tracer.kill()
 }
 
 /// What keeps a tracer attached during one measurement.
 enum Attached {
     Nothing,
     Program { _attached: EmptyProgram },
-    Daemon(Tracer),
+    Bpftrace(Tracer),
+    Rtrace(Tracer),
 }
 
 fn measure(bench: &Bench, config: Config, busy: u32) -> Result<Sample> {
@@ -107,19 +105,23 @@ fn measure(bench: &Bench, config: Config, busy: u32) -> Result<Sample> {
         },
         Config::Bpftrace => {
             let mut cmd = process::pinned(Some(BUSY_CPU), "bpftrace");
-            Attached::Daemon(Tracer::start_stdout(cmd.args(["-e", BPFTRACE_SCRIPT]), 1)?)
+            Attached::Bpftrace(Tracer::start_stdout(cmd.args(["-e", BPFTRACE_SCRIPT]), 1)?)
         }
         Config::Rtrace => {
             let mut cmd = process::pinned(Some(BUSY_CPU), &bench.rtrace.to_string_lossy());
             cmd.args(["-o", "/dev/null", "-p", &busy.to_string()]);
-            Attached::Daemon(Tracer::start(&mut cmd, 1)?)
+            Attached::Rtrace(Tracer::start(&mut cmd, 1)?)
         }
     };
     let (wall, usage) = held.run()?;
     let lost = match attached {
-        Attached::Daemon(mut tracer) => {
-            tracer.interrupt()?;
-            tracer.finish()?.rtrace_lost()
+        Attached::Rtrace(mut rtrace) => {
+            rtrace.interrupt()?;
+            rtrace.finish()?.rtrace_lost()
+        }
+        Attached::Bpftrace(bpftrace) => {
+            bpftrace.kill()?;
+            0
         }
         Attached::Program { .. } | Attached::Nothing => 0,
     };

@@ -31,7 +31,7 @@ const KEEPING_UP: f64 = 0.9;
 /// tracing) far below what rtrace decodes.
 const PACED_LOADS: u64 = 2;
 /// Loads run flat out, in parallel, when the paced ones top out without a loss.
-const FLAT_OUT_LOADS: [u64; 2] = [4, 8];
+const FLAT_OUT_LOADS: [u64; 3] = [4, 8, 16];
 
 /// Runs the benchmark and prints its two tables.
 pub fn run(bench: &Bench) -> Result<()> {

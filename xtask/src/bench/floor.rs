@@ -92,12 +92,14 @@ fn configs(dir: &Path) -> (Vec<Config>, Option<String>) {
 
 fn perf_trace_works(dir: &Path) -> Result<()> {
     anyhow::ensure!(process::installed("perf"), "perf is not installed");
+    let probe = dir.join("perf-probe.out");
     let out = Command::new("perf")
         .args(["trace", "-o"])
-        .arg(dir.join("perf-probe.out"))
+        .arg(&probe)
         .args(["--", "true"])
         .output()
         .context("running perf trace")?;
+    fs::remove_file(probe).ok();
     anyhow::ensure!(
         out.status.success(),
         "{}",
@@ -156,6 +158,8 @@ fn attached_run(mut tracer: Command, command: &str, out: &Path, is_rtrace: bool)
 /// `perf trace` prints nothing when it attaches, so it launches the held shell itself
 /// (`perf trace -- sh ...`): once that shell waits for its line, tracing is on.
 fn perf_run(command: &str, out: &Path) -> Result<Sample> {
+    // perf keeps an existing output as FILE.old: one copy is enough.
+    fs::remove_file(out).ok();
     let mut perf = Command::new("perf")
         .args(["trace", "-o"])
         .arg(out)

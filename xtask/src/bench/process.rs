@@ -282,6 +282,15 @@ impl Tracer {
         signal(self.child.id(), libc::SIGINT)
     }
 
+    /// Kills the tracer (SIGKILL: the kernel detaches whatever it attached) and reaps it.
+    /// For bpftrace 0.17, which sometimes sleeps on in `epoll_wait` after SIGINT.
+    pub fn kill(mut self) -> Result<()> {
+        self.said.take();
+        self.child.kill().context("killing the tracer")?;
+        reap(&self.child)?;
+        Ok(())
+    }
+
     /// Waits for the tracer to exit (killing it past [`TRACER_TIMEOUT`]).
     pub fn finish(mut self) -> Result<TracerExit> {
         let said = self.said.take().context("tracer already finished")?;
