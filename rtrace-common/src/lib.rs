@@ -54,7 +54,8 @@ pub struct RecordHeader {
     pub tgid: u32,
     /// CPU that produced the record.
     pub cpu: u32,
-    /// `bpf_ktime_get_ns` when the record was produced.
+    /// `bpf_ktime_get_ns` when the record was produced; 0 in syscall records, whose
+    /// time is [`SyscallRecord::enter_ns`].
     pub ts_ns: u64,
 }
 const _: () = assert!(size_of::<RecordHeader>() == 24);

@@ -33,3 +33,21 @@ pub fn syscall_args(regs: *const u8) -> Option<(u64, [u64; 6])> {
     };
     Some((r.orig_ax, [r.di, r.si, r.dx, r.r10, r.r8, r.r9]))
 }
+
+/// The same, from a `struct pt_regs *` the verifier knows by its BTF type (BTF-enabled
+/// tracepoints): plain loads at the fields' offsets, no helper call.
+#[inline(always)]
+pub fn syscall_args_btf(regs: *const u8) -> (u64, [u64; 6]) {
+    // SAFETY: `regs` is the tracepoint's typed pt_regs pointer; each load is one of its
+    // u64 fields, which the verifier checks against the kernel's BTF.
+    let at = |offset: usize| unsafe { core::ptr::read_volatile(regs.add(offset).cast::<u64>()) };
+    let base = SYSCALL_REGS_OFFSET;
+    let r10 = at(base);
+    let r9 = at(base + 8);
+    let r8 = at(base + 16);
+    let dx = at(base + 40);
+    let si = at(base + 48);
+    let di = at(base + 56);
+    let orig_ax = at(base + 64);
+    (orig_ax, [di, si, dx, r10, r8, r9])
+}

@@ -10,8 +10,8 @@
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
     helpers::{bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns},
-    macros::{raw_tracepoint, tracepoint},
-    programs::{RawTracePointContext, TracePointContext},
+    macros::{btf_tracepoint, raw_tracepoint, tracepoint},
+    programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
     CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord,
@@ -23,7 +23,7 @@ use crate::{
     maps::{
         CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
-    regs::syscall_args,
+    regs::{syscall_args, syscall_args_btf},
 };
 
 #[raw_tracepoint(tracepoint = "sys_enter")]
@@ -41,6 +41,24 @@ pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
     on_exit(ctx.arg(1), || syscall_args(ctx.arg::<*const u8>(0))).unwrap_or(0)
+}
+
+/// The raw pair as BTF-enabled tracepoints: the same arguments, but `regs` is a typed
+/// pointer read with plain loads instead of `bpf_probe_read_kernel`.
+#[btf_tracepoint(function = "sys_enter")]
+pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
+    let (tgid, tid) = split_pid_tgid();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    let (_, args) = syscall_args_btf(ctx.arg::<*const u8>(0));
+    on_enter(tgid, tid, ctx.arg(1), args);
+    0
+}
+
+#[btf_tracepoint(function = "sys_exit")]
+pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
+    on_exit(ctx.arg(1), || Some(syscall_args_btf(ctx.arg::<*const u8>(0)))).unwrap_or(0)
 }
 
 /// `raw_syscalls/sys_enter` format: `long id` at 8, `unsigned long args[6]` at 16.
@@ -241,7 +259,9 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             tid: call.tid,
             tgid: call.tgid,
             cpu: bpf_get_smp_processor_id(),
-            ts_ns: bpf_ktime_get_ns(),
+            // Syscall records carry their enter time in `enter_ns`; a second clock
+            // read per call buys nothing the decoder uses.
+            ts_ns: 0,
         };
         #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
         {

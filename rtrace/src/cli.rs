@@ -64,10 +64,11 @@ pub struct Cli {
           value_parser = parse_duration)]
     pub unfinished: std::time::Duration,
 
-    /// Attach the syscall programs as raw tracepoints (the default, cheaper) or as
-    /// classic tracepoints (to compare; calls already in progress at attach then print
+    /// How the syscall programs attach: BTF-enabled raw tracepoints (`btf`, the
+    /// default: plain loads of the registers), raw tracepoints (`raw`), or classic
+    /// tracepoints (`classic`, to compare; calls in progress at attach then print
     /// without their arguments).
-    #[arg(long = "tracepoints", value_name = "KIND", default_value = "raw")]
+    #[arg(long = "tracepoints", value_name = "KIND", default_value = "btf")]
     pub tracepoints: crate::loader::TracepointKind,
 
     /// At exit, print how many events were read, how fast, and how many were lost.

@@ -5,9 +5,9 @@
 use std::{fs, io, path::Path};
 
 use aya::{
-    Ebpf, EbpfLoader,
+    Btf, Ebpf, EbpfLoader,
     maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
-    programs::{RawTracePoint, TracePoint},
+    programs::{BtfTracePoint, RawTracePoint, TracePoint},
 };
 use rtrace_common::{COMM_LEN, CaptureSpec, comm_match, counter};
 
@@ -19,31 +19,46 @@ static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"),
 /// How the syscall programs attach to `raw_syscalls/sys_enter` and `sys_exit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum TracepointKind {
-    /// Raw tracepoints: the arguments as the tracepoint passes them, no record copy.
+    /// BTF-enabled raw tracepoints: the registers read with plain loads.
+    Btf,
+    /// Raw tracepoints: the registers read with a helper call.
     Raw,
     /// Classic tracepoints: the kernel first copies the event into a record.
     Classic,
 }
 
+/// Where a program attaches.
+#[derive(Clone, Copy)]
+enum Attach {
+    /// A raw tracepoint named like the program.
+    Raw,
+    /// A BTF-enabled tracepoint of this name.
+    Btf(&'static str),
+    /// A classic tracepoint: category, name.
+    Classic(&'static str, &'static str),
+}
+
 /// One program and where it attaches.
 struct Hook {
     program: &'static str,
-    /// `None`: a raw tracepoint named like the program. `Some((category, name))`: a
-    /// classic tracepoint.
-    classic: Option<(&'static str, &'static str)>,
+    attach: Attach,
 }
 
 const fn raw(program: &'static str) -> Hook {
-    Hook { program, classic: None }
+    Hook { program, attach: Attach::Raw }
 }
 
 /// The programs to load and attach.
 fn hooks(kind: TracepointKind) -> [Hook; 7] {
     let (enter, exit) = match kind {
+        TracepointKind::Btf => (
+            Hook { program: "btf_sys_enter", attach: Attach::Btf("sys_enter") },
+            Hook { program: "btf_sys_exit", attach: Attach::Btf("sys_exit") },
+        ),
         TracepointKind::Raw => (raw("sys_enter"), raw("sys_exit")),
         TracepointKind::Classic => (
-            Hook { program: "tp_sys_enter", classic: Some(("raw_syscalls", "sys_enter")) },
-            Hook { program: "tp_sys_exit", classic: Some(("raw_syscalls", "sys_exit")) },
+            Hook { program: "tp_sys_enter", attach: Attach::Classic("raw_syscalls", "sys_enter") },
+            Hook { program: "tp_sys_exit", attach: Attach::Classic("raw_syscalls", "sys_exit") },
         ),
     };
     [
@@ -214,10 +229,14 @@ impl Tracer {
             let program = ebpf
                 .program_mut(name)
                 .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
-            let loaded = if hook.classic.is_some() {
-                <&mut TracePoint>::try_from(program).and_then(TracePoint::load)
-            } else {
-                <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load)
+            let loaded = match hook.attach {
+                Attach::Classic(..) => <&mut TracePoint>::try_from(program).and_then(TracePoint::load),
+                Attach::Raw => <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load),
+                Attach::Btf(tracepoint) => {
+                    let btf = Btf::from_sys_fs()
+                        .map_err(|e| LoadError::Unsupported(format!("kernel BTF: {e}")))?;
+                    <&mut BtfTracePoint>::try_from(program).and_then(|p| p.load(tracepoint, &btf))
+                }
             };
             loaded.map_err(|e| load_error(name, &e))?;
         }
@@ -288,10 +307,11 @@ impl Tracer {
                 .ebpf
                 .program_mut(name)
                 .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
-            let attached = match hook.classic {
-                Some((category, tracepoint)) => <&mut TracePoint>::try_from(program)
+            let attached = match hook.attach {
+                Attach::Classic(category, tracepoint) => <&mut TracePoint>::try_from(program)
                     .and_then(|p| p.attach(category, tracepoint).map(drop)),
-                None => <&mut RawTracePoint>::try_from(program).and_then(|p| p.attach(name).map(drop)),
+                Attach::Raw => <&mut RawTracePoint>::try_from(program).and_then(|p| p.attach(name).map(drop)),
+                Attach::Btf(_) => <&mut BtfTracePoint>::try_from(program).and_then(|p| p.attach().map(drop)),
             };
             attached.map_err(|e| {
                 if is_permission(&e) {
