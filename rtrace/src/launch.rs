@@ -76,6 +76,14 @@ impl Launch {
                 // The Rust runtime ignores SIGPIPE; the command gets the default back,
                 // as it would from a shell.
                 libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+                // Touch the path and arguments in this process: the kernel program
+                // reads them at exec's entry and cannot fault in pages the fork left
+                // unmapped.
+                let mut touched = libc::strlen(path.as_ptr());
+                for arg in &argv_ptrs[..argv_ptrs.len() - 1] {
+                    touched += libc::strlen(*arg);
+                }
+                std::hint::black_box(touched);
                 libc::execv(path.as_ptr(), argv_ptrs.as_ptr());
                 let msg = b"rtrace: exec failed\n";
                 libc::write(2, msg.as_ptr().cast(), msg.len());
