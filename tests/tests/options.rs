@@ -1,7 +1,11 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, and the launch form `rtrace -- CMD`.
 
-use std::{fs, path::Path, process::Command};
+use std::{
+    fs,
+    path::Path,
+    process::{Command, Stdio},
+};
 
 use rtrace_tests::process::{ScratchDir, require_root, rtrace_binary};
 
@@ -18,6 +22,9 @@ fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<S
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("LC_ALL", "C")
+        // The command's output must be the same for both runs: not a file that grows.
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
         .status()
         .expect("running a tracer");
     assert!(status.success(), "{} {options:?} -- {command:?}: {status}", tracer.display());
