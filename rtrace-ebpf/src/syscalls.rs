@@ -176,12 +176,11 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
 #[inline(always)]
 fn on_exit(ret: i64, missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>) -> Option<i32> {
     let (tgid, tid) = split_pid_tgid();
-    let slot = inflight_slot(tid)?;
-    // Only traced threads have in-flight entries: a match spares the TARGETS lookup.
-    // SAFETY: an array map value.
-    if unsafe { (*slot).tid } != tid && !is_traced(tgid) {
+    // The traced-set check first: it is all an untraced process pays.
+    if !is_traced(tgid) {
         return None;
     }
+    let slot = inflight_slot(tid)?;
     // SAFETY: an array map value; copied out, then freed.
     let entry = unsafe {
         let e = *slot;
