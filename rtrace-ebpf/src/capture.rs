@@ -12,7 +12,8 @@ use aya_ebpf::{
     },
 };
 use rtrace_common::{
-    MAX_COUNTED_DIRENTS, MAX_COUNTED_POINTERS, MAX_IOVECS, WALKING_KINDS_BELOW_SLOT, SLOT_COUNT, SLOT_SIZE, SlotMeta, SlotSpec, capture_kind, len_kind, slot_status,
+    MAX_COUNTED_DIRENTS, MAX_COUNTED_POINTERS, MAX_IOVECS, SLOT_COUNT, SLOT_SIZE, SlotMeta,
+    SlotSpec, WALKING_KINDS_BELOW_SLOT, capture_kind, len_kind, slot_status,
 };
 
 /// `struct msghdr` offsets (x86_64).
@@ -101,7 +102,11 @@ impl Slots {
         } else {
             #[expect(clippy::cast_sign_loss, reason = "rc > 0")]
             let copied = rc as u32;
-            let status = if copied >= n { slot_status::TRUNCATED } else { slot_status::OK };
+            let status = if copied >= n {
+                slot_status::TRUNCATED
+            } else {
+                slot_status::OK
+            };
             self.set(i, copied - 1, status);
         }
     }
@@ -113,7 +118,12 @@ impl Slots {
             return;
         }
         // SAFETY: the first 4 bytes of slot i.
-        unsafe { self.data.add(i * SLOT_SIZE).cast::<u32>().write_unaligned(v) };
+        unsafe {
+            self.data
+                .add(i * SLOT_SIZE)
+                .cast::<u32>()
+                .write_unaligned(v)
+        };
         self.set(i, 4, slot_status::OK);
     }
 
@@ -160,7 +170,11 @@ fn arg_at(args: &[u64; 6], i: u8) -> Option<u64> {
 
 #[inline(always)]
 fn clamp(len: u64) -> u32 {
-    if len > SLOT_SIZE as u64 { SLOT_SIZE as u32 } else { len as u32 }
+    if len > SLOT_SIZE as u64 {
+        SLOT_SIZE as u32
+    } else {
+        len as u32
+    }
 }
 
 /// The length a spec asks for, before clamping; `None` when there is nothing to read.
@@ -204,7 +218,6 @@ fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
     let max = u64::from(spec.max);
     Some(if len > max { max } else { len })
 }
-
 
 /// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`. Kinds
 /// read only at enter (execve's argv and envp) exist only in the enter variant; the
@@ -268,7 +281,11 @@ pub fn capture<const AT_ENTER: bool>(
 /// Reads an iovec array into slot `i`, then each iovec's data into slots `i + 1...`.
 #[inline(always)]
 fn capture_iovecs(slots: Slots, i: usize, ptr: u64, count: u64, max_each: u64) {
-    let count = if count > MAX_IOVECS as u64 { MAX_IOVECS as u64 } else { count };
+    let count = if count > MAX_IOVECS as u64 {
+        MAX_IOVECS as u64
+    } else {
+        count
+    };
     if slots.read_bytes(i, ptr, count * IOVEC_SIZE).is_none() {
         return;
     }
@@ -292,7 +309,9 @@ fn capture_iovecs(slots: Slots, i: usize, ptr: u64, count: u64, max_each: u64) {
 /// [`count_pointers`]).
 #[inline(never)]
 fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: u64) {
-    let Some(array_len) = slots.read_bytes(i, ptr, SLOT_SIZE as u64).or_else(|| slots.read_bytes(i, ptr, 64))
+    let Some(array_len) = slots
+        .read_bytes(i, ptr, SLOT_SIZE as u64)
+        .or_else(|| slots.read_bytes(i, ptr, 64))
     else {
         return;
     };
@@ -300,7 +319,11 @@ fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: 
     let start = (i + 1) * SLOT_SIZE;
     let region_end = start + region * SLOT_SIZE;
     let data_end = slots.count * SLOT_SIZE;
-    let end = if region_end < data_end { region_end } else { data_end };
+    let end = if region_end < data_end {
+        region_end
+    } else {
+        data_end
+    };
     let max = clamp(max_each);
     let mut pos = start;
     for j in 0..SLOT_SIZE / 8 {
@@ -318,7 +341,11 @@ fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: 
         }
         // SAFETY: pos + max <= pos + SLOT_SIZE <= end, inside the slot area.
         let rc = unsafe {
-            bpf_probe_read_user_str(slots.data.add(pos).cast::<c_void>(), max, p as *const c_void)
+            bpf_probe_read_user_str(
+                slots.data.add(pos).cast::<c_void>(),
+                max,
+                p as *const c_void,
+            )
         };
         if rc <= 0 {
             break;
@@ -404,7 +431,13 @@ extern "C" fn dirent_step(_index: u32, ctx: *mut c_void) -> i64 {
 /// `bpf_loop`, whose step the verifier checks once, however long the directory.
 #[inline(always)]
 fn count_dirents(slots: Slots, i: usize, ptr: u64, len: u64) {
-    let mut walk = DirentWalk { ptr, len, off: 0, counted: 0, fault: 0 };
+    let mut walk = DirentWalk {
+        ptr,
+        len,
+        off: 0,
+        counted: 0,
+        fault: 0,
+    };
     // SAFETY: the callback is a BPF function taking (index, ctx); ctx is our stack walk.
     unsafe {
         bpf_loop(

@@ -7,11 +7,11 @@
 //! unknown).
 
 use aya_ebpf::{
+    cty::c_void,
     helpers::{
         bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
         bpf_probe_read_kernel, generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
-    cty::c_void,
     macros::raw_tracepoint,
     programs::RawTracePointContext,
 };
@@ -92,7 +92,11 @@ pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
         Some(code) => (code, exit_flags::EXIT_CODE_VALID),
         None => (0, 0),
     };
-    let record = ExitRecord { header: header(kind::THREAD_EXIT, tgid, tid), exit_code, flags };
+    let record = ExitRecord {
+        header: header(kind::THREAD_EXIT, tgid, tid),
+        exit_code,
+        flags,
+    };
     if RING.output::<ExitRecord>(&record, 0).is_err() {
         count(counter::LOST);
     }
@@ -126,7 +130,11 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
         }
         add_target(child_tgid);
     }
-    let record = ForkRecord { header: header(kind::FORK, tgid, tid), child_tid, child_tgid };
+    let record = ForkRecord {
+        header: header(kind::FORK, tgid, tid),
+        child_tid,
+        child_tgid,
+    };
     if RING.output::<ForkRecord>(&record, 0).is_err() {
         count(counter::LOST);
     }
@@ -143,7 +151,10 @@ pub fn sched_process_exec(_ctx: RawTracePointContext) -> i32 {
         return 0;
     }
     add_target(tgid);
-    if RING.output::<RecordHeader>(&header(kind::TARGET_ADDED, tgid, tid), 0).is_err() {
+    if RING
+        .output::<RecordHeader>(&header(kind::TARGET_ADDED, tgid, tid), 0)
+        .is_err()
+    {
         count(counter::LOST);
     }
     0
@@ -175,9 +186,10 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
         return 0;
     }
     let task: *const u8 = ctx.arg(2);
-    let (Some(tid), Some(tgid)) =
-        (task_u32(task, global(&TASK_PID_OFFSET)), task_u32(task, global(&TASK_TGID_OFFSET)))
-    else {
+    let (Some(tid), Some(tgid)) = (
+        task_u32(task, global(&TASK_PID_OFFSET)),
+        task_u32(task, global(&TASK_TGID_OFFSET)),
+    ) else {
         return 0;
     };
     if !is_traced(tgid) {
@@ -185,7 +197,11 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     }
     // SAFETY: an array map value, read only.
     let in_call = inflight_slot(tid).is_some_and(|slot| unsafe { (*slot).tid } == tid);
-    let flags = if in_call { signal_flags::HELD_BY_CALL } else { 0 };
+    let flags = if in_call {
+        signal_flags::HELD_BY_CALL
+    } else {
+        0
+    };
     emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), flags);
     0
 }

@@ -85,7 +85,9 @@ pub fn is_traced(tgid: u32) -> bool {
 /// Whether the current task's name is watched: exactly, or by one of its prefixes.
 #[inline(always)]
 pub fn current_name_is_watched() -> bool {
-    let Ok(comm) = aya_ebpf::helpers::bpf_get_current_comm() else { return false };
+    let Ok(comm) = aya_ebpf::helpers::bpf_get_current_comm() else {
+        return false;
+    };
     // SAFETY: a hash lookup by a stack key; the value is only compared.
     if unsafe { WATCHED_NAMES.get(&comm) }.is_some() {
         return true;

@@ -28,9 +28,8 @@ const SYSCALL_REGS_OFFSET: usize = 56;
 #[inline(always)]
 pub fn syscall_args(regs: *const u8) -> Option<(u64, [u64; 6])> {
     // SAFETY: `regs` is the tracepoint's pt_regs pointer; the read is checked.
-    let r: SyscallRegs = unsafe {
-        bpf_probe_read_kernel(regs.add(SYSCALL_REGS_OFFSET).cast::<SyscallRegs>()).ok()?
-    };
+    let r: SyscallRegs =
+        unsafe { bpf_probe_read_kernel(regs.add(SYSCALL_REGS_OFFSET).cast::<SyscallRegs>()).ok()? };
     Some((r.orig_ax, [r.di, r.si, r.dx, r.r10, r.r8, r.r9]))
 }
 

@@ -14,15 +14,13 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord,
-    capture_when, counter, kind, record_flags, spec_flags, syscall_record_size,
+    CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord, capture_when, counter, kind,
+    record_flags, spec_flags, syscall_record_size,
 };
 
 use crate::{
     capture::{Slots, capture},
-    maps::{
-        CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
-    },
+    maps::{CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced},
     regs::{syscall_args, syscall_args_btf},
 };
 
@@ -58,7 +56,10 @@ pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
 
 #[btf_tracepoint(function = "sys_exit")]
 pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
-    on_exit(ctx.arg(1), || Some(syscall_args_btf(ctx.arg::<*const u8>(0)))).unwrap_or(0)
+    on_exit(ctx.arg(1), || {
+        Some(syscall_args_btf(ctx.arg::<*const u8>(0)))
+    })
+    .unwrap_or(0)
 }
 
 /// `raw_syscalls/sys_enter` format: `long id` at 8, `unsigned long args[6]` at 16.
@@ -80,7 +81,9 @@ pub fn tp_sys_enter(ctx: TracePointContext) -> u32 {
 #[tracepoint(category = "raw_syscalls", name = "sys_exit")]
 pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
     // SAFETY: reads inside the tracepoint record, at the format's offsets.
-    let Ok(ret) = (unsafe { ctx.read_at::<i64>(16) }) else { return 0 };
+    let Ok(ret) = (unsafe { ctx.read_at::<i64>(16) }) else {
+        return 0;
+    };
     let missed = || unsafe { ctx.read_at::<u64>(8) }.ok().map(|nr| (nr, [0; 6]));
     on_exit(ret, missed).map_or(0, |_| 0)
 }
@@ -95,7 +98,10 @@ fn split_pid_tgid() -> (u32, u32) {
 
 #[inline(always)]
 fn spec_for(nr: u64) -> Option<&'static CaptureSpec> {
-    #[expect(clippy::cast_possible_truncation, reason = "checked against the array size")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "checked against the array size"
+    )]
     CAPTURE_SPECS.get(nr as u32)
 }
 
@@ -122,8 +128,16 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6]) -> Option<i32> {
     let Some(slot) = inflight_slot(tid) else {
         return None;
     };
-    #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
-    let entry = InFlight { tid, nr: nr as u32, args, enter_ns: now };
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "syscall numbers fit in u32"
+    )]
+    let entry = InFlight {
+        tid,
+        nr: nr as u32,
+        args,
+        enter_ns: now,
+    };
     // SAFETY: an array map value; only this thread uses its slot while it is in a call
     // (another live thread mapping to the same slot is detected at exit by `tid`).
     unsafe {
@@ -207,7 +221,16 @@ fn on_exit(ret: i64, missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>) -> O
     {
         return None;
     }
-    let call = CallInfo { tgid, tid, nr, args: &args, ret, enter_ns, flags, kind: kind::SYSCALL };
+    let call = CallInfo {
+        tgid,
+        tid,
+        nr,
+        args: &args,
+        ret,
+        enter_ns,
+        flags,
+        kind: kind::SYSCALL,
+    };
     emit(&call, spec);
     if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
         let _ = ENTER_DATA.remove(&tid);
@@ -262,7 +285,10 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             // read per call buys nothing the decoder uses.
             ts_ns: 0,
         };
-        #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "syscall numbers fit in u32"
+        )]
         {
             (*rec).nr = call.nr as u32;
         }

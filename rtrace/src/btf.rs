@@ -22,10 +22,18 @@ pub struct TaskOffsets {
 /// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
 #[must_use]
 pub fn task_offsets() -> TaskOffsets {
-    let Ok(data) = fs::read("/sys/kernel/btf/vmlinux") else { return TaskOffsets::default() };
-    let Some(btf) = Btf::parse(&data) else { return TaskOffsets::default() };
+    let Ok(data) = fs::read("/sys/kernel/btf/vmlinux") else {
+        return TaskOffsets::default();
+    };
+    let Some(btf) = Btf::parse(&data) else {
+        return TaskOffsets::default();
+    };
     let field = |name| btf.member_offset("task_struct", name).unwrap_or(0);
-    TaskOffsets { exit_code: field("exit_code"), pid: field("pid"), tgid: field("tgid") }
+    TaskOffsets {
+        exit_code: field("exit_code"),
+        pid: field("pid"),
+        tgid: field("tgid"),
+    }
 }
 
 struct Btf<'a> {
@@ -69,7 +77,11 @@ impl<'a> Btf<'a> {
             };
             pos += 12 + extra;
         }
-        Some(Btf { types, strings, offsets })
+        Some(Btf {
+            types,
+            strings,
+            offsets,
+        })
     }
 
     fn name(&self, off: u32) -> &'a [u8] {
@@ -141,10 +153,18 @@ mod tests {
         // Every kernel rtrace supports ships BTF; task_struct.exit_code sits well inside.
         if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
             let off = task_offsets();
-            for (name, v) in [("exit_code", off.exit_code), ("pid", off.pid), ("tgid", off.tgid)] {
+            for (name, v) in [
+                ("exit_code", off.exit_code),
+                ("pid", off.pid),
+                ("tgid", off.tgid),
+            ] {
                 assert!(v > 64 && v < 16384, "implausible offset of {name}: {v}");
             }
-            assert_eq!(off.tgid, off.pid + 4, "pid and tgid are neighbours in task_struct");
+            assert_eq!(
+                off.tgid,
+                off.pid + 4,
+                "pid and tgid are neighbours in task_struct"
+            );
         }
     }
 }

@@ -8,7 +8,10 @@ use clap::Parser;
 /// stopping them: eBPF programs on the `raw_syscalls` tracepoints do the watching.
 #[derive(Debug, Parser)]
 #[command(name = "rtrace", version, about, max_term_width = 100)]
-#[expect(clippy::struct_excessive_bools, reason = "one field per command-line switch")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one field per command-line switch"
+)]
 pub struct Cli {
     /// Trace the process with this PID (and its threads). Takes lists
     /// (`-p 1,2` or `-p "1 2"`) and repeats (`-p 1 -p 2`).
@@ -42,7 +45,12 @@ pub struct Cli {
     pub output: Option<PathBuf>,
 
     /// The most bytes of each string or buffer to print.
-    #[arg(short = 's', long = "string-limit", value_name = "STRSIZE", default_value_t = 32)]
+    #[arg(
+        short = 's',
+        long = "string-limit",
+        value_name = "STRSIZE",
+        default_value_t = 32
+    )]
     pub strsize: usize,
 
     /// Print the path behind each file descriptor: `read(3</etc/passwd>, ...`.
@@ -81,7 +89,11 @@ pub struct Cli {
     pub stuck: bool,
 
     /// Start this command and trace it from its first syscall (`rtrace -- ls -l`).
-    #[arg(value_name = "CMD", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "CMD",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub command: Vec<std::ffi::OsString>,
 }
 
@@ -96,7 +108,11 @@ impl NamePattern {
     /// Whether a process name (`comm`) matches.
     #[must_use]
     pub fn matches(&self, comm: &str) -> bool {
-        if self.prefix { comm.starts_with(&self.name) } else { comm == self.name }
+        if self.prefix {
+            comm.starts_with(&self.name)
+        } else {
+            comm == self.name
+        }
     }
 }
 
@@ -109,7 +125,9 @@ fn parse_name(s: &str) -> Result<NamePattern, String> {
         None => (s, false),
     };
     if name.is_empty() || name.contains('*') || name.contains('/') {
-        return Err(format!("invalid process name pattern: '{s}' (use NAME or NAME*)"));
+        return Err(format!(
+            "invalid process name pattern: '{s}' (use NAME or NAME*)"
+        ));
     }
     if name.len() > COMM_MAX {
         return Err(format!(
@@ -117,7 +135,10 @@ fn parse_name(s: &str) -> Result<NamePattern, String> {
              use its first {COMM_MAX} or a pattern"
         ));
     }
-    Ok(NamePattern { name: name.to_owned(), prefix })
+    Ok(NamePattern {
+        name: name.to_owned(),
+        prefix,
+    })
 }
 
 /// The PIDs one `-p` named.
@@ -168,9 +189,13 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_buffer_size(s: &str) -> Result<u32, String> {
-    let n: u32 = s.parse().map_err(|_| format!("invalid buffer size: '{s}'"))?;
+    let n: u32 = s
+        .parse()
+        .map_err(|_| format!("invalid buffer size: '{s}'"))?;
     if n < 4096 || !n.is_power_of_two() {
-        return Err(format!("buffer size must be a power of two of at least 4096, not {n}"));
+        return Err(format!(
+            "buffer size must be a power of two of at least 4096, not {n}"
+        ));
     }
     Ok(n)
 }
@@ -181,8 +206,9 @@ mod tests {
 
     #[test]
     fn pid_lists_and_repeats() {
-        let cli = Cli::try_parse_from(["rtrace", "-p", "10352,10354", "-p", "10355", "-p", "10354"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["rtrace", "-p", "10352,10354", "-p", "10355", "-p", "10354"])
+                .unwrap();
         assert_eq!(cli.targets(), vec![10352, 10354, 10355]);
         let cli = Cli::try_parse_from(["rtrace", "-p", "1 2"]).unwrap();
         assert_eq!(cli.targets(), vec![1, 2]);
@@ -192,7 +218,10 @@ mod tests {
     fn malformed_pids_are_rejected() {
         for bad in ["abc", "0", "+-5", "1,,x", "", "99999999999"] {
             let err = Cli::try_parse_from(["rtrace", "-p", bad]).unwrap_err();
-            assert!(err.to_string().contains("invalid process id"), "{bad}: {err}");
+            assert!(
+                err.to_string().contains("invalid process id"),
+                "{bad}: {err}"
+            );
         }
     }
 
@@ -209,7 +238,13 @@ mod tests {
     #[test]
     fn names_and_patterns() {
         let cli = Cli::try_parse_from(["rtrace", "-P", "php-fpm", "-P", "php*"]).unwrap();
-        assert_eq!(cli.names[0], NamePattern { name: "php-fpm".into(), prefix: false });
+        assert_eq!(
+            cli.names[0],
+            NamePattern {
+                name: "php-fpm".into(),
+                prefix: false
+            }
+        );
         assert!(cli.names[1].matches("php-fpm8.2"));
         assert!(!cli.names[0].matches("php-fpm8.2"));
         assert!(Cli::try_parse_from(["rtrace", "-P", "a-name-much-too-long"]).is_err());

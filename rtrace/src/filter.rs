@@ -18,7 +18,9 @@ pub struct TracedSet {
 
 impl Default for TracedSet {
     fn default() -> Self {
-        TracedSet { traced: vec![true; MAX_SYSCALLS as usize] }
+        TracedSet {
+            traced: vec![true; MAX_SYSCALLS as usize],
+        }
     }
 }
 
@@ -44,7 +46,11 @@ impl TracedSet {
     pub fn parse(expr: &str) -> Result<Self, String> {
         let value = match expr.split_once('=') {
             Some(("trace" | "t", value)) => value,
-            Some((qualifier, _)) => return Err(format!("unsupported -e qualifier '{qualifier}' (rtrace knows trace=)")),
+            Some((qualifier, _)) => {
+                return Err(format!(
+                    "unsupported -e qualifier '{qualifier}' (rtrace knows trace=)"
+                ));
+            }
             None => expr,
         };
         let (negate, list) = match value.strip_prefix('!') {
@@ -58,15 +64,20 @@ impl TracedSet {
                 "none" => {}
                 _ => {
                     if let Some(name) = item.strip_prefix('%') {
-                        let bits = class_named(name).ok_or_else(|| format!("invalid system call '{item}'"))?;
+                        let bits = class_named(name)
+                            .ok_or_else(|| format!("invalid system call '{item}'"))?;
                         for (nr, row) in table::table().iter().enumerate() {
                             if row.as_ref().is_some_and(|r| r.def.class & bits != 0) {
                                 traced[nr] = true;
                             }
                         }
                     } else {
-                        let sysno = Sysno::from_str(item).map_err(|()| format!("invalid system call '{item}'"))?;
-                        if let Some(t) = usize::try_from(sysno.id()).ok().and_then(|nr| traced.get_mut(nr)) {
+                        let sysno = Sysno::from_str(item)
+                            .map_err(|()| format!("invalid system call '{item}'"))?;
+                        if let Some(t) = usize::try_from(sysno.id())
+                            .ok()
+                            .and_then(|nr| traced.get_mut(nr))
+                        {
                             *t = true;
                         }
                     }
@@ -99,7 +110,8 @@ impl TracedSet {
     /// The numbers the kernel need not send. Execs are always sent: a launched command
     /// is shown from its exec on, and rtrace must see it.
     pub fn skipped(&self) -> impl Iterator<Item = u32> + '_ {
-        let execs = [Sysno::execve, Sysno::execveat].map(|s| u32::try_from(s.id()).unwrap_or(u32::MAX));
+        let execs =
+            [Sysno::execve, Sysno::execveat].map(|s| u32::try_from(s.id()).unwrap_or(u32::MAX));
         (0..MAX_SYSCALLS).filter(move |&nr| !self.contains(nr) && !execs.contains(&nr))
     }
 }
@@ -131,13 +143,26 @@ mod tests {
         assert!(!set.contains(nr(Sysno::futex)));
         assert!(set.contains(nr(Sysno::read)));
         assert_eq!(TracedSet::parse("all").unwrap(), TracedSet::default());
-        assert_eq!(TracedSet::parse("none").unwrap().skipped().count(), MAX_SYSCALLS as usize - 2);
+        assert_eq!(
+            TracedSet::parse("none").unwrap().skipped().count(),
+            MAX_SYSCALLS as usize - 2
+        );
     }
 
     #[test]
     fn errors_say_what_is_wrong() {
-        assert_eq!(TracedSet::parse("trace=reed").unwrap_err(), "invalid system call 'reed'");
-        assert_eq!(TracedSet::parse("%files").unwrap_err(), "invalid system call '%files'");
-        assert!(TracedSet::parse("verbose=all").unwrap_err().contains("qualifier"));
+        assert_eq!(
+            TracedSet::parse("trace=reed").unwrap_err(),
+            "invalid system call 'reed'"
+        );
+        assert_eq!(
+            TracedSet::parse("%files").unwrap_err(),
+            "invalid system call '%files'"
+        );
+        assert!(
+            TracedSet::parse("verbose=all")
+                .unwrap_err()
+                .contains("qualifier")
+        );
     }
 }

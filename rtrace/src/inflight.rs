@@ -77,7 +77,12 @@ impl InFlightView {
             return Err(io::Error::last_os_error());
         }
         let base = NonNull::new(ptr.cast::<InFlight>()).ok_or_else(io::Error::last_os_error)?;
-        Ok(InFlightView { base, entries, bytes, _map: map })
+        Ok(InFlightView {
+            base,
+            entries,
+            bytes,
+            _map: map,
+        })
     }
 
     /// The calls in progress now, of the given threads: one slot read each.
@@ -102,7 +107,12 @@ impl InFlightView {
             }
             copy
         };
-        Some(Blocked { tid, nr: entry.nr, args: entry.args, enter_ns: entry.enter_ns })
+        Some(Blocked {
+            tid,
+            nr: entry.nr,
+            args: entry.args,
+            enter_ns: entry.enter_ns,
+        })
     }
 }
 
@@ -116,7 +126,10 @@ impl Drop for InFlightView {
 /// `CLOCK_MONOTONIC` now, in the kernel's `bpf_ktime_get_ns` terms.
 #[must_use]
 pub fn now_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime fills the struct.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &raw mut ts) };
     u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(ts.tv_nsec).unwrap_or(0)

@@ -21,7 +21,8 @@ pub struct Launch {
 }
 
 fn cstring(s: &OsStr) -> Result<CString> {
-    CString::new(s.as_bytes()).with_context(|| format!("argument {} contains a NUL byte", s.display()))
+    CString::new(s.as_bytes())
+        .with_context(|| format!("argument {} contains a NUL byte", s.display()))
 }
 
 /// Finds `program` as execvp would: as given if it has a slash, else on PATH.
@@ -39,7 +40,12 @@ fn resolve(program: &OsStr) -> Result<PathBuf> {
                 m.is_file() && m.permissions().mode() & 0o111 != 0
             })
         })
-        .with_context(|| format!("Can't stat '{}': No such file or directory", program.to_string_lossy()))
+        .with_context(|| {
+            format!(
+                "Can't stat '{}': No such file or directory",
+                program.to_string_lossy()
+            )
+        })
 }
 
 impl Launch {
@@ -48,7 +54,9 @@ impl Launch {
     /// # Errors
     /// When the command cannot be found or the fork fails.
     pub fn prepare(command: &[OsString]) -> Result<Self> {
-        let Some(program) = command.first() else { bail!("no command to run") };
+        let Some(program) = command.first() else {
+            bail!("no command to run")
+        };
         let path = cstring(resolve(program)?.as_os_str())?;
         let argv: Vec<CString> = command.iter().map(|a| cstring(a)).collect::<Result<_>>()?;
         let mut argv_ptrs: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
@@ -92,7 +100,10 @@ impl Launch {
             pid => {
                 // SAFETY: our end of the pipe that the child waits on.
                 unsafe { libc::close(wait_fd) };
-                Ok(Launch { pid: pid.cast_unsigned(), go: go_fd })
+                Ok(Launch {
+                    pid: pid.cast_unsigned(),
+                    go: go_fd,
+                })
             }
         }
     }

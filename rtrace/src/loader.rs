@@ -45,20 +45,35 @@ struct Hook {
 }
 
 const fn raw(program: &'static str) -> Hook {
-    Hook { program, attach: Attach::Raw }
+    Hook {
+        program,
+        attach: Attach::Raw,
+    }
 }
 
 /// The programs to load and attach.
 fn hooks(kind: TracepointKind) -> [Hook; 7] {
     let (enter, exit) = match kind {
         TracepointKind::Btf => (
-            Hook { program: "btf_sys_enter", attach: Attach::Btf("sys_enter") },
-            Hook { program: "btf_sys_exit", attach: Attach::Btf("sys_exit") },
+            Hook {
+                program: "btf_sys_enter",
+                attach: Attach::Btf("sys_enter"),
+            },
+            Hook {
+                program: "btf_sys_exit",
+                attach: Attach::Btf("sys_exit"),
+            },
         ),
         TracepointKind::Raw => (raw("sys_enter"), raw("sys_exit")),
         TracepointKind::Classic => (
-            Hook { program: "tp_sys_enter", attach: Attach::Classic("raw_syscalls", "sys_enter") },
-            Hook { program: "tp_sys_exit", attach: Attach::Classic("raw_syscalls", "sys_exit") },
+            Hook {
+                program: "tp_sys_enter",
+                attach: Attach::Classic("raw_syscalls", "sys_enter"),
+            },
+            Hook {
+                program: "tp_sys_exit",
+                attach: Attach::Classic("raw_syscalls", "sys_exit"),
+            },
         ),
     };
     [
@@ -83,9 +98,7 @@ fn load_error(name: &str, e: &aya::programs::ProgramError) -> LoadError {
 /// Why tracing could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error(
-        "this rtrace was built without its eBPF programs; build it with `cargo xtask build`"
-    )]
+    #[error("this rtrace was built without its eBPF programs; build it with `cargo xtask build`")]
     NoObject,
     #[error(
         "loading eBPF programs needs root or the capabilities CAP_BPF, CAP_PERFMON and \
@@ -97,7 +110,10 @@ pub enum LoadError {
     #[error("the kernel has no tracepoint {name}: {reason}")]
     NoTracepoint { name: &'static str, reason: String },
     #[error("eBPF map {name}: {source}")]
-    Map { name: &'static str, source: aya::maps::MapError },
+    Map {
+        name: &'static str,
+        source: aya::maps::MapError,
+    },
 }
 
 /// The loaded programs and the maps userspace talks through.
@@ -189,7 +205,9 @@ pub fn ensure_tracefs() {
 pub fn default_ring_size() -> u32 {
     let cpus = u32::try_from(std::thread::available_parallelism().map_or(1, usize::from))
         .unwrap_or(u32::MAX);
-    (cpus.saturating_mul(4 << 20)).clamp(8 << 20, 256 << 20).next_power_of_two()
+    (cpus.saturating_mul(4 << 20))
+        .clamp(8 << 20, 256 << 20)
+        .next_power_of_two()
 }
 
 impl Tracer {
@@ -235,8 +253,12 @@ impl Tracer {
                 .program_mut(name)
                 .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
             let loaded = match hook.attach {
-                Attach::Classic(..) => <&mut TracePoint>::try_from(program).and_then(TracePoint::load),
-                Attach::Raw => <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load),
+                Attach::Classic(..) => {
+                    <&mut TracePoint>::try_from(program).and_then(TracePoint::load)
+                }
+                Attach::Raw => {
+                    <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load)
+                }
                 Attach::Btf(tracepoint) => {
                     let btf = Btf::from_sys_fs()
                         .map_err(|e| LoadError::Unsupported(format!("kernel BTF: {e}")))?;
@@ -247,7 +269,13 @@ impl Tracer {
         }
         let targets = take_map(&mut ebpf, "TARGETS")?;
         let counters = take_map(&mut ebpf, "COUNTERS")?;
-        Ok(Tracer { ebpf, inflight_slots, kind, targets, counters })
+        Ok(Tracer {
+            ebpf,
+            inflight_slots,
+            kind,
+            targets,
+            counters,
+        })
     }
 
     /// Tells the kernel what to capture for each syscall.
@@ -260,11 +288,15 @@ impl Tracer {
             .map_mut("CAPTURE_SPECS")
             .ok_or_else(|| LoadError::Unsupported("map CAPTURE_SPECS missing".into()))?;
         let mut array: Array<&mut MapData, CaptureSpec> =
-            Array::try_from(map).map_err(|source| LoadError::Map { name: "CAPTURE_SPECS", source })?;
+            Array::try_from(map).map_err(|source| LoadError::Map {
+                name: "CAPTURE_SPECS",
+                source,
+            })?;
         for (nr, spec) in specs {
-            array
-                .set(*nr, spec, 0)
-                .map_err(|source| LoadError::Map { name: "CAPTURE_SPECS", source })?;
+            array.set(*nr, spec, 0).map_err(|source| LoadError::Map {
+                name: "CAPTURE_SPECS",
+                source,
+            })?;
         }
         Ok(())
     }
@@ -274,7 +306,12 @@ impl Tracer {
     /// # Errors
     /// When the pid is past `kernel.pid_max`.
     pub fn add_target(&mut self, tgid: u32) -> Result<(), LoadError> {
-        self.targets.set(tgid, 1, 0).map_err(|source| LoadError::Map { name: "TARGETS", source })
+        self.targets
+            .set(tgid, 1, 0)
+            .map_err(|source| LoadError::Map {
+                name: "TARGETS",
+                source,
+            })
     }
 
     /// Takes a thread group out of the traced set (it exited: its pid may be reused).
@@ -293,12 +330,22 @@ impl Tracer {
             .map_mut("WATCHED_NAMES")
             .ok_or_else(|| LoadError::Unsupported("map WATCHED_NAMES missing".into()))?;
         let mut names: HashMap<&mut MapData, [u8; COMM_LEN], u8> =
-            HashMap::try_from(map).map_err(|source| LoadError::Map { name: "WATCHED_NAMES", source })?;
+            HashMap::try_from(map).map_err(|source| LoadError::Map {
+                name: "WATCHED_NAMES",
+                source,
+            })?;
         let mut key = [0u8; COMM_LEN];
         let len = name.len().min(COMM_LEN - 1);
         key[..len].copy_from_slice(&name.as_bytes()[..len]);
-        let kind = if prefix { comm_match::PREFIX } else { comm_match::EXACT };
-        names.insert(key, kind, 0).map_err(|source| LoadError::Map { name: "WATCHED_NAMES", source })
+        let kind = if prefix {
+            comm_match::PREFIX
+        } else {
+            comm_match::EXACT
+        };
+        names.insert(key, kind, 0).map_err(|source| LoadError::Map {
+            name: "WATCHED_NAMES",
+            source,
+        })
     }
 
     /// Attaches every program to its tracepoint.
@@ -315,14 +362,21 @@ impl Tracer {
             let attached = match hook.attach {
                 Attach::Classic(category, tracepoint) => <&mut TracePoint>::try_from(program)
                     .and_then(|p| p.attach(category, tracepoint).map(drop)),
-                Attach::Raw => <&mut RawTracePoint>::try_from(program).and_then(|p| p.attach(name).map(drop)),
-                Attach::Btf(_) => <&mut BtfTracePoint>::try_from(program).and_then(|p| p.attach().map(drop)),
+                Attach::Raw => {
+                    <&mut RawTracePoint>::try_from(program).and_then(|p| p.attach(name).map(drop))
+                }
+                Attach::Btf(_) => {
+                    <&mut BtfTracePoint>::try_from(program).and_then(|p| p.attach().map(drop))
+                }
             };
             attached.map_err(|e| {
                 if is_permission(&e) {
                     LoadError::Permission(chain(&e))
                 } else {
-                    LoadError::NoTracepoint { name, reason: chain(&e) }
+                    LoadError::NoTracepoint {
+                        name,
+                        reason: chain(&e),
+                    }
                 }
             })?;
         }
@@ -347,7 +401,9 @@ impl Tracer {
             .take_map("INFLIGHT")
             .ok_or_else(|| LoadError::Unsupported("map INFLIGHT missing".into()))?;
         let aya::maps::Map::Array(data) = map else {
-            return Err(LoadError::Unsupported("map INFLIGHT is not an array".into()));
+            return Err(LoadError::Unsupported(
+                "map INFLIGHT is not an array".into(),
+            ));
         };
         InFlightView::new(data, self.inflight_slots)
             .map_err(|e| LoadError::Unsupported(format!("mapping the in-flight array: {e}")))
@@ -356,7 +412,9 @@ impl Tracer {
     /// Records lost so far because the ring was full, summed over CPUs.
     #[must_use]
     pub fn lost(&self) -> u64 {
-        self.counters.get(&counter::LOST, 0).map_or(0, |per_cpu| per_cpu.iter().sum())
+        self.counters
+            .get(&counter::LOST, 0)
+            .map_or(0, |per_cpu| per_cpu.iter().sum())
     }
 }
 
@@ -392,7 +450,10 @@ fn inflight_slots() -> u32 {
 
 /// Kernels before 5.11 charge BPF memory to `RLIMIT_MEMLOCK`: lift it.
 fn raise_memlock_limit() {
-    let rlim = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
+    let rlim = libc::rlimit {
+        rlim_cur: libc::RLIM_INFINITY,
+        rlim_max: libc::RLIM_INFINITY,
+    };
     // SAFETY: setrlimit with a valid struct; failure leaves the old limit.
     unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &raw const rlim) };
 }
@@ -404,7 +465,9 @@ pub fn has_privileges() -> bool {
     const CAP_SYS_ADMIN: u32 = 21;
     const CAP_PERFMON: u32 = 38;
     const CAP_BPF: u32 = 39;
-    let Ok(status) = fs::read_to_string("/proc/self/status") else { return true };
+    let Ok(status) = fs::read_to_string("/proc/self/status") else {
+        return true;
+    };
     let Some(eff) = status
         .lines()
         .find_map(|l| l.strip_prefix("CapEff:"))

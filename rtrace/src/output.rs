@@ -29,12 +29,29 @@ fn pad_to_return_column(line: &mut Vec<u8>) {
 /// ends in unmapped memory, none if the process is gone.
 fn read_process_memory(tid: u32, addr: u64, len: usize) -> Vec<u8> {
     let mut buf = vec![0u8; len];
-    let local = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: len };
-    let Ok(remote_base) = usize::try_from(addr) else { return Vec::new() };
-    let remote = libc::iovec { iov_base: remote_base as *mut libc::c_void, iov_len: len };
+    let local = libc::iovec {
+        iov_base: buf.as_mut_ptr().cast(),
+        iov_len: len,
+    };
+    let Ok(remote_base) = usize::try_from(addr) else {
+        return Vec::new();
+    };
+    let remote = libc::iovec {
+        iov_base: remote_base as *mut libc::c_void,
+        iov_len: len,
+    };
     // SAFETY: reads into our own buffer of `len` bytes; the remote side is checked by
     // the kernel.
-    let n = unsafe { libc::process_vm_readv(tid.cast_signed(), &raw const local, 1, &raw const remote, 1, 0) };
+    let n = unsafe {
+        libc::process_vm_readv(
+            tid.cast_signed(),
+            &raw const local,
+            1,
+            &raw const remote,
+            1,
+            0,
+        )
+    };
     buf.truncate(usize::try_from(n).unwrap_or(0));
     buf
 }
@@ -125,7 +142,10 @@ impl StraceFormatter {
         self.line.clear();
         self.prefix(ev.tid);
         let shown_unfinished = ev.enter_ns != 0
-            && self.unfinished.get(&ev.tid).is_some_and(|&enter| enter == ev.enter_ns);
+            && self
+                .unfinished
+                .get(&ev.tid)
+                .is_some_and(|&enter| enter == ev.enter_ns);
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
             decode::format_resumed(ev, &self.opts, &mut self.line);
@@ -143,7 +163,9 @@ impl StraceFormatter {
 
     /// With `-y`, forgets what a successful close or exec made stale.
     fn forget_closed_fds(&self, ev: &SyscallEvent<'_>) {
-        let Some(paths) = &self.opts.fd_paths else { return };
+        let Some(paths) = &self.opts.fd_paths else {
+            return;
+        };
         if !ev.returns || ev.ret != 0 {
             return;
         }
@@ -186,7 +208,11 @@ impl StraceFormatter {
         self.line.clear();
         self.prefix(exit.tid);
         let status = exit.status.map_or_else(
-            || self.exit_codes.get(&exit.tgid).map_or(0, |&c| (c & 0xff) << 8),
+            || {
+                self.exit_codes
+                    .get(&exit.tgid)
+                    .map_or(0, |&c| (c & 0xff) << 8)
+            },
             |s| i32::from_ne_bytes(s.to_ne_bytes()),
         );
         if libc::WIFSIGNALED(status) {
@@ -197,7 +223,11 @@ impl StraceFormatter {
             }
             self.line.extend_from_slice(b" +++\n");
         } else {
-            let _ = writeln!(self.line, "+++ exited with {} +++", libc::WEXITSTATUS(status));
+            let _ = writeln!(
+                self.line,
+                "+++ exited with {} +++",
+                libc::WEXITSTATUS(status)
+            );
         }
         self.live_tasks.remove(&exit.tid);
         self.exit_codes.remove(&exit.tgid);
@@ -231,13 +261,18 @@ impl StraceFormatter {
     /// `epoll_wait(3,  <unfinished ...>` for a blocked call, with the memory of its
     /// input arguments read from the process.
     fn format_blocked(&self, blocked: &Blocked, out: &mut Vec<u8>) {
-        let captured = decode::entry_captures(blocked.nr, &blocked.args, &self.opts, &mut |addr, len| {
-            read_process_memory(blocked.tid, addr, len)
-        });
+        let captured =
+            decode::entry_captures(blocked.nr, &blocked.args, &self.opts, &mut |addr, len| {
+                read_process_memory(blocked.tid, addr, len)
+            });
         let mut ev = blocked.as_event();
         for (slot, bytes, cut) in &captured {
             if let Some(s) = ev.slots.get_mut(*slot) {
-                *s = if *cut { Capture::Truncated(bytes) } else { Capture::Data(bytes) };
+                *s = if *cut {
+                    Capture::Truncated(bytes)
+                } else {
+                    Capture::Data(bytes)
+                };
             }
         }
         decode::format_unfinished(&ev, &self.opts, out);
@@ -261,7 +296,10 @@ impl StraceFormatter {
         decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
         self.line.push(b'\n');
         if delivery.held_by_call {
-            self.held_signals.entry(delivery.tid).or_default().extend_from_slice(&self.line);
+            self.held_signals
+                .entry(delivery.tid)
+                .or_default()
+                .extend_from_slice(&self.line);
             return Ok(());
         }
         self.writer.write_all(&self.line)
@@ -281,7 +319,6 @@ impl StraceFormatter {
     pub fn always_prefix_file(&mut self) {
         self.file_prefix = true;
     }
-
 
     /// Writes out what is buffered.
     ///

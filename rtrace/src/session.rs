@@ -4,8 +4,8 @@
 use std::{
     collections::HashSet,
     fs, io,
-    process::ExitCode,
     os::fd::{FromRawFd, OwnedFd},
+    process::ExitCode,
     time::Duration,
 };
 
@@ -21,10 +21,10 @@ use tokio::{
 
 use crate::{
     cli::Cli,
+    decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
     filter::TracedSet,
     inflight::{self, Blocked, InFlightView},
     launch::Launch,
-    decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
     loader::{self, Tracer},
     output::StraceFormatter,
 };
@@ -47,9 +47,12 @@ enum Stop {
 
 /// Threads of a process, as /proc lists them.
 fn threads_of(pid: u32) -> Vec<u32> {
-    let Ok(dir) = fs::read_dir(format!("/proc/{pid}/task")) else { return vec![pid] };
-    let mut tids: Vec<u32> =
-        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+    let Ok(dir) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return vec![pid];
+    };
+    let mut tids: Vec<u32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
     tids.sort_unstable();
     tids
 }
@@ -59,7 +62,11 @@ fn read_pid_file(file: &std::path::Path) -> Result<u32> {
     let text = fs::read_to_string(file).with_context(|| format!("pid file {}", file.display()))?;
     match text.trim().parse::<u32>() {
         Ok(pid) if pid > 0 => Ok(pid),
-        _ => bail!("pid file {}: not a process id: {:?}", file.display(), text.trim()),
+        _ => bail!(
+            "pid file {}: not a process id: {:?}",
+            file.display(),
+            text.trim()
+        ),
     }
 }
 
@@ -69,13 +76,18 @@ fn processes_named(patterns: &[crate::cli::NamePattern]) -> Vec<u32> {
         return Vec::new();
     }
     let me = std::process::id();
-    let Ok(dir) = fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     let mut pids: Vec<u32> = dir
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|&pid| pid != me)
         .filter(|pid| {
-            fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|comm| patterns.iter().any(|p| p.matches(comm.trim_end_matches('\n'))))
+            fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| {
+                patterns
+                    .iter()
+                    .any(|p| p.matches(comm.trim_end_matches('\n')))
+            })
         })
         .collect();
     pids.sort_unstable();
@@ -92,7 +104,12 @@ fn blocked_before_attach(pid: u32, tid: u32) -> Option<Blocked> {
     for arg in &mut args {
         *arg = u64::from_str_radix(fields.next()?.trim_start_matches("0x"), 16).ok()?;
     }
-    Some(Blocked { tid, nr, args, enter_ns: 0 })
+    Some(Blocked {
+        tid,
+        nr,
+        args,
+        enter_ns: 0,
+    })
 }
 
 /// A descriptor that becomes readable when process `pid` exits.
@@ -131,8 +148,10 @@ impl Initial {
                 attached.push(pid);
             }
         }
-        let named: Vec<u32> =
-            processes_named(&cli.names).into_iter().filter(|pid| !attached.contains(pid)).collect();
+        let named: Vec<u32> = processes_named(&cli.names)
+            .into_iter()
+            .filter(|pid| !attached.contains(pid))
+            .collect();
         let mut targets = attached.clone();
         targets.extend(launch.map(Launch::pid));
         let mut watchers = Vec::new();
@@ -151,7 +170,11 @@ impl Initial {
                 attached.push(pid);
             }
         }
-        Ok(Initial { attached, all: targets, watchers })
+        Ok(Initial {
+            attached,
+            all: targets,
+            watchers,
+        })
     }
 }
 
@@ -165,8 +188,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     // Installed first: a SIGUSR1 (stuck view) sent while the programs load must not
     // kill us.
     let sigusr1 = signal(SignalKind::user_defined1()).context("installing SIGUSR1 handler")?;
-    let mut launch = if cli.command.is_empty() { None } else { Some(Launch::prepare(&cli.command)?) };
-    let Initial { attached, all: targets, watchers } = Initial::find(&cli, launch.as_ref())?;
+    let mut launch = if cli.command.is_empty() {
+        None
+    } else {
+        Some(Launch::prepare(&cli.command)?)
+    };
+    let Initial {
+        attached,
+        all: targets,
+        watchers,
+    } = Initial::find(&cli, launch.as_ref())?;
     if !loader::has_privileges() {
         bail!(
             "tracing needs root or the capabilities CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE \
@@ -181,13 +212,23 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         _ => HexStrings::All,
     };
     let fd_paths = cli.fd_paths.then(|| std::rc::Rc::new(FdPaths::default()));
-    let opts = DecodeOptions { strsize: cli.strsize, hex, fd_paths };
+    let opts = DecodeOptions {
+        strsize: cli.strsize,
+        hex,
+        fd_paths,
+    };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
-    let shown = cli.filters.iter().fold(TracedSet::default(), TracedSet::and);
+    let shown = cli
+        .filters
+        .iter()
+        .fold(TracedSet::default(), TracedSet::and);
     tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
     let mut formatter = StraceFormatter::new(opts, cli.output.as_deref()).with_context(|| {
-        let path = cli.output.as_ref().map_or_else(String::new, |p| p.display().to_string());
+        let path = cli
+            .output
+            .as_ref()
+            .map_or_else(String::new, |p| p.display().to_string());
         format!("cannot open output {path}")
     })?;
     for &pid in &targets {
@@ -228,7 +269,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     for (pid, fd) in watchers {
         let tx = exited_tx.clone();
         // SAFETY: the AsyncFd owns the pidfd, which stays open until it is dropped.
-        let afd = unsafe { AsyncFd::register(fd) }.map_err(|e| e.into_parts().1)
+        let afd = unsafe { AsyncFd::register(fd) }
+            .map_err(|e| e.into_parts().1)
             .context("watching target exit")?;
         tokio::spawn(async move {
             if afd.readable().await.is_ok() {
@@ -258,7 +300,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if cli.stuck {
         reader.print_stuck(&formatter);
     }
-    let stop = reader.follow(&mut formatter, &mut exited_rx, sigusr1).await?;
+    let stop = reader
+        .follow(&mut formatter, &mut exited_rx, sigusr1)
+        .await?;
 
     match formatter.release_all_signals() {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
@@ -374,8 +418,12 @@ impl RingReader {
     fn show_unfinished(&self, formatter: &mut StraceFormatter) -> io::Result<()> {
         let now = inflight::now_ns();
         let threshold = u64::try_from(self.unfinished_after.as_nanos()).unwrap_or(u64::MAX);
-        for blocked in self.inflight.snapshot(formatter.tasks().collect::<Vec<_>>()) {
-            if now.saturating_sub(blocked.enter_ns) >= threshold && self.shown.contains(blocked.nr) {
+        for blocked in self
+            .inflight
+            .snapshot(formatter.tasks().collect::<Vec<_>>())
+        {
+            if now.saturating_sub(blocked.enter_ns) >= threshold && self.shown.contains(blocked.nr)
+            {
                 formatter.unfinished(&blocked)?;
             }
         }
@@ -412,7 +460,12 @@ impl RingReader {
                 let secs = now.saturating_sub(b.enter_ns) as f64 / 1e9;
                 format!("for {secs:.3}s")
             };
-            let _ = writeln!(text, "rtrace:   [pid {:>5}] {} {since}", b.tid, formatter.describe_blocked(b));
+            let _ = writeln!(
+                text,
+                "rtrace:   [pid {:>5}] {} {since}",
+                b.tid,
+                formatter.describe_blocked(b)
+            );
         }
         eprint!("{text}");
     }

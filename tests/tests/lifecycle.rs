@@ -16,21 +16,39 @@ use rtrace_tests::process::{DEADLINE, require_root, rtrace_binary};
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Runs rtrace with `args` to completion; returns its status and stderr.
 fn rtrace_output(args: &[&str]) -> (ExitStatus, String) {
-    let out = Command::new(rtrace_binary()).args(args).output().expect("running rtrace");
-    (out.status, String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(rtrace_binary())
+        .args(args)
+        .output()
+        .expect("running rtrace");
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn assert_one_line_error(what: &str, status: ExitStatus, stderr: &str, needle: &str) {
-    assert!(!status.success(), "{what}: rtrace succeeded; stderr: {stderr}");
+    assert!(
+        !status.success(),
+        "{what}: rtrace succeeded; stderr: {stderr}"
+    );
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{what}: expected one line of error, got:\n{stderr}");
+    assert_eq!(
+        lines.len(),
+        1,
+        "{what}: expected one line of error, got:\n{stderr}"
+    );
     assert!(lines[0].starts_with("rtrace: "), "{what}: {stderr}");
-    assert!(lines[0].contains(needle), "{what}: {stderr:?} does not mention {needle:?}");
+    assert!(
+        lines[0].contains(needle),
+        "{what}: {stderr:?} does not mention {needle:?}"
+    );
 }
 
 /// A pid that no process has: one that just exited and was reaped.
@@ -47,7 +65,12 @@ fn a_pid_that_does_not_exist_is_named_in_one_line() {
     require_root();
     let pid = vanished_pid();
     let (status, stderr) = rtrace_output(&["-p", &pid.to_string()]);
-    assert_one_line_error("missing pid", status, &stderr, &format!("process {pid}: No such process"));
+    assert_one_line_error(
+        "missing pid",
+        status,
+        &stderr,
+        &format!("process {pid}: No such process"),
+    );
 }
 
 #[test]
@@ -55,7 +78,12 @@ fn malformed_pid_lists_are_rejected_in_one_line() {
     let _serial = serial();
     for list in ["12,abc", "0", "1,,-3", "", "4294967296"] {
         let (status, stderr) = rtrace_output(&["-p", list]);
-        assert_one_line_error(&format!("-p {list:?}"), status, &stderr, "invalid process id");
+        assert_one_line_error(
+            &format!("-p {list:?}"),
+            status,
+            &stderr,
+            "invalid process id",
+        );
     }
     let (status, stderr) = rtrace_output(&[]);
     assert_one_line_error("no -p", status, &stderr, "--attach <PID>");
@@ -118,7 +146,10 @@ fn attach(pid: u32, extra: &[&str]) -> (Child, BufReader<std::process::ChildStde
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(stderr.read_line(&mut line).expect("reading rtrace stderr") > 0, "rtrace ended before attaching");
+        assert!(
+            stderr.read_line(&mut line).expect("reading rtrace stderr") > 0,
+            "rtrace ended before attaching"
+        );
         if line.trim() == format!("rtrace: Process {pid} attached") {
             return (child, stderr);
         }
@@ -131,17 +162,25 @@ fn wait_exit(child: &mut Child, limit: Duration) -> ExitStatus {
         if let Some(status) = child.try_wait().expect("waiting for rtrace") {
             return status;
         }
-        assert!(start.elapsed() < limit, "rtrace did not exit within {limit:?}");
+        assert!(
+            start.elapsed() < limit,
+            "rtrace did not exit within {limit:?}"
+        );
         thread::sleep(Duration::from_millis(10));
     }
 }
 
 /// The ids of the BPF programs a process holds, from its descriptors' fdinfo.
 fn programs_held_by(pid: u32) -> Vec<u32> {
-    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else { return Vec::new() };
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
+        return Vec::new();
+    };
     let mut ids: Vec<u32> = dir
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-        .filter_map(|info| info.lines().find_map(|l| l.strip_prefix("prog_id:")?.trim().parse().ok()))
+        .filter_map(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("prog_id:")?.trim().parse().ok())
+        })
         .collect();
     ids.sort_unstable();
     ids.dedup();
@@ -177,31 +216,49 @@ fn ctrl_c_and_sigterm_detach_cleanly_and_leave_nothing_loaded() {
         // It traces: a line of the loop arrives.
         let mut line = String::new();
         stderr.read_line(&mut line).expect("a trace line");
-        assert!(line.contains('(') && line.contains(" = "), "not a trace line: {line:?}");
+        assert!(
+            line.contains('(') && line.contains(" = "),
+            "not a trace line: {line:?}"
+        );
         let programs = programs_held_by(rtrace.id());
         assert!(programs.len() >= 7, "rtrace holds programs {programs:?}");
-        assert_eq!(still_loaded(&programs), programs, "bpftool does not list rtrace's programs");
+        assert_eq!(
+            still_loaded(&programs),
+            programs,
+            "bpftool does not list rtrace's programs"
+        );
         signal(&rtrace, sig);
         let status = wait_exit(&mut rtrace, DEADLINE);
         let mut rest = String::new();
-        stderr.read_to_string(&mut rest).expect("reading rtrace stderr");
+        stderr
+            .read_to_string(&mut rest)
+            .expect("reading rtrace stderr");
         if sig == libc::SIGKILL {
             assert!(!status.success());
         } else {
-            assert!(status.success(), "signal {sig}: rtrace exited with {status}; stderr: {rest}");
+            assert!(
+                status.success(),
+                "signal {sig}: rtrace exited with {status}; stderr: {rest}"
+            );
             assert!(
                 rest.contains(&format!("rtrace: Process {} detached", sleeper.pid())),
                 "signal {sig}: no detach line in {rest:?}"
             );
         }
-        assert!(sleeper.is_running(), "the traced process did not survive rtrace's exit");
+        assert!(
+            sleeper.is_running(),
+            "the traced process did not survive rtrace's exit"
+        );
         let start = Instant::now();
         let mut left = still_loaded(&programs);
         while !left.is_empty() && start.elapsed() < Duration::from_secs(5) {
             thread::sleep(Duration::from_millis(50));
             left = still_loaded(&programs);
         }
-        assert!(left.is_empty(), "signal {sig}: programs left in the kernel: {left:?}");
+        assert!(
+            left.is_empty(),
+            "signal {sig}: programs left in the kernel: {left:?}"
+        );
     }
 }
 
@@ -215,7 +272,10 @@ fn a_closed_output_pipe_ends_rtrace_quietly() {
     stderr.read_line(&mut line).expect("a trace line");
     drop(stderr);
     let status = wait_exit(&mut rtrace, DEADLINE);
-    assert!(status.success(), "rtrace exited with {status} after its output closed");
+    assert!(
+        status.success(),
+        "rtrace exited with {status} after its output closed"
+    );
 }
 
 #[test]
@@ -232,10 +292,18 @@ fn a_traced_process_that_exits_ends_the_session_with_its_status() {
     child.wait().expect("waiting for sh");
     let status = wait_exit(&mut rtrace, DEADLINE);
     let mut rest = String::new();
-    stderr.read_to_string(&mut rest).expect("reading rtrace stderr");
+    stderr
+        .read_to_string(&mut rest)
+        .expect("reading rtrace stderr");
     assert!(status.success(), "rtrace exited with {status}");
-    assert!(rest.contains("exit_group(3)"), "no exit_group line in:\n{rest}");
-    assert!(rest.trim_end().ends_with("+++ exited with 3 +++"), "no exit line at the end of:\n{rest}");
+    assert!(
+        rest.contains("exit_group(3)"),
+        "no exit_group line in:\n{rest}"
+    );
+    assert!(
+        rest.trim_end().ends_with("+++ exited with 3 +++"),
+        "no exit line at the end of:\n{rest}"
+    );
 }
 
 #[test]
@@ -249,14 +317,27 @@ fn a_full_ring_loses_events_counted_and_reported_never_corrupted() {
     let run = Command::new(rtrace_binary())
         .args(["--stats", "--buffer-size", "8192", "-o"])
         .arg(&out)
-        .args(["--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=100000", "status=none"])
+        .args([
+            "--",
+            "dd",
+            "if=/dev/zero",
+            "of=/dev/null",
+            "bs=1",
+            "count=100000",
+            "status=none",
+        ])
         .output()
         .expect("running rtrace");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "rtrace failed: {stderr}");
     let lost: u64 = stderr
         .lines()
-        .find_map(|l| l.strip_prefix("rtrace: ")?.strip_suffix(" events lost")?.parse().ok())
+        .find_map(|l| {
+            l.strip_prefix("rtrace: ")?
+                .strip_suffix(" events lost")?
+                .parse()
+                .ok()
+        })
         .unwrap_or_else(|| panic!("no lost count in:\n{stderr}"));
     assert!(lost > 0, "{stderr}");
     let text = std::fs::read_to_string(&out).expect("reading the trace");
@@ -266,7 +347,9 @@ fn a_full_ring_loses_events_counted_and_reported_never_corrupted() {
         let whole = line.starts_with("+++ ") || line.starts_with("--- ") || {
             let name_end = line.find('(').unwrap_or(0);
             name_end > 0
-                && line[..name_end].bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && line[..name_end]
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_')
                 && line.contains(") = ")
                 || line.contains(")   ")
         };
@@ -275,6 +358,12 @@ fn a_full_ring_loses_events_counted_and_reported_never_corrupted() {
     // Seen + lost covers the loop's 200000 calls (plus dd's start-up).
     let seen = lines.len() as u64;
     assert!(seen + lost >= 200_000, "seen {seen} + lost {lost} < 200000");
-    assert!(lines.last().is_some_and(|l| l.starts_with("+++ exited with 0")), "{:?}", lines.last());
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("+++ exited with 0")),
+        "{:?}",
+        lines.last()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -27,8 +27,16 @@ fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<S
         .stdout(Stdio::null())
         .status()
         .expect("running a tracer");
-    assert!(status.success(), "{} {options:?} -- {command:?}: {status}", tracer.display());
-    fs::read_to_string(out).expect("reading a trace").lines().map(str::to_owned).collect()
+    assert!(
+        status.success(),
+        "{} {options:?} -- {command:?}: {status}",
+        tracer.display()
+    );
+    fs::read_to_string(out)
+        .expect("reading a trace")
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Compares both tracers' lines for the same options and command.
@@ -38,11 +46,25 @@ fn same_as_strace(options: &[&str], command: &[&str]) {
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let scratch = ScratchDir::new(&format!("options-{run}"));
-    let strace = trace(Path::new("/usr/bin/strace"), options, command, &scratch.path().join("s"));
-    let rtrace = trace(&rtrace_binary(), options, command, &scratch.path().join("r"));
+    let strace = trace(
+        Path::new("/usr/bin/strace"),
+        options,
+        command,
+        &scratch.path().join("s"),
+    );
+    let rtrace = trace(
+        &rtrace_binary(),
+        options,
+        command,
+        &scratch.path().join("r"),
+    );
     assert!(!strace.is_empty());
     // The envp pointer of the first line points into each tracer's own memory.
-    let first = |lines: &[String]| lines.first().map(|l| l.split(", 0x").next().unwrap_or(l).to_owned());
+    let first = |lines: &[String]| {
+        lines
+            .first()
+            .map(|l| l.split(", 0x").next().unwrap_or(l).to_owned())
+    };
     assert_eq!(first(&rtrace), first(&strace), "first line, {options:?}");
     if strace[1..] != rtrace[1..] {
         panic!(
@@ -65,7 +87,13 @@ fn trace_sets_by_class_and_name() {
     let file = data_file(&scratch);
     same_as_strace(&["-e", "trace=%file"], &["cat", &file]);
     same_as_strace(&["-e", "trace=read,close"], &["cat", &file]);
-    same_as_strace(&["-e", "trace=!mmap,mprotect,munmap,brk,arch_prctl,set_tid_address,set_robust_list,rseq,prlimit64,getrandom"], &["cat", &file]);
+    same_as_strace(
+        &[
+            "-e",
+            "trace=!mmap,mprotect,munmap,brk,arch_prctl,set_tid_address,set_robust_list,rseq,prlimit64,getrandom",
+        ],
+        &["cat", &file],
+    );
 }
 
 #[test]
@@ -83,5 +111,8 @@ fn hex_strings_and_string_limits() {
 fn descriptors_with_their_paths() {
     let scratch = ScratchDir::new("paths");
     let file = data_file(&scratch);
-    same_as_strace(&["-y", "-e", "trace=openat,read,fstat,newfstatat,lseek,close"], &["cat", &file]);
+    same_as_strace(
+        &["-y", "-e", "trace=openat,read,fstat,newfstatat,lseek,close"],
+        &["cat", &file],
+    );
 }

@@ -35,7 +35,10 @@ fn start_tracer(program: &Path, args: &[String], name: &str) -> (Child, BufReade
     let start = Instant::now();
     loop {
         line.clear();
-        assert!(stderr.read_line(&mut line).expect("tracer stderr") > 0, "{name} ended before attaching");
+        assert!(
+            stderr.read_line(&mut line).expect("tracer stderr") > 0,
+            "{name} ended before attaching"
+        );
         if line.contains("attached") {
             return (child, stderr);
         }
@@ -46,7 +49,10 @@ fn start_tracer(program: &Path, args: &[String], name: &str) -> (Child, BufReade
 fn wait_exit(child: &mut Child, name: &str) {
     let start = Instant::now();
     while child.try_wait().expect("waiting").is_none() {
-        assert!(start.elapsed() < DEADLINE, "{name} still runs after its tracees exited");
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{name} still runs after its tracees exited"
+        );
         thread::sleep(Duration::from_millis(20));
     }
 }
@@ -58,11 +64,20 @@ fn calls_by_task(file: &Path) -> BTreeMap<u32, Vec<String>> {
     let mut raw: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     for line in text.lines() {
         let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        let pid: u32 = line[..digits].parse().unwrap_or_else(|_| panic!("no pid prefix: {line:?}"));
-        raw.entry(pid).or_default().push(line[digits..].trim_start().to_owned());
+        let pid: u32 = line[..digits]
+            .parse()
+            .unwrap_or_else(|_| panic!("no pid prefix: {line:?}"));
+        raw.entry(pid)
+            .or_default()
+            .push(line[digits..].trim_start().to_owned());
     }
     raw.into_iter()
-        .map(|(pid, lines)| (pid, whole_calls(&lines).unwrap_or_else(|e| panic!("task {pid}: {e}"))))
+        .map(|(pid, lines)| {
+            (
+                pid,
+                whole_calls(&lines).unwrap_or_else(|e| panic!("task {pid}: {e}")),
+            )
+        })
         .collect()
 }
 
@@ -106,9 +121,19 @@ fn a_fork_tree_is_followed_from_each_tasks_first_call() {
     let rtrace = trace_fork_tree(&rtrace_binary(), "rtrace");
     // The master, 8 workers, their 8 threads and 8 children.
     assert_eq!(strace.len(), 25, "strace saw {} tasks", strace.len());
-    assert_eq!(rtrace.len(), 25, "rtrace saw {} tasks: {:?}", rtrace.len(), rtrace.keys());
+    assert_eq!(
+        rtrace.len(),
+        25,
+        "rtrace saw {} tasks: {:?}",
+        rtrace.len(),
+        rtrace.keys()
+    );
     // Each new task's first call is there: the same calls as strace shows first.
-    assert_eq!(first_calls(&rtrace), first_calls(&strace), "first call of each task");
+    assert_eq!(
+        first_calls(&rtrace),
+        first_calls(&strace),
+        "first call of each task"
+    );
     // Every worker and grandchild made its getppid, every thread its gettid.
     let getppid = |l: &str| l.starts_with("getppid()");
     assert_eq!(count_lines(&rtrace, getppid), 16);
@@ -118,23 +143,40 @@ fn a_fork_tree_is_followed_from_each_tasks_first_call() {
     assert_eq!(count_lines(&rtrace, exited), 25);
     assert_eq!(count_lines(&rtrace, exited), count_lines(&strace, exited));
     // Signals: each parent hears each child's end.
-    let sigchld = |l: &str| l.starts_with("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=");
-    assert!(count_lines(&rtrace, sigchld) >= 16, "rtrace's SIGCHLD lines: {}", count_lines(&rtrace, sigchld));
+    let sigchld =
+        |l: &str| l.starts_with("--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=");
+    assert!(
+        count_lines(&rtrace, sigchld) >= 16,
+        "rtrace's SIGCHLD lines: {}",
+        count_lines(&rtrace, sigchld)
+    );
     // Each task's exit is its last line.
     for (tid, calls) in &rtrace {
-        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "task {tid}");
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("+++ exited with 0 +++"),
+            "task {tid}"
+        );
     }
 }
 
 /// The number of the syscall a thread is in, from /proc.
 fn current_syscall(pid: u32) -> Option<i64> {
-    fs::read_to_string(format!("/proc/{pid}/syscall")).ok()?.split_whitespace().next()?.parse().ok()
+    fs::read_to_string(format!("/proc/{pid}/syscall"))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn wait_until_in(pid: u32, nr: i64) {
     let start = Instant::now();
     while current_syscall(pid) != Some(nr) {
-        assert!(start.elapsed() < DEADLINE, "helper never blocked in syscall {nr}");
+        assert!(
+            start.elapsed() < DEADLINE,
+            "helper never blocked in syscall {nr}"
+        );
         thread::sleep(Duration::from_millis(5));
     }
 }
@@ -146,7 +188,11 @@ fn wait_for_text(file: &Path, needle: &str, limit: Duration) -> String {
         if text.contains(needle) {
             return text;
         }
-        assert!(start.elapsed() < limit, "{needle:?} did not reach {} within {limit:?}:\n{text}", file.display());
+        assert!(
+            start.elapsed() < limit,
+            "{needle:?} did not reach {} within {limit:?}:\n{text}",
+            file.display()
+        );
         thread::sleep(Duration::from_millis(20));
     }
 }
@@ -158,44 +204,78 @@ fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
     let out = scratch.path().join("trace");
     let mut helper = Helper::start(&helper_binary(), "blocker", &[]);
     let pid = helper.pid();
-    let args: Vec<String> = ["--unfinished", "300ms", "-o", &out.display().to_string(), "-p", &pid.to_string()]
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let args: Vec<String> = [
+        "--unfinished",
+        "300ms",
+        "-o",
+        &out.display().to_string(),
+        "-p",
+        &pid.to_string(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
     let (mut rtrace, mut stderr) = start_tracer(&rtrace_binary(), &args, "rtrace");
     helper.trigger();
 
     // epoll_wait (232): shown unfinished while it blocks, well under a second after the
     // threshold; the stuck view on SIGUSR1 names it with its duration.
     wait_until_in(pid, 232);
-    let text = wait_for_text(&out, "epoll_wait(3,  <unfinished ...>", Duration::from_millis(1200));
-    assert!(!text.contains("epoll_wait(3, [], 8, 2000)"), "returned already?\n{text}");
+    let text = wait_for_text(
+        &out,
+        "epoll_wait(3,  <unfinished ...>",
+        Duration::from_millis(1200),
+    );
+    assert!(
+        !text.contains("epoll_wait(3, [], 8, 2000)"),
+        "returned already?\n{text}"
+    );
     thread::sleep(Duration::from_millis(400));
     // SAFETY: kill(2) on our child.
-    assert_eq!(unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGUSR1) }, 0);
+    assert_eq!(
+        unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGUSR1) },
+        0
+    );
     let mut view = String::new();
     let start = Instant::now();
     while !view.contains("epoll_wait(3,") {
         let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "rtrace closed stderr");
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "rtrace closed stderr"
+        );
         view.push_str(&line);
         assert!(start.elapsed() < DEADLINE, "no stuck view:\n{view}");
     }
     let stuck_line = view.lines().find(|l| l.contains("epoll_wait(3,")).unwrap();
-    assert!(stuck_line.contains(&format!("[pid {pid:>5}]")), "{stuck_line}");
+    assert!(
+        stuck_line.contains(&format!("[pid {pid:>5}]")),
+        "{stuck_line}"
+    );
     let secs: f64 = stuck_line
         .rsplit_once("for ")
         .and_then(|(_, d)| d.strip_suffix('s'))
         .and_then(|d| d.parse().ok())
         .unwrap_or_else(|| panic!("no duration in {stuck_line:?}"));
-    assert!((0.5..2.5).contains(&secs), "blocked for {secs}s? {stuck_line}");
+    assert!(
+        (0.5..2.5).contains(&secs),
+        "blocked for {secs}s? {stuck_line}"
+    );
 
     // futex (202) and accept (43) likewise.
     wait_until_in(pid, 202);
     wait_for_text(&out, "futex(", Duration::from_millis(1200));
-    wait_for_text(&out, "FUTEX_WAIT_PRIVATE, 0, {tv_sec=2, tv_nsec=0} <unfinished ...>", Duration::from_millis(1200));
+    wait_for_text(
+        &out,
+        "FUTEX_WAIT_PRIVATE, 0, {tv_sec=2, tv_nsec=0} <unfinished ...>",
+        Duration::from_millis(1200),
+    );
     wait_until_in(pid, 43);
-    wait_for_text(&out, "accept(4,  <unfinished ...>", Duration::from_millis(1200));
+    wait_for_text(
+        &out,
+        "accept(4,  <unfinished ...>",
+        Duration::from_millis(1200),
+    );
 
     helper.wait_for_success();
     wait_exit(&mut rtrace, "rtrace");
@@ -204,8 +284,14 @@ fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
     let text = fs::read_to_string(&out).unwrap();
     for (call, result) in [
         ("<... epoll_wait resumed>[], 8, 2000)", "0"),
-        ("<... futex resumed>)", "-1 ETIMEDOUT (Connection timed out)"),
-        ("<... accept resumed>NULL, NULL)", "-1 EAGAIN (Resource temporarily unavailable)"),
+        (
+            "<... futex resumed>)",
+            "-1 ETIMEDOUT (Connection timed out)",
+        ),
+        (
+            "<... accept resumed>NULL, NULL)",
+            "-1 EAGAIN (Resource temporarily unavailable)",
+        ),
     ] {
         // strace's column: `=` at 40.
         let resumed = format!("{call:<39} = {result}");
@@ -217,7 +303,9 @@ fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
 fn a_thousand_targets_are_traced_at_once() {
     require_root();
     const TARGETS: usize = 1000;
-    let helpers: Vec<Helper> = (0..TARGETS).map(|_| Helper::start(&helper_binary(), "loop3", &[])).collect();
+    let helpers: Vec<Helper> = (0..TARGETS)
+        .map(|_| Helper::start(&helper_binary(), "loop3", &[]))
+        .collect();
     let pids: Vec<String> = helpers.iter().map(|h| h.pid().to_string()).collect();
     let scratch = ScratchDir::new("thousand");
     let out = scratch.path().join("trace");
@@ -232,7 +320,10 @@ fn a_thousand_targets_are_traced_at_once() {
     let mut line = String::new();
     while attached < TARGETS {
         line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "rtrace ended after {attached} attaches");
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "rtrace ended after {attached} attaches"
+        );
         if line.contains(" attached") {
             attached += 1;
         }
@@ -253,10 +344,16 @@ fn a_thousand_targets_are_traced_at_once() {
     let trace = calls_by_task(&out);
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for pid in &pids {
-        let calls = trace.get(&pid.parse().unwrap()).unwrap_or_else(|| panic!("no lines for {pid}"));
+        let calls = trace
+            .get(&pid.parse().unwrap())
+            .unwrap_or_else(|| panic!("no lines for {pid}"));
         let getpids = calls.iter().filter(|c| c.starts_with("getpid()")).count();
         assert_eq!(getpids, 3, "pid {pid}: {calls:?}");
-        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "pid {pid}");
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("+++ exited with 0 +++"),
+            "pid {pid}"
+        );
         *counts.entry("ok").or_default() += 1;
     }
     assert_eq!(counts["ok"], TARGETS);
@@ -276,16 +373,25 @@ fn processes_are_traced_by_name_including_later_ones_and_by_pid_file() {
     let scratch = ScratchDir::new("names");
     let sleeper = renamed_sleep(scratch.path(), "rtxnamed");
     // One running before rtrace starts, found by its name.
-    let mut early = Command::new(&sleeper).arg("30").spawn().expect("starting a named sleep");
+    let mut early = Command::new(&sleeper)
+        .arg("30")
+        .spawn()
+        .expect("starting a named sleep");
     let early_pid = early.id();
     let pid_file = scratch.path().join("early.pid");
     fs::write(&pid_file, format!("{early_pid}\n")).unwrap();
     let out = scratch.path().join("trace");
-    let args: Vec<String> =
-        ["-P", "rtxname*", "--pid-file", &pid_file.display().to_string(), "-o", &out.display().to_string()]
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+    let args: Vec<String> = [
+        "-P",
+        "rtxname*",
+        "--pid-file",
+        &pid_file.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
     let (mut rtrace, mut stderr) = start_tracer(&rtrace_binary(), &args, "rtrace");
     // Started after rtrace: a shell forks and execs the named program twice.
     let later = Command::new("sh")
@@ -298,22 +404,49 @@ fn processes_are_traced_by_name_including_later_ones_and_by_pid_file() {
     early.kill().unwrap();
     early.wait().unwrap();
     thread::sleep(Duration::from_millis(300));
-    assert!(rtrace.try_wait().unwrap().is_none(), "rtrace stopped while watching names");
+    assert!(
+        rtrace.try_wait().unwrap().is_none(),
+        "rtrace stopped while watching names"
+    );
     // SAFETY: kill(2) on our child.
-    assert_eq!(unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGINT) }, 0);
+    assert_eq!(
+        unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGINT) },
+        0
+    );
     wait_exit(&mut rtrace, "rtrace");
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
     let trace = calls_by_task(&out);
-    assert!(trace.contains_key(&early_pid), "the running process is not in the trace: {:?}", trace.keys());
-    assert_eq!(trace[&early_pid].last().map(String::as_str), Some("+++ killed by SIGKILL +++"));
+    assert!(
+        trace.contains_key(&early_pid),
+        "the running process is not in the trace: {:?}",
+        trace.keys()
+    );
+    assert_eq!(
+        trace[&early_pid].last().map(String::as_str),
+        Some("+++ killed by SIGKILL +++")
+    );
     // Both later processes, each from right after its exec to its exit.
     let later_pids: Vec<&u32> = trace.keys().filter(|&&p| p != early_pid).collect();
-    assert_eq!(later_pids.len(), 2, "later processes traced: {later_pids:?}\n{rest}");
+    assert_eq!(
+        later_pids.len(),
+        2,
+        "later processes traced: {later_pids:?}\n{rest}"
+    );
     for pid in later_pids {
         let calls = &trace[pid];
-        assert!(calls.first().is_some_and(|c| c.starts_with("brk(NULL)")), "task {pid}: {calls:?}");
-        assert!(calls.iter().any(|c| c.starts_with("clock_nanosleep(")), "task {pid}: {calls:?}");
-        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "task {pid}");
+        assert!(
+            calls.first().is_some_and(|c| c.starts_with("brk(NULL)")),
+            "task {pid}: {calls:?}"
+        );
+        assert!(
+            calls.iter().any(|c| c.starts_with("clock_nanosleep(")),
+            "task {pid}: {calls:?}"
+        );
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("+++ exited with 0 +++"),
+            "task {pid}"
+        );
     }
 }

@@ -31,8 +31,12 @@ pub fn run(root: &Path) -> Result<()> {
     for entry in dir {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(call) = name.strip_prefix("sys_enter_") else { continue };
-        let Ok(sysno) = Sysno::from_str(call) else { continue };
+        let Some(call) = name.strip_prefix("sys_enter_") else {
+            continue;
+        };
+        let Ok(sysno) = Sysno::from_str(call) else {
+            continue;
+        };
         let format = fs::read_to_string(entry.path().join("format"))?;
         nargs.insert(sysno.id(), (sysno.name(), count_params(&format)));
     }

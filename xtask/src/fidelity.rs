@@ -67,11 +67,23 @@ struct Program {
 const STRSIZE: usize = 32;
 
 const fn program(name: &'static str, argv: &'static [&'static str]) -> Program {
-    Program { name, argv, follow: false, peer: Peer::Alone, strsize: STRSIZE }
+    Program {
+        name,
+        argv,
+        follow: false,
+        peer: Peer::Alone,
+        strsize: STRSIZE,
+    }
 }
 
 const fn forking(name: &'static str, argv: &'static [&'static str]) -> Program {
-    Program { name, argv, follow: true, peer: Peer::Alone, strsize: STRSIZE }
+    Program {
+        name,
+        argv,
+        follow: true,
+        peer: Peer::Alone,
+        strsize: STRSIZE,
+    }
 }
 
 impl Program {
@@ -81,7 +93,8 @@ impl Program {
     }
 }
 
-const PY_FILE: &str = "open('out.txt', 'w').write('hello\\n' * 3); print(open('out.txt').read(), end='')";
+const PY_FILE: &str =
+    "open('out.txt', 'w').write('hello\\n' * 3); print(open('out.txt').read(), end='')";
 const PY_SOCKETPAIR: &str = "import socket; a, b = socket.socketpair(); a.sendall(b'ping'); \
                              print(b.recv(16)); a.close(); b.close()";
 const PY_JSON: &str = "import json; d = json.load(open('data.json')); \
@@ -90,8 +103,10 @@ const PY_SUBPROCESS: &str = "import subprocess; \
                              print(subprocess.run(['cat', 'hello.txt'], capture_output=True).stdout)";
 const PERL: &str = "open(my $f, '>', 'p.txt') or die; print $f 'perl'; close $f; \
                     opendir(my $d, 'tree') or die; print join(' ', sort readdir $d), qq(\\n)";
-const PHP_FILE: &str = "file_put_contents('out.txt', \"php\\n\"); echo file_get_contents('out.txt');";
-const PHP_JSON: &str = "echo json_encode(json_decode(file_get_contents('data.json'), true)), \"\\n\";";
+const PHP_FILE: &str =
+    "file_put_contents('out.txt', \"php\\n\"); echo file_get_contents('out.txt');";
+const PHP_JSON: &str =
+    "echo json_encode(json_decode(file_get_contents('data.json'), true)), \"\\n\";";
 const PHP_DIR: &str = "mkdir('made/deeper', 0750, true); rename('hello.txt', 'made/moved.txt'); \
                        print_r(scandir('made')); unlink('made/moved.txt');";
 
@@ -110,25 +125,58 @@ const CORPUS: &[Program] = &[
     program("touch", &["touch", "-d", "@0", "hello.txt", "new.txt"]),
     program("truncate", &["truncate", "-s", "1K", "hello.txt"]),
     program("mkfifo", &["mkfifo", "-m", "600", "fifo"]),
-    program("install", &["install", "-m", "600", "hello.txt", "installed.txt"]),
+    program(
+        "install",
+        &["install", "-m", "600", "hello.txt", "installed.txt"],
+    ),
     program("id", &["id"]),
     program("df", &["df", "."]),
     program("realpath", &["realpath", "tree/sub/../sub/deep"]),
     program("split", &["split", "-b", "4", "hello.txt", "part_"]),
-    forking("tar-xf", &["sh", "-c", "tar cf t.tar tree && mkdir x && tar xf t.tar -C x"]),
+    forking(
+        "tar-xf",
+        &[
+            "sh",
+            "-c",
+            "tar cf t.tar tree && mkdir x && tar xf t.tar -C x",
+        ],
+    ),
     forking("nice", &["nice", "-n", "5", "true"]),
     forking("ionice", &["ionice", "-c", "3", "true"]),
     forking("taskset", &["taskset", "-c", "0", "true"]),
     forking("chrt", &["chrt", "-b", "0", "true"]),
     forking("setsid", &["setsid", "true"]),
     forking("flock", &["flock", "hello.txt", "true"]),
-    program("sort", &["sort", "-r", "-o", "sorted.txt", "tree/a.txt", "tree/b.txt"]),
-    program("dd", &["dd", "if=hello.txt", "of=dd.out", "bs=4", "status=none"]),
+    program(
+        "sort",
+        &["sort", "-r", "-o", "sorted.txt", "tree/a.txt", "tree/b.txt"],
+    ),
+    program(
+        "dd",
+        &["dd", "if=hello.txt", "of=dd.out", "bs=4", "status=none"],
+    ),
     program("gzip", &["gzip", "-k", "hello.txt"]),
     program("xz", &["xz", "-k", "-T1", "hello.txt"]),
-    forking("ln-mv-rm", &["sh", "-c", "ln -s hello.txt link && readlink link && mv link l2 && rm l2"]),
-    forking("chmod-ls", &["sh", "-c", "chmod 600 hello.txt && ls -ln hello.txt"]),
-    forking("sh-pipe", &["sh", "-c", "cat tree/a.txt tree/b.txt | sort -r > sorted.txt; wc -l sorted.txt"]),
+    forking(
+        "ln-mv-rm",
+        &[
+            "sh",
+            "-c",
+            "ln -s hello.txt link && readlink link && mv link l2 && rm l2",
+        ],
+    ),
+    forking(
+        "chmod-ls",
+        &["sh", "-c", "chmod 600 hello.txt && ls -ln hello.txt"],
+    ),
+    forking(
+        "sh-pipe",
+        &[
+            "sh",
+            "-c",
+            "cat tree/a.txt tree/b.txt | sort -r > sorted.txt; wc -l sorted.txt",
+        ],
+    ),
     program("perl", &["perl", "-e", PERL]),
     program("py-file", &["python3", "-c", PY_FILE]),
     program("py-socketpair", &["python3", "-c", PY_SOCKETPAIR]),
@@ -148,7 +196,13 @@ const CORPUS: &[Program] = &[
     },
     Program {
         name: "curl",
-        argv: &["curl", "-sS", "--local-port", "18191", "http://127.0.0.1:18081/hello.txt"],
+        argv: &[
+            "curl",
+            "-sS",
+            "--local-port",
+            "18191",
+            "http://127.0.0.1:18081/hello.txt",
+        ],
         follow: true,
         peer: Peer::Server(18081),
         strsize: STRSIZE,
@@ -188,7 +242,10 @@ const ENV: &[(&str, &str)] = &[
 /// The inputs laid out afresh in the scratch directory before every run.
 const FILES: &[(&str, &str)] = &[
     ("hello.txt", "hello, world\n"),
-    ("data.json", "{\"name\": \"rtrace\", \"values\": [1, 2, 3], \"nested\": {\"ok\": true}}\n"),
+    (
+        "data.json",
+        "{\"name\": \"rtrace\", \"values\": [1, 2, 3], \"nested\": {\"ok\": true}}\n",
+    ),
     ("tree/a.txt", "alpha\n"),
     ("tree/b.txt", "bravo\n"),
     ("tree/sub/c.txt", "charlie\n"),
@@ -239,13 +296,17 @@ struct Outcome {
 
 impl Runner<'_> {
     fn expand(&self, arg: &str) -> String {
-        arg.replace("{data}", &self.data.to_string_lossy()).replace("{bin}", &self.bin.to_string_lossy())
+        arg.replace("{data}", &self.data.to_string_lossy())
+            .replace("{bin}", &self.bin.to_string_lossy())
     }
 
     /// A command run in the scratch directory with the fixed environment.
     fn fixed(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
-        cmd.current_dir(&self.scratch).env_clear().envs(ENV.iter().copied()).env("HOME", &self.scratch);
+        cmd.current_dir(&self.scratch)
+            .env_clear()
+            .envs(ENV.iter().copied())
+            .env("HOME", &self.scratch);
         cmd.stdin(Stdio::null());
         cmd
     }
@@ -270,7 +331,13 @@ impl Runner<'_> {
 
     /// `timeout ... setarch -R [TRACER -o TRACE [-f] [-s N] --] ARGV`, its output to
     /// `output`.
-    fn command(&self, prog: &Program, tracer: Tracer, trace: &Path, output: &Path) -> Result<Command> {
+    fn command(
+        &self,
+        prog: &Program,
+        tracer: Tracer,
+        trace: &Path,
+        output: &Path,
+    ) -> Result<Command> {
         let mut cmd = self.fixed("timeout");
         cmd.args(["-k", "3", &self.timeout.to_string(), "setarch", "-R"]);
         cmd.args(self.tracer_args(prog, tracer, trace));
@@ -304,7 +371,10 @@ impl Runner<'_> {
             Peer::Server(port) => Some(self.start_server(port)?),
             _ => None,
         };
-        let mut child = self.command(prog, tracer, &trace, &output)?.spawn().context("starting a run")?;
+        let mut child = self
+            .command(prog, tracer, &trace, &output)?
+            .spawn()
+            .context("starting a run")?;
         if let Peer::Curl(port) = prog.peer {
             self.ask_once(port);
         }
@@ -312,7 +382,8 @@ impl Runner<'_> {
         if let Some(mut server) = server {
             server.wait()?;
         }
-        let trace = (tracer != Tracer::Untraced).then(|| fs::read_to_string(&trace).unwrap_or_default());
+        let trace =
+            (tracer != Tracer::Untraced).then(|| fs::read_to_string(&trace).unwrap_or_default());
         Ok(Outcome { status, trace })
     }
 
@@ -320,8 +391,13 @@ impl Runner<'_> {
     fn start_server(&self, port: u16) -> Result<Child> {
         let script = self.data.join("serve_once.py");
         let mut cmd = self.fixed("timeout");
-        cmd.args(["-k", "3", &self.timeout.to_string(), "python3"]).arg(script).arg(port.to_string());
-        let child = cmd.stdout(Stdio::null()).spawn().context("starting the server")?;
+        cmd.args(["-k", "3", &self.timeout.to_string(), "python3"])
+            .arg(script)
+            .arg(port.to_string());
+        let child = cmd
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting the server")?;
         wait_listening(port, Duration::from_secs(self.timeout));
         Ok(child)
     }
@@ -333,7 +409,16 @@ impl Runner<'_> {
         let local = (port + 100).to_string();
         let _ = self
             .fixed("timeout")
-            .args(["10", "curl", "-sS", "-o", "/dev/null", "--local-port", &local, &url])
+            .args([
+                "10",
+                "curl",
+                "-sS",
+                "-o",
+                "/dev/null",
+                "--local-port",
+                &local,
+                &url,
+            ])
             .status();
     }
 
@@ -342,7 +427,10 @@ impl Runner<'_> {
         for name in C_PROGRAMS {
             let source = self.data.join(format!("{name}.c"));
             toolchain::run(
-                Command::new("gcc").args(["-O2", "-pthread", "-o"]).arg(self.bin.join(name)).arg(source),
+                Command::new("gcc")
+                    .args(["-O2", "-pthread", "-o"])
+                    .arg(self.bin.join(name))
+                    .arg(source),
             )
             .with_context(|| format!("compiling {name}.c"))?;
         }
@@ -359,7 +447,10 @@ fn set_times(dir: &Path) -> Result<()> {
         if path.is_dir() {
             set_times(&path)?;
         } else {
-            fs::File::options().write(true).open(&path)?.set_times(times)?;
+            fs::File::options()
+                .write(true)
+                .open(&path)?
+                .set_times(times)?;
         }
     }
     fs::File::open(dir)?.set_times(times)?;
@@ -439,7 +530,12 @@ fn parse(text: &str) -> (Vec<Line>, Vec<String>) {
             }
             continue;
         }
-        let mut line = Line { pid, prefix, body: body.to_string(), joined: false };
+        let mut line = Line {
+            pid,
+            prefix,
+            body: body.to_string(),
+            joined: false,
+        };
         if let Some(cut) = body.strip_suffix(UNFINISHED).map(str::len) {
             line.body.truncate(cut);
             pending.insert(pid, lines.len());
@@ -473,7 +569,9 @@ fn padding(column: usize) -> usize {
 /// Drops the alignment of a line whose padding follows strace's rule (or is an
 /// artifact of joining), so that it can be re-aligned after pids are renamed.
 fn strip_padding(line: &mut Line) -> bool {
-    let Some((call, spaces, ret)) = split_return(&line.body) else { return false };
+    let Some((call, spaces, ret)) = split_return(&line.body) else {
+        return false;
+    };
     if !line.joined && spaces != padding(line.prefix + call.len()) {
         return false;
     }
@@ -508,7 +606,10 @@ const OTHER_PIDS: &[&str] = &["getppid", "getpgrp", "getpgid", "getsid", "wait4"
 /// order it creates them (breadth first), then other pids in order of appearance.
 fn name_pids(lines: &[Line]) -> HashMap<u32, String> {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-    for line in lines.iter().filter(|l| CREATORS.contains(&call_name(&l.body))) {
+    for line in lines
+        .iter()
+        .filter(|l| CREATORS.contains(&call_name(&l.body)))
+    {
         if let Some(child) = return_number(&line.body).filter(|&c| c > 0) {
             children.entry(line.pid).or_default().push(child);
         }
@@ -544,7 +645,9 @@ fn name_next(names: &mut HashMap<u32, String>, pid: u32) {
 /// pid shows only there), then those of others (a parent, a process group).
 fn name_returned_pids(lines: &[Line], names: &mut HashMap<u32, String>) {
     for line in lines {
-        let Some(pid) = return_number(&line.body).filter(|&p| p >= MIN_PID) else { continue };
+        let Some(pid) = return_number(&line.body).filter(|&p| p >= MIN_PID) else {
+            continue;
+        };
         let name = call_name(&line.body);
         if SELF_PIDS.contains(&name) && line.pid == 0 {
             let own = names.get(&0).cloned().unwrap_or_else(|| "P1".into());
@@ -561,7 +664,11 @@ const MIN_PID: u32 = 100;
 /// Replaces every whole decimal number that is a known pid by its name.
 fn rename_pids(body: &str, names: &HashMap<u32, String>) -> String {
     let bytes = body.as_bytes();
-    let word = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
     let mut out = String::with_capacity(body.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -574,7 +681,10 @@ fn rename_pids(body: &str, names: &HashMap<u32, String>) -> String {
         }
         let number = &body[i..i + len];
         let whole = (i == 0 || !word(i - 1)) && !word(i + len);
-        let pid = number.parse::<u32>().ok().filter(|&n| whole && n >= MIN_PID);
+        let pid = number
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| whole && n >= MIN_PID);
         match pid.and_then(|n| names.get(&n)) {
             Some(name) => out.push_str(name),
             None => out.push_str(number),
@@ -589,7 +699,9 @@ fn mask_random(body: &str) -> String {
     if call_name(body) != "getrandom" {
         return body.to_string();
     }
-    let Some(end) = body.find(", ") else { return body.to_string() };
+    let Some(end) = body.find(", ") else {
+        return body.to_string();
+    };
     let mut masked = String::with_capacity(body.len());
     let mut rest = &body[..end];
     while let Some(at) = rest.find("\\x") {
@@ -606,7 +718,16 @@ fn mask_random(body: &str) -> String {
 const VOLATILE: &[(&str, &[&str])] = &[
     (
         "sysinfo",
-        &["uptime", "loads", "freeram", "sharedram", "bufferram", "freeswap", "procs", "freehigh"],
+        &[
+            "uptime",
+            "loads",
+            "freeram",
+            "sharedram",
+            "bufferram",
+            "freeswap",
+            "procs",
+            "freehigh",
+        ],
     ),
     ("statfs", &["f_bfree", "f_bavail", "f_ffree"]),
     ("fstatfs", &["f_bfree", "f_bavail", "f_ffree"]),
@@ -622,7 +743,11 @@ fn mask_volatile(body: &str) -> String {
     for field in *fields {
         let key = format!(" {field}=");
         let alt = format!("{{{field}=");
-        let Some(at) = out.find(&key).or_else(|| out.find(&alt)).map(|at| at + key.len()) else {
+        let Some(at) = out
+            .find(&key)
+            .or_else(|| out.find(&alt))
+            .map(|at| at + key.len())
+        else {
             continue;
         };
         let rest = &out[at..];
@@ -638,8 +763,12 @@ fn mask_volatile(body: &str) -> String {
 
 /// `execve(path, argv, 0x7fff... /* N vars */)`: the envp pointer becomes `0x...`.
 fn mask_envp(body: &str) -> String {
-    let Some(vars) = body.find(" /* ") else { return body.to_string() };
-    let Some(start) = body[..vars].rfind(", 0x") else { return body.to_string() };
+    let Some(vars) = body.find(" /* ") else {
+        return body.to_string();
+    };
+    let Some(start) = body[..vars].rfind(", 0x") else {
+        return body.to_string();
+    };
     format!("{}, 0x...{}", &body[..start], &body[vars..])
 }
 
@@ -690,13 +819,20 @@ fn at(frontier: &Frontier, k: isize, d: isize) -> isize {
 /// `k + 1` (else right from `k - 1`), and the x it came from.
 fn choose(prev: &Frontier, k: isize, d: isize) -> (bool, isize) {
     let down = k == -d || (k != d && at(prev, k - 1, d - 1) < at(prev, k + 1, d - 1));
-    if down { (true, at(prev, k + 1, d - 1)) } else { (false, at(prev, k - 1, d - 1)) }
+    if down {
+        (true, at(prev, k + 1, d - 1))
+    } else {
+        (false, at(prev, k - 1, d - 1))
+    }
 }
 
 /// The matched pairs `(i, j)` of a longest common subsequence of `a` and `b`, by Myers'
 /// O(ND) algorithm; `None` past `max_d` edits.
 fn lcs(left: &[u32], right: &[u32], max_d: isize) -> Option<Vec<(usize, usize)>> {
-    let (ends_x, ends_y) = (isize::try_from(left.len()).ok()?, isize::try_from(right.len()).ok()?);
+    let (ends_x, ends_y) = (
+        isize::try_from(left.len()).ok()?,
+        isize::try_from(right.len()).ok()?,
+    );
     let snake = |mut x: isize, mut y: isize| {
         while x < ends_x && y < ends_y && left[index(x)] == right[index(y)] {
             x += 1;
@@ -707,7 +843,10 @@ fn lcs(left: &[u32], right: &[u32], max_d: isize) -> Option<Vec<(usize, usize)>>
     let mut frontiers: Vec<Frontier> = vec![vec![snake(0, 0)]];
     for d in 0..=max_d {
         let last = frontiers.last().expect("step 0 is there");
-        if (-d..=d).step_by(2).any(|k| at(last, k, d) >= ends_x && at(last, k, d) - k >= ends_y) {
+        if (-d..=d)
+            .step_by(2)
+            .any(|k| at(last, k, d) >= ends_x && at(last, k, d) - k >= ends_y)
+        {
             return Some(backtrack(&frontiers, ends_x, ends_y));
         }
         let next_d = d + 1;
@@ -752,7 +891,12 @@ fn snake_back(pairs: &mut Vec<(usize, usize)>, x: &mut isize, y: &mut isize, sta
 /// The pairs of the common start and end of `a` and `b` (when they differ too much).
 fn common_ends(a: &[u32], b: &[u32]) -> Vec<(usize, usize)> {
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..].iter().rev().zip(b[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let mut pairs: Vec<(usize, usize)> = (0..head).map(|i| (i, i)).collect();
     pairs.extend((0..tail).rev().map(|t| (a.len() - 1 - t, b.len() - 1 - t)));
     pairs
@@ -800,7 +944,12 @@ fn hunks(task: &str, want: &[String], got: &[String], pairs: &[(usize, usize)]) 
     for &(pi, pj) in pairs.iter().chain([(want.len(), got.len())].iter()) {
         if pi > i || pj > j {
             let (expected, actual) = (want[i..pi].to_vec(), got[j..pj].to_vec());
-            out.push(Hunk { task: task.to_string(), at: i + 1, expected, actual });
+            out.push(Hunk {
+                task: task.to_string(),
+                at: i + 1,
+                expected,
+                actual,
+            });
         }
         (i, j) = (pi + 1, pj + 1);
     }
@@ -812,7 +961,11 @@ fn compare(expected: &Trace, actual: &Trace) -> Score {
     let mut score = Score::default();
     let mut ids = HashMap::new();
     for (task, want) in &expected.tasks {
-        let got = actual.tasks.iter().find(|(t, _)| t == task).map_or(&[][..], |(_, l)| l.as_slice());
+        let got = actual
+            .tasks
+            .iter()
+            .find(|(t, _)| t == task)
+            .map_or(&[][..], |(_, l)| l.as_slice());
         let (a, b) = (intern(want, &mut ids), intern(got, &mut ids));
         let pairs = lcs(&a, &b, MAX_EDITS).unwrap_or_else(|| {
             score.cut = true;
@@ -826,7 +979,12 @@ fn compare(expected: &Trace, actual: &Trace) -> Score {
     for (task, got) in &actual.tasks {
         if !expected.tasks.iter().any(|(t, _)| t == task) {
             score.extra += got.len();
-            score.hunks.push(Hunk { task: task.clone(), at: 1, expected: vec![], actual: got.clone() });
+            score.hunks.push(Hunk {
+                task: task.clone(),
+                at: 1,
+                expected: vec![],
+                actual: got.clone(),
+            });
         }
     }
     score
@@ -846,7 +1004,11 @@ struct Row {
 
 fn percent(part: usize, whole: usize) -> f64 {
     let as_f64 = |n: usize| f64::from(u32::try_from(n).unwrap_or(u32::MAX));
-    if whole == 0 { 100.0 } else { 100.0 * as_f64(part) / as_f64(whole) }
+    if whole == 0 {
+        100.0
+    } else {
+        100.0 * as_f64(part) / as_f64(whole)
+    }
 }
 
 /// How a run ended, when that is worth a note.
@@ -861,10 +1023,20 @@ fn status_note(tracer: &str, outcome: &Outcome) -> Option<String> {
 
 fn print_header(runner: &Runner<'_>, baseline: bool) {
     println!("rtrace fidelity: each program is traced by strace and by rtrace in the same run:");
-    println!("  ASLR off (setarch -R), fresh fixed inputs in {}, the same", runner.scratch.display());
-    println!("  environment, `-o FILE` for both, `-f` where marked *; traces in {}.", runner.traces.display());
-    println!("compared per task, strace's <unfinished ...>/<... resumed> pairs joined, lines aligned");
-    println!("  as a longest common subsequence; a line is identical when equal after normalising only:");
+    println!(
+        "  ASLR off (setarch -R), fresh fixed inputs in {}, the same",
+        runner.scratch.display()
+    );
+    println!(
+        "  environment, `-o FILE` for both, `-f` where marked *; traces in {}.",
+        runner.traces.display()
+    );
+    println!(
+        "compared per task, strace's <unfinished ...>/<... resumed> pairs joined, lines aligned"
+    );
+    println!(
+        "  as a longest common subsequence; a line is identical when equal after normalising only:"
+    );
     for what in NORMALISED {
         println!("  - {what}");
     }
@@ -878,13 +1050,20 @@ fn print_table(rows: &[Row], programs: &[&Program]) {
     let noise = rows.iter().any(|r| r.noise.is_some());
     println!(
         "{:<16} {:>7} {:>9} {:>7} {:>7}{}  notes",
-        "program", "strace", "identical", "%", "extra",
+        "program",
+        "strace",
+        "identical",
+        "%",
+        "extra",
         if noise { "  strace2" } else { "" }
     );
     for (row, prog) in rows.iter().zip(programs) {
         let name = format!("{}{}", row.name, if prog.follow { " *" } else { "" });
         let s = &row.score;
-        let noise = row.noise.as_ref().map(|n| format!("  {:>6.1}%", percent(n.same, n.lines)));
+        let noise = row
+            .noise
+            .as_ref()
+            .map(|n| format!("  {:>6.1}%", percent(n.same, n.lines)));
         println!(
             "{name:<16} {:>7} {:>9} {:>6.1}% {:>7}{}  {}",
             s.lines,
@@ -911,7 +1090,11 @@ fn print_hunks(row: &Row, show: usize) {
     if row.score.hunks.is_empty() || show == 0 {
         return;
     }
-    println!("\n{}: first differences (- strace, + rtrace), of {}:", row.name, row.score.hunks.len());
+    println!(
+        "\n{}: first differences (- strace, + rtrace), of {}:",
+        row.name,
+        row.score.hunks.len()
+    );
     for hunk in row.score.hunks.iter().take(show) {
         println!("  {} line {}:", hunk.task, hunk.at);
         for line in hunk.expected.iter().take(3) {
@@ -946,20 +1129,30 @@ impl Runner<'_> {
         if outcome.status.code().is_some() {
             return Ok((outcome, None));
         }
-        let note = format!("{label} run retried: the first was killed ({})", outcome.status);
+        let note = format!(
+            "{label} run retried: the first was killed ({})",
+            outcome.status
+        );
         Ok((self.run(prog, tracer, label)?, Some(note)))
     }
 
     /// Runs one program untraced, under strace, under rtrace (and strace again).
     fn score(&self, prog: &Program, baseline: bool) -> Result<Row> {
         self.run(prog, Tracer::Untraced, "warm")?;
-        let (strace, strace_retried) = self.run_once_more_if_killed(prog, Tracer::Strace, "strace")?;
-        let (rtrace, rtrace_retried) = self.run_once_more_if_killed(prog, Tracer::Rtrace, "rtrace")?;
+        let (strace, strace_retried) =
+            self.run_once_more_if_killed(prog, Tracer::Strace, "strace")?;
+        let (rtrace, rtrace_retried) =
+            self.run_once_more_if_killed(prog, Tracer::Rtrace, "rtrace")?;
         let expected = normalise(strace.trace.as_deref().unwrap_or_default());
         let actual = normalise(rtrace.trace.as_deref().unwrap_or_default());
         let score = compare(&expected, &actual);
-        let mut notes: Vec<String> =
-            [status_note("strace", &strace), status_note("rtrace", &rtrace)].into_iter().flatten().collect();
+        let mut notes: Vec<String> = [
+            status_note("strace", &strace),
+            status_note("rtrace", &rtrace),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         notes.extend(strace_retried.into_iter().chain(rtrace_retried));
         notes.extend(actual.notes.iter().cloned());
         if score.cut {
@@ -967,11 +1160,19 @@ impl Runner<'_> {
         }
         let noise = if baseline {
             let again = self.run(prog, Tracer::Strace, "strace2")?;
-            Some(compare(&expected, &normalise(again.trace.as_deref().unwrap_or_default())))
+            Some(compare(
+                &expected,
+                &normalise(again.trace.as_deref().unwrap_or_default()),
+            ))
         } else {
             None
         };
-        Ok(Row { name: prog.name, score, noise, notes })
+        Ok(Row {
+            name: prog.name,
+            score,
+            noise,
+            notes,
+        })
     }
 }
 
@@ -1023,7 +1224,10 @@ pub fn run(root: &Path, rtrace: &Path, args: &FidelityArgs) -> Result<()> {
     if lines == 0 {
         bail!("strace printed nothing: is it installed, and are we root?");
     }
-    println!("\nfidelity: {same}/{lines} lines identical ({:.1}%)", percent(same, lines));
+    println!(
+        "\nfidelity: {same}/{lines} lines identical ({:.1}%)",
+        percent(same, lines)
+    );
     Ok(())
 }
 
@@ -1032,7 +1236,12 @@ mod tests {
     use super::*;
 
     fn lines_of(trace: &Trace, task: &str) -> Vec<String> {
-        trace.tasks.iter().find(|(t, _)| t == task).map(|(_, l)| l.clone()).unwrap_or_default()
+        trace
+            .tasks
+            .iter()
+            .find(|(t, _)| t == task)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -1056,7 +1265,10 @@ mod tests {
         );
         assert_eq!(
             lines_of(&trace, "P2"),
-            ["execve(\"/usr/bin/cat\", [\"cat\"], 0x5555 /* 3 vars */) = 0", "exit_group(0)                           = ?"]
+            [
+                "execve(\"/usr/bin/cat\", [\"cat\"], 0x5555 /* 3 vars */) = 0",
+                "exit_group(0)                           = ?"
+            ]
         );
     }
 
@@ -1087,7 +1299,10 @@ mod tests {
         for task in ["P1", "P2", "P3"] {
             assert_eq!(lines_of(&a, task), lines_of(&b, task), "{task}");
         }
-        assert_eq!(lines_of(&a, "P2"), ["gettid()                                = P2"]);
+        assert_eq!(
+            lines_of(&a, "P2"),
+            ["gettid()                                = P2"]
+        );
     }
 
     #[test]
@@ -1119,7 +1334,9 @@ mod tests {
             r#"getrandom("\x??\x??", 2, GRND_NONBLOCK) = 2"#
         );
         assert_eq!(
-            mask_volatile("sysinfo({uptime=3054, loads=[1, 2, 3], totalram=25, freeram=21, procs=119}) = 0"),
+            mask_volatile(
+                "sysinfo({uptime=3054, loads=[1, 2, 3], totalram=25, freeram=21, procs=119}) = 0"
+            ),
             "sysinfo({uptime=?, loads=?, totalram=25, freeram=?, procs=?}) = 0"
         );
         assert_eq!(

@@ -51,7 +51,10 @@ enum Task {
 
 /// The workspace root (xtask lives one level down).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
 }
 
 fn cargo() -> Command {
@@ -62,7 +65,11 @@ fn cargo() -> Command {
 fn build_ebpf(root: &Path) -> Result<PathBuf> {
     let linker = toolchain::ensure_bpf_toolchain()?;
     let target_dir = root.join("target/bpf");
-    let rustflags = ["--cfg=bpf_target_arch=\"x86_64\"", "-Cdebuginfo=2", "-Clink-arg=--btf"];
+    let rustflags = [
+        "--cfg=bpf_target_arch=\"x86_64\"",
+        "-Cdebuginfo=2",
+        "-Clink-arg=--btf",
+    ];
     toolchain::run(
         Command::new(toolchain::BPF_CARGO)
             .current_dir(root.join("rtrace-ebpf"))
@@ -105,14 +112,22 @@ fn main() -> Result<()> {
         }
         Task::Run { args } => {
             let bin = build(&root)?;
-            let status = Command::new(&bin).args(&args).status().context("starting rtrace")?;
+            let status = Command::new(&bin)
+                .args(&args)
+                .status()
+                .context("starting rtrace")?;
             std::process::exit(status.code().unwrap_or(1));
         }
         Task::Test { args } => {
             toolchain::ensure_packages(&[("strace", "/usr/bin/strace")])?;
             let bin = build(&root)?;
-            toolchain::run(cargo().current_dir(&root).args(["test", "--workspace", "--exclude", "rtrace-tests"]))
-                .context("unit tests")?;
+            toolchain::run(cargo().current_dir(&root).args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "rtrace-tests",
+            ]))
+            .context("unit tests")?;
             toolchain::run(
                 cargo()
                     .current_dir(&root)

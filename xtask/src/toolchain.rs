@@ -28,7 +28,10 @@ const BUILD_PACKAGES: [(&str, &str); 4] = [
 ];
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.trim_ascii() == b"0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
 }
 
 /// Installs the Debian packages whose marker files are missing.
@@ -36,14 +39,20 @@ fn is_root() -> bool {
 /// # Errors
 /// When a package is missing and cannot be installed here.
 pub fn ensure_packages(packages: &[(&str, &str)]) -> Result<()> {
-    let missing: Vec<&str> =
-        packages.iter().filter(|(_, file)| !Path::new(file).exists()).map(|(p, _)| *p).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(_, file)| !Path::new(file).exists())
+        .map(|(p, _)| *p)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
     let install = format!("apt-get update && apt-get install -y {}", missing.join(" "));
     if !is_root() || !Path::new("/usr/bin/apt-get").exists() {
-        bail!("missing Debian packages {}; install them with:\n    sudo sh -c '{install}'", missing.join(", "));
+        bail!(
+            "missing Debian packages {}; install them with:\n    sudo sh -c '{install}'",
+            missing.join(", ")
+        );
     }
     eprintln!("xtask: installing Debian packages: {}", missing.join(" "));
     run(Command::new("apt-get").args(["update", "-qq"]))?;
@@ -64,7 +73,11 @@ fn cargo_home() -> PathBuf {
 /// The bpf-linker to use: on PATH or in cargo's bin dir, at the pinned version.
 fn find_bpf_linker() -> Option<PathBuf> {
     let candidates = env::var_os("PATH")
-        .map(|p| env::split_paths(&p).map(|d| d.join("bpf-linker")).collect::<Vec<_>>())
+        .map(|p| {
+            env::split_paths(&p)
+                .map(|d| d.join("bpf-linker"))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .chain([cargo_home().join("bin/bpf-linker")]);
@@ -89,13 +102,18 @@ pub fn ensure_bpf_toolchain() -> Result<PathBuf> {
         "LLVM_PREFIX={LLVM_PREFIX} cargo install bpf-linker@{BPF_LINKER_VERSION} \
          --no-default-features --features llvm-22"
     );
-    eprintln!("xtask: building bpf-linker {BPF_LINKER_VERSION} against LLVM 22 (takes minutes, once)");
-    run(Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["install", &format!("bpf-linker@{BPF_LINKER_VERSION}")])
-        .args(["--no-default-features", "--features", "llvm-22", "--locked"])
-        .env("LLVM_PREFIX", LLVM_PREFIX))
+    eprintln!(
+        "xtask: building bpf-linker {BPF_LINKER_VERSION} against LLVM 22 (takes minutes, once)"
+    );
+    run(
+        Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["install", &format!("bpf-linker@{BPF_LINKER_VERSION}")])
+            .args(["--no-default-features", "--features", "llvm-22", "--locked"])
+            .env("LLVM_PREFIX", LLVM_PREFIX),
+    )
     .with_context(|| format!("building bpf-linker; to do it by hand:\n    {install}"))?;
-    find_bpf_linker().with_context(|| format!("bpf-linker not found after install; try:\n    {install}"))
+    find_bpf_linker()
+        .with_context(|| format!("bpf-linker not found after install; try:\n    {install}"))
 }
 
 /// Runs a command, failing on a non-zero exit.

@@ -58,7 +58,10 @@ mod tests {
 
     #[test]
     fn restart_codes() {
-        assert_eq!(text(512), "? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+        assert_eq!(
+            text(512),
+            "? ERESTARTSYS (To be restarted if SA_RESTART is set)"
+        );
         assert_eq!(text(516), "? ERESTART_RESTARTBLOCK (Interrupted by signal)");
     }
 }

@@ -4,8 +4,9 @@
 use std::mem::size_of;
 
 use rtrace_common::{
-    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SignalRecord, exit_flags, signal_flags, SLOT_SIZE, SYSCALL_RECORD_DATA_OFFSET, kind,
-    record_flags, slot_status,
+    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE,
+    SYSCALL_RECORD_DATA_OFFSET, SignalRecord, exit_flags, kind, record_flags, signal_flags,
+    slot_status,
 };
 
 /// What one capture slot holds.
@@ -98,7 +99,10 @@ pub enum Event<'a> {
     Fork(Fork),
     Signal(SignalDelivery<'a>),
     /// A process joined the traced set because its name is watched.
-    TargetAdded { tid: u32, tgid: u32 },
+    TargetAdded {
+        tid: u32,
+        tgid: u32,
+    },
 }
 
 /// Why a record could not be read.
@@ -144,7 +148,10 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 child_tgid: rec.child_tgid,
             }))
         }
-        kind::TARGET_ADDED => Ok(Event::TargetAdded { tid: header.tid, tgid: header.tgid }),
+        kind::TARGET_ADDED => Ok(Event::TargetAdded {
+            tid: header.tid,
+            tgid: header.tgid,
+        }),
         kind::SIGNAL => {
             let rec: SignalRecord = read(bytes, 0).ok_or(RecordError::Short(bytes.len()))?;
             let info_at = size_of::<RecordHeader>() + 8;
@@ -174,8 +181,12 @@ fn parse_syscall<'a>(
     let enter_ns: u64 = read(bytes, 88).ok_or(short)?;
     let mut slots = [Capture::Empty; SLOT_COUNT];
     for (i, slot) in slots.iter_mut().enumerate() {
-        let Some(len) = read::<u16>(bytes, 96 + i * 4) else { break };
-        let Some(status) = read::<u16>(bytes, 98 + i * 4) else { break };
+        let Some(len) = read::<u16>(bytes, 96 + i * 4) else {
+            break;
+        };
+        let Some(status) = read::<u16>(bytes, 98 + i * 4) else {
+            break;
+        };
         let start = SYSCALL_RECORD_DATA_OFFSET + i * SLOT_SIZE;
         let len = usize::from(len).min(SLOT_SIZE);
         let data = bytes.get(start..start + len);
@@ -207,7 +218,13 @@ pub(crate) mod testing {
     /// Builds a syscall record as the kernel would, with `slots` as captured data.
     pub fn syscall_record(nr: u32, args: [u64; 6], ret: i64, slots: &[Option<&[u8]>]) -> Vec<u8> {
         let mut rec = SyscallRecord {
-            header: RecordHeader { kind: kind::SYSCALL, tid: 42, tgid: 42, cpu: 0, ts_ns: 2 },
+            header: RecordHeader {
+                kind: kind::SYSCALL,
+                tid: 42,
+                tgid: 42,
+                cpu: 0,
+                ts_ns: 2,
+            },
             nr,
             flags: 0,
             ret,
@@ -243,7 +260,9 @@ mod tests {
     #[test]
     fn parses_a_syscall_record_with_slots() {
         let rec = testing::syscall_record(0, [3, 0x1000, 10, 0, 0, 0], 5, &[Some(b"hello")]);
-        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else {
+            panic!("not a syscall")
+        };
         assert_eq!(ev.nr, 0);
         assert_eq!(ev.ret, 5);
         assert_eq!(ev.args[1], 0x1000);

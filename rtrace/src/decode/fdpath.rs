@@ -52,11 +52,15 @@ const RETURNS_FD: [Sysno; 24] = [
 /// Whether a syscall returns a new descriptor.
 #[must_use]
 pub fn returns_fd(nr: u32) -> bool {
-    RETURNS_FD.iter().any(|s| i64::from(s.id()) == i64::from(nr))
+    RETURNS_FD
+        .iter()
+        .any(|s| i64::from(s.id()) == i64::from(nr))
 }
 
 fn readlink(path: &str) -> Option<Vec<u8>> {
-    fs::read_link(path).ok().map(|p| p.as_os_str().as_bytes().to_vec())
+    fs::read_link(path)
+        .ok()
+        .map(|p| p.as_os_str().as_bytes().to_vec())
 }
 
 impl FdPaths {
@@ -103,9 +107,14 @@ impl FdPaths {
         if path.first() == Some(&b'/') {
             return Some(path.to_vec());
         }
-        let base = if dirfd == libc::AT_FDCWD { self.cwd(tgid) } else { self.path(tgid, dirfd) }?;
-        let joined: PathBuf = Path::new(std::ffi::OsStr::from_bytes(&base))
-            .join(std::ffi::OsStr::from_bytes(path.strip_prefix(b"./").unwrap_or(path)));
+        let base = if dirfd == libc::AT_FDCWD {
+            self.cwd(tgid)
+        } else {
+            self.path(tgid, dirfd)
+        }?;
+        let joined: PathBuf = Path::new(std::ffi::OsStr::from_bytes(&base)).join(
+            std::ffi::OsStr::from_bytes(path.strip_prefix(b"./").unwrap_or(path)),
+        );
         Some(joined.as_os_str().as_bytes().to_vec())
     }
 
@@ -187,7 +196,10 @@ mod tests {
         assert!(paths.path(me, 1000).is_none());
         let cwd = std::env::current_dir().unwrap();
         paths.opened(me, 1002, libc::AT_FDCWD, b"./data");
-        assert_eq!(paths.path(me, 1002).unwrap(), cwd.join("data").as_os_str().as_bytes());
+        assert_eq!(
+            paths.path(me, 1002).unwrap(),
+            cwd.join("data").as_os_str().as_bytes()
+        );
     }
 
     #[test]
@@ -196,6 +208,9 @@ mod tests {
         let paths = FdPaths::default();
         let file = fs::File::open("/etc/hostname").unwrap();
         let fd = file.as_raw_fd();
-        assert_eq!(paths.path(std::process::id(), fd).unwrap(), b"/etc/hostname");
+        assert_eq!(
+            paths.path(std::process::id(), fd).unwrap(),
+            b"/etc/hostname"
+        );
     }
 }

@@ -20,32 +20,44 @@ use syscalls::Sysno;
 
 /// A little-endian `u16` at `off` of captured bytes.
 pub(crate) fn u16_at(b: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(off..off.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        b.get(off..off.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 /// A little-endian `i16` at `off` of captured bytes.
 pub(crate) fn i16_at(b: &[u8], off: usize) -> Option<i16> {
-    Some(i16::from_le_bytes(b.get(off..off.checked_add(2)?)?.try_into().ok()?))
+    Some(i16::from_le_bytes(
+        b.get(off..off.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 
 /// A little-endian `u32` at `off` of captured bytes.
 pub(crate) fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(off..off.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(off..off.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// A little-endian `u64` at `off` of captured bytes.
 pub(crate) fn u64_at(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(b.get(off..off.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        b.get(off..off.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 /// A little-endian `i32` at `off` of captured bytes.
 pub(crate) fn i32_at(b: &[u8], off: usize) -> Option<i32> {
-    Some(i32::from_le_bytes(b.get(off..off.checked_add(4)?)?.try_into().ok()?))
+    Some(i32::from_le_bytes(
+        b.get(off..off.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// A little-endian `i64` at `off` of captured bytes.
 pub(crate) fn i64_at(b: &[u8], off: usize) -> Option<i64> {
-    Some(i64::from_le_bytes(b.get(off..off.checked_add(8)?)?.try_into().ok()?))
+    Some(i64::from_le_bytes(
+        b.get(off..off.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 
 /// Writes a flag set as strace's `printflags` does: names joined by `|` and the
@@ -113,7 +125,11 @@ pub(crate) fn bracketed_int(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64)
 
 /// One capture of a whole struct at exit, up to a slot.
 pub(crate) const fn struct_cap(size: u32) -> Cap {
-    Cap::Bytes { at_enter: false, len: Len::Fixed(size), max: Max::Slot }
+    Cap::Bytes {
+        at_enter: false,
+        len: Len::Fixed(size),
+        max: Max::Slot,
+    }
 }
 
 /// An `int` the kernel writes (`[N]` when the call succeeded, else the pointer).
@@ -279,8 +295,11 @@ fn symbolic_mode(call: &mut Call<'_, '_>, i: usize) {
 
 /// `mknod`'s device, only for character and block devices.
 fn mknod_dev(call: &mut Call<'_, '_>, i: usize) {
-    let (ifmt, chr, blk) =
-        (u64::from(libc::S_IFMT), u64::from(libc::S_IFCHR), u64::from(libc::S_IFBLK));
+    let (ifmt, chr, blk) = (
+        u64::from(libc::S_IFMT),
+        u64::from(libc::S_IFCHR),
+        u64::from(libc::S_IFBLK),
+    );
     let kind = call.arg(i - 1) & ifmt;
     if kind == chr || kind == blk {
         call.next();
@@ -302,12 +321,22 @@ fn access_mode(call: &mut Call<'_, '_>, i: usize) {
 
 fn faccessat_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &FACCESSAT_FLAGS, call.arg(i) & 0xffff_ffff, "AT_???");
+    flags_dflt(
+        call.out,
+        &FACCESSAT_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "AT_???",
+    );
 }
 
 fn rename_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &RENAME_FLAGS, call.arg(i) & 0xffff_ffff, "RENAME_???");
+    flags_dflt(
+        call.out,
+        &RENAME_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "RENAME_???",
+    );
 }
 
 fn flock_op(call: &mut Call<'_, '_>, i: usize) {
@@ -336,7 +365,12 @@ fn memfd_flags(call: &mut Call<'_, '_>, i: usize) {
 
 fn close_range_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &CLOSE_RANGE_FLAGS, call.arg(i) & 0xffff_ffff, "CLOSE_RANGE_???");
+    flags_dflt(
+        call.out,
+        &CLOSE_RANGE_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "CLOSE_RANGE_???",
+    );
 }
 
 /// `umask`'s argument and return, `%#03o`.
@@ -362,7 +396,9 @@ fn stat_buf(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
     let cap = call.capture(i, 0);
-    let fields = cap.bytes().and_then(|b| Some((u32_at(b, 24)?, u64_at(b, 40)?, i64_at(b, 48)?)));
+    let fields = cap
+        .bytes()
+        .and_then(|b| Some((u32_at(b, 24)?, u64_at(b, 40)?, i64_at(b, 48)?)));
     match fields {
         Some((mode, rdev, size)) if !call.failed() && ptr != 0 => {
             call.put("{st_mode=");
@@ -398,7 +434,12 @@ fn statx_flags(call: &mut Call<'_, '_>, i: usize) {
 
 fn statx_mask(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &STATX_MASKS, call.arg(i) & 0xffff_ffff, "STATX_???");
+    flags_dflt(
+        call.out,
+        &STATX_MASKS,
+        call.arg(i) & 0xffff_ffff,
+        "STATX_???",
+    );
 }
 
 /// A `struct statx` the kernel fills (256 bytes):
@@ -493,7 +534,14 @@ fn write_statfs(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     use std::io::Write as _;
     let field = |i: usize| u64_at(b, i * 8);
     let kind = field(0)?;
-    let counts = [field(1)?, field(2)?, field(3)?, field(4)?, field(5)?, field(6)?];
+    let counts = [
+        field(1)?,
+        field(2)?,
+        field(3)?,
+        field(4)?,
+        field(5)?,
+        field(6)?,
+    ];
     let fsid = [u32_at(b, 56)?, u32_at(b, 60)?];
     let (namelen, frsize, flags) = (field(8)?, field(9)?, field(10)?);
     out.extend_from_slice(b"{f_type=");
@@ -518,7 +566,11 @@ fn write_statfs(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
 
 /// A struct the kernel fills, written by `write` when the call succeeded and the
 /// capture holds it whole; else the pointer.
-pub(crate) fn out_struct(call: &mut Call<'_, '_>, i: usize, write: fn(&mut Vec<u8>, &[u8]) -> Option<()>) {
+pub(crate) fn out_struct(
+    call: &mut Call<'_, '_>,
+    i: usize,
+    write: fn(&mut Vec<u8>, &[u8]) -> Option<()>,
+) {
     call.next();
     let ptr = call.arg(i);
     let start = call.out.len();
@@ -604,21 +656,38 @@ fn xattr_list(call: &mut Call<'_, '_>, i: usize) {
 
 fn xattr_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &XATTR_FLAGS, call.arg(i) & 0xffff_ffff, "XATTR_???");
+    flags_dflt(
+        call.out,
+        &XATTR_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "XATTR_???",
+    );
 }
 
 const XATTR_IN: Arg = Arg::custom_with(
     xattr_value_in,
-    &[Cap::Bytes { at_enter: false, len: Len::Arg(3, 1), max: Max::StrSize }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Arg(3, 1),
+        max: Max::StrSize,
+    }],
 );
 const XATTR_OUT: Arg = Arg::custom_with(
     xattr_value_out,
-    &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Ret(1),
+        max: Max::StrSize,
+    }],
 )
 .output();
 const XATTR_LIST: Arg = Arg::custom_with(
     xattr_list,
-    &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Ret(1),
+        max: Max::StrSize,
+    }],
 )
 .output();
 const XATTR_FLAGS_ARG: Arg = Arg::custom(xattr_flags);
@@ -634,7 +703,11 @@ const UTIME_OMIT: i64 = (1 << 30) - 2;
 /// digits) shown when not zero; nothing for the zero time, a fraction out of range or
 /// a time the C library cannot convert (strace's `sprinttime_nsec` / `sprinttime_usec`).
 fn date_comment(out: &mut Vec<u8>, secs: i64, frac: i64, digits: usize) {
-    let limit = if digits == 9 { 1_000_000_000 } else { 1_000_000 };
+    let limit = if digits == 9 {
+        1_000_000_000
+    } else {
+        1_000_000
+    };
     let mut date = Vec::new();
     let zero = secs == 0 && frac == 0;
     if zero || !(0..limit).contains(&frac) || !super::time::write_date(&mut date, secs) {
@@ -661,7 +734,10 @@ fn write_time(out: &mut Vec<u8>, secs: i64, frac: i64, digits: usize) {
 /// Writes `[atime, mtime]` from two captured `timespec`s (`digits` 9) or `timeval`s
 /// (6); `utimensat`'s special values print by name.
 fn write_time_pair(out: &mut Vec<u8>, b: &[u8], digits: usize) -> Option<()> {
-    let times = [(i64_at(b, 0)?, i64_at(b, 8)?), (i64_at(b, 16)?, i64_at(b, 24)?)];
+    let times = [
+        (i64_at(b, 0)?, i64_at(b, 8)?),
+        (i64_at(b, 16)?, i64_at(b, 24)?),
+    ];
     out.push(b'[');
     for (n, (secs, frac)) in times.into_iter().enumerate() {
         if n > 0 {
@@ -683,7 +759,10 @@ fn in_struct(call: &mut Call<'_, '_>, i: usize, write: fn(&mut Vec<u8>, &[u8]) -
     let ptr = call.arg(i);
     let start = call.out.len();
     let cap = call.capture(i, 0);
-    if !cap.bytes().is_some_and(|b| ptr != 0 && write(call.out, b).is_some()) {
+    if !cap
+        .bytes()
+        .is_some_and(|b| ptr != 0 && write(call.out, b).is_some())
+    {
         call.out.truncate(start);
         call.pointer(ptr);
     }
@@ -732,20 +811,37 @@ const D: u16 = class::DESC;
 const FD_FILE: u16 = class::FILE | class::DESC;
 
 const fn def(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
-    SyscallDef { sysno, args, ret: Ret::Int, class }
+    SyscallDef {
+        sysno,
+        args,
+        ret: Ret::Int,
+        class,
+    }
 }
 
 pub static DEFS: &[SyscallDef] = &[
-    def(Sysno::openat, &[DIRFD, PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG], FD_FILE),
+    def(
+        Sysno::openat,
+        &[DIRFD, PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG],
+        FD_FILE,
+    ),
     def(Sysno::open, &[PATH, OPEN_FLAGS_ARG, OPEN_MODE_ARG], FD_FILE),
     def(Sysno::creat, &[PATH, MODE3], FD_FILE),
     def(Sysno::close, &[FD], D),
-    def(Sysno::close_range, &[UINT, UINT, Arg::custom(close_range_flags)], D),
+    def(
+        Sysno::close_range,
+        &[UINT, UINT, Arg::custom(close_range_flags)],
+        D,
+    ),
     def(Sysno::memfd_create, &[STR, Arg::custom(memfd_flags)], D),
     def(Sysno::stat, &[PATH, STAT_BUF], F),
     def(Sysno::lstat, &[PATH, STAT_BUF], F),
     def(Sysno::fstat, &[FD, STAT_BUF], D),
-    def(Sysno::newfstatat, &[DIRFD, PATH, STAT_BUF, AT_FLAGS_ARG], FD_FILE),
+    def(
+        Sysno::newfstatat,
+        &[DIRFD, PATH, STAT_BUF, AT_FLAGS_ARG],
+        FD_FILE,
+    ),
     def(
         Sysno::statx,
         &[
@@ -759,22 +855,43 @@ pub static DEFS: &[SyscallDef] = &[
     ),
     def(Sysno::access, &[PATH, ACCESS_MODE], F),
     def(Sysno::faccessat, &[DIRFD, PATH, ACCESS_MODE], FD_FILE),
-    def(Sysno::faccessat2, &[DIRFD, PATH, ACCESS_MODE, Arg::custom(faccessat_flags)], FD_FILE),
-    def(Sysno::getcwd, &[Arg::custom_with(getcwd_buf, &[Cap::Path]), ULONG], F),
+    def(
+        Sysno::faccessat2,
+        &[DIRFD, PATH, ACCESS_MODE, Arg::custom(faccessat_flags)],
+        FD_FILE,
+    ),
+    def(
+        Sysno::getcwd,
+        &[Arg::custom_with(getcwd_buf, &[Cap::Path]), ULONG],
+        F,
+    ),
     def(Sysno::chdir, &[PATH], F),
     def(Sysno::fchdir, &[FD], D),
     def(Sysno::unlink, &[PATH], F),
     def(Sysno::unlinkat, &[DIRFD, PATH, AT_FLAGS_ARG], FD_FILE),
     def(Sysno::rename, &[PATH, PATH], F),
     def(Sysno::renameat, &[DIRFD, PATH, DIRFD, PATH], FD_FILE),
-    def(Sysno::renameat2, &[DIRFD, PATH, DIRFD, PATH, Arg::custom(rename_flags)], FD_FILE),
+    def(
+        Sysno::renameat2,
+        &[DIRFD, PATH, DIRFD, PATH, Arg::custom(rename_flags)],
+        FD_FILE,
+    ),
     def(Sysno::mkdir, &[PATH, MODE3], F),
     def(Sysno::mkdirat, &[DIRFD, PATH, MODE3], FD_FILE),
     def(Sysno::rmdir, &[PATH], F),
-    def(Sysno::mknod, &[PATH, Arg::custom(symbolic_mode), Arg::custom(mknod_dev)], F),
+    def(
+        Sysno::mknod,
+        &[PATH, Arg::custom(symbolic_mode), Arg::custom(mknod_dev)],
+        F,
+    ),
     def(
         Sysno::mknodat,
-        &[DIRFD, PATH, Arg::custom(symbolic_mode), Arg::custom(mknod_dev)],
+        &[
+            DIRFD,
+            PATH,
+            Arg::custom(symbolic_mode),
+            Arg::custom(mknod_dev),
+        ],
         FD_FILE,
     ),
     def(Sysno::readlink, &[PATH, OUT_BUF, ULONG], F),
@@ -782,14 +899,22 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::symlink, &[PATH, PATH], F),
     def(Sysno::symlinkat, &[PATH, DIRFD, PATH], FD_FILE),
     def(Sysno::link, &[PATH, PATH], F),
-    def(Sysno::linkat, &[DIRFD, PATH, DIRFD, PATH, AT_FLAGS_ARG], FD_FILE),
+    def(
+        Sysno::linkat,
+        &[DIRFD, PATH, DIRFD, PATH, AT_FLAGS_ARG],
+        FD_FILE,
+    ),
     def(Sysno::chmod, &[PATH, MODE3], F),
     def(Sysno::fchmod, &[FD, MODE3], D),
     def(Sysno::fchmodat, &[DIRFD, PATH, MODE3], FD_FILE),
     def(Sysno::chown, &[PATH, UID, UID], F),
     def(Sysno::lchown, &[PATH, UID, UID], F),
     def(Sysno::fchown, &[FD, UID, UID], D),
-    def(Sysno::fchownat, &[DIRFD, PATH, UID, UID, AT_FLAGS_ARG], FD_FILE),
+    def(
+        Sysno::fchownat,
+        &[DIRFD, PATH, UID, UID, AT_FLAGS_ARG],
+        FD_FILE,
+    ),
     def(Sysno::truncate, &[PATH, ULONG], F),
     def(Sysno::ftruncate, &[FD, ULONG], D),
     SyscallDef {
@@ -805,9 +930,21 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::syncfs, &[FD], D),
     def(Sysno::statfs, &[PATH, STATFS_BUF], F),
     def(Sysno::fstatfs, &[FD, STATFS_BUF], D),
-    def(Sysno::setxattr, &[PATH, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG], F),
-    def(Sysno::lsetxattr, &[PATH, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG], F),
-    def(Sysno::fsetxattr, &[FD, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG], D),
+    def(
+        Sysno::setxattr,
+        &[PATH, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG],
+        F,
+    ),
+    def(
+        Sysno::lsetxattr,
+        &[PATH, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG],
+        F,
+    ),
+    def(
+        Sysno::fsetxattr,
+        &[FD, STR, XATTR_IN, ULONG, XATTR_FLAGS_ARG],
+        D,
+    ),
     def(Sysno::getxattr, &[PATH, STR, XATTR_OUT, ULONG], F),
     def(Sysno::lgetxattr, &[PATH, STR, XATTR_OUT, ULONG], F),
     def(Sysno::fgetxattr, &[FD, STR, XATTR_OUT, ULONG], D),
@@ -817,10 +954,18 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::removexattr, &[PATH, STR], F),
     def(Sysno::lremovexattr, &[PATH, STR], F),
     def(Sysno::fremovexattr, &[FD, STR], D),
-    def(Sysno::utimensat, &[DIRFD, PATH, UTIMENS_TIMES, AT_FLAGS_ARG], FD_FILE),
+    def(
+        Sysno::utimensat,
+        &[DIRFD, PATH, UTIMENS_TIMES, AT_FLAGS_ARG],
+        FD_FILE,
+    ),
     def(Sysno::futimesat, &[DIRFD, PATH, UTIMES_TIMES], FD_FILE),
     def(Sysno::utimes, &[PATH, UTIMES_TIMES], F),
-    def(Sysno::utime, &[PATH, Arg::custom_with(utimbuf, &[struct_cap(16)])], F),
+    def(
+        Sysno::utime,
+        &[PATH, Arg::custom_with(utimbuf, &[struct_cap(16)])],
+        F,
+    ),
 ];
 
 #[cfg(test)]
@@ -841,7 +986,9 @@ pub(crate) mod tests {
         a[..args.len()].copy_from_slice(args);
         let nr = u32::try_from(nr.id()).unwrap();
         let rec = syscall_record(nr, a, ret, slots);
-        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else {
+            panic!("not a syscall")
+        };
         let mut out = Vec::new();
         format_syscall(&ev, opts, &mut out);
         String::from_utf8(out).unwrap()
@@ -853,7 +1000,9 @@ pub(crate) mod tests {
 
     /// strace's column padding removed: `close(3)   = 0` → `close(3) = 0`.
     pub(crate) fn strace(s: &str) -> String {
-        let Some(eq) = s.rfind(") ") else { return s.to_string() };
+        let Some(eq) = s.rfind(") ") else {
+            return s.to_string();
+        };
         let (head, tail) = s.split_at(eq + 1);
         format!("{head} {}", tail.trim_start())
     }
@@ -874,7 +1023,10 @@ pub(crate) mod tests {
     }
 
     const ENOENT: i64 = -2;
-    #[expect(clippy::cast_sign_loss, reason = "the register holds -100 sign-extended")]
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "the register holds -100 sign-extended"
+    )]
     const AT_FDCWD: u64 = libc::AT_FDCWD as u64;
 
     fn stat_bytes(mode: u32, rdev: u64, size: i64) -> [u8; 144] {
@@ -901,11 +1053,21 @@ pub(crate) mod tests {
             strace(r#"open("z1", O_WRONLY|O_CREAT, 000)       = 3"#)
         );
         assert_eq!(
-            line(Sysno::openat, &[AT_FDCWD, 0x1000, 0x8000_0000], 8, &[Some(b"f7")]),
+            line(
+                Sysno::openat,
+                &[AT_FDCWD, 0x1000, 0x8000_0000],
+                8,
+                &[Some(b"f7")]
+            ),
             strace(r#"openat(AT_FDCWD, "f7", O_RDONLY|0x80000000) = 8"#)
         );
         assert_eq!(
-            line(Sysno::openat, &[AT_FDCWD, 0x1000, 0o20_200_002, 0o600], 7, &[Some(b".")]),
+            line(
+                Sysno::openat,
+                &[AT_FDCWD, 0x1000, 0o20_200_002, 0o600],
+                7,
+                &[Some(b".")]
+            ),
             strace(r#"openat(AT_FDCWD, ".", O_RDWR|O_TMPFILE, 0600) = 7"#)
         );
         assert_eq!(
@@ -913,7 +1075,12 @@ pub(crate) mod tests {
             strace(r#"open("f7", O_WRONLY|O_SYNC|O_DIRECT|O_NOATIME) = 9"#)
         );
         assert_eq!(
-            line(Sysno::openat, &[3, 0x1000, 0o10_400_000], -20, &[Some(b"f7")]),
+            line(
+                Sysno::openat,
+                &[3, 0x1000, 0o10_400_000],
+                -20,
+                &[Some(b"f7")]
+            ),
             strace(r#"openat(3, "f7", O_RDONLY|O_NOFOLLOW|O_PATH) = -1 ENOTDIR (Not a directory)"#)
         );
         assert_eq!(
@@ -945,9 +1112,18 @@ pub(crate) mod tests {
             line(Sysno::close_range, &[3, 4, 1], -22, &[]),
             strace("close_range(3, 4, 0x1 /* CLOSE_RANGE_??? */) = -1 EINVAL (Invalid argument)")
         );
-        let opts = DecodeOptions { strsize: 8, ..DecodeOptions::default() };
+        let opts = DecodeOptions {
+            strsize: 8,
+            ..DecodeOptions::default()
+        };
         assert_eq!(
-            line_with(&opts, Sysno::memfd_create, &[0x1000, 7], 3, &[Some(b"a-rather-")]),
+            line_with(
+                &opts,
+                Sysno::memfd_create,
+                &[0x1000, 7],
+                3,
+                &[Some(b"a-rather-")]
+            ),
             r#"memfd_create("a-rather"..., MFD_CLOEXEC|MFD_ALLOW_SEALING|MFD_HUGETLB) = 3"#
         );
         assert_eq!(
@@ -955,7 +1131,12 @@ pub(crate) mod tests {
             strace(r#"memfd_create("x", 0)                    = 4"#)
         );
         assert_eq!(
-            line(Sysno::memfd_create, &[0x1000, 4 | (21 << 26)], 5, &[Some(b"y")]),
+            line(
+                Sysno::memfd_create,
+                &[0x1000, 4 | (21 << 26)],
+                5,
+                &[Some(b"y")]
+            ),
             strace(r#"memfd_create("y", MFD_HUGETLB|21<<MFD_HUGE_SHIFT) = 5"#)
         );
         assert_eq!(
@@ -968,22 +1149,42 @@ pub(crate) mod tests {
     fn stat_family() {
         let reg = stat_bytes(0o100_644, 0, 1221);
         assert_eq!(
-            line(Sysno::stat, &[0x1000, 0x2000], 0, &[Some(b"/etc/passwd"), Some(&reg)]),
+            line(
+                Sysno::stat,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"/etc/passwd"), Some(&reg)]
+            ),
             strace(r#"stat("/etc/passwd", {st_mode=S_IFREG|0644, st_size=1221, ...}) = 0"#)
         );
         assert_eq!(
-            line(Sysno::lstat, &[0x1000, 0x2000], 0, &[Some(b"/etc/passwd"), Some(&reg)]),
+            line(
+                Sysno::lstat,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"/etc/passwd"), Some(&reg)]
+            ),
             strace(r#"lstat("/etc/passwd", {st_mode=S_IFREG|0644, st_size=1221, ...}) = 0"#)
         );
         assert_eq!(
-            line(Sysno::stat, &[0x1000, 0x7ffe_df8c_2a30], ENOENT, &[Some(b"/nonexistent"), None]),
+            line(
+                Sysno::stat,
+                &[0x1000, 0x7ffe_df8c_2a30],
+                ENOENT,
+                &[Some(b"/nonexistent"), None]
+            ),
             strace(
                 r#"stat("/nonexistent", 0x7ffedf8c2a30)    = -1 ENOENT (No such file or directory)"#
             )
         );
         let null = stat_bytes(0o20_666, 0x103, 0);
         assert_eq!(
-            line(Sysno::stat, &[0x1000, 0x2000], 0, &[Some(b"/dev/null"), Some(&null)]),
+            line(
+                Sysno::stat,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"/dev/null"), Some(&null)]
+            ),
             strace(
                 r#"stat("/dev/null", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0"#
             )
@@ -995,7 +1196,12 @@ pub(crate) mod tests {
         );
         let tmp = stat_bytes(0o41_777, 0, 4096);
         assert_eq!(
-            line(Sysno::stat, &[0x1000, 0x2000], 0, &[Some(b"/tmp"), Some(&tmp)]),
+            line(
+                Sysno::stat,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"/tmp"), Some(&tmp)]
+            ),
             strace(r#"stat("/tmp", {st_mode=S_IFDIR|S_ISVTX|0777, st_size=4096, ...}) = 0"#)
         );
         assert_eq!(
@@ -1041,7 +1247,12 @@ pub(crate) mod tests {
             line(Sysno::fstat, &[0, 0x2000], 0, &[Some(&reg[..50])]),
             "fstat(0, 0x2000) = 0"
         );
-        fuzz(Sysno::newfstatat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[b"x", &reg]);
+        fuzz(
+            Sysno::newfstatat,
+            &[AT_FDCWD, 0x1000, 0x2000, 0],
+            0,
+            &[b"x", &reg],
+        );
     }
 
     fn statx_bytes(mask: u32, mode: u16, size: u64) -> [u8; 256] {
@@ -1101,7 +1312,12 @@ pub(crate) mod tests {
                 r#"statx(AT_FDCWD, "/dev/null", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFCHR|0666, stx_size=0, ...}) = 0"#
             )
         );
-        fuzz(Sysno::statx, &[AT_FDCWD, 0x1000, 0, 0x7ff, 0x2000], 0, &[b"x", &sx]);
+        fuzz(
+            Sysno::statx,
+            &[AT_FDCWD, 0x1000, 0, 0x7ff, 0x2000],
+            0,
+            &[b"x", &sx],
+        );
     }
 
     #[test]
@@ -1115,7 +1331,12 @@ pub(crate) mod tests {
             strace(r#"access("/etc/passwd", F_OK)             = 0"#)
         );
         assert_eq!(
-            line(Sysno::access, &[0x1000, 1], ENOENT, &[Some(b"/nonexistent")]),
+            line(
+                Sysno::access,
+                &[0x1000, 1],
+                ENOENT,
+                &[Some(b"/nonexistent")]
+            ),
             strace(
                 r#"access("/nonexistent", X_OK)            = -1 ENOENT (No such file or directory)"#
             )
@@ -1125,15 +1346,30 @@ pub(crate) mod tests {
             strace(r#"access("/etc/passwd", 0x10 /* ?_OK */)  = -1 EINVAL (Invalid argument)"#)
         );
         assert_eq!(
-            line(Sysno::faccessat, &[AT_FDCWD, 0x1000, 4], 0, &[Some(b"/etc/passwd")]),
+            line(
+                Sysno::faccessat,
+                &[AT_FDCWD, 0x1000, 4],
+                0,
+                &[Some(b"/etc/passwd")]
+            ),
             strace(r#"faccessat(AT_FDCWD, "/etc/passwd", R_OK) = 0"#)
         );
         assert_eq!(
-            line(Sysno::faccessat2, &[AT_FDCWD, 0x1000, 4, 0x200], 0, &[Some(b"/etc/passwd")]),
+            line(
+                Sysno::faccessat2,
+                &[AT_FDCWD, 0x1000, 4, 0x200],
+                0,
+                &[Some(b"/etc/passwd")]
+            ),
             strace(r#"faccessat2(AT_FDCWD, "/etc/passwd", R_OK, AT_EACCESS) = 0"#)
         );
         assert_eq!(
-            line(Sysno::faccessat2, &[AT_FDCWD, 0x1000, 4, 0x1100], 0, &[Some(b"/etc/passwd")]),
+            line(
+                Sysno::faccessat2,
+                &[AT_FDCWD, 0x1000, 4, 0x1100],
+                0,
+                &[Some(b"/etc/passwd")]
+            ),
             strace(
                 r#"faccessat2(AT_FDCWD, "/etc/passwd", R_OK, AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH) = 0"#
             )
@@ -1151,7 +1387,12 @@ pub(crate) mod tests {
             strace(r#"getcwd("/tmp/st/w", 4096)               = 10"#)
         );
         assert_eq!(
-            line(Sysno::getcwd, &[0x7ffe_df8c_1a30, 1], -34, &[Some(b"garbage")]),
+            line(
+                Sysno::getcwd,
+                &[0x7ffe_df8c_1a30, 1],
+                -34,
+                &[Some(b"garbage")]
+            ),
             strace(
                 "getcwd(0x7ffedf8c1a30, 1)               = -1 ERANGE (Numerical result out of range)"
             )
@@ -1175,7 +1416,12 @@ pub(crate) mod tests {
             strace(r#"mkdir("zz", 000)                        = 0"#)
         );
         assert_eq!(
-            line(Sysno::mkdirat, &[AT_FDCWD, 0x1000, 0o700], 0, &[Some(b"d2")]),
+            line(
+                Sysno::mkdirat,
+                &[AT_FDCWD, 0x1000, 0o700],
+                0,
+                &[Some(b"d2")]
+            ),
             strace(r#"mkdirat(AT_FDCWD, "d2", 0700)           = 0"#)
         );
         assert_eq!(
@@ -1185,23 +1431,43 @@ pub(crate) mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 0x200], 0, &[Some(b"d2")]),
+            line(
+                Sysno::unlinkat,
+                &[AT_FDCWD, 0x1000, 0x200],
+                0,
+                &[Some(b"d2")]
+            ),
             strace(r#"unlinkat(AT_FDCWD, "d2", AT_REMOVEDIR)  = 0"#)
         );
         assert_eq!(
-            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 1], -22, &[Some(b"nonexist")]),
+            line(
+                Sysno::unlinkat,
+                &[AT_FDCWD, 0x1000, 1],
+                -22,
+                &[Some(b"nonexist")]
+            ),
             strace(
                 r#"unlinkat(AT_FDCWD, "nonexist", 0x1 /* AT_??? */) = -1 EINVAL (Invalid argument)"#
             )
         );
         assert_eq!(
-            line(Sysno::unlinkat, &[AT_FDCWD, 0x1000, 0x201], -22, &[Some(b"nonexist")]),
+            line(
+                Sysno::unlinkat,
+                &[AT_FDCWD, 0x1000, 0x201],
+                -22,
+                &[Some(b"nonexist")]
+            ),
             strace(
                 r#"unlinkat(AT_FDCWD, "nonexist", AT_REMOVEDIR|0x1) = -1 EINVAL (Invalid argument)"#
             )
         );
         assert_eq!(
-            line(Sysno::chmod, &[0x1000, 0o170_644], -2, &[Some(b"/nonexistent")]),
+            line(
+                Sysno::chmod,
+                &[0x1000, 0o170_644],
+                -2,
+                &[Some(b"/nonexistent")]
+            ),
             strace(
                 r#"chmod("/nonexistent", 0170644)          = -1 ENOENT (No such file or directory)"#
             )
@@ -1219,7 +1485,12 @@ pub(crate) mod tests {
     #[test]
     fn renames_and_links() {
         assert_eq!(
-            line(Sysno::rename, &[0x1000, 0x2000], 0, &[Some(b"f3"), Some(b"f4")]),
+            line(
+                Sysno::rename,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"f3"), Some(b"f4")]
+            ),
             strace(r#"rename("f3", "f4")                      = 0"#)
         );
         assert_eq!(
@@ -1252,15 +1523,30 @@ pub(crate) mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::symlink, &[0x1000, 0x2000], 0, &[Some(b"f7"), Some(b"l1")]),
+            line(
+                Sysno::symlink,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"f7"), Some(b"l1")]
+            ),
             strace(r#"symlink("f7", "l1")                     = 0"#)
         );
         assert_eq!(
-            line(Sysno::symlinkat, &[0x1000, AT_FDCWD, 0x2000], 0, &[Some(b"f7"), Some(b"l2")]),
+            line(
+                Sysno::symlinkat,
+                &[0x1000, AT_FDCWD, 0x2000],
+                0,
+                &[Some(b"f7"), Some(b"l2")]
+            ),
             strace(r#"symlinkat("f7", AT_FDCWD, "l2")         = 0"#)
         );
         assert_eq!(
-            line(Sysno::link, &[0x1000, 0x2000], 0, &[Some(b"f7"), Some(b"h1")]),
+            line(
+                Sysno::link,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"f7"), Some(b"h1")]
+            ),
             strace(r#"link("f7", "h1")                        = 0"#)
         );
         assert_eq!(
@@ -1277,7 +1563,12 @@ pub(crate) mod tests {
     #[test]
     fn readlink() {
         assert_eq!(
-            line(Sysno::readlink, &[0x1000, 0x2000, 4096], 2, &[Some(b"l1"), Some(b"f7")]),
+            line(
+                Sysno::readlink,
+                &[0x1000, 0x2000, 4096],
+                2,
+                &[Some(b"l1"), Some(b"f7")]
+            ),
             strace(r#"readlink("l1", "f7", 4096)              = 2"#)
         );
         assert_eq!(
@@ -1290,7 +1581,12 @@ pub(crate) mod tests {
             strace(r#"readlink("/proc/self/exe", "/tmp/", 5)  = 5"#)
         );
         assert_eq!(
-            line(Sysno::readlink, &[0x1000, 0x7ffe_df8c_1a30, 4096], -22, &[Some(b"f7"), None]),
+            line(
+                Sysno::readlink,
+                &[0x1000, 0x7ffe_df8c_1a30, 4096],
+                -22,
+                &[Some(b"f7"), None]
+            ),
             strace(r#"readlink("f7", 0x7ffedf8c1a30, 4096)    = -1 EINVAL (Invalid argument)"#)
         );
         assert_eq!(
@@ -1304,7 +1600,12 @@ pub(crate) mod tests {
         );
         let long = b"/usr/lib/x86_64-linux-gnu/very/long/target";
         assert_eq!(
-            line(Sysno::readlink, &[0x1000, 0x2000, 4096], 42, &[Some(b"l"), Some(&long[..33])]),
+            line(
+                Sysno::readlink,
+                &[0x1000, 0x2000, 4096],
+                42,
+                &[Some(b"l"), Some(&long[..33])]
+            ),
             r#"readlink("l", "/usr/lib/x86_64-linux-gnu/very/l"..., 4096) = 42"#
         );
     }
@@ -1319,13 +1620,26 @@ pub(crate) mod tests {
             line(Sysno::chmod, &[0x1000, 0o7], 0, &[Some(b"z1")]),
             strace(r#"chmod("z1", 007)                        = 0"#)
         );
-        assert_eq!(line(Sysno::fchmod, &[1, 0o600], 0, &[]), "fchmod(1, 0600) = 0");
         assert_eq!(
-            line(Sysno::fchmodat, &[AT_FDCWD, 0x1000, 0o644], 0, &[Some(b"f7")]),
+            line(Sysno::fchmod, &[1, 0o600], 0, &[]),
+            "fchmod(1, 0600) = 0"
+        );
+        assert_eq!(
+            line(
+                Sysno::fchmodat,
+                &[AT_FDCWD, 0x1000, 0o644],
+                0,
+                &[Some(b"f7")]
+            ),
             strace(r#"fchmodat(AT_FDCWD, "f7", 0644)          = 0"#)
         );
         assert_eq!(
-            line(Sysno::chown, &[0x1000, 0xffff_ffff, 0xffff_ffff], 0, &[Some(b"f7")]),
+            line(
+                Sysno::chown,
+                &[0x1000, 0xffff_ffff, 0xffff_ffff],
+                0,
+                &[Some(b"f7")]
+            ),
             strace(r#"chown("f7", -1, -1)                     = 0"#)
         );
         assert_eq!(
@@ -1337,7 +1651,12 @@ pub(crate) mod tests {
             strace(r#"lchown("l1", 0, -1)                     = 0"#)
         );
         assert_eq!(
-            line(Sysno::fchownat, &[AT_FDCWD, 0x1000, 0, 0, 0x100], 0, &[Some(b"l1")]),
+            line(
+                Sysno::fchownat,
+                &[AT_FDCWD, 0x1000, 0, 0, 0x100],
+                0,
+                &[Some(b"l1")]
+            ),
             strace(r#"fchownat(AT_FDCWD, "l1", 0, 0, AT_SYMLINK_NOFOLLOW) = 0"#)
         );
         assert_eq!(
@@ -1353,7 +1672,12 @@ pub(crate) mod tests {
             strace("umask(07777)                            = 0777")
         );
         assert_eq!(
-            line(Sysno::mknodat, &[AT_FDCWD, 0x1000, 0o10_644, 0], 0, &[Some(b"fifo")]),
+            line(
+                Sysno::mknodat,
+                &[AT_FDCWD, 0x1000, 0o10_644, 0],
+                0,
+                &[Some(b"fifo")]
+            ),
             strace(r#"mknodat(AT_FDCWD, "fifo", S_IFIFO|0644) = 0"#)
         );
         assert_eq!(
@@ -1415,12 +1739,19 @@ pub(crate) mod tests {
     fn statfs_and_fstatfs() {
         let ext4 = statfs_bytes(
             0xef53,
-            [4096, 66_053_021, 61_704_603, 19_473_054, 16_777_216, 16_370_248],
+            [
+                4096, 66_053_021, 61_704_603, 19_473_054, 16_777_216, 16_370_248,
+            ],
             [0x3de4_0fd2, 0xd8a1_a3de],
             0x1020,
         );
         assert_eq!(
-            line(Sysno::statfs, &[0x1000, 0x2000], 0, &[Some(b"/"), Some(&ext4)]),
+            line(
+                Sysno::statfs,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"/"), Some(&ext4)]
+            ),
             strace(
                 r#"statfs("/", {f_type=EXT2_SUPER_MAGIC, f_bsize=4096, f_blocks=66053021, f_bfree=61704603, f_bavail=19473054, f_files=16777216, f_ffree=16370248, f_fsid={val=[0x3de40fd2, 0xd8a1a3de]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_RELATIME}) = 0"#
             )
@@ -1431,8 +1762,15 @@ pub(crate) mod tests {
             "fstatfs(3, {f_type=PROC_SUPER_MAGIC, f_bsize=4096, f_blocks=0, f_bfree=0, f_bavail=0, f_files=0, f_ffree=0, f_fsid={val=[0x15, 0]}, f_namelen=255, f_frsize=4096, f_flags=ST_VALID|ST_NOSUID|ST_NODEV|ST_NOEXEC|ST_RELATIME}) = 0"
         );
         assert_eq!(
-            line(Sysno::statfs, &[0x1000, 0x7fff_0c58_5d90], ENOENT, &[Some(b"/nonexistent")]),
-            strace(r#"statfs("/nonexistent", 0x7fff0c585d90)  = -1 ENOENT (No such file or directory)"#)
+            line(
+                Sysno::statfs,
+                &[0x1000, 0x7fff_0c58_5d90],
+                ENOENT,
+                &[Some(b"/nonexistent")]
+            ),
+            strace(
+                r#"statfs("/nonexistent", 0x7fff0c585d90)  = -1 ENOENT (No such file or directory)"#
+            )
         );
         assert_eq!(
             line(Sysno::statfs, &[0x1000, 0], -14, &[Some(b"/")]),
@@ -1440,7 +1778,8 @@ pub(crate) mod tests {
         );
         let unknown = statfs_bytes(0x1234_5678, [4096, 1, 1, 1, 1, 1], [0, 0], 0x20);
         assert!(
-            line(Sysno::fstatfs, &[3, 0x2000], 0, &[Some(&unknown)]).starts_with("fstatfs(3, {f_type=0x12345678, ")
+            line(Sysno::fstatfs, &[3, 0x2000], 0, &[Some(&unknown)])
+                .starts_with("fstatfs(3, {f_type=0x12345678, ")
         );
         fuzz(Sysno::fstatfs, &[3, 0x2000], 0, &[&ext4]);
     }
@@ -1449,51 +1788,112 @@ pub(crate) mod tests {
     fn xattr_values_omit_a_trailing_nul_and_cut_at_s() {
         let name: &[u8] = b"user.fid";
         assert_eq!(
-            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 6, 1], 0, &[Some(b"x.txt"), Some(name), Some(b"value\0")]),
+            line(
+                Sysno::setxattr,
+                &[0x1000, 0x2000, 0x3000, 6, 1],
+                0,
+                &[Some(b"x.txt"), Some(name), Some(b"value\0")]
+            ),
             strace(r#"setxattr("x.txt", "user.fid", "value", 6, XATTR_CREATE) = 0"#)
         );
         assert_eq!(
-            line(Sysno::getxattr, &[0x1000, 0x2000, 0x3000, 256], 6, &[Some(b"x.txt"), Some(name), Some(b"value\0")]),
+            line(
+                Sysno::getxattr,
+                &[0x1000, 0x2000, 0x3000, 256],
+                6,
+                &[Some(b"x.txt"), Some(name), Some(b"value\0")]
+            ),
             strace(r#"getxattr("x.txt", "user.fid", "value", 256) = 6"#)
         );
         assert_eq!(
-            line(Sysno::getxattr, &[0x1000, 0x2000, 0, 0], 6, &[Some(b"x.txt"), Some(name)]),
+            line(
+                Sysno::getxattr,
+                &[0x1000, 0x2000, 0, 0],
+                6,
+                &[Some(b"x.txt"), Some(name)]
+            ),
             strace(r#"getxattr("x.txt", "user.fid", NULL, 0)  = 6"#)
         );
         let mut a33 = [b'A'; 33];
         a33[32] = 0;
         assert_eq!(
-            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 33, 0], 0, &[Some(b"z.txt"), Some(b"user.a"), Some(&a33)]),
-            strace(r#"setxattr("z.txt", "user.a", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"..., 33, 0) = 0"#)
+            line(
+                Sysno::setxattr,
+                &[0x1000, 0x2000, 0x3000, 33, 0],
+                0,
+                &[Some(b"z.txt"), Some(b"user.a"), Some(&a33)]
+            ),
+            strace(
+                r#"setxattr("z.txt", "user.a", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"..., 33, 0) = 0"#
+            )
         );
         let mut a32 = [b'A'; 32];
         a32[31] = 0;
         assert_eq!(
-            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 32, 0], 0, &[Some(b"z.txt"), Some(b"user.d"), Some(&a32)]),
+            line(
+                Sysno::setxattr,
+                &[0x1000, 0x2000, 0x3000, 32, 0],
+                0,
+                &[Some(b"z.txt"), Some(b"user.d"), Some(&a32)]
+            ),
             strace(r#"setxattr("z.txt", "user.d", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 32, 0) = 0"#)
         );
         assert_eq!(
-            line(Sysno::setxattr, &[0x1000, 0x2000, 0x3000, 2, 0], 0, &[Some(b"z.txt"), Some(b"user.f"), Some(b"\0\0")]),
+            line(
+                Sysno::setxattr,
+                &[0x1000, 0x2000, 0x3000, 2, 0],
+                0,
+                &[Some(b"z.txt"), Some(b"user.f"), Some(b"\0\0")]
+            ),
             strace(r#"setxattr("z.txt", "user.f", "\0", 2, 0) = 0"#)
         );
         assert_eq!(
-            line(Sysno::getxattr, &[0x1000, 0x2000, 0x3000, 64], 4, &[Some(b"y.txt"), Some(b"user.bin"), Some(b"a\0b\0")]),
+            line(
+                Sysno::getxattr,
+                &[0x1000, 0x2000, 0x3000, 64],
+                4,
+                &[Some(b"y.txt"), Some(b"user.bin"), Some(b"a\0b\0")]
+            ),
             strace(r#"getxattr("y.txt", "user.bin", "a\0b", 64) = 4"#)
         );
         assert_eq!(
-            line(Sysno::setxattr, &[0x1000, 0x2000, 0, 0, 0], 0, &[Some(b"z.txt"), Some(b"user.g")]),
+            line(
+                Sysno::setxattr,
+                &[0x1000, 0x2000, 0, 0, 0],
+                0,
+                &[Some(b"z.txt"), Some(b"user.g")]
+            ),
             strace(r#"setxattr("z.txt", "user.g", NULL, 0, 0) = 0"#)
         );
         assert_eq!(
-            line(Sysno::setxattr, &[0x1000, 0x2000, 0x7ffe_53a9_fdc0, 65537, 0], -7, &[Some(b"y.txt"), Some(b"user.bin"), Some(&[0; 33])]),
-            strace(r#"setxattr("y.txt", "user.bin", 0x7ffe53a9fdc0, 65537, 0) = -1 E2BIG (Argument list too long)"#)
+            line(
+                Sysno::setxattr,
+                &[0x1000, 0x2000, 0x7ffe_53a9_fdc0, 65537, 0],
+                -7,
+                &[Some(b"y.txt"), Some(b"user.bin"), Some(&[0; 33])]
+            ),
+            strace(
+                r#"setxattr("y.txt", "user.bin", 0x7ffe53a9fdc0, 65537, 0) = -1 E2BIG (Argument list too long)"#
+            )
         );
         assert_eq!(
-            line(Sysno::lsetxattr, &[0x1000, 0x2000, 0x3000, 3, 7], -22, &[Some(b"y.txt"), Some(b"user.x"), Some(b"xyz")]),
-            strace(r#"lsetxattr("y.txt", "user.x", "xyz", 3, XATTR_CREATE|XATTR_REPLACE|0x4) = -1 EINVAL (Invalid argument)"#)
+            line(
+                Sysno::lsetxattr,
+                &[0x1000, 0x2000, 0x3000, 3, 7],
+                -22,
+                &[Some(b"y.txt"), Some(b"user.x"), Some(b"xyz")]
+            ),
+            strace(
+                r#"lsetxattr("y.txt", "user.x", "xyz", 3, XATTR_CREATE|XATTR_REPLACE|0x4) = -1 EINVAL (Invalid argument)"#
+            )
         );
         assert_eq!(
-            line(Sysno::fsetxattr, &[3, 0x2000, 0x3000, 1, 0], 0, &[Some(b"user.three"), Some(b"3")]),
+            line(
+                Sysno::fsetxattr,
+                &[3, 0x2000, 0x3000, 1, 0],
+                0,
+                &[Some(b"user.three"), Some(b"3")]
+            ),
             strace(r#"fsetxattr(3, "user.three", "3", 1, 0)   = 0"#)
         );
     }
@@ -1501,20 +1901,44 @@ pub(crate) mod tests {
     #[test]
     fn xattr_failures_lists_and_removals() {
         assert_eq!(
-            line(Sysno::lgetxattr, &[0x1000, 0x2000, 0x5555_5558_3640, 255], -61, &[Some(b"tree"), Some(b"security.selinux"), Some(b"zz")]),
-            strace(r#"lgetxattr("tree", "security.selinux", 0x555555583640, 255) = -1 ENODATA (No data available)"#)
+            line(
+                Sysno::lgetxattr,
+                &[0x1000, 0x2000, 0x5555_5558_3640, 255],
+                -61,
+                &[Some(b"tree"), Some(b"security.selinux"), Some(b"zz")]
+            ),
+            strace(
+                r#"lgetxattr("tree", "security.selinux", 0x555555583640, 255) = -1 ENODATA (No data available)"#
+            )
         );
         assert_eq!(
-            line(Sysno::getxattr, &[0x1000, 0x2000, 0, 0], -61, &[Some(b"tree"), Some(b"system.posix_acl_access")]),
-            strace(r#"getxattr("tree", "system.posix_acl_access", NULL, 0) = -1 ENODATA (No data available)"#)
+            line(
+                Sysno::getxattr,
+                &[0x1000, 0x2000, 0, 0],
+                -61,
+                &[Some(b"tree"), Some(b"system.posix_acl_access")]
+            ),
+            strace(
+                r#"getxattr("tree", "system.posix_acl_access", NULL, 0) = -1 ENODATA (No data available)"#
+            )
         );
         assert_eq!(
-            line(Sysno::fgetxattr, &[3, 0x2000, 0x3000, 256], 6, &[Some(b"user.fid"), Some(b"value\0")]),
+            line(
+                Sysno::fgetxattr,
+                &[3, 0x2000, 0x3000, 256],
+                6,
+                &[Some(b"user.fid"), Some(b"value\0")]
+            ),
             strace(r#"fgetxattr(3, "user.fid", "value", 256)  = 6"#)
         );
         let list: &[u8] = b"user.fid\0user.long\0user.three\0";
         assert_eq!(
-            line(Sysno::listxattr, &[0x1000, 0x3000, 256], 30, &[Some(b"x.txt"), Some(list)]),
+            line(
+                Sysno::listxattr,
+                &[0x1000, 0x3000, 256],
+                30,
+                &[Some(b"x.txt"), Some(list)]
+            ),
             strace(r#"listxattr("x.txt", "user.fid\0user.long\0user.three\0", 256) = 30"#)
         );
         assert_eq!(
@@ -1526,23 +1950,45 @@ pub(crate) mod tests {
             strace(r#"listxattr("x.txt", NULL, 0)             = 30"#)
         );
         assert_eq!(
-            line(Sysno::llistxattr, &[0x1000, 0x7ffc_a975_3180, 16], -34, &[Some(b"z.txt")]),
-            strace(r#"llistxattr("z.txt", 0x7ffca9753180, 16) = -1 ERANGE (Numerical result out of range)"#)
+            line(
+                Sysno::llistxattr,
+                &[0x1000, 0x7ffc_a975_3180, 16],
+                -34,
+                &[Some(b"z.txt")]
+            ),
+            strace(
+                r#"llistxattr("z.txt", 0x7ffca9753180, 16) = -1 ERANGE (Numerical result out of range)"#
+            )
         );
         let long: &[u8] = b"user.a\0user.e\0user.b\0user.c\0user.d\0user.f\0user.g\0";
         assert_eq!(
-            line(Sysno::listxattr, &[0x1000, 0x3000, 512], 49, &[Some(b"z.txt"), Some(&long[..33])]),
+            line(
+                Sysno::listxattr,
+                &[0x1000, 0x3000, 512],
+                49,
+                &[Some(b"z.txt"), Some(&long[..33])]
+            ),
             strace(r#"listxattr("z.txt", "user.a\0user.e\0user.b\0user.c\0user"..., 512) = 49"#)
         );
         assert_eq!(
-            line(Sysno::removexattr, &[0x1000, 0x2000], 0, &[Some(b"x.txt"), Some(b"user.fid")]),
+            line(
+                Sysno::removexattr,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"x.txt"), Some(b"user.fid")]
+            ),
             strace(r#"removexattr("x.txt", "user.fid")        = 0"#)
         );
         assert_eq!(
             line(Sysno::fremovexattr, &[3, 0x2000], 0, &[Some(b"user.long")]),
             strace(r#"fremovexattr(3, "user.long")            = 0"#)
         );
-        fuzz(Sysno::getxattr, &[0x1000, 0x2000, 0x3000, 256], 6, &[b"x", b"user.x", b"value\0"]);
+        fuzz(
+            Sysno::getxattr,
+            &[0x1000, 0x2000, 0x3000, 256],
+            6,
+            &[b"x", b"user.x", b"value\0"],
+        );
         fuzz(Sysno::listxattr, &[0x1000, 0x3000, 256], 30, &[b"x", list]);
     }
 
@@ -1564,44 +2010,98 @@ pub(crate) mod tests {
         }
         let ts = words(&[1, 500_000_000, 1_577_836_800, 0]);
         assert_eq!(
-            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[Some(b"x.txt"), Some(&ts)]),
-            strace(r#"utimensat(AT_FDCWD, "x.txt", [{tv_sec=1, tv_nsec=500000000} /* 1970-01-01T00:00:01.500000000+0000 */, {tv_sec=1577836800, tv_nsec=0} /* 2020-01-01T00:00:00+0000 */], 0) = 0"#)
+            line(
+                Sysno::utimensat,
+                &[AT_FDCWD, 0x1000, 0x2000, 0],
+                0,
+                &[Some(b"x.txt"), Some(&ts)]
+            ),
+            strace(
+                r#"utimensat(AT_FDCWD, "x.txt", [{tv_sec=1, tv_nsec=500000000} /* 1970-01-01T00:00:01.500000000+0000 */, {tv_sec=1577836800, tv_nsec=0} /* 2020-01-01T00:00:00+0000 */], 0) = 0"#
+            )
         );
         assert_eq!(
             line(Sysno::utimensat, &[3, 0, 0x2000, 0], 0, &[None, Some(&ts)]),
-            strace("utimensat(3, NULL, [{tv_sec=1, tv_nsec=500000000} /* 1970-01-01T00:00:01.500000000+0000 */, {tv_sec=1577836800, tv_nsec=0} /* 2020-01-01T00:00:00+0000 */], 0) = 0")
+            strace(
+                "utimensat(3, NULL, [{tv_sec=1, tv_nsec=500000000} /* 1970-01-01T00:00:01.500000000+0000 */, {tv_sec=1577836800, tv_nsec=0} /* 2020-01-01T00:00:00+0000 */], 0) = 0"
+            )
         );
         assert_eq!(
-            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0, 0], 0, &[Some(b"x.txt")]),
+            line(
+                Sysno::utimensat,
+                &[AT_FDCWD, 0x1000, 0, 0],
+                0,
+                &[Some(b"x.txt")]
+            ),
             strace(r#"utimensat(AT_FDCWD, "x.txt", NULL, 0)   = 0"#)
         );
         let now = words(&[0, (1 << 30) - 1, 0, (1 << 30) - 2]);
         assert_eq!(
-            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0x100], 0, &[Some(b"x.txt"), Some(&now)]),
-            strace(r#"utimensat(AT_FDCWD, "x.txt", [UTIME_NOW, UTIME_OMIT], AT_SYMLINK_NOFOLLOW) = 0"#)
+            line(
+                Sysno::utimensat,
+                &[AT_FDCWD, 0x1000, 0x2000, 0x100],
+                0,
+                &[Some(b"x.txt"), Some(&now)]
+            ),
+            strace(
+                r#"utimensat(AT_FDCWD, "x.txt", [UTIME_NOW, UTIME_OMIT], AT_SYMLINK_NOFOLLOW) = 0"#
+            )
         );
         let bad = words(&[u64::MAX, 0, 1, 2_000_000_000]);
         assert_eq!(
-            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], -22, &[Some(b"x.txt"), Some(&bad)]),
-            strace(r#"utimensat(AT_FDCWD, "x.txt", [{tv_sec=-1, tv_nsec=0} /* 1969-12-31T23:59:59+0000 */, {tv_sec=1, tv_nsec=2000000000}], 0) = -1 EINVAL (Invalid argument)"#)
+            line(
+                Sysno::utimensat,
+                &[AT_FDCWD, 0x1000, 0x2000, 0],
+                -22,
+                &[Some(b"x.txt"), Some(&bad)]
+            ),
+            strace(
+                r#"utimensat(AT_FDCWD, "x.txt", [{tv_sec=-1, tv_nsec=0} /* 1969-12-31T23:59:59+0000 */, {tv_sec=1, tv_nsec=2000000000}], 0) = -1 EINVAL (Invalid argument)"#
+            )
         );
         assert_eq!(
-            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 1, 0], -14, &[Some(b"y.txt")]),
+            line(
+                Sysno::utimensat,
+                &[AT_FDCWD, 0x1000, 1, 0],
+                -14,
+                &[Some(b"y.txt")]
+            ),
             strace(r#"utimensat(AT_FDCWD, "y.txt", 0x1, 0)    = -1 EFAULT (Bad address)"#)
         );
         let tv = words(&[1, 5, 1_577_836_800, 0]);
         assert_eq!(
-            line(Sysno::utimes, &[0x1000, 0x2000], 0, &[Some(b"y.txt"), Some(&tv)]),
-            strace(r#"utimes("y.txt", [{tv_sec=1, tv_usec=5} /* 1970-01-01T00:00:01.000005+0000 */, {tv_sec=1577836800, tv_usec=0} /* 2020-01-01T00:00:00+0000 */]) = 0"#)
+            line(
+                Sysno::utimes,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"y.txt"), Some(&tv)]
+            ),
+            strace(
+                r#"utimes("y.txt", [{tv_sec=1, tv_usec=5} /* 1970-01-01T00:00:01.000005+0000 */, {tv_sec=1577836800, tv_usec=0} /* 2020-01-01T00:00:00+0000 */]) = 0"#
+            )
         );
         assert_eq!(
-            line(Sysno::futimesat, &[AT_FDCWD, 0x1000, 0x2000], 0, &[Some(b"x.txt"), Some(&tv)]),
-            strace(r#"futimesat(AT_FDCWD, "x.txt", [{tv_sec=1, tv_usec=5} /* 1970-01-01T00:00:01.000005+0000 */, {tv_sec=1577836800, tv_usec=0} /* 2020-01-01T00:00:00+0000 */]) = 0"#)
+            line(
+                Sysno::futimesat,
+                &[AT_FDCWD, 0x1000, 0x2000],
+                0,
+                &[Some(b"x.txt"), Some(&tv)]
+            ),
+            strace(
+                r#"futimesat(AT_FDCWD, "x.txt", [{tv_sec=1, tv_usec=5} /* 1970-01-01T00:00:01.000005+0000 */, {tv_sec=1577836800, tv_usec=0} /* 2020-01-01T00:00:00+0000 */]) = 0"#
+            )
         );
         let ub = words(&[1, 1_577_836_800]);
         assert_eq!(
-            line(Sysno::utime, &[0x1000, 0x2000], 0, &[Some(b"y.txt"), Some(&ub)]),
-            strace(r#"utime("y.txt", {actime=1 /* 1970-01-01T00:00:01+0000 */, modtime=1577836800 /* 2020-01-01T00:00:00+0000 */}) = 0"#)
+            line(
+                Sysno::utime,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"y.txt"), Some(&ub)]
+            ),
+            strace(
+                r#"utime("y.txt", {actime=1 /* 1970-01-01T00:00:01+0000 */, modtime=1577836800 /* 2020-01-01T00:00:00+0000 */}) = 0"#
+            )
         );
         assert_eq!(
             line(Sysno::utime, &[0x1000, 0], 0, &[Some(b"y.txt")]),
@@ -1610,19 +2110,41 @@ pub(crate) mod tests {
         // The zero time has no date (touch -d @0).
         let zero = words(&[0, 0, 0, 0]);
         assert_eq!(
-            line(Sysno::utimensat, &[0, 0, 0x2000, 0], 0, &[None, Some(&zero)]),
+            line(
+                Sysno::utimensat,
+                &[0, 0, 0x2000, 0],
+                0,
+                &[None, Some(&zero)]
+            ),
             strace("utimensat(0, NULL, [{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=0}], 0) = 0")
         );
         let almost = words(&[0, 0, 0, 1]);
         assert_eq!(
-            line(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[Some(b"u.txt"), Some(&almost)]),
-            strace(r#"utimensat(AT_FDCWD, "u.txt", [{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=1} /* 1970-01-01T00:00:00.000000001+0000 */], 0) = 0"#)
+            line(
+                Sysno::utimensat,
+                &[AT_FDCWD, 0x1000, 0x2000, 0],
+                0,
+                &[Some(b"u.txt"), Some(&almost)]
+            ),
+            strace(
+                r#"utimensat(AT_FDCWD, "u.txt", [{tv_sec=0, tv_nsec=0}, {tv_sec=0, tv_nsec=1} /* 1970-01-01T00:00:00.000000001+0000 */], 0) = 0"#
+            )
         );
         assert_eq!(
-            line(Sysno::utime, &[0x1000, 0x2000], 0, &[Some(b"u.txt"), Some(&words(&[0, 0]))]),
+            line(
+                Sysno::utime,
+                &[0x1000, 0x2000],
+                0,
+                &[Some(b"u.txt"), Some(&words(&[0, 0]))]
+            ),
             strace(r#"utime("u.txt", {actime=0, modtime=0})  = 0"#)
         );
-        fuzz(Sysno::utimensat, &[AT_FDCWD, 0x1000, 0x2000, 0], 0, &[b"x", &ts]);
+        fuzz(
+            Sysno::utimensat,
+            &[AT_FDCWD, 0x1000, 0x2000, 0],
+            0,
+            &[b"x", &ts],
+        );
         fuzz(Sysno::utime, &[0x1000, 0x2000], 0, &[b"x", &ub]);
     }
 

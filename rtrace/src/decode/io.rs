@@ -165,7 +165,9 @@ fn read_iovecs(call: &mut Call<'_, '_>, i: usize) {
     iovecs(call, i, IovData::Read);
 }
 
-const IOVEC_CAPS: &[Cap] = &[Cap::Iovec { len: Len::Arg(2, 1) }];
+const IOVEC_CAPS: &[Cap] = &[Cap::Iovec {
+    len: Len::Arg(2, 1),
+}];
 const READ_IOV: Arg = Arg::custom_with(read_iovecs, IOVEC_CAPS);
 const WRITE_IOV: Arg = Arg::custom_with(written_iovecs, IOVEC_CAPS);
 
@@ -182,7 +184,12 @@ fn rwf_flags(call: &mut Call<'_, '_>, i: usize) {
 
 fn whence(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &SEEK_WHENCE, call.arg(i) & 0xffff_ffff, "SEEK_???");
+    xval(
+        call.out,
+        &SEEK_WHENCE,
+        call.arg(i) & 0xffff_ffff,
+        "SEEK_???",
+    );
 }
 
 fn dup3_flags(call: &mut Call<'_, '_>, i: usize) {
@@ -200,7 +207,9 @@ fn pipe_fds(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
     let cap = call.capture(i, 0);
-    let fds = cap.bytes().and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
+    let fds = cap
+        .bytes()
+        .and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
     match fds {
         Some((r, w)) if !call.failed() && ptr != 0 => {
             call.out.push(b'[');
@@ -244,18 +253,32 @@ fn offset_in_out(call: &mut Call<'_, '_>, i: usize) {
     }
 }
 
-const OFF_AT_ENTER: Cap = Cap::Bytes { at_enter: true, len: Len::Fixed(8), max: Max::Slot };
+const OFF_AT_ENTER: Cap = Cap::Bytes {
+    at_enter: true,
+    len: Len::Fixed(8),
+    max: Max::Slot,
+};
 const OFFSET_IN: Arg = Arg::custom_with(offset_in, &[OFF_AT_ENTER]);
 const OFFSET_IN_OUT: Arg = Arg::custom_with(offset_in_out, &[OFF_AT_ENTER, struct_cap(8)]);
 
 fn splice_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &SPLICE_FLAGS, call.arg(i) & 0xffff_ffff, "SPLICE_F_???");
+    flags_dflt(
+        call.out,
+        &SPLICE_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "SPLICE_F_???",
+    );
 }
 
 fn falloc_mode(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &FALLOC_FLAGS, call.arg(i) & 0xffff_ffff, "FALLOC_FL_???");
+    flags_dflt(
+        call.out,
+        &FALLOC_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "FALLOC_FL_???",
+    );
 }
 
 xlat! {
@@ -268,12 +291,22 @@ xlat! {
 
 fn sync_file_range_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &SYNC_FILE_RANGE_FLAGS, call.arg(i) & 0xffff_ffff, "SYNC_FILE_RANGE_???");
+    flags_dflt(
+        call.out,
+        &SYNC_FILE_RANGE_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "SYNC_FILE_RANGE_???",
+    );
 }
 
 fn fadvise(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &FADVISE_ADVICE, call.arg(i) & 0xffff_ffff, "POSIX_FADV_???");
+    xval(
+        call.out,
+        &FADVISE_ADVICE,
+        call.arg(i) & 0xffff_ffff,
+        "POSIX_FADV_???",
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -389,7 +422,12 @@ fn fcntl_arg(call: &mut Call<'_, '_>, i: usize) {
         }
         cmd::SETSIG => {
             call.next();
-            text::symbol(call.out, &super::signal::SIGNALS, low, text::Fallback::Decimal);
+            text::symbol(
+                call.out,
+                &super::signal::SIGNALS,
+                low,
+                text::Fallback::Decimal,
+            );
         }
         cmd::SETLEASE => {
             call.next();
@@ -425,12 +463,19 @@ fn fcntl_arg(call: &mut Call<'_, '_>, i: usize) {
         c @ (cmd::SETOWN_EX | cmd::GETOWN_EX) => {
             call.next();
             let cap = call.capture(i, 0);
-            let owner = cap.bytes().and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
+            let owner = cap
+                .bytes()
+                .and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
             match owner {
                 Some((kind, pid)) if v != 0 && !(c == cmd::GETOWN_EX && call.failed()) => {
                     call.put("{type=");
                     #[expect(clippy::cast_sign_loss, reason = "prints as unsigned hex")]
-                    xval(call.out, &OWNER_TYPES, u64::from(kind as u32), "F_OWNER_???");
+                    xval(
+                        call.out,
+                        &OWNER_TYPES,
+                        u64::from(kind as u32),
+                        "F_OWNER_???",
+                    );
                     call.put(", pid=");
                     text::decimal(call.out, pid);
                     call.out.push(b'}');
@@ -509,12 +554,36 @@ enum IoctlArg {
 /// Known requests: the value, strace's name, and how the argument prints.
 #[expect(clippy::cast_possible_truncation, reason = "ioctl requests are 32-bit")]
 const IOCTLS: &[(u32, &str, IoctlArg)] = &[
-    (libc::TCGETS as u32, "TCGETS", IoctlArg::Termios { out: true }),
-    (libc::TCSETS as u32, "SNDCTL_TMR_START or TCSETS", IoctlArg::Termios { out: false }),
-    (libc::TCSETSW as u32, "SNDCTL_TMR_STOP or TCSETSW", IoctlArg::Termios { out: false }),
-    (libc::TCSETSF as u32, "SNDCTL_TMR_CONTINUE or TCSETSF", IoctlArg::Termios { out: false }),
-    (libc::TIOCGWINSZ as u32, "TIOCGWINSZ", IoctlArg::Winsize { out: true }),
-    (libc::TIOCSWINSZ as u32, "TIOCSWINSZ", IoctlArg::Winsize { out: false }),
+    (
+        libc::TCGETS as u32,
+        "TCGETS",
+        IoctlArg::Termios { out: true },
+    ),
+    (
+        libc::TCSETS as u32,
+        "SNDCTL_TMR_START or TCSETS",
+        IoctlArg::Termios { out: false },
+    ),
+    (
+        libc::TCSETSW as u32,
+        "SNDCTL_TMR_STOP or TCSETSW",
+        IoctlArg::Termios { out: false },
+    ),
+    (
+        libc::TCSETSF as u32,
+        "SNDCTL_TMR_CONTINUE or TCSETSF",
+        IoctlArg::Termios { out: false },
+    ),
+    (
+        libc::TIOCGWINSZ as u32,
+        "TIOCGWINSZ",
+        IoctlArg::Winsize { out: true },
+    ),
+    (
+        libc::TIOCSWINSZ as u32,
+        "TIOCSWINSZ",
+        IoctlArg::Winsize { out: false },
+    ),
     (libc::FIONREAD as u32, "FIONREAD", IoctlArg::OutInt),
     (libc::TIOCOUTQ as u32, "TIOCOUTQ", IoctlArg::OutInt),
     (libc::TIOCGPGRP as u32, "TIOCGPGRP", IoctlArg::OutInt),
@@ -534,8 +603,16 @@ const IOCTLS: &[(u32, &str, IoctlArg)] = &[
     (libc::TCSBRKP as u32, "TCSBRKP", IoctlArg::Int),
     (libc::TCFLSH as u32, "TCFLSH", IoctlArg::Flush),
     (libc::TCXONC as u32, "TCXONC", IoctlArg::FlowAction),
-    (libc::FS_IOC_GETFLAGS as u32, "FS_IOC_GETFLAGS", IoctlArg::InodeFlags { out: true }),
-    (libc::FS_IOC_SETFLAGS as u32, "FS_IOC_SETFLAGS", IoctlArg::InodeFlags { out: false }),
+    (
+        libc::FS_IOC_GETFLAGS as u32,
+        "FS_IOC_GETFLAGS",
+        IoctlArg::InodeFlags { out: true },
+    ),
+    (
+        libc::FS_IOC_SETFLAGS as u32,
+        "FS_IOC_SETFLAGS",
+        IoctlArg::InodeFlags { out: false },
+    ),
     // `_IOW(0x94, 9, int)`, `include/uapi/linux/fs.h`: the argument is the source fd.
     (0x4004_9409, "BTRFS_IOC_CLONE or FICLONE", IoctlArg::Int),
 ];
@@ -685,7 +762,11 @@ fn write_termios(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
         out.extend_from_slice(b"<<IBSHIFT|");
     }
     term_field(out, &TERM_CSIZE, control & csize, "CS?");
-    term_flags(out, &TERM_CFLAGS, control & !(cbaud | (cbaud << ibshift) | csize));
+    term_flags(
+        out,
+        &TERM_CFLAGS,
+        control & !(cbaud | (cbaud << ibshift) | csize),
+    );
     out.extend_from_slice(b", c_lflag=");
     term_flags(out, &TERM_LFLAGS, local);
     out.extend_from_slice(b", ...}");
@@ -761,10 +842,12 @@ fn ioctl_arg(call: &mut Call<'_, '_>, i: usize) {
             let termios = matches!(kind, IoctlArg::Termios { .. });
             let cap = call.capture(i, if termios { 2 } else { 1 });
             let printed = match cap.bytes() {
-                Some(b) if v != 0 && !(out && call.failed()) => {
-                    if termios { write_termios(call.out, b) } else { write_winsize(call.out, b) }
-                        .is_some()
+                Some(b) if v != 0 && !(out && call.failed()) => if termios {
+                    write_termios(call.out, b)
+                } else {
+                    write_winsize(call.out, b)
                 }
+                .is_some(),
                 _ => false,
             };
             if !printed {
@@ -796,7 +879,12 @@ const IOCTL_ARG: Arg = Arg::custom_with(ioctl_arg, &[struct_cap(4), struct_cap(8
 const D: u16 = class::DESC;
 
 const fn def(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
-    SyscallDef { sysno, args, ret: Ret::Int, class }
+    SyscallDef {
+        sysno,
+        args,
+        ret: Ret::Int,
+        class,
+    }
 }
 
 pub static DEFS: &[SyscallDef] = &[
@@ -810,37 +898,97 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::pwritev, &[FD, WRITE_IOV, UINT, LONG], D),
     def(
         Sysno::preadv2,
-        &[FD, READ_IOV, UINT, LONG, Arg::custom(hidden), Arg::custom(rwf_flags)],
+        &[
+            FD,
+            READ_IOV,
+            UINT,
+            LONG,
+            Arg::custom(hidden),
+            Arg::custom(rwf_flags),
+        ],
         D,
     ),
     def(
         Sysno::pwritev2,
-        &[FD, WRITE_IOV, UINT, LONG, Arg::custom(hidden), Arg::custom(rwf_flags)],
+        &[
+            FD,
+            WRITE_IOV,
+            UINT,
+            LONG,
+            Arg::custom(hidden),
+            Arg::custom(rwf_flags),
+        ],
         D,
     ),
     def(Sysno::lseek, &[FD, LONG, Arg::custom(whence)], D),
     def(Sysno::dup, &[FD], D),
     def(Sysno::dup2, &[FD, FD], D),
     def(Sysno::dup3, &[FD, FD, Arg::custom(dup3_flags)], D),
-    def(Sysno::pipe, &[Arg::custom_with(pipe_fds, &[struct_cap(8)])], D),
-    def(Sysno::pipe2, &[Arg::custom_with(pipe_fds, &[struct_cap(8)]), Arg::custom(pipe_flags)], D),
+    def(
+        Sysno::pipe,
+        &[Arg::custom_with(pipe_fds, &[struct_cap(8)])],
+        D,
+    ),
+    def(
+        Sysno::pipe2,
+        &[
+            Arg::custom_with(pipe_fds, &[struct_cap(8)]),
+            Arg::custom(pipe_flags),
+        ],
+        D,
+    ),
     SyscallDef {
         sysno: Sysno::fcntl,
-        args: &[FD, Arg::custom(fcntl_cmd), Arg::custom_with(fcntl_arg, &[struct_cap(32)])],
+        args: &[
+            FD,
+            Arg::custom(fcntl_cmd),
+            Arg::custom_with(fcntl_arg, &[struct_cap(32)]),
+        ],
         ret: Ret::Custom(fcntl_ret),
         class: D,
     },
-    def(Sysno::ioctl, &[FD, Arg::custom(ioctl_request), IOCTL_ARG], D),
+    def(
+        Sysno::ioctl,
+        &[FD, Arg::custom(ioctl_request), IOCTL_ARG],
+        D,
+    ),
     def(Sysno::getdents64, &[FD, DIRENTS, UINT], D),
     def(Sysno::getdents, &[FD, DIRENTS, UINT], D),
-    def(Sysno::sendfile, &[FD, FD, OFFSET_IN_OUT, ULONG], D | class::NETWORK),
-    def(Sysno::copy_file_range, &[FD, OFFSET_IN, FD, OFFSET_IN, ULONG, UINT], D),
-    def(Sysno::splice, &[FD, OFFSET_IN, FD, OFFSET_IN, ULONG, Arg::custom(splice_flags)], D),
+    def(
+        Sysno::sendfile,
+        &[FD, FD, OFFSET_IN_OUT, ULONG],
+        D | class::NETWORK,
+    ),
+    def(
+        Sysno::copy_file_range,
+        &[FD, OFFSET_IN, FD, OFFSET_IN, ULONG, UINT],
+        D,
+    ),
+    def(
+        Sysno::splice,
+        &[
+            FD,
+            OFFSET_IN,
+            FD,
+            OFFSET_IN,
+            ULONG,
+            Arg::custom(splice_flags),
+        ],
+        D,
+    ),
     def(Sysno::tee, &[FD, FD, ULONG, Arg::custom(splice_flags)], D),
-    def(Sysno::fallocate, &[FD, Arg::custom(falloc_mode), LONG, LONG], D),
+    def(
+        Sysno::fallocate,
+        &[FD, Arg::custom(falloc_mode), LONG, LONG],
+        D,
+    ),
     def(Sysno::fadvise64, &[FD, LONG, LONG, Arg::custom(fadvise)], D),
     def(Sysno::readahead, &[FD, LONG, ULONG], D),
-    def(Sysno::sync_file_range, &[FD, LONG, LONG, Arg::custom(sync_file_range_flags)], D),
+    def(
+        Sysno::sync_file_range,
+        &[FD, LONG, LONG, Arg::custom(sync_file_range_flags)],
+        D,
+    ),
 ];
 
 #[cfg(test)]
@@ -866,7 +1014,12 @@ mod tests {
             strace(r#"write(3, "hello world, this is a long line"..., 61) = 61"#)
         );
         assert_eq!(
-            line(Sysno::write, &[3, 0x1000, 6], 6, &[Some(b"\x01\x02\x7f\xff\x009")]),
+            line(
+                Sysno::write,
+                &[3, 0x1000, 6],
+                6,
+                &[Some(b"\x01\x02\x7f\xff\x009")]
+            ),
             strace(r#"write(3, "\1\2\177\377\09", 6)          = 6"#)
         );
         assert_eq!(
@@ -882,7 +1035,12 @@ mod tests {
             strace(r#"pwrite64(3, "abc", 3, 100)              = 3"#)
         );
         assert_eq!(
-            line(Sysno::pread64, &[3, 0x1000, 10, 0], 10, &[Some(b"hello worl")]),
+            line(
+                Sysno::pread64,
+                &[3, 0x1000, 10, 0],
+                10,
+                &[Some(b"hello worl")]
+            ),
             strace(r#"pread64(3, "hello worl", 10, 0)         = 10"#)
         );
         assert_eq!(
@@ -894,7 +1052,10 @@ mod tests {
             ),
             strace(r#"pread64(3, "hello world, this is a long line"..., 100, 0) = 100"#)
         );
-        let opts = DecodeOptions { strsize: 3, ..DecodeOptions::default() };
+        let opts = DecodeOptions {
+            strsize: 3,
+            ..DecodeOptions::default()
+        };
         assert_eq!(
             line_with(&opts, Sysno::read, &[3, 0x1000, 10], 5, &[Some(b"abcd")]),
             r#"read(3, "abc"..., 10) = 5"#
@@ -909,11 +1070,19 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::too_many_lines, reason = "one assertion per observed strace line")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one assertion per observed strace line"
+    )]
     fn vectors() {
         let arr: &[u8] = &iov(&[(0x10, 5), (0x20, 6)]);
         assert_eq!(
-            line(Sysno::writev, &[3, 0x1000, 2], 11, &[Some(arr), Some(b"hello"), Some(b" world")]),
+            line(
+                Sysno::writev,
+                &[3, 0x1000, 2],
+                11,
+                &[Some(arr), Some(b"hello"), Some(b" world")]
+            ),
             strace(
                 r#"writev(3, [{iov_base="hello", iov_len=5}, {iov_base=" world", iov_len=6}], 2) = 11"#
             )
@@ -959,7 +1128,12 @@ mod tests {
                 Sysno::readv,
                 &[5, 0x1000, 3],
                 5,
-                &[Some(arr), Some(b"bas"), Some(b"h\nxxxxxxxx"), Some(b"yyyyyyyyyy")]
+                &[
+                    Some(arr),
+                    Some(b"bas"),
+                    Some(b"h\nxxxxxxxx"),
+                    Some(b"yyyyyyyyyy")
+                ]
             ),
             strace(
                 r#"readv(5, [{iov_base="bas", iov_len=3}, {iov_base="h\n", iov_len=10}, {iov_base="", iov_len=10}], 3) = 5"#
@@ -972,7 +1146,11 @@ mod tests {
                 Sysno::readv,
                 &[3, 0x1000, 2],
                 60,
-                &[Some(arr), Some(b"hello world, hello worldong line of"), Some(b"runcation\n")]
+                &[
+                    Some(arr),
+                    Some(b"hello world, hello worldong line of"),
+                    Some(b"runcation\n")
+                ]
             ),
             strace(
                 r#"readv(3, [{iov_base="hello world, hello worldong line"..., iov_len=50}, {iov_base="runcation\n", iov_len=10}], 2) = 60"#
@@ -1045,14 +1223,22 @@ mod tests {
         );
         // More iovecs than the captured array holds.
         let arr: &[u8] = &iov(&[(0x10, 1); 16]);
-        let got = line(Sysno::writev, &[1, 0x1000, 40], 16, &[Some(arr), Some(b"a")]);
+        let got = line(
+            Sysno::writev,
+            &[1, 0x1000, 40],
+            16,
+            &[Some(arr), Some(b"a")],
+        );
         assert!(
             got.starts_with(
                 r#"writev(1, [{iov_base="a", iov_len=1}, {iov_base=0x10, iov_len=1}, "#
             ),
             "{got}"
         );
-        assert!(got.ends_with("{iov_base=0x10, iov_len=1}, ...], 40) = 16"), "{got}");
+        assert!(
+            got.ends_with("{iov_base=0x10, iov_len=1}, ...], 40) = 16"),
+            "{got}"
+        );
         fuzz(
             Sysno::readv,
             &[3, 0x1000, 3],
@@ -1064,8 +1250,14 @@ mod tests {
 
     #[test]
     fn seeks() {
-        assert_eq!(line(Sysno::lseek, &[3, 0, 0], 0, &[]), "lseek(3, 0, SEEK_SET) = 0");
-        assert_eq!(line(Sysno::lseek, &[3, 5, 1], 5, &[]), "lseek(3, 5, SEEK_CUR) = 5");
+        assert_eq!(
+            line(Sysno::lseek, &[3, 0, 0], 0, &[]),
+            "lseek(3, 0, SEEK_SET) = 0"
+        );
+        assert_eq!(
+            line(Sysno::lseek, &[3, 5, 1], 5, &[]),
+            "lseek(3, 5, SEEK_CUR) = 5"
+        );
         assert_eq!(
             line(Sysno::lseek, &[3, 0, 7], EINVAL, &[]),
             strace("lseek(3, 0, 0x7 /* SEEK_??? */)         = -1 EINVAL (Invalid argument)")
@@ -1088,9 +1280,15 @@ mod tests {
             line(Sysno::dup3, &[3, 11, 0o2_000_000], 11, &[]),
             "dup3(3, 11, O_CLOEXEC) = 11"
         );
-        assert_eq!(line(Sysno::dup3, &[3, 12, 0], 12, &[]), "dup3(3, 12, 0) = 12");
+        assert_eq!(
+            line(Sysno::dup3, &[3, 12, 0], 12, &[]),
+            "dup3(3, 12, 0) = 12"
+        );
         let fds: &[u8] = &[5i32.to_le_bytes(), 6i32.to_le_bytes()].concat();
-        assert_eq!(line(Sysno::pipe2, &[0x1000, 0], 0, &[Some(fds)]), "pipe2([5, 6], 0) = 0");
+        assert_eq!(
+            line(Sysno::pipe2, &[0x1000, 0], 0, &[Some(fds)]),
+            "pipe2([5, 6], 0) = 0"
+        );
         assert_eq!(
             line(Sysno::pipe2, &[0x1000, 0o2_004_000], 0, &[Some(fds)]),
             strace("pipe2([5, 6], O_NONBLOCK|O_CLOEXEC)     = 0")
@@ -1099,12 +1297,18 @@ mod tests {
             line(Sysno::pipe2, &[1, 0], EFAULT, &[]),
             strace("pipe2(0x1, 0)                           = -1 EFAULT (Bad address)")
         );
-        assert_eq!(line(Sysno::pipe, &[0x1000], 0, &[Some(fds)]), "pipe([5, 6]) = 0");
+        assert_eq!(
+            line(Sysno::pipe, &[0x1000], 0, &[Some(fds)]),
+            "pipe([5, 6]) = 0"
+        );
         assert_eq!(
             line(Sysno::pipe, &[0], EFAULT, &[]),
             strace("pipe(NULL)                              = -1 EFAULT (Bad address)")
         );
-        assert_eq!(line(Sysno::pipe, &[0x1000], 0, &[Some(&fds[..5])]), "pipe(0x1000) = 0");
+        assert_eq!(
+            line(Sysno::pipe, &[0x1000], 0, &[Some(&fds[..5])]),
+            "pipe(0x1000) = 0"
+        );
     }
 
     fn flock(kind: i16, whence: i16, start: i64, len: i64, pid: i32) -> [u8; 32] {
@@ -1120,10 +1324,22 @@ mod tests {
     #[test]
     fn fcntl() {
         let f = |args: &[u64], ret: i64| line(Sysno::fcntl, args, ret, &[]);
-        assert_eq!(f(&[3, 3], 0x8002), "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)");
-        assert_eq!(f(&[5, 3], 0x8000), "fcntl(5, F_GETFL) = 0x8000 (flags O_RDONLY|O_LARGEFILE)");
-        assert_eq!(f(&[3, 4, 0o6000], 0), "fcntl(3, F_SETFL, O_RDONLY|O_APPEND|O_NONBLOCK) = 0");
-        assert_eq!(f(&[3, 4, 0x8000_0002], 0), "fcntl(3, F_SETFL, O_RDWR|0x80000000) = 0");
+        assert_eq!(
+            f(&[3, 3], 0x8002),
+            "fcntl(3, F_GETFL) = 0x8002 (flags O_RDWR|O_LARGEFILE)"
+        );
+        assert_eq!(
+            f(&[5, 3], 0x8000),
+            "fcntl(5, F_GETFL) = 0x8000 (flags O_RDONLY|O_LARGEFILE)"
+        );
+        assert_eq!(
+            f(&[3, 4, 0o6000], 0),
+            "fcntl(3, F_SETFL, O_RDONLY|O_APPEND|O_NONBLOCK) = 0"
+        );
+        assert_eq!(
+            f(&[3, 4, 0x8000_0002], 0),
+            "fcntl(3, F_SETFL, O_RDWR|0x80000000) = 0"
+        );
         assert_eq!(f(&[3, 1], 0), "fcntl(3, F_GETFD) = 0");
         assert_eq!(f(&[3, 1], 1), "fcntl(3, F_GETFD) = 0x1 (flags FD_CLOEXEC)");
         assert_eq!(f(&[3, 2, 1], 0), "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
@@ -1132,7 +1348,10 @@ mod tests {
         assert_eq!(f(&[3, 0, 20], 20), "fcntl(3, F_DUPFD, 20) = 20");
         assert_eq!(f(&[3, 1030, 30], 30), "fcntl(3, F_DUPFD_CLOEXEC, 30) = 30");
         assert_eq!(f(&[9, 1032], 65536), "fcntl(9, F_GETPIPE_SZ) = 65536");
-        assert_eq!(f(&[9, 1031, 65536], 65536), "fcntl(9, F_SETPIPE_SZ, 65536) = 65536");
+        assert_eq!(
+            f(&[9, 1031, 65536], 65536),
+            "fcntl(9, F_SETPIPE_SZ, 65536) = 65536"
+        );
         assert_eq!(f(&[3, 8, 0], 0), "fcntl(3, F_SETOWN, 0) = 0");
         assert_eq!(f(&[3, 9], 1), "fcntl(3, F_GETOWN) = 1");
         assert_eq!(f(&[3, 10, 0], 0), "fcntl(3, F_SETSIG, 0) = 0");
@@ -1167,7 +1386,10 @@ mod tests {
             f(&[3, 12345, 7], EINVAL),
             strace("fcntl(3, 0x3039 /* F_??? */, 0x7)       = -1 EINVAL (Invalid argument)")
         );
-        assert_eq!(f(&[u64::MAX, 3], EBADF), "fcntl(-1, F_GETFL) = -1 EBADF (Bad file descriptor)");
+        assert_eq!(
+            f(&[u64::MAX, 3], EBADF),
+            "fcntl(-1, F_GETFL) = -1 EBADF (Bad file descriptor)"
+        );
         let setlk = flock(1, 0, 0, 10, 0);
         assert_eq!(
             line(Sysno::fcntl, &[3, 6, 0x1000], 0, &[Some(&setlk)]),
@@ -1179,11 +1401,21 @@ mod tests {
             "fcntl(3, F_GETLK, {l_type=F_UNLCK, l_whence=SEEK_SET, l_start=0, l_len=10, l_pid=0}) = 0"
         );
         assert_eq!(
-            line(Sysno::fcntl, &[u64::MAX, 5, 0x7ffd_fbe6_55d0], EBADF, &[Some(&getlk)]),
+            line(
+                Sysno::fcntl,
+                &[u64::MAX, 5, 0x7ffd_fbe6_55d0],
+                EBADF,
+                &[Some(&getlk)]
+            ),
             strace("fcntl(-1, F_GETLK, 0x7ffdfbe655d0)      = -1 EBADF (Bad file descriptor)")
         );
         assert_eq!(
-            line(Sysno::fcntl, &[u64::MAX, 6, 0x1000], EBADF, &[Some(&flock(0, 0, 0, 0, 0))]),
+            line(
+                Sysno::fcntl,
+                &[u64::MAX, 6, 0x1000],
+                EBADF,
+                &[Some(&flock(0, 0, 0, 0, 0))]
+            ),
             "fcntl(-1, F_SETLK, {l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=0}) = -1 EBADF (Bad file descriptor)"
         );
         assert_eq!(
@@ -1212,7 +1444,10 @@ mod tests {
     }
 
     #[test]
-    #[expect(clippy::too_many_lines, reason = "one assertion per observed strace line")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one assertion per observed strace line"
+    )]
     fn ioctl() {
         let zero = 0i32.to_le_bytes();
         let one = 1i32.to_le_bytes();
@@ -1225,7 +1460,12 @@ mod tests {
             "ioctl(9, FIONBIO, [1]) = 0"
         );
         assert_eq!(
-            line(Sysno::ioctl, &[u64::MAX, 0x541b, 0x7ffd_fbe6_5584], EBADF, &[Some(&zero)]),
+            line(
+                Sysno::ioctl,
+                &[u64::MAX, 0x541b, 0x7ffd_fbe6_5584],
+                EBADF,
+                &[Some(&zero)]
+            ),
             "ioctl(-1, FIONREAD, 0x7ffdfbe65584) = -1 EBADF (Bad file descriptor)"
         );
         assert_eq!(
@@ -1249,31 +1489,59 @@ mod tests {
         t[12..16].copy_from_slice(&0o105_073u32.to_le_bytes());
         let termios = "{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}";
         assert_eq!(
-            line(Sysno::ioctl, &[7, 0x5401, 0x1000], 0, &[None, None, Some(&t)]),
+            line(
+                Sysno::ioctl,
+                &[7, 0x5401, 0x1000],
+                0,
+                &[None, None, Some(&t)]
+            ),
             format!("ioctl(7, TCGETS, {termios}) = 0")
         );
         assert_eq!(
-            line(Sysno::ioctl, &[7, 0x5402, 0x1000], 0, &[None, None, Some(&t)]),
+            line(
+                Sysno::ioctl,
+                &[7, 0x5402, 0x1000],
+                0,
+                &[None, None, Some(&t)]
+            ),
             format!("ioctl(7, SNDCTL_TMR_START or TCSETS, {termios}) = 0")
         );
         let mut t = [0xffu8; 36];
         assert_eq!(
-            line(Sysno::ioctl, &[5, 0x5402, 0x1000], ENOTTY, &[None, None, Some(&t)]),
+            line(
+                Sysno::ioctl,
+                &[5, 0x5402, 0x1000],
+                ENOTTY,
+                &[None, None, Some(&t)]
+            ),
             "ioctl(5, SNDCTL_TMR_START or TCSETS, {c_iflag=IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|0xffff8000, c_oflag=NL1|CR3|XTABS|BS1|VT1|FF1|OPOST|OLCUC|ONLCR|OCRNL|ONOCR|ONLRET|OFILL|OFDEL|0xffff0000, c_cflag=B4000000|B4000000<<IBSHIFT|CS8|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL|CMSPAR|CRTSCTS|0x2ff0e000, c_lflag=ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|IEXTEN|ECHOCTL|ECHOPRT|ECHOKE|FLUSHO|PENDIN|TOSTOP|EXTPROC|0xfffe2000, ...}) = -1 ENOTTY (Inappropriate ioctl for device)"
         );
         t = [0; 36];
         t[4..8].copy_from_slice(&0x100u32.to_le_bytes());
         t[8..12].copy_from_slice(&0x10_0000u32.to_le_bytes());
         assert_eq!(
-            line(Sysno::ioctl, &[5, 0x5403, 0x1000], ENOTTY, &[None, None, Some(&t)]),
+            line(
+                Sysno::ioctl,
+                &[5, 0x5403, 0x1000],
+                ENOTTY,
+                &[None, None, Some(&t)]
+            ),
             "ioctl(5, SNDCTL_TMR_STOP or TCSETSW, {c_iflag=, c_oflag=NL1|CR0|TAB0|BS0|VT0|FF0|, c_cflag=B0|CS5|0x100000, c_lflag=, ...}) = -1 ENOTTY (Inappropriate ioctl for device)"
         );
         t[8..12].copy_from_slice(&0x1_0000u32.to_le_bytes());
         assert_eq!(
-            line(Sysno::ioctl, &[5, 0x5403, 0x1000], ENOTTY, &[None, None, Some(&t)]),
+            line(
+                Sysno::ioctl,
+                &[5, 0x5403, 0x1000],
+                ENOTTY,
+                &[None, None, Some(&t)]
+            ),
             "ioctl(5, SNDCTL_TMR_STOP or TCSETSW, {c_iflag=, c_oflag=NL1|CR0|TAB0|BS0|VT0|FF0|, c_cflag=B0|B50<<IBSHIFT|CS5|, c_lflag=, ...}) = -1 ENOTTY (Inappropriate ioctl for device)"
         );
-        let ws: &[u8] = &[24u16, 80, 0, 0].iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<_>>();
+        let ws: &[u8] = &[24u16, 80, 0, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<_>>();
         assert_eq!(
             line(Sysno::ioctl, &[7, 0x5413, 0x1000], 0, &[None, Some(ws)]),
             "ioctl(7, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0"
@@ -1286,14 +1554,26 @@ mod tests {
             line(Sysno::ioctl, &[7, 0x5413, 0], EFAULT, &[]),
             "ioctl(7, TIOCGWINSZ, NULL) = -1 EFAULT (Bad address)"
         );
-        assert_eq!(line(Sysno::ioctl, &[3, 0x5451], 0, &[]), "ioctl(3, FIOCLEX) = 0");
-        assert_eq!(line(Sysno::ioctl, &[3, 0x5450], 0, &[]), "ioctl(3, FIONCLEX) = 0");
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5451], 0, &[]),
+            "ioctl(3, FIOCLEX) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5450], 0, &[]),
+            "ioctl(3, FIONCLEX) = 0"
+        );
         assert_eq!(
             line(Sysno::ioctl, &[7, 0x540e, 0], -1, &[]),
             "ioctl(7, TIOCSCTTY, 0) = -1 EPERM (Operation not permitted)"
         );
-        assert_eq!(line(Sysno::ioctl, &[7, 0x540b, 0], 0, &[]), "ioctl(7, TCFLSH, TCIFLUSH) = 0");
-        assert_eq!(line(Sysno::ioctl, &[7, 0x540a, 1], 0, &[]), "ioctl(7, TCXONC, TCOON) = 0");
+        assert_eq!(
+            line(Sysno::ioctl, &[7, 0x540b, 0], 0, &[]),
+            "ioctl(7, TCFLSH, TCIFLUSH) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[7, 0x540a, 1], 0, &[]),
+            "ioctl(7, TCXONC, TCOON) = 0"
+        );
         assert_eq!(
             line(Sysno::ioctl, &[6, 0x8004_5430, 0x1000], 0, &[Some(&zero)]),
             "ioctl(6, TIOCGPTN, [0]) = 0"
@@ -1305,11 +1585,21 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::ioctl, &[3, 0x8004_7805, 0x7ffc_38b1_86ac], ENOTTY, &[]),
+            line(
+                Sysno::ioctl,
+                &[3, 0x8004_7805, 0x7ffc_38b1_86ac],
+                ENOTTY,
+                &[]
+            ),
             "ioctl(3, _IOC(_IOC_READ, 0x78, 0x5, 0x4), 0x7ffc38b186ac) = -1 ENOTTY (Inappropriate ioctl for device)"
         );
         assert_eq!(
-            line(Sysno::ioctl, &[3, 0x4004_7805, 0x7ffc_38b1_86ac], ENOTTY, &[]),
+            line(
+                Sysno::ioctl,
+                &[3, 0x4004_7805, 0x7ffc_38b1_86ac],
+                ENOTTY,
+                &[]
+            ),
             "ioctl(3, _IOC(_IOC_WRITE, 0x78, 0x5, 0x4), 0x7ffc38b186ac) = -1 ENOTTY (Inappropriate ioctl for device)"
         );
         assert_eq!(
@@ -1321,11 +1611,21 @@ mod tests {
             "ioctl(3, _IOC(_IOC_READ|_IOC_WRITE, 0x56, 0x78, 0x10), 0) = -1 ENOTTY (Inappropriate ioctl for device)"
         );
         assert_eq!(
-            line(Sysno::ioctl, &[6, 0x4008_6602, 0x1000], 0, &[Some(&0x8_1010u32.to_le_bytes())]),
+            line(
+                Sysno::ioctl,
+                &[6, 0x4008_6602, 0x1000],
+                0,
+                &[Some(&0x8_1010u32.to_le_bytes())]
+            ),
             "ioctl(6, FS_IOC_SETFLAGS, [FS_IMMUTABLE_FL|FS_INDEX_FL|FS_EXTENT_FL]) = 0"
         );
         assert_eq!(
-            line(Sysno::ioctl, &[6, 0x8008_6601, 0x1000], 0, &[Some(&0x8_0010u32.to_le_bytes())]),
+            line(
+                Sysno::ioctl,
+                &[6, 0x8008_6601, 0x1000],
+                0,
+                &[Some(&0x8_0010u32.to_le_bytes())]
+            ),
             "ioctl(6, FS_IOC_GETFLAGS, [FS_IMMUTABLE_FL|FS_EXTENT_FL]) = 0"
         );
         assert_eq!(
@@ -1337,13 +1637,26 @@ mod tests {
             ),
             "ioctl(6, FS_IOC_SETFLAGS, [FS_RESERVED_FL]) = -1 EOPNOTSUPP (Operation not supported)"
         );
-        fuzz(Sysno::ioctl, &[7, 0x5401, 0x1000], 0, &[&one, ws, &[0xff; 36]]);
-        fuzz(Sysno::ioctl, &[7, 0x5413, 0x1000], 0, &[&one, ws, &[0xff; 36]]);
+        fuzz(
+            Sysno::ioctl,
+            &[7, 0x5401, 0x1000],
+            0,
+            &[&one, ws, &[0xff; 36]],
+        );
+        fuzz(
+            Sysno::ioctl,
+            &[7, 0x5413, 0x1000],
+            0,
+            &[&one, ws, &[0xff; 36]],
+        );
     }
 
     #[test]
     fn readahead_and_sync_file_range() {
-        assert_eq!(line(Sysno::readahead, &[3, 0, 4096], 0, &[]), strace("readahead(3, 0, 4096)                   = 0"));
+        assert_eq!(
+            line(Sysno::readahead, &[3, 0, 4096], 0, &[]),
+            strace("readahead(3, 0, 4096)                   = 0")
+        );
         assert_eq!(
             line(Sysno::readahead, &[99, 1, 2], EBADF, &[]),
             strace("readahead(99, 1, 2)                     = -1 EBADF (Bad file descriptor)")
@@ -1375,12 +1688,16 @@ mod tests {
         );
     }
 
-
     #[test]
     fn getdents() {
         let buf: &[u8] = &5u32.to_le_bytes();
         assert_eq!(
-            line(Sysno::getdents64, &[14, 0x7ffc_38b1_0650, 32768], 120, &[Some(buf)]),
+            line(
+                Sysno::getdents64,
+                &[14, 0x7ffc_38b1_0650, 32768],
+                120,
+                &[Some(buf)]
+            ),
             strace("getdents64(14, 0x7ffc38b10650 /* 5 entries */, 32768) = 120")
         );
         assert_eq!(
@@ -1388,15 +1705,28 @@ mod tests {
             strace("getdents64(14, 0x7ffc38b10650 /* 0 entries */, 32768) = 0")
         );
         assert_eq!(
-            line(Sysno::getdents64, &[u64::MAX, 0x7ffc_38b1_0650, 32768], EBADF, &[]),
+            line(
+                Sysno::getdents64,
+                &[u64::MAX, 0x7ffc_38b1_0650, 32768],
+                EBADF,
+                &[]
+            ),
             strace("getdents64(-1, 0x7ffc38b10650, 32768)   = -1 EBADF (Bad file descriptor)")
         );
         assert_eq!(
-            line(Sysno::getdents, &[3, 0x1000, 32768], 48, &[Some(&2u32.to_le_bytes())]),
+            line(
+                Sysno::getdents,
+                &[3, 0x1000, 32768],
+                48,
+                &[Some(&2u32.to_le_bytes())]
+            ),
             "getdents(3, 0x1000 /* 2 entries */, 32768) = 48"
         );
         // The count could not be made (a fault): no comment, as strace without memory.
-        assert_eq!(line(Sysno::getdents64, &[3, 0x1000, 32768], 48, &[None]), "getdents64(3, 0x1000, 32768) = 48");
+        assert_eq!(
+            line(Sysno::getdents64, &[3, 0x1000, 32768], 48, &[None]),
+            "getdents64(3, 0x1000, 32768) = 48"
+        );
         fuzz(Sysno::getdents64, &[3, 0x1000, 32768], 256, &[buf]);
     }
 
@@ -1408,7 +1738,12 @@ mod tests {
             strace("sendfile(15, 3, NULL, 5)                = 5")
         );
         assert_eq!(
-            line(Sysno::sendfile, &[15, 3, 0x1000, 5], 5, &[Some(&off(3)), Some(&off(8))]),
+            line(
+                Sysno::sendfile,
+                &[15, 3, 0x1000, 5],
+                5,
+                &[Some(&off(3)), Some(&off(8))]
+            ),
             strace("sendfile(15, 3, [3] => [8], 5)          = 5")
         );
         assert_eq!(
@@ -1434,7 +1769,12 @@ mod tests {
             strace("copy_file_range(3, [2], 15, [0], 5, 0)  = 5")
         );
         assert_eq!(
-            line(Sysno::splice, &[3, 0x1000, 13, 0, 4, 1], 4, &[Some(&off(7))]),
+            line(
+                Sysno::splice,
+                &[3, 0x1000, 13, 0, 4, 1],
+                4,
+                &[Some(&off(7))]
+            ),
             strace("splice(3, [7], 13, NULL, 4, SPLICE_F_MOVE) = 4")
         );
         assert_eq!(

@@ -80,7 +80,10 @@ const SEMBUF_SIZE: usize = 6;
 /// Writes a futex operation: `FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME`, or
 /// `0x101 /* FUTEX_??? */`.
 fn write_futex_op(out: &mut Vec<u8>, op: u32) {
-    let (private, realtime) = (libc::FUTEX_PRIVATE_FLAG as u32, libc::FUTEX_CLOCK_REALTIME as u32);
+    let (private, realtime) = (
+        libc::FUTEX_PRIVATE_FLAG as u32,
+        libc::FUTEX_CLOCK_REALTIME as u32,
+    );
     let waits = [
         libc::FUTEX_WAIT as u32,
         libc::FUTEX_WAIT_BITSET as u32,
@@ -146,7 +149,10 @@ fn futex_op(call: &mut Call<'_, '_>, i: usize) {
 /// The arguments after the operation, which depend on it: `val`, then `timeout` or
 /// `val2`, `uaddr2`, `val3` as each command uses them.
 fn futex_rest(call: &mut Call<'_, '_>, i: usize) {
-    #[expect(clippy::cast_possible_truncation, reason = "op, val and val3 are C ints")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "op, val and val3 are C ints"
+    )]
     let (cmd, val, val2, val3) = (
         call.arg(1) as u32 & FUTEX_CMD_BITS,
         call.arg(i) as u32,
@@ -266,7 +272,10 @@ fn shmat_flags(call: &mut Call<'_, '_>, i: usize) {
 /// `[{sem_num=0, sem_op=1, sem_flg=SEM_UNDO}]`.
 fn sembufs(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    let (ptr, n) = (call.arg(i), usize::try_from(call.arg(i + 1)).unwrap_or(usize::MAX));
+    let (ptr, n) = (
+        call.arg(i),
+        usize::try_from(call.arg(i + 1)).unwrap_or(usize::MAX),
+    );
     let Some(b) = call.capture(i, 0).bytes().filter(|_| ptr != 0 && n > 0) else {
         call.pointer(ptr);
         return;
@@ -283,10 +292,18 @@ fn sembufs(call: &mut Call<'_, '_>, i: usize) {
             call.put("...");
             break;
         }
-        let (num, op, flg) =
-            (u16_at(e, 0).unwrap_or(0), i16_at(e, 2).unwrap_or(0), i16_at(e, 4).unwrap_or(0));
+        let (num, op, flg) = (
+            u16_at(e, 0).unwrap_or(0),
+            i16_at(e, 2).unwrap_or(0),
+            i16_at(e, 4).unwrap_or(0),
+        );
         let _ = write!(call.out, "{{sem_num={num}, sem_op={op}, sem_flg=");
-        flags_dflt(call.out, &SEMOP_FLAGS, u64::from(flg.cast_unsigned()), "SEM_???");
+        flags_dflt(
+            call.out,
+            &SEMOP_FLAGS,
+            u64::from(flg.cast_unsigned()),
+            "SEM_???",
+        );
         call.out.push(b'}');
     }
     if count < n && count < limit {
@@ -361,8 +378,12 @@ fn write_shmid_ds(out: &mut Vec<u8>, b: &[u8], set: bool) -> Option<()> {
     out.extend_from_slice(b"{shm_perm=");
     write_ipc_perm(out, b, set)?;
     if !set {
-        let (segsz, atime, dtime, ctime) =
-            (u64_at(b, 48)?, u64_at(b, 56)?, u64_at(b, 64)?, u64_at(b, 72)?);
+        let (segsz, atime, dtime, ctime) = (
+            u64_at(b, 48)?,
+            u64_at(b, 56)?,
+            u64_at(b, 64)?,
+            u64_at(b, 72)?,
+        );
         let (cpid, lpid, nattch) = (i32_at(b, 80)?, i32_at(b, 84)?, u64_at(b, 88)?);
         let _ = write!(
             out,
@@ -378,7 +399,10 @@ fn write_semid_ds(out: &mut Vec<u8>, b: &[u8], set: bool) -> Option<()> {
     write_ipc_perm(out, b, set)?;
     if !set {
         let (otime, ctime, nsems) = (u64_at(b, 48)?, u64_at(b, 64)?, u64_at(b, 80)?);
-        let _ = write!(out, ", sem_otime={otime}, sem_ctime={ctime}, sem_nsems={nsems}");
+        let _ = write!(
+            out,
+            ", sem_otime={otime}, sem_ctime={ctime}, sem_nsems={nsems}"
+        );
     }
     out.push(b'}');
     Some(())
@@ -521,13 +545,24 @@ const IPC_KEY: Arg = Arg::custom(ipc_key);
 #[expect(clippy::cast_possible_truncation, reason = "6 bytes")]
 const SEMBUFS: Arg = Arg::custom_with(
     sembufs,
-    &[Cap::Bytes { at_enter: false, len: Len::Arg(2, SEMBUF_SIZE as u32), max: Max::Slot }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Arg(2, SEMBUF_SIZE as u32),
+        max: Max::Slot,
+    }],
 );
 
 pub static DEFS: &[SyscallDef] = &[
     SyscallDef {
         sysno: Sysno::futex,
-        args: &[PTR, Arg::custom(futex_op), Arg::custom(futex_rest), FUTEX_TIMEOUT, HIDDEN, HIDDEN],
+        args: &[
+            PTR,
+            Arg::custom(futex_op),
+            Arg::custom(futex_rest),
+            FUTEX_TIMEOUT,
+            HIDDEN,
+            HIDDEN,
+        ],
         ret: Ret::Int,
         class: 0,
     },
@@ -688,7 +723,11 @@ mod tests {
     fn futex_bitsets() {
         let ts = words(&[0, 1000]);
         assert_eq!(
-            futex(&[F, 0x189, 0, 0x7ffd_0000_1000, 0, 0xffff_ffff], ETIMEDOUT, Some(&ts)),
+            futex(
+                &[F, 0x189, 0, 0x7ffd_0000_1000, 0, 0xffff_ffff],
+                ETIMEDOUT,
+                Some(&ts)
+            ),
             st(
                 "futex(0x55e2fc61a074, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=1000}, FUTEX_BITSET_MATCH_ANY) = -1 ETIMEDOUT (Connection timed out)"
             )
@@ -871,12 +910,22 @@ mod tests {
             line(Sysno::msgget, &[0x77, 0o3666], 1, &[]),
             st("msgget(0x77, IPC_CREAT|IPC_EXCL|0666)   = 1")
         );
-        let up = [0u16.to_le_bytes(), 1i16.to_le_bytes(), 0x1000i16.to_le_bytes()].concat();
+        let up = [
+            0u16.to_le_bytes(),
+            1i16.to_le_bytes(),
+            0x1000i16.to_le_bytes(),
+        ]
+        .concat();
         assert_eq!(
             line(Sysno::semtimedop, &[0, F, 1, 0], 0, &[Some(&up)]),
             st("semtimedop(0, [{sem_num=0, sem_op=1, sem_flg=SEM_UNDO}], 1, NULL) = 0")
         );
-        let down = [1u16.to_le_bytes(), (-1i16).to_le_bytes(), 0o4000i16.to_le_bytes()].concat();
+        let down = [
+            1u16.to_le_bytes(),
+            (-1i16).to_le_bytes(),
+            0o4000i16.to_le_bytes(),
+        ]
+        .concat();
         assert_eq!(
             line(Sysno::semtimedop, &[0, F, 1, 0], EAGAIN, &[Some(&down)]),
             st(
@@ -884,7 +933,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::semop, &[0, F, 2], 0, &[Some(&[up.clone(), down].concat())]),
+            line(
+                Sysno::semop,
+                &[0, F, 2],
+                0,
+                &[Some(&[up.clone(), down].concat())]
+            ),
             "semop(0, [{sem_num=0, sem_op=1, sem_flg=SEM_UNDO}, {sem_num=1, sem_op=-1, sem_flg=IPC_NOWAIT}], 2) = 0"
         );
         assert_eq!(
@@ -917,8 +971,10 @@ mod tests {
             "shmctl(10, IPC_SET, {shm_perm={uid=0, gid=0, mode=0640}}) = 0"
         );
         let max = 18_446_744_073_692_774_399_u64;
-        let info: Vec<u8> =
-            [max, 1, 4096, 4096, max, 0, 0, 0, 0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let info: Vec<u8> = [max, 1, 4096, 4096, max, 0, 0, 0, 0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
         assert_eq!(
             line(Sysno::shmctl, &[10, 3, F], 10, &[Some(&info)]),
             "shmctl(10, IPC_INFO, {shmmax=18446744073692774399, shmmin=1, shmmni=4096, shmseg=4096, shmall=18446744073692774399}) = 10"

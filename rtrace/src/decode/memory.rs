@@ -86,7 +86,12 @@ fn map_flags(call: &mut Call<'_, '_>, i: usize) {
 
 fn mremap_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &MREMAP_FLAGS, call.arg(i) & 0xffff_ffff, "MREMAP_???");
+    flags_dflt(
+        call.out,
+        &MREMAP_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "MREMAP_???",
+    );
 }
 
 /// `mremap`'s new address, printed only with `MREMAP_MAYMOVE|MREMAP_FIXED`.
@@ -100,7 +105,12 @@ fn mremap_new_address(call: &mut Call<'_, '_>, i: usize) {
 
 fn madvise_advice(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &MADVISE_ADVICE, call.arg(i) & 0xffff_ffff, "MADV_???");
+    xval(
+        call.out,
+        &MADVISE_ADVICE,
+        call.arg(i) & 0xffff_ffff,
+        "MADV_???",
+    );
 }
 
 fn msync_flags(call: &mut Call<'_, '_>, i: usize) {
@@ -110,12 +120,22 @@ fn msync_flags(call: &mut Call<'_, '_>, i: usize) {
 
 fn mlockall_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &MLOCKALL_FLAGS, call.arg(i) & 0xffff_ffff, "MCL_???");
+    flags_dflt(
+        call.out,
+        &MLOCKALL_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "MCL_???",
+    );
 }
 
 fn mlock2_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &MLOCK_FLAGS, call.arg(i) & 0xffff_ffff, "MLOCK_???");
+    flags_dflt(
+        call.out,
+        &MLOCK_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "MLOCK_???",
+    );
 }
 
 const PROT: Arg = Arg::custom(prot);
@@ -123,7 +143,12 @@ const HEX_OFFSET: Arg = super::table::HEX;
 const M: u16 = class::MEMORY;
 
 const fn def(sysno: Sysno, args: &'static [Arg], ret: Ret) -> SyscallDef {
-    SyscallDef { sysno, args, ret, class: M }
+    SyscallDef {
+        sysno,
+        args,
+        ret,
+        class: M,
+    }
 }
 
 /// The page size the kernel counts `mincore`'s vector in.
@@ -160,7 +185,11 @@ fn mincore_vec(call: &mut Call<'_, '_>, i: usize) {
 /// table can name).
 const MINCORE_VEC: Arg = Arg::custom_with(
     mincore_vec,
-    &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::StrSize }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Arg(1, 1),
+        max: Max::StrSize,
+    }],
 )
 .output();
 
@@ -176,14 +205,32 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::brk, &[PTR], Ret::Hex),
     def(
         Sysno::mremap,
-        &[PTR, ULONG, ULONG, Arg::custom(mremap_flags), Arg::custom(mremap_new_address)],
+        &[
+            PTR,
+            ULONG,
+            ULONG,
+            Arg::custom(mremap_flags),
+            Arg::custom(mremap_new_address),
+        ],
         Ret::Hex,
     ),
-    def(Sysno::madvise, &[PTR, ULONG, Arg::custom(madvise_advice)], Ret::Int),
-    def(Sysno::msync, &[PTR, ULONG, Arg::custom(msync_flags)], Ret::Int),
+    def(
+        Sysno::madvise,
+        &[PTR, ULONG, Arg::custom(madvise_advice)],
+        Ret::Int,
+    ),
+    def(
+        Sysno::msync,
+        &[PTR, ULONG, Arg::custom(msync_flags)],
+        Ret::Int,
+    ),
     def(Sysno::mlock, &[PTR, ULONG], Ret::Int),
     def(Sysno::munlock, &[PTR, ULONG], Ret::Int),
-    def(Sysno::mlock2, &[PTR, ULONG, Arg::custom(mlock2_flags)], Ret::Int),
+    def(
+        Sysno::mlock2,
+        &[PTR, ULONG, Arg::custom(mlock2_flags)],
+        Ret::Int,
+    ),
     def(Sysno::mlockall, &[Arg::custom(mlockall_flags)], Ret::Int),
     def(Sysno::munlockall, &[], Ret::Int),
     def(Sysno::mincore, &[PTR, ULONG, MINCORE_VEC], Ret::Int),
@@ -200,7 +247,12 @@ mod tests {
     #[test]
     fn mmap() {
         assert_eq!(
-            line(Sysno::mmap, &[0, 8192, 3, 0x22, NEG1, 0], 0x7f9b_d3e5_c000, &[]),
+            line(
+                Sysno::mmap,
+                &[0, 8192, 3, 0x22, NEG1, 0],
+                0x7f9b_d3e5_c000,
+                &[]
+            ),
             strace(
                 "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f9bd3e5c000"
             )
@@ -221,7 +273,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::mmap, &[0, 4096, 0, 0x2_4122, NEG1, 0], 0x7f9b_d3e5_a000, &[]),
+            line(
+                Sysno::mmap,
+                &[0, 4096, 0, 0x2_4122, NEG1, 0],
+                0x7f9b_d3e5_a000,
+                &[]
+            ),
             strace(
                 "mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_GROWSDOWN|MAP_STACK, -1, 0) = 0x7f9bd3e5a000"
             )
@@ -233,7 +290,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::mmap, &[0, 4096, 0x101, 0x800_a003, 3, 0], 0x7f9b_d3c6_f000, &[]),
+            line(
+                Sysno::mmap,
+                &[0, 4096, 0x101, 0x800_a003, 3, 0],
+                0x7f9b_d3c6_f000,
+                &[]
+            ),
             strace(
                 "mmap(NULL, 4096, PROT_READ|0x100, MAP_SHARED_VALIDATE|MAP_POPULATE|MAP_LOCKED|2<<MAP_HUGE_SHIFT, 3, 0) = 0x7f9bd3c6f000"
             )
@@ -255,7 +317,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::mmap, &[0, 0, 0xffff_ffff, 0x3ff_fffc, NEG1, 0], EINVAL, &[]),
+            line(
+                Sysno::mmap,
+                &[0, 0, 0xffff_ffff, 0x3ff_fffc, NEG1, 0],
+                EINVAL,
+                &[]
+            ),
             "mmap(NULL, 0, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_SEM|PROT_GROWSDOWN|PROT_GROWSUP|0xfcfffff0, 0xc /* MAP_??? */|MAP_FIXED|MAP_ANONYMOUS|MAP_32BIT|MAP_NORESERVE|MAP_POPULATE|MAP_NONBLOCK|MAP_GROWSDOWN|MAP_DENYWRITE|MAP_EXECUTABLE|MAP_LOCKED|MAP_STACK|MAP_HUGETLB|MAP_SYNC|MAP_FIXED_NOREPLACE|0x3e00680, -1, 0) = -1 EINVAL (Invalid argument)"
         );
         assert_eq!(
@@ -277,7 +344,12 @@ mod tests {
             strace("mprotect(0x7f9bd3e5c000, 4096, PROT_NONE) = 0")
         );
         assert_eq!(
-            line(Sysno::mprotect, &[0x7f9b_d3e5_c000, 4096, 0x100_0007], EINVAL, &[]),
+            line(
+                Sysno::mprotect,
+                &[0x7f9b_d3e5_c000, 4096, 0x100_0007],
+                EINVAL,
+                &[]
+            ),
             strace(
                 "mprotect(0x7f9bd3e5c000, 4096, PROT_READ|PROT_WRITE|PROT_EXEC|PROT_GROWSDOWN) = -1 EINVAL (Invalid argument)"
             )
@@ -323,13 +395,23 @@ mod tests {
             strace("mremap(0xffffffffffffffff, 16384, 4096, 0) = -1 EINVAL (Invalid argument)")
         );
         assert_eq!(
-            line(Sysno::mremap, &[NEG1, 4096, 4096, 3, 0x7f9b_d3c5_e000], EINVAL, &[]),
+            line(
+                Sysno::mremap,
+                &[NEG1, 4096, 4096, 3, 0x7f9b_d3c5_e000],
+                EINVAL,
+                &[]
+            ),
             strace(
                 "mremap(0xffffffffffffffff, 4096, 4096, MREMAP_MAYMOVE|MREMAP_FIXED, 0x7f9bd3c5e000) = -1 EINVAL (Invalid argument)"
             )
         );
         assert_eq!(
-            line(Sysno::mremap, &[0x7f9b_d3c5_e000, 4096, 4096, 5, 0], 0x7f9b_d3c5_d000, &[]),
+            line(
+                Sysno::mremap,
+                &[0x7f9b_d3c5_e000, 4096, 4096, 5, 0],
+                0x7f9b_d3c5_d000,
+                &[]
+            ),
             strace(
                 "mremap(0x7f9bd3c5e000, 4096, 4096, MREMAP_MAYMOVE|MREMAP_DONTUNMAP) = 0x7f9bd3c5d000"
             )
@@ -339,7 +421,12 @@ mod tests {
             strace("mremap(0x1000, 4096, 4096, MREMAP_FIXED) = -1 EINVAL (Invalid argument)")
         );
         assert_eq!(
-            line(Sysno::mremap, &[0x1000, 4096, 4096, 0x80, 0x2000], EINVAL, &[]),
+            line(
+                Sysno::mremap,
+                &[0x1000, 4096, 4096, 0x80, 0x2000],
+                EINVAL,
+                &[]
+            ),
             strace(
                 "mremap(0x1000, 4096, 4096, 0x80 /* MREMAP_??? */) = -1 EINVAL (Invalid argument)"
             )
@@ -381,7 +468,10 @@ mod tests {
             line(Sysno::msync, &[a, 4096, 8], EINVAL, &[]),
             strace("msync(0x7f9bd3e5b000, 4096, 0x8 /* MS_??? */) = -1 EINVAL (Invalid argument)")
         );
-        assert_eq!(line(Sysno::msync, &[a, 4096, 0], 0, &[]), "msync(0x7f9bd3e5b000, 4096, 0) = 0");
+        assert_eq!(
+            line(Sysno::msync, &[a, 4096, 0], 0, &[]),
+            "msync(0x7f9bd3e5b000, 4096, 0) = 0"
+        );
         assert_eq!(
             line(Sysno::mlock, &[a, 4096], 0, &[]),
             strace("mlock(0x7f9bd3e5b000, 4096)             = 0")
@@ -410,19 +500,39 @@ mod tests {
         let mut vec = [0u8; 33];
         (vec[0], vec[5]) = (1, 1);
         assert_eq!(
-            line(Sysno::mincore, &[0x7fe4_65a1_5000, 12288, 0x1000], 0, &[Some(&vec)]),
+            line(
+                Sysno::mincore,
+                &[0x7fe4_65a1_5000, 12288, 0x1000],
+                0,
+                &[Some(&vec)]
+            ),
             strace("mincore(0x7fe465a15000, 12288, [1, 0, 0]) = 0")
         );
         assert_eq!(
-            line(Sysno::mincore, &[0x7fe4_65a1_5000, 163_840, 0x1000], 0, &[Some(&vec)]),
+            line(
+                Sysno::mincore,
+                &[0x7fe4_65a1_5000, 163_840, 0x1000],
+                0,
+                &[Some(&vec)]
+            ),
             "mincore(0x7fe465a15000, 163840, [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ...]) = 0"
         );
         assert_eq!(
-            line(Sysno::mincore, &[0x7fe4_65a1_5000, 4097, 0x1000], 0, &[Some(&vec)]),
+            line(
+                Sysno::mincore,
+                &[0x7fe4_65a1_5000, 4097, 0x1000],
+                0,
+                &[Some(&vec)]
+            ),
             strace("mincore(0x7fe465a15000, 4097, [1, 0])   = 0")
         );
         assert_eq!(
-            line(Sysno::mincore, &[0x7fe4_65a1_5001, 4096, 0x7ffc_3ca6_1f40], -22, &[Some(&vec)]),
+            line(
+                Sysno::mincore,
+                &[0x7fe4_65a1_5001, 4096, 0x7ffc_3ca6_1f40],
+                -22,
+                &[Some(&vec)]
+            ),
             strace("mincore(0x7fe465a15001, 4096, 0x7ffc3ca61f40) = -1 EINVAL (Invalid argument)")
         );
         assert_eq!(

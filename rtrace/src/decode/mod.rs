@@ -20,13 +20,15 @@ pub mod nargs;
 pub mod net;
 pub mod poll;
 pub mod process;
-pub mod signal;
 pub mod siginfo;
+pub mod signal;
 pub mod time;
 
 use syscalls::Sysno;
 
-pub use self::event::{Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, parse_record};
+pub use self::event::{
+    Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, parse_record,
+};
 use self::{
     table::{BufLen, Compiled, Print, Ret, SyscallDef},
     text::HexStrings,
@@ -45,7 +47,11 @@ pub struct DecodeOptions {
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { strsize: 32, hex: HexStrings::Off, fd_paths: None }
+        DecodeOptions {
+            strsize: 32,
+            hex: HexStrings::Off,
+            fd_paths: None,
+        }
     }
 }
 
@@ -85,7 +91,10 @@ impl<'e> Call<'e, '_> {
     /// Argument `i` as a C `int`.
     #[must_use]
     pub fn arg_int(&self, i: usize) -> i32 {
-        #[expect(clippy::cast_possible_truncation, reason = "C int arguments are the low half")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "C int arguments are the low half"
+        )]
         let v = self.ev.args[i] as i32;
         v
     }
@@ -175,8 +184,13 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
-            let mut call =
-                Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+            let mut call = Call {
+                ev,
+                opts,
+                out,
+                first_slot: compiled.first_slot,
+                first_arg: true,
+            };
             for (i, arg) in compiled.def.args.iter().enumerate() {
                 print_arg(&mut call, i, arg.print);
             }
@@ -187,7 +201,10 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
 
 /// Index of the first argument the kernel fills (all of them print when none does).
 fn first_output(def: &SyscallDef) -> usize {
-    def.args.iter().position(table::Arg::is_output).unwrap_or(def.args.len())
+    def.args
+        .iter()
+        .position(table::Arg::is_output)
+        .unwrap_or(def.args.len())
 }
 
 /// Prints a call that has not returned yet, as strace shows it when the call blocks:
@@ -199,8 +216,13 @@ pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut 
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
             let entering = first_output(compiled.def);
-            let mut call =
-                Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+            let mut call = Call {
+                ev,
+                opts,
+                out,
+                first_slot: compiled.first_slot,
+                first_arg: true,
+            };
             for (i, arg) in compiled.def.args.iter().enumerate().take(entering) {
                 print_arg(&mut call, i, arg.print);
             }
@@ -224,7 +246,9 @@ pub fn entry_captures(
     read: &mut dyn FnMut(u64, usize) -> Vec<u8>,
 ) -> Vec<(usize, Vec<u8>, bool)> {
     use table::{Cap, Len, Max};
-    let Some(compiled) = table::lookup(nr) else { return Vec::new() };
+    let Some(compiled) = table::lookup(nr) else {
+        return Vec::new();
+    };
     let slot_size = rtrace_common::SLOT_SIZE;
     let entering = first_output(compiled.def);
     let mut out = Vec::new();
@@ -293,7 +317,13 @@ pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec
     out.extend_from_slice(b" resumed>");
     if let Some(compiled) = table::lookup(ev.nr) {
         let entering = first_output(compiled.def);
-        let mut call = Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+        let mut call = Call {
+            ev,
+            opts,
+            out,
+            first_slot: compiled.first_slot,
+            first_arg: true,
+        };
         for (i, arg) in compiled.def.args.iter().enumerate().skip(entering) {
             print_arg(&mut call, i, arg.print);
         }
@@ -334,8 +364,13 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
         }
         Some(Ret::Custom(f)) => {
             let compiled = compiled.expect("matched Some");
-            let mut call =
-                Call { ev, opts, out, first_slot: compiled.first_slot, first_arg: true };
+            let mut call = Call {
+                ev,
+                opts,
+                out,
+                first_slot: compiled.first_slot,
+                first_arg: true,
+            };
             f(&mut call);
         }
         Some(Ret::Int | Ret::NoReturn) | None => text::decimal(out, ev.ret),
@@ -344,10 +379,20 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
 
 /// Learns the path of a descriptor a call just returned: the opened path, made
 /// absolute, for opens; `/proc` for the rest (after forgetting what the number meant).
-fn note_new_fd(paths: &fdpath::FdPaths, ev: &SyscallEvent<'_>, compiled: Option<&Compiled>, fd: i32) {
+fn note_new_fd(
+    paths: &fdpath::FdPaths,
+    ev: &SyscallEvent<'_>,
+    compiled: Option<&Compiled>,
+    fd: i32,
+) {
     paths.forget(ev.tgid, fd);
     let Some(compiled) = compiled else { return };
-    let Some(i) = compiled.def.args.iter().position(|a| matches!(a.print, Print::Path)) else {
+    let Some(i) = compiled
+        .def
+        .args
+        .iter()
+        .position(|a| matches!(a.print, Print::Path))
+    else {
         return;
     };
     let dirfd = match i.checked_sub(1).map(|d| (d, compiled.def.args[d].print)) {
@@ -414,7 +459,10 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
         }
         #[expect(clippy::cast_possible_wrap, reason = "long arguments print signed")]
         Print::Long => text::decimal(call.out, v as i64),
-        #[expect(clippy::cast_possible_truncation, reason = "unsigned int is the low half")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "unsigned int is the low half"
+        )]
         Print::Uint => text::decimal(call.out, v as u32),
         Print::Ulong => text::decimal(call.out, v),
         Print::Hex => text::hex(call.out, v),
@@ -422,7 +470,12 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
         Print::DirFd => {
             if call.arg_int(i) == libc::AT_FDCWD {
                 call.put("AT_FDCWD");
-                if let Some(cwd) = call.opts.fd_paths.as_ref().and_then(|p| p.cwd(call.ev.tgid)) {
+                if let Some(cwd) = call
+                    .opts
+                    .fd_paths
+                    .as_ref()
+                    .and_then(|p| p.cwd(call.ev.tgid))
+                {
                     call.out.push(b'<');
                     call.out.extend_from_slice(&cwd);
                     call.out.push(b'>');
@@ -458,14 +511,15 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::{event::testing::syscall_record, *};
 
     fn line(nr: u32, args: [u64; 6], ret: i64, slots: &[Option<&[u8]>]) -> String {
         let rec = syscall_record(nr, args, ret, slots);
-        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else {
+            panic!("not a syscall")
+        };
         let mut out = Vec::new();
         format_syscall(&ev, &DecodeOptions::default(), &mut out);
         String::from_utf8(out).unwrap()
@@ -488,7 +542,11 @@ mod tests {
             returns: bool,
         ) -> Vec<u8> {
             let mut rec = vec![0u8; SYSCALL_RECORD_DATA_OFFSET + SLOT_COUNT * SLOT_SIZE];
-            let kind = if returns { rtrace_common::kind::SYSCALL } else { rtrace_common::kind::SYSCALL_NO_RETURN };
+            let kind = if returns {
+                rtrace_common::kind::SYSCALL
+            } else {
+                rtrace_common::kind::SYSCALL_NO_RETURN
+            };
             rec[0..4].copy_from_slice(&kind.to_le_bytes());
             rec[24..28].copy_from_slice(&nr.to_le_bytes());
             rec[32..40].copy_from_slice(&ret.to_le_bytes());
@@ -519,7 +577,13 @@ mod tests {
         }
 
         fn arg() -> impl Strategy<Value = u64> {
-            prop_oneof![any::<u64>(), 0u64..64, Just(0), Just(u64::MAX), Just(0xffff_ff9c)]
+            prop_oneof![
+                any::<u64>(),
+                0u64..64,
+                Just(0),
+                Just(u64::MAX),
+                Just(0xffff_ff9c)
+            ]
         }
 
         proptest! {
@@ -560,13 +624,32 @@ mod tests {
         /// Every row, with every slot full of each byte pattern.
         #[test]
         fn every_row_with_full_slots() {
-            for (nr, _) in table::table().iter().enumerate().filter(|(_, row)| row.is_some()) {
+            for (nr, _) in table::table()
+                .iter()
+                .enumerate()
+                .filter(|(_, row)| row.is_some())
+            {
                 for fill in [0x00u8, 0xff, 0x41, 0x80] {
-                    let slots: Vec<_> =
-                        (0..SLOT_COUNT).map(|_| (u16::try_from(SLOT_SIZE).unwrap(), slot_status::OK, vec![fill; SLOT_SIZE])).collect();
+                    let slots: Vec<_> = (0..SLOT_COUNT)
+                        .map(|_| {
+                            (
+                                u16::try_from(SLOT_SIZE).unwrap(),
+                                slot_status::OK,
+                                vec![fill; SLOT_SIZE],
+                            )
+                        })
+                        .collect();
                     for ret in [-1i64, 0, 1, 7, 4096, i64::MAX] {
-                        let rec = record(u32::try_from(nr).unwrap(), [u64::MAX, 3, 16, 1, 0, 8], ret, &slots, true);
-                        let Ok(Event::Syscall(ev)) = parse_record(&rec) else { panic!("parse") };
+                        let rec = record(
+                            u32::try_from(nr).unwrap(),
+                            [u64::MAX, 3, 16, 1, 0, 8],
+                            ret,
+                            &slots,
+                            true,
+                        );
+                        let Ok(Event::Syscall(ev)) = parse_record(&rec) else {
+                            panic!("parse")
+                        };
                         let mut out = Vec::new();
                         format_syscall(&ev, &DecodeOptions::default(), &mut out);
                     }
@@ -579,7 +662,10 @@ mod tests {
     fn calls_without_a_row_print_raw_hex_with_the_kernel_arg_count() {
         // add_key(type, description, payload, plen, keyring): five arguments.
         let nr = u32::try_from(Sysno::add_key.id()).unwrap();
-        assert!(table::table()[nr as usize].is_none(), "add_key has a row now: pick another");
+        assert!(
+            table::table()[nr as usize].is_none(),
+            "add_key has a row now: pick another"
+        );
         assert_eq!(
             line(nr, [0x1000, 0x2000, 0, 0, 0xffff_fffd, 9], 42, &[]),
             "add_key(0x1000, 0x2000, 0, 0, 0xfffffffd) = 42"
@@ -588,14 +674,29 @@ mod tests {
 
     #[test]
     fn unknown_numbers_print_as_strace_does() {
-        assert_eq!(line(500, [1, 2, 0, 0, 0, 0], -38, &[]), "syscall_0x1f4(0x1, 0x2, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+        assert_eq!(
+            line(500, [1, 2, 0, 0, 0, 0], -38, &[]),
+            "syscall_0x1f4(0x1, 0x2, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)"
+        );
     }
 
     #[test]
     fn errors_and_no_return() {
         let nr = u32::try_from(Sysno::openat.id()).unwrap();
         assert_eq!(
-            line(nr, [u64::from(libc::AT_FDCWD.cast_unsigned()), 0x1000, 0, 0, 0, 0], -2, &[Some(b"/nonexistent")]),
+            line(
+                nr,
+                [
+                    u64::from(libc::AT_FDCWD.cast_unsigned()),
+                    0x1000,
+                    0,
+                    0,
+                    0,
+                    0
+                ],
+                -2,
+                &[Some(b"/nonexistent")]
+            ),
             r#"openat(AT_FDCWD, "/nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)"#
         );
     }

@@ -555,7 +555,11 @@ fn sockaddr_at(call: &mut Call<'_, '_>, ptr: u64, cap: Capture<'_>, len: i64) {
 /// `bind`/`connect`'s address, its length the next argument.
 fn sockaddr_in_arg(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    let (ptr, cap, len) = (call.arg(i), call.capture(i, 0), i64::from(call.arg_int(i + 1)));
+    let (ptr, cap, len) = (
+        call.arg(i),
+        call.capture(i, 0),
+        i64::from(call.arg_int(i + 1)),
+    );
     sockaddr_at(call, ptr, cap, len);
 }
 
@@ -580,7 +584,10 @@ fn sock_type(call: &mut Call<'_, '_>, i: usize) {
 
 fn address_family(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    #[expect(clippy::cast_possible_truncation, reason = "families are small; others print in hex")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "families are small; others print in hex"
+    )]
     let family = call.arg(i) as u32;
     xval(call.out, &ADDRESS_FAMILIES, u64::from(family), "AF_???");
 }
@@ -613,7 +620,10 @@ fn unsigned_int(call: &mut Call<'_, '_>, i: usize) {
 fn fd_pair(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
-    let pair = call.capture(i, 0).bytes().and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
+    let pair = call
+        .capture(i, 0)
+        .bytes()
+        .and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
     match pair {
         Some((a, b)) if ptr != 0 && !call.failed() => {
             let _ = write!(call.out, "[{a}, {b}]");
@@ -711,7 +721,12 @@ fn sendto_addr(call: &mut Call<'_, '_>, i: usize) {
 
 fn shutdown_how(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &SHUTDOWN_HOW, call.arg(i) & 0xffff_ffff, "SHUT_???");
+    xval(
+        call.out,
+        &SHUTDOWN_HOW,
+        call.arg(i) & 0xffff_ffff,
+        "SHUT_???",
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -785,7 +800,10 @@ fn write_msghdr(
     namelen_before: Option<u32>,
     data: Option<usize>,
 ) -> Option<()> {
-    let hdr = call.capture(i, caps.first).bytes().filter(|b| b.len() >= MSGHDR_SIZE)?;
+    let hdr = call
+        .capture(i, caps.first)
+        .bytes()
+        .filter(|b| b.len() >= MSGHDR_SIZE)?;
     let (name, namelen) = (u64_at(hdr, 0)?, u32_at(hdr, 8)?);
     let (iov, iovlen) = (u64_at(hdr, 16)?, u64_at(hdr, 24)?);
     let (control, controllen, flags) = (u64_at(hdr, 32)?, u64_at(hdr, 40)?, u32_at(hdr, 48)?);
@@ -853,7 +871,12 @@ fn recvmsg_msg(call: &mut Call<'_, '_>, i: usize) {
 
 fn socket_level(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &SOCKET_LEVELS, call.arg(i) & 0xffff_ffff, "SOL_??");
+    xval(
+        call.out,
+        &SOCKET_LEVELS,
+        call.arg(i) & 0xffff_ffff,
+        "SOL_??",
+    );
 }
 
 /// An option name, named after its level's options.
@@ -894,12 +917,22 @@ fn write_option_name(out: &mut Vec<u8>, level: u64, name: u64, set_opt: bool) {
 
 fn setsockopt_name(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    write_option_name(call.out, call.arg(i - 1) & 0xffff_ffff, call.arg(i) & 0xffff_ffff, true);
+    write_option_name(
+        call.out,
+        call.arg(i - 1) & 0xffff_ffff,
+        call.arg(i) & 0xffff_ffff,
+        true,
+    );
 }
 
 fn getsockopt_name(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    write_option_name(call.out, call.arg(i - 1) & 0xffff_ffff, call.arg(i) & 0xffff_ffff, false);
+    write_option_name(
+        call.out,
+        call.arg(i - 1) & 0xffff_ffff,
+        call.arg(i) & 0xffff_ffff,
+        false,
+    );
 }
 
 /// Writes `[N]` from the first `int` of `b` (`SO_TXREHASH` by name).
@@ -908,7 +941,10 @@ fn write_int_value(out: &mut Vec<u8>, b: &[u8], level: u64, name: u64) -> Option
     out.push(b'[');
     let txrehash = level == SOL_SOCKET && name == libc::SO_TXREHASH as u64;
     #[expect(clippy::cast_sign_loss, reason = "sets hold values sign-extended")]
-    match TXREHASH_VALUES.name(i64::from(v) as u64).filter(|_| txrehash) {
+    match TXREHASH_VALUES
+        .name(i64::from(v) as u64)
+        .filter(|_| txrehash)
+    {
         Some(n) => out.extend_from_slice(n.as_bytes()),
         None => text::decimal(out, v),
     }
@@ -917,12 +953,23 @@ fn write_int_value(out: &mut Vec<u8>, b: &[u8], level: u64, name: u64) -> Option
 }
 
 fn write_linger(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
-    let _ = write!(out, "{{l_onoff={}, l_linger={}}}", i32_at(b, 0)?, i32_at(b, 4)?);
+    let _ = write!(
+        out,
+        "{{l_onoff={}, l_linger={}}}",
+        i32_at(b, 0)?,
+        i32_at(b, 4)?
+    );
     Some(())
 }
 
 fn write_ucred(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
-    let _ = write!(out, "{{pid={}, uid={}, gid={}}}", i32_at(b, 0)?, u32_at(b, 4)?, u32_at(b, 8)?);
+    let _ = write!(
+        out,
+        "{{pid={}, uid={}, gid={}}}",
+        i32_at(b, 0)?,
+        u32_at(b, 4)?,
+        u32_at(b, 8)?
+    );
     Some(())
 }
 
@@ -1016,7 +1063,11 @@ fn get_value_kind(level: u64, name: u64, len: i32) -> OptValue {
         }
         SOL_SOCKET if name == libc::SO_ATTACH_FILTER as u64 => OptValue::Pointer,
         SOL_SOCKET if SO_INT_OPTIONS.name(name).is_some() || name == libc::SO_ERROR as u64 => {
-            if len < 4 { OptValue::HexBytes } else { OptValue::Int }
+            if len < 4 {
+                OptValue::HexBytes
+            } else {
+                OptValue::Int
+            }
         }
         SOL_NETLINK if name == libc::NETLINK_LIST_MEMBERSHIPS as u64 => OptValue::U32Array,
         SOL_NETLINK => OptValue::Int,
@@ -1098,7 +1149,11 @@ fn getsockopt_value(call: &mut Call<'_, '_>, i: usize) {
         Some(after) if before > 0 && after > 0 => {
             let cap = call.capture(i, 0);
             let kind = get_value_kind(level, name, after);
-            let len = if matches!(kind, OptValue::U32Array) { before.min(after) } else { after };
+            let len = if matches!(kind, OptValue::U32Array) {
+                before.min(after)
+            } else {
+                after
+            };
             write_opt_value(call, ptr, cap, kind, len, level, name);
         }
         _ => call.pointer(ptr),
@@ -1113,17 +1168,33 @@ fn getsockopt_value(call: &mut Call<'_, '_>, i: usize) {
 /// An address whose length is the next argument, read after the call.
 const SOCKADDR_IN: Arg = Arg::custom_with(
     sockaddr_in_arg,
-    &[Cap::Bytes { at_enter: false, len: Len::Arg(2, 1), max: Max::Slot }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Arg(2, 1),
+        max: Max::Slot,
+    }],
 );
 /// An in/out `socklen_t`, read before and after the call.
 const SOCKLEN_CAPS: &[Cap] = &[
-    Cap::Bytes { at_enter: true, len: Len::Fixed(4), max: Max::Slot },
-    Cap::Bytes { at_enter: false, len: Len::Fixed(4), max: Max::Slot },
+    Cap::Bytes {
+        at_enter: true,
+        len: Len::Fixed(4),
+        max: Max::Slot,
+    },
+    Cap::Bytes {
+        at_enter: false,
+        len: Len::Fixed(4),
+        max: Max::Slot,
+    },
 ];
 /// An address the kernel fills, as long as the `socklen_t` at argument 2 says after.
 const SOCKADDR_OUT_2: Arg = Arg::custom_with(
     sockaddr_out_pair,
-    &[Cap::Bytes { at_enter: false, len: Len::DerefU32(2), max: Max::Slot }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::DerefU32(2),
+        max: Max::Slot,
+    }],
 )
 .output();
 const SOCKLEN_2: Arg = Arg::custom_with(printed_before, SOCKLEN_CAPS);
@@ -1161,7 +1232,12 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::Int,
         class: class::NETWORK,
     },
-    SyscallDef { sysno: Sysno::listen, args: &[FD, INT], ret: Ret::Int, class: class::NETWORK },
+    SyscallDef {
+        sysno: Sysno::listen,
+        args: &[FD, INT],
+        ret: Ret::Int,
+        class: class::NETWORK,
+    },
     SyscallDef {
         sysno: Sysno::accept,
         args: &[FD, SOCKADDR_OUT_2, SOCKLEN_2],
@@ -1195,7 +1271,11 @@ pub static DEFS: &[SyscallDef] = &[
             MSG_FLAGS_ARG,
             Arg::custom_with(
                 sendto_addr,
-                &[Cap::Bytes { at_enter: false, len: Len::Arg(5, 1), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Arg(5, 1),
+                    max: Max::Slot,
+                }],
             ),
             INT,
         ],
@@ -1208,13 +1288,21 @@ pub static DEFS: &[SyscallDef] = &[
             FD,
             Arg::custom_with(
                 recv_buf,
-                &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Ret(1),
+                    max: Max::StrSize,
+                }],
             ),
             ULONG,
             MSG_FLAGS_ARG,
             Arg::custom_with(
                 sockaddr_out_pair,
-                &[Cap::Bytes { at_enter: false, len: Len::DerefU32(5), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::DerefU32(5),
+                    max: Max::Slot,
+                }],
             )
             .output(),
             Arg::custom_with(printed_before, SOCKLEN_CAPS),
@@ -1224,7 +1312,11 @@ pub static DEFS: &[SyscallDef] = &[
     },
     SyscallDef {
         sysno: Sysno::sendmsg,
-        args: &[FD, Arg::custom_with(sendmsg_msg, &[Cap::Msghdr]), MSG_FLAGS_ARG],
+        args: &[
+            FD,
+            Arg::custom_with(sendmsg_msg, &[Cap::Msghdr]),
+            MSG_FLAGS_ARG,
+        ],
         ret: Ret::Int,
         class: class::NETWORK,
     },
@@ -1235,7 +1327,14 @@ pub static DEFS: &[SyscallDef] = &[
             // The name and its length before the call, then the msghdr after it.
             Arg::custom_with(
                 recvmsg_msg,
-                &[Cap::Bytes { at_enter: true, len: Len::Fixed(12), max: Max::Slot }, Cap::Msghdr],
+                &[
+                    Cap::Bytes {
+                        at_enter: true,
+                        len: Len::Fixed(12),
+                        max: Max::Slot,
+                    },
+                    Cap::Msghdr,
+                ],
             )
             .output(),
             MSG_FLAGS_ARG,
@@ -1277,7 +1376,11 @@ pub static DEFS: &[SyscallDef] = &[
             Arg::custom(setsockopt_name),
             Arg::custom_with(
                 setsockopt_value,
-                &[Cap::Bytes { at_enter: false, len: Len::Arg(4, 1), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Arg(4, 1),
+                    max: Max::Slot,
+                }],
             ),
             INT,
         ],
@@ -1292,7 +1395,11 @@ pub static DEFS: &[SyscallDef] = &[
             Arg::custom(getsockopt_name),
             Arg::custom_with(
                 getsockopt_value,
-                &[Cap::Bytes { at_enter: false, len: Len::DerefU32(4), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::DerefU32(4),
+                    max: Max::Slot,
+                }],
             )
             .output(),
             Arg::custom_with(printed_before, SOCKLEN_CAPS),
@@ -1510,7 +1617,12 @@ mod tests {
             st("connect(6, {sa_family=AF_INET}, 2)      = -1 EINVAL (Invalid argument)")
         );
         assert_eq!(
-            line(Sysno::connect, &[6, 0x7ffd_713e_7020, 0], EINVAL, &[Some(&[])]),
+            line(
+                Sysno::connect,
+                &[6, 0x7ffd_713e_7020, 0],
+                EINVAL,
+                &[Some(&[])]
+            ),
             st("connect(6, 0x7ffd713e7020, 0)           = -1 EINVAL (Invalid argument)")
         );
         let mut wide = dns.clone();
@@ -1537,7 +1649,10 @@ mod tests {
         let mut q = vec![b'q'; 40];
         q[0..2].copy_from_slice(&9999u16.to_le_bytes());
         // sa_data is not cut at -s.
-        let opts = DecodeOptions { strsize: 4, ..DecodeOptions::default() };
+        let opts = DecodeOptions {
+            strsize: 4,
+            ..DecodeOptions::default()
+        };
         assert_eq!(
             line_with(&opts, Sysno::connect, &[4, A, 40], -97, &[Some(&q)]),
             st(
@@ -1627,7 +1742,12 @@ mod tests {
     fn accept_and_names() {
         let peer = sin(40152, [127, 0, 0, 1]);
         assert_eq!(
-            line(Sysno::accept, &[3, A, L], 15, &[Some(&peer), Some(&int(16)), Some(&int(16))]),
+            line(
+                Sysno::accept,
+                &[3, A, L],
+                15,
+                &[Some(&peer), Some(&int(16)), Some(&int(16))]
+            ),
             "accept(3, {sa_family=AF_INET, sin_port=htons(40152), sin_addr=inet_addr(\"127.0.0.1\")}, [16]) = 15"
         );
         let peer = sin(40168, [127, 0, 0, 1]);
@@ -1666,7 +1786,12 @@ mod tests {
         nl[0] = 16;
         nl[4..8].copy_from_slice(&14878u32.to_le_bytes());
         assert_eq!(
-            line(Sysno::getsockname, &[5, A, L], 0, &[Some(&nl), Some(&int(12)), Some(&int(12))]),
+            line(
+                Sysno::getsockname,
+                &[5, A, L],
+                0,
+                &[Some(&nl), Some(&int(12)), Some(&int(12))]
+            ),
             st(
                 "getsockname(5, {sa_family=AF_NETLINK, nl_pid=14878, nl_groups=00000000}, [12]) = 0"
             )
@@ -1692,11 +1817,21 @@ mod tests {
             st(r#"getpeername(4, {sa_family=AF_UNIX, sun_path="/t"}, [4 => 16]) = 0"#)
         );
         assert_eq!(
-            line(Sysno::getpeername, &[5, 0x7ffd_713e_7040, 1], EFAULT, &[None, None, None]),
+            line(
+                Sysno::getpeername,
+                &[5, 0x7ffd_713e_7040, 1],
+                EFAULT,
+                &[None, None, None]
+            ),
             st("getpeername(5, 0x7ffd713e7040, 0x1)     = -1 EFAULT (Bad address)")
         );
         assert_eq!(
-            line(Sysno::getpeername, &[5, 1, L], EFAULT, &[None, Some(&int(110)), Some(&int(110))]),
+            line(
+                Sysno::getpeername,
+                &[5, 1, L],
+                EFAULT,
+                &[None, Some(&int(110)), Some(&int(110))]
+            ),
             st("getpeername(5, 0x1, [110])              = -1 EFAULT (Bad address)")
         );
     }
@@ -1704,12 +1839,22 @@ mod tests {
     #[test]
     fn sendto_and_recvfrom() {
         assert_eq!(
-            line(Sysno::recvfrom, &[9, A, 1024, 0, 0, 0], 1, &[Some(b"\x0c"), None, None, None]),
+            line(
+                Sysno::recvfrom,
+                &[9, A, 1024, 0, 0, 0],
+                1,
+                &[Some(b"\x0c"), None, None, None]
+            ),
             st(r#"recvfrom(9, "\f", 1024, 0, NULL, NULL) = 1"#)
         );
         let to = sin(43664, [127, 0, 0, 1]);
         assert_eq!(
-            line(Sysno::sendto, &[11, A, 7, 0, L, 16], 7, &[Some(b"ping\n\0\x01"), Some(&to)]),
+            line(
+                Sysno::sendto,
+                &[11, A, 7, 0, L, 16],
+                7,
+                &[Some(b"ping\n\0\x01"), Some(&to)]
+            ),
             r#"sendto(11, "ping\n\0\1", 7, 0, {sa_family=AF_INET, sin_port=htons(43664), sin_addr=inet_addr("127.0.0.1")}, 16) = 7"#
         );
         let from = sin(57585, [127, 0, 0, 1]);
@@ -1718,7 +1863,12 @@ mod tests {
                 Sysno::recvfrom,
                 &[9, A, 64, 0, L, L + 16],
                 7,
-                &[Some(b"ping\n\0\x01"), Some(&from), Some(&int(16)), Some(&int(16))]
+                &[
+                    Some(b"ping\n\0\x01"),
+                    Some(&from),
+                    Some(&int(16)),
+                    Some(&int(16))
+                ]
             ),
             r#"recvfrom(9, "ping\n\0\1", 64, 0, {sa_family=AF_INET, sin_port=htons(57585), sin_addr=inet_addr("127.0.0.1")}, [16]) = 7"#
         );
@@ -1747,7 +1897,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::recvfrom, &[9, 0x7ffd_713e_6e60, 64, 0, 0x7ffd_713e_6e50, 0], EFAULT, &[]),
+            line(
+                Sysno::recvfrom,
+                &[9, 0x7ffd_713e_6e60, 64, 0, 0x7ffd_713e_6e50, 0],
+                EFAULT,
+                &[]
+            ),
             st(
                 "recvfrom(9, 0x7ffd713e6e60, 64, 0, 0x7ffd713e6e50, NULL) = -1 EFAULT (Bad address)"
             )
@@ -1758,7 +1913,12 @@ mod tests {
                 Sysno::recvfrom,
                 &[15, A, 1024, 2, 0x7fff_6f9e_fe80, L],
                 11,
-                &[Some(b"hello world"), Some(&[]), Some(&int(16)), Some(&int(0))]
+                &[
+                    Some(b"hello world"),
+                    Some(&[]),
+                    Some(&int(16)),
+                    Some(&int(0))
+                ]
             ),
             st(r#"recvfrom(15, "hello world", 1024, MSG_PEEK, 0x7fff6f9efe80, [16 => 0]) = 11"#)
         );
@@ -1767,36 +1927,71 @@ mod tests {
             st(r#"recvfrom(9, "", 64, 0, NULL, NULL)      = 0"#)
         );
         assert_eq!(
-            line(Sysno::recvfrom, &[15, 0x7fff_28be_8ad0, 1024, 0x4000_0140, 0, 0], EAGAIN, &[]),
+            line(
+                Sysno::recvfrom,
+                &[15, 0x7fff_28be_8ad0, 1024, 0x4000_0140, 0, 0],
+                EAGAIN,
+                &[]
+            ),
             st(
                 "recvfrom(15, 0x7fff28be8ad0, 1024, MSG_DONTWAIT|MSG_WAITALL|MSG_CMSG_CLOEXEC, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable)"
             )
         );
         assert_eq!(
-            line(Sysno::sendto, &[13, A, 11, 0x4040, 0, 0], 11, &[Some(b"hello world"), None]),
+            line(
+                Sysno::sendto,
+                &[13, A, 11, 0x4040, 0, 0],
+                11,
+                &[Some(b"hello world"), None]
+            ),
             st(r#"sendto(13, "hello world", 11, MSG_DONTWAIT|MSG_NOSIGNAL, NULL, 0) = 11"#)
         );
         let dest = sin(39733, [127, 0, 0, 1]);
         assert_eq!(
-            line(Sysno::sendto, &[18, A, 3, 0x8000_8000, L, 16], 3, &[Some(b"abc"), Some(&dest)]),
+            line(
+                Sysno::sendto,
+                &[18, A, 3, 0x8000_8000, L, 16],
+                3,
+                &[Some(b"abc"), Some(&dest)]
+            ),
             r#"sendto(18, "abc", 3, MSG_MORE|MSG_CMSG_COMPAT, {sa_family=AF_INET, sin_port=htons(39733), sin_addr=inet_addr("127.0.0.1")}, 16) = 3"#
         );
         assert_eq!(
-            line(Sysno::sendto, &[11, A, 2, 0, 1, 16], EFAULT, &[Some(b"ab"), None]),
+            line(
+                Sysno::sendto,
+                &[11, A, 2, 0, 1, 16],
+                EFAULT,
+                &[Some(b"ab"), None]
+            ),
             st(r#"sendto(11, "ab", 2, 0, 0x1, 16)         = -1 EFAULT (Bad address)"#)
         );
         let long = b"abcdefghijklmnopqrstuvwxyz0123456789";
         assert_eq!(
-            line(Sysno::sendto, &[4, A, 36, 0, L, 16], 36, &[Some(&long[..33]), Some(&dest)]),
+            line(
+                Sysno::sendto,
+                &[4, A, 36, 0, L, 16],
+                36,
+                &[Some(&long[..33]), Some(&dest)]
+            ),
             r#"sendto(4, "abcdefghijklmnopqrstuvwxyz012345"..., 36, 0, {sa_family=AF_INET, sin_port=htons(39733), sin_addr=inet_addr("127.0.0.1")}, 16) = 36"#
         );
         assert!(
-            line(Sysno::sendto, &[4, A, 36, 0x0123_4000, 0, 0], 36, &[Some(&long[..33])])
-                .contains("MSG_NOSIGNAL|MSG_WAITFORONE|MSG_SENDPAGE_NOTLAST|0x1200000")
+            line(
+                Sysno::sendto,
+                &[4, A, 36, 0x0123_4000, 0, 0],
+                36,
+                &[Some(&long[..33])]
+            )
+            .contains("MSG_NOSIGNAL|MSG_WAITFORONE|MSG_SENDPAGE_NOTLAST|0x1200000")
         );
         assert!(
-            line(Sysno::sendto, &[4, A, 1, 0x0100_0000, 0, 0], 1, &[Some(b"a")])
-                .contains(", 0x1000000 /* MSG_??? */, NULL")
+            line(
+                Sysno::sendto,
+                &[4, A, 1, 0x0100_0000, 0, 0],
+                1,
+                &[Some(b"a")]
+            )
+            .contains(", 0x1000000 /* MSG_??? */, NULL")
         );
     }
 
@@ -1822,7 +2017,9 @@ mod tests {
     }
 
     fn iovecs(v: &[(u64, u64)]) -> Vec<u8> {
-        v.iter().flat_map(|&(base, len)| [base.to_le_bytes(), len.to_le_bytes()].concat()).collect()
+        v.iter()
+            .flat_map(|&(base, len)| [base.to_le_bytes(), len.to_le_bytes()].concat())
+            .collect()
     }
 
     const IOV: u64 = 0x7ffd_0000_2000;
@@ -1833,7 +2030,12 @@ mod tests {
         let hdr = msghdr(0, 0, IOV, 1, 0, 0, 0);
         let iov = iovecs(&[(0x1000, 3)]);
         assert_eq!(
-            line(Sysno::sendmsg, &[13, A, 0], 3, &[Some(&hdr), None, Some(&iov), Some(b"abc")]),
+            line(
+                Sysno::sendmsg,
+                &[13, A, 0],
+                3,
+                &[Some(&hdr), None, Some(&iov), Some(b"abc")]
+            ),
             st(
                 "sendmsg(13, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"abc\", iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, 0) = 3"
             )
@@ -1859,7 +2061,12 @@ mod tests {
                 Sysno::sendmsg,
                 &[4, A, 0],
                 36,
-                &[Some(&hdr), Some(&to), Some(&iov), Some(b"abcdefghijklmnopqrstuvwxyz0123456")]
+                &[
+                    Some(&hdr),
+                    Some(&to),
+                    Some(&iov),
+                    Some(b"abcdefghijklmnopqrstuvwxyz0123456")
+                ]
             ),
             r#"sendmsg(4, {msg_name={sa_family=AF_INET, sin_port=htons(59833), sin_addr=inet_addr("127.0.0.1")}, msg_namelen=16, msg_iov=[{iov_base="abcdefghijklmnopqrstuvwxyz012345"..., iov_len=36}], msg_iovlen=1, msg_controllen=0, msg_flags=MSG_EOR}, 0) = 36"#
         );
@@ -1870,7 +2077,12 @@ mod tests {
         );
         let hdr = msghdr(NAME, 16, 1, 1, 0, 0, 0x80);
         assert_eq!(
-            line(Sysno::sendmsg, &[4, A, 0], EFAULT, &[Some(&hdr), Some(&to), None]),
+            line(
+                Sysno::sendmsg,
+                &[4, A, 0],
+                EFAULT,
+                &[Some(&hdr), Some(&to), None]
+            ),
             r#"sendmsg(4, {msg_name={sa_family=AF_INET, sin_port=htons(59833), sin_addr=inet_addr("127.0.0.1")}, msg_namelen=16, msg_iov=0x1, msg_iovlen=1, msg_controllen=0, msg_flags=MSG_EOR}, 0) = -1 EFAULT (Bad address)"#
         );
         assert_eq!(
@@ -1900,7 +2112,12 @@ mod tests {
         let hdr = msghdr(0, 0, IOV, 1, 0x7ffd_736c_b840, 64, 0);
         let iov = iovecs(&[(0x1000, 3)]);
         assert_eq!(
-            line(Sysno::sendmsg, &[18, A, 0], -89, &[Some(&hdr), None, Some(&iov), Some(b"abc")]),
+            line(
+                Sysno::sendmsg,
+                &[18, A, 0],
+                -89,
+                &[Some(&hdr), None, Some(&iov), Some(b"abc")]
+            ),
             "sendmsg(18, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"abc\", iov_len=3}], msg_iovlen=1, msg_control=0x7ffd736cb840, msg_controllen=64, msg_flags=0}, 0) = -1 EDESTADDRREQ (Destination address required)"
         );
     }
@@ -1928,8 +2145,10 @@ mod tests {
             )
         );
         let from = sin(37446, [127, 0, 0, 1]);
-        let (before, after) =
-            (msghdr(NAME, 128, IOV, 3, 0, 0, 0), msghdr(NAME, 16, IOV, 3, 0, 0, 0));
+        let (before, after) = (
+            msghdr(NAME, 128, IOV, 3, 0, 0, 0),
+            msghdr(NAME, 16, IOV, 3, 0, 0, 0),
+        );
         let iov = iovecs(&[(0x1000, 4), (0x2000, 100), (0x3000, 10)]);
         let data = b"efghijklmnopqrstuvwxyz0123456789-stale";
         assert_eq!(
@@ -1970,7 +2189,12 @@ mod tests {
         );
         let waiting = msghdr(NAME, 16, IOV, 1, 0, 0, 0);
         assert_eq!(
-            line(Sysno::recvmsg, &[19, A, 0x40], EAGAIN, &[Some(&waiting[..12]), Some(&waiting)]),
+            line(
+                Sysno::recvmsg,
+                &[19, A, 0x40],
+                EAGAIN,
+                &[Some(&waiting[..12]), Some(&waiting)]
+            ),
             st(
                 "recvmsg(19, {msg_namelen=16}, MSG_DONTWAIT) = -1 EAGAIN (Resource temporarily unavailable)"
             )
@@ -1979,9 +2203,14 @@ mod tests {
             line(Sysno::recvmsg, &[19, 1, 0x40], EFAULT, &[None, None]),
             st("recvmsg(19, 0x1, MSG_DONTWAIT)          = -1 EFAULT (Bad address)")
         );
-        let opts = DecodeOptions { strsize: 4, ..DecodeOptions::default() };
-        let (before, after) =
-            (msghdr(NAME, 128, IOV, 3, 0, 0, 0), msghdr(NAME, 16, IOV, 3, 0, 0, 0));
+        let opts = DecodeOptions {
+            strsize: 4,
+            ..DecodeOptions::default()
+        };
+        let (before, after) = (
+            msghdr(NAME, 128, IOV, 3, 0, 0, 0),
+            msghdr(NAME, 16, IOV, 3, 0, 0, 0),
+        );
         let from = sin(39703, [127, 0, 0, 1]);
         assert_eq!(
             line_with(
@@ -2014,7 +2243,12 @@ mod tests {
             st("setsockopt(3, SOL_TCP, TCP_NODELAY, [1], 4) = 0")
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 1, 8, L, 2], EINVAL, &[Some(&[1, 0])]),
+            line(
+                Sysno::setsockopt,
+                &[3, 1, 8, L, 2],
+                EINVAL,
+                &[Some(&[1, 0])]
+            ),
             st(
                 "setsockopt(3, SOL_SOCKET, SO_RCVBUF, 0x7ffc1796ecdc, 2) = -1 EINVAL (Invalid argument)"
             )
@@ -2025,7 +2259,12 @@ mod tests {
             st("setsockopt(3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=5}, 8) = 0")
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 999, 12, A, 4], -92, &[Some(&int(1))]),
+            line(
+                Sysno::setsockopt,
+                &[3, 999, 12, A, 4],
+                -92,
+                &[Some(&int(1))]
+            ),
             st(
                 "setsockopt(3, 0x3e7 /* SOL_?? */, 12, [1], 4) = -1 ENOPROTOOPT (Protocol not available)"
             )
@@ -2042,7 +2281,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 6, 1, A, 2], EINVAL, &[Some(&eight[..2])]),
+            line(
+                Sysno::setsockopt,
+                &[3, 6, 1, A, 2],
+                EINVAL,
+                &[Some(&eight[..2])]
+            ),
             st(r#"setsockopt(3, SOL_TCP, TCP_NODELAY, "\1\0", 2) = -1 EINVAL (Invalid argument)"#)
         );
         assert_eq!(
@@ -2067,13 +2311,23 @@ mod tests {
         let eight = 1u64.to_le_bytes();
         let words: Vec<u8> = (1u64..=4).flat_map(u64::to_le_bytes).collect();
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 0x4d, 5, A, u64::MAX], EINVAL, &[Some(&words)]),
+            line(
+                Sysno::setsockopt,
+                &[3, 0x4d, 5, A, u64::MAX],
+                EINVAL,
+                &[Some(&words)]
+            ),
             st(
                 r#"setsockopt(3, 0x4d /* SOL_?? */, 5, "\1\0\0\0\0\0\0\0\2\0\0\0\0\0\0\0\3\0\0\0\0\0\0\0\4\0\0\0\0\0\0\0"..., -1) = -1 EINVAL (Invalid argument)"#
             )
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 6, 0xc8, A, 4], -92, &[Some(&int(1))]),
+            line(
+                Sysno::setsockopt,
+                &[3, 6, 0xc8, A, 4],
+                -92,
+                &[Some(&int(1))]
+            ),
             st(
                 "setsockopt(3, SOL_TCP, 0xc8 /* TCP_??? */, [1], 4) = -1 ENOPROTOOPT (Protocol not available)"
             )
@@ -2091,7 +2345,12 @@ mod tests {
             st("setsockopt(3, SOL_ICMPV6, 1000, [1], 4) = 0")
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 132, 1000, A, 4], -92, &[Some(&int(1))]),
+            line(
+                Sysno::setsockopt,
+                &[3, 132, 1000, A, 4],
+                -92,
+                &[Some(&int(1))]
+            ),
             st(
                 "setsockopt(3, SOL_SCTP, 0x3e8 /* SCTP_??? */, [1], 4) = -1 ENOPROTOOPT (Protocol not available)"
             )
@@ -2101,7 +2360,12 @@ mod tests {
             st("setsockopt(3, SOL_TLS, TLS_TX, [1], 4) = 0")
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[3, 263, 5, 0x7ffe_c2df_c870, 4], -92, &[Some(&int(1))]),
+            line(
+                Sysno::setsockopt,
+                &[3, 263, 5, 0x7ffe_c2df_c870, 4],
+                -92,
+                &[Some(&int(1))]
+            ),
             st(
                 "setsockopt(3, SOL_PACKET, PACKET_RX_RING, 0x7ffec2dfc870, 4) = -1 ENOPROTOOPT (Protocol not available)"
             )
@@ -2245,17 +2509,32 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::getsockopt, &[3, 6, 2, 0, L], EFAULT, &[None, Some(&int(4)), None]),
+            line(
+                Sysno::getsockopt,
+                &[3, 6, 2, 0, L],
+                EFAULT,
+                &[None, Some(&int(4)), None]
+            ),
             st("getsockopt(3, SOL_TCP, TCP_MAXSEG, NULL, [4]) = -1 EFAULT (Bad address)")
         );
         assert_eq!(
-            line(Sysno::getsockopt, &[3, 6, 2, 0x7ffe_ccab_26e0, 0], EFAULT, &[None, None, None]),
+            line(
+                Sysno::getsockopt,
+                &[3, 6, 2, 0x7ffe_ccab_26e0, 0],
+                EFAULT,
+                &[None, None, None]
+            ),
             st(
                 "getsockopt(3, SOL_TCP, TCP_MAXSEG, 0x7ffeccab26e0, NULL) = -1 EFAULT (Bad address)"
             )
         );
         assert_eq!(
-            line(Sysno::getsockopt, &[6, 1, 8, 0x7ffd_713e_6eec, 1], EFAULT, &[None, None, None]),
+            line(
+                Sysno::getsockopt,
+                &[6, 1, 8, 0x7ffd_713e_6eec, 1],
+                EFAULT,
+                &[None, None, None]
+            ),
             st(
                 "getsockopt(6, SOL_SOCKET, SO_RCVBUF, 0x7ffd713e6eec, 0x1) = -1 EFAULT (Bad address)"
             )
@@ -2333,7 +2612,12 @@ mod tests {
             st("setsockopt(4, SOL_NETLINK, NETLINK_EXT_ACK, [1], 4) = 0")
         );
         assert_eq!(
-            line(Sysno::setsockopt, &[4, 270, 11, 0x7fff_ccd2_f8dc, 2], 0, &[Some(&[1, 0])]),
+            line(
+                Sysno::setsockopt,
+                &[4, 270, 11, 0x7fff_ccd2_f8dc, 2],
+                0,
+                &[Some(&[1, 0])]
+            ),
             st("setsockopt(4, SOL_NETLINK, NETLINK_EXT_ACK, 0x7fffccd2f8dc, 2) = 0")
         );
         assert_eq!(

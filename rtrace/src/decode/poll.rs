@@ -108,7 +108,10 @@ fn pollfd_array(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let (ptr, nfds) = (call.arg(i), call.arg(i + 1) & 0xffff_ffff);
     let n = usize::try_from(nfds).unwrap_or(usize::MAX);
-    let Some(b) = pollfds(call).or((n == 0).then_some(&[][..])).filter(|_| ptr != 0) else {
+    let Some(b) = pollfds(call)
+        .or((n == 0).then_some(&[][..]))
+        .filter(|_| ptr != 0)
+    else {
         call.pointer(ptr);
         return;
     };
@@ -148,7 +151,11 @@ fn write_revents(call: &mut Call<'_, '_>) -> bool {
             truncated = true;
             break;
         }
-        let _ = write!(call.out, "{{fd={}, revents=", i32_at(entry, 0).unwrap_or(-1));
+        let _ = write!(
+            call.out,
+            "{{fd={}, revents=",
+            i32_at(entry, 0).unwrap_or(-1)
+        );
         flags_dflt(call.out, &POLL_EVENTS, u64::from(revents), "POLL???");
         call.out.push(b'}');
     }
@@ -281,7 +288,10 @@ fn select_like_ret(
         call.put(" (Timeout)");
         return;
     }
-    let mut list = ReadyList { left: usize::try_from(ret).unwrap_or(0), first: true };
+    let mut list = ReadyList {
+        left: usize::try_from(ret).unwrap_or(0),
+        first: true,
+    };
     let (read, write) = (call.capture(1, 1), call.capture(2, 1));
     list.set(call, "in ", read.bytes());
     list.set(call, "out ", write.bytes());
@@ -292,7 +302,11 @@ fn select_like_ret(
     if let Some(b) = left.bytes().filter(|_| call.arg(4) != 0) {
         let mark = call.out.len();
         call.put(if list.first { " (left " } else { ", left " });
-        let ok = if nsec { write_timespec(call.out, b) } else { write_timeval(call.out, b) };
+        let ok = if nsec {
+            write_timespec(call.out, b)
+        } else {
+            write_timeval(call.out, b)
+        };
         if ok.is_some() {
             list.first = false;
         } else {
@@ -364,7 +378,10 @@ fn write_epoll_event(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     let (events, data) = (u32_at(b, 0)?, u64_at(b, 4)?);
     out.extend_from_slice(b"{events=");
     flags_dflt(out, &EPOLL_EVENTS, u64::from(events), "EPOLL???");
-    #[expect(clippy::cast_possible_truncation, reason = "the u32 member is the low half")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the u32 member is the low half"
+    )]
     let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
     Some(())
 }
@@ -404,12 +421,22 @@ fn epoll_events_out(call: &mut Call<'_, '_>, i: usize) {
 
 fn epoll_ctl_op(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &EPOLL_CTL_OPS, call.arg(i) & 0xffff_ffff, "EPOLL_CTL_???");
+    xval(
+        call.out,
+        &EPOLL_CTL_OPS,
+        call.arg(i) & 0xffff_ffff,
+        "EPOLL_CTL_???",
+    );
 }
 
 fn epoll_create_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &EPOLL_CREATE_FLAGS, call.arg(i) & 0xffff_ffff, "EPOLL_???");
+    flags_dflt(
+        call.out,
+        &EPOLL_CREATE_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "EPOLL_???",
+    );
 }
 
 fn efd_flags(call: &mut Call<'_, '_>, i: usize) {
@@ -424,23 +451,44 @@ fn tfd_flags(call: &mut Call<'_, '_>, i: usize) {
 
 /// An `fd_set` read before the call (the kernel overwrites it) and after.
 const FD_SET_CAPS: &[Cap] = &[
-    Cap::Bytes { at_enter: true, len: Len::FdSetBits(0), max: Max::Slot },
-    Cap::Bytes { at_enter: false, len: Len::FdSetBits(0), max: Max::Slot },
+    Cap::Bytes {
+        at_enter: true,
+        len: Len::FdSetBits(0),
+        max: Max::Slot,
+    },
+    Cap::Bytes {
+        at_enter: false,
+        len: Len::FdSetBits(0),
+        max: Max::Slot,
+    },
 ];
 /// An `fd_set` read before the call only.
-const FD_SET_ENTER_CAP: &[Cap] =
-    &[Cap::Bytes { at_enter: true, len: Len::FdSetBits(0), max: Max::Slot }];
+const FD_SET_ENTER_CAP: &[Cap] = &[Cap::Bytes {
+    at_enter: true,
+    len: Len::FdSetBits(0),
+    max: Max::Slot,
+}];
 /// A timeout read before the call and after (the time left).
 const TIMEOUT_CAPS_16: &[Cap] = &[enter_cap(TIMESPEC_SIZE), exit_cap(TIMESPEC_SIZE)];
 /// `pollfd`s, read after the call: `events` is unchanged and `revents` filled.
-const POLLFD_CAPS: &[Cap] = &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 8), max: Max::Slot }];
+const POLLFD_CAPS: &[Cap] = &[Cap::Bytes {
+    at_enter: false,
+    len: Len::Arg(1, 8),
+    max: Max::Slot,
+}];
 /// Returned `epoll_event`s.
 #[expect(clippy::cast_possible_truncation, reason = "12 bytes")]
-const EPOLL_EVENTS_CAPS: &[Cap] =
-    &[Cap::Bytes { at_enter: false, len: Len::Ret(EPOLL_EVENT_SIZE as u32), max: Max::Slot }];
+const EPOLL_EVENTS_CAPS: &[Cap] = &[Cap::Bytes {
+    at_enter: false,
+    len: Len::Ret(EPOLL_EVENT_SIZE as u32),
+    max: Max::Slot,
+}];
 /// A signal mask sized by argument 5.
-const SIGMASK_5_CAPS: &[Cap] =
-    &[Cap::Bytes { at_enter: false, len: Len::Arg(5, 1), max: Max::Slot }];
+const SIGMASK_5_CAPS: &[Cap] = &[Cap::Bytes {
+    at_enter: false,
+    len: Len::Arg(5, 1),
+    max: Max::Slot,
+}];
 
 const POLLFDS: Arg = Arg::custom_with(pollfd_array, POLLFD_CAPS);
 const NFDS: Arg = Arg::custom(poll_nfds);
@@ -463,7 +511,11 @@ pub static DEFS: &[SyscallDef] = &[
             Arg::custom_with(ppoll_timeout, TIMEOUT_CAPS_16),
             Arg::custom_with(
                 sigmask_sized_by_next,
-                &[Cap::Bytes { at_enter: false, len: Len::Arg(4, 1), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Arg(4, 1),
+                    max: Max::Slot,
+                }],
             ),
             ULONG,
         ],
@@ -472,7 +524,13 @@ pub static DEFS: &[SyscallDef] = &[
     },
     SyscallDef {
         sysno: Sysno::select,
-        args: &[INT, FD_SET, FD_SET, FD_SET, Arg::custom_with(select_timeout, TIMEOUT_CAPS_16)],
+        args: &[
+            INT,
+            FD_SET,
+            FD_SET,
+            FD_SET,
+            Arg::custom_with(select_timeout, TIMEOUT_CAPS_16),
+        ],
         ret: Ret::Custom(select_ret),
         class: class::DESC,
     },
@@ -490,7 +548,12 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::Custom(pselect6_ret),
         class: class::DESC,
     },
-    SyscallDef { sysno: Sysno::epoll_create, args: &[INT], ret: Ret::Int, class: class::DESC },
+    SyscallDef {
+        sysno: Sysno::epoll_create,
+        args: &[INT],
+        ret: Ret::Int,
+        class: class::DESC,
+    },
     SyscallDef {
         sysno: Sysno::epoll_create1,
         args: &[Arg::custom(epoll_create_flags)],
@@ -540,7 +603,12 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::Int,
         class: class::DESC,
     },
-    SyscallDef { sysno: Sysno::eventfd, args: &[UINT], ret: Ret::Int, class: class::DESC },
+    SyscallDef {
+        sysno: Sysno::eventfd,
+        args: &[UINT],
+        ret: Ret::Int,
+        class: class::DESC,
+    },
     SyscallDef {
         sysno: Sysno::timerfd_create,
         args: &[Arg::custom(clock_id), Arg::custom(tfd_flags)],
@@ -575,7 +643,12 @@ mod tests {
         entries
             .iter()
             .flat_map(|&(fd, ev, rev)| {
-                [fd.to_le_bytes().as_slice(), &ev.to_le_bytes(), &rev.to_le_bytes()].concat()
+                [
+                    fd.to_le_bytes().as_slice(),
+                    &ev.to_le_bytes(),
+                    &rev.to_le_bytes(),
+                ]
+                .concat()
             })
             .collect()
     }
@@ -627,15 +700,20 @@ mod tests {
 
     #[test]
     fn poll_arrays_stop_at_the_string_limit() {
-        let entries: Vec<(i32, i16, i16)> =
-            (0..32).map(|fd| (fd, IN | 0x4000, if fd < 4 { IN } else { 0x20 })).collect();
+        let entries: Vec<(i32, i16, i16)> = (0..32)
+            .map(|fd| (fd, IN | 0x4000, if fd < 4 { IN } else { 0x20 }))
+            .collect();
         let b = pollfds(&entries);
         let got = line(Sysno::poll, &[FDS, 40, 0], 38, &[Some(&b)]);
-        let events: Vec<String> =
-            (0..32).map(|fd| format!("{{fd={fd}, events=POLLIN|0x4000}}")).collect();
+        let events: Vec<String> = (0..32)
+            .map(|fd| format!("{{fd={fd}, events=POLLIN|0x4000}}"))
+            .collect();
         let revents: Vec<String> = (0..32)
             .map(|fd| {
-                format!("{{fd={fd}, revents={}}}", if fd < 4 { "POLLIN" } else { "POLLNVAL" })
+                format!(
+                    "{{fd={fd}, revents={}}}",
+                    if fd < 4 { "POLLIN" } else { "POLLNVAL" }
+                )
             })
             .collect();
         assert_eq!(
@@ -646,7 +724,10 @@ mod tests {
                 revents.join(", ")
             )
         );
-        let opts = DecodeOptions { strsize: 2, ..DecodeOptions::default() };
+        let opts = DecodeOptions {
+            strsize: 2,
+            ..DecodeOptions::default()
+        };
         let three = pollfds(&[(3, IN, IN), (4, OUT, OUT), (5, OUT, OUT)]);
         assert_eq!(
             line_with(&opts, Sysno::poll, &[FDS, 3, 0], 3, &[Some(&three)]),
@@ -729,7 +810,16 @@ mod tests {
                 Sysno::select,
                 &[5, FDS, FDS + 8, 0, FDS + 16],
                 2,
-                &[Some(&r), Some(&r), Some(&w), Some(&w), None, None, Some(&tv), Some(&tv)]
+                &[
+                    Some(&r),
+                    Some(&r),
+                    Some(&w),
+                    Some(&w),
+                    None,
+                    None,
+                    Some(&tv),
+                    Some(&tv)
+                ]
             ),
             st(
                 "select(5, [3], [4], NULL, {tv_sec=0, tv_usec=0}) = 2 (in [3], out [4], left {tv_sec=0, tv_usec=0})"
@@ -761,7 +851,16 @@ mod tests {
                 Sysno::select,
                 &[5, FDS, 0, FDS + 8, FDS + 16],
                 1,
-                &[Some(&r), Some(&r), None, None, Some(&ex), Some(&empty), Some(&tv), Some(&left)]
+                &[
+                    Some(&r),
+                    Some(&r),
+                    None,
+                    None,
+                    Some(&ex),
+                    Some(&empty),
+                    Some(&tv),
+                    Some(&left)
+                ]
             ),
             st(
                 "select(5, [3], NULL, [3 4], {tv_sec=2, tv_usec=1000}) = 1 (in [3], left {tv_sec=2, tv_usec=998})"
@@ -811,7 +910,12 @@ mod tests {
         );
         let big = fd_set(&[]);
         assert_eq!(
-            line(Sysno::select, &[1025, FDS, 0, 0, 1], EFAULT, &[Some(&[big; 17].concat())]),
+            line(
+                Sysno::select,
+                &[1025, FDS, 0, 0, 1],
+                EFAULT,
+                &[Some(&[big; 17].concat())]
+            ),
             st("select(1025, [], NULL, NULL, 0x1)       = -1 EFAULT (Bad address)")
         );
         assert_eq!(
@@ -824,7 +928,15 @@ mod tests {
                 Sysno::select,
                 &[101, FDS, 0, 0, FDS + 16],
                 -9,
-                &[Some(&hundred), None, None, None, None, None, Some(&words(&[0, 0]))]
+                &[
+                    Some(&hundred),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(&words(&[0, 0]))
+                ]
             ),
             st(
                 "select(101, [100], NULL, NULL, {tv_sec=0, tv_usec=0}) = -1 EBADF (Bad file descriptor)"
@@ -835,7 +947,15 @@ mod tests {
                 Sysno::select,
                 &[u64::MAX, 0x7ffe_6990_1280, 0, 0, FDS],
                 EINVAL,
-                &[Some(&r), None, None, None, None, None, Some(&words(&[0, 0]))]
+                &[
+                    Some(&r),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some(&words(&[0, 0]))
+                ]
             ),
             st(
                 "select(-1, 0x7ffe69901280, NULL, NULL, {tv_sec=0, tv_usec=0}) = -1 EINVAL (Invalid argument)"
@@ -873,7 +993,15 @@ mod tests {
                 Sysno::pselect6,
                 &[5, FDS, FDS + 8, 0, FDS + 16, 0],
                 2,
-                &[Some(&r), Some(&r), Some(&w), Some(&w), None, Some(&ts), Some(&ts)]
+                &[
+                    Some(&r),
+                    Some(&r),
+                    Some(&w),
+                    Some(&w),
+                    None,
+                    Some(&ts),
+                    Some(&ts)
+                ]
             ),
             st(
                 "pselect6(5, [3], [4], NULL, {tv_sec=0, tv_nsec=0}, NULL) = 2 (in [3], out [4], left {tv_sec=0, tv_nsec=0})"
@@ -884,7 +1012,16 @@ mod tests {
                 Sysno::pselect6,
                 &[5, FDS, 0, 0, FDS + 16, FDS + 32],
                 1,
-                &[Some(&r), Some(&r), None, None, None, Some(&ts), Some(&ts), Some(&nomask)]
+                &[
+                    Some(&r),
+                    Some(&r),
+                    None,
+                    None,
+                    None,
+                    Some(&ts),
+                    Some(&ts),
+                    Some(&nomask)
+                ]
             ),
             st(
                 "pselect6(5, [3], NULL, NULL, {tv_sec=0, tv_nsec=0}, {sigmask=NULL, sigsetsize=8}) = 1 (in [3], left {tv_sec=0, tv_nsec=0})"
@@ -895,7 +1032,15 @@ mod tests {
                 Sysno::pselect6,
                 &[4, FDS, 0, 0, FDS + 16, 0],
                 0,
-                &[Some(&r), Some(&empty), None, None, None, Some(&ts), Some(&ts)]
+                &[
+                    Some(&r),
+                    Some(&empty),
+                    None,
+                    None,
+                    None,
+                    Some(&ts),
+                    Some(&ts)
+                ]
             ),
             st("pselect6(4, [3], NULL, NULL, {tv_sec=0, tv_nsec=0}, NULL) = 0 (Timeout)")
         );
@@ -905,7 +1050,16 @@ mod tests {
                 Sysno::pselect6,
                 &[5, FDS, 0, 0, FDS + 16, FDS + 32],
                 0,
-                &[Some(&w), Some(&empty), None, None, None, Some(&ts), Some(&ts), Some(&usr1)]
+                &[
+                    Some(&w),
+                    Some(&empty),
+                    None,
+                    None,
+                    None,
+                    Some(&ts),
+                    Some(&ts),
+                    Some(&usr1)
+                ]
             ),
             // strace reads the set too: `{sigmask=[USR1], sigsetsize=8}`.
             "pselect6(5, [4], NULL, NULL, {tv_sec=0, tv_nsec=0}, {sigmask=0x7fff01195370, sigsetsize=8}) = 0 (Timeout)"
@@ -919,7 +1073,11 @@ mod tests {
             ),
             st("pselect6(5, [], NULL, NULL, {tv_sec=0, tv_nsec=0}, 0x1) = -1 EFAULT (Bad address)")
         );
-        let (ex, before, left) = (fd_set(&[3, 4]), words(&[2, 1_000_000]), words(&[2, 998_738]));
+        let (ex, before, left) = (
+            fd_set(&[3, 4]),
+            words(&[2, 1_000_000]),
+            words(&[2, 998_738]),
+        );
         assert_eq!(
             line(
                 Sysno::pselect6,
@@ -1037,7 +1195,12 @@ mod tests {
             st("epoll_pwait(5, [{events=EPOLLIN, data={u32=3, u64=3}}], 32, 0, [USR1], 8) = 1")
         );
         assert_eq!(
-            line(Sysno::epoll_pwait, &[5, FDS, 32, 0, 0, 8], 1, &[Some(&three), None]),
+            line(
+                Sysno::epoll_pwait,
+                &[5, FDS, 32, 0, 0, 8],
+                1,
+                &[Some(&three), None]
+            ),
             st("epoll_pwait(5, [{events=EPOLLIN, data={u32=3, u64=3}}], 32, 0, NULL, 8) = 1")
         );
         let seven = epoll_events(&[(1, 7)]);
@@ -1053,7 +1216,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::epoll_pwait2, &[5, FDS, 4, 0, 0, 8], 1, &[Some(&seven)]),
+            line(
+                Sysno::epoll_pwait2,
+                &[5, FDS, 4, 0, 0, 8],
+                1,
+                &[Some(&seven)]
+            ),
             st("epoll_pwait2(5, [{events=EPOLLIN, data={u32=7, u64=7}}], 4, NULL, NULL, 8) = 1")
         );
     }
@@ -1062,7 +1230,12 @@ mod tests {
     fn epoll_wait_beyond_the_captured_events() {
         // A slot holds 21 events; more returned print `...` after them.
         let many: Vec<(u32, u64)> = (0..21).map(|i| (5, i)).collect();
-        let got = line(Sysno::epoll_wait, &[6, FDS, 64, 0], 30, &[Some(&epoll_events(&many))]);
+        let got = line(
+            Sysno::epoll_wait,
+            &[6, FDS, 64, 0],
+            30,
+            &[Some(&epoll_events(&many))],
+        );
         assert!(
             got.ends_with("{events=EPOLLIN|EPOLLOUT, data={u32=20, u64=20}}, ...], 64, 0) = 30"),
             "{got}"
@@ -1098,19 +1271,34 @@ mod tests {
         let its = words(&[0, 0, 1, 0]);
         let old = words(&[0, 0, 0, 999_977_837]);
         assert_eq!(
-            line(Sysno::timerfd_settime, &[12, 0, FDS, 0], 0, &[Some(&its), None]),
+            line(
+                Sysno::timerfd_settime,
+                &[12, 0, FDS, 0],
+                0,
+                &[Some(&its), None]
+            ),
             st(
                 "timerfd_settime(12, 0, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=1, tv_nsec=0}}, NULL) = 0"
             )
         );
         assert_eq!(
-            line(Sysno::timerfd_settime, &[12, 1, FDS, FDS + 32], 0, &[Some(&its), Some(&old)]),
+            line(
+                Sysno::timerfd_settime,
+                &[12, 1, FDS, FDS + 32],
+                0,
+                &[Some(&its), Some(&old)]
+            ),
             st(
                 "timerfd_settime(12, TFD_TIMER_ABSTIME, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=1, tv_nsec=0}}, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=999977837}}) = 0"
             )
         );
         assert_eq!(
-            line(Sysno::timerfd_gettime, &[12, FDS], 0, &[Some(&words(&[0, 0, 0, 0]))]),
+            line(
+                Sysno::timerfd_gettime,
+                &[12, FDS],
+                0,
+                &[Some(&words(&[0, 0, 0, 0]))]
+            ),
             st(
                 "timerfd_gettime(12, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}) = 0"
             )
@@ -1137,7 +1325,13 @@ mod tests {
         );
         let empty = 0u64.to_le_bytes();
         assert_eq!(
-            split(Sysno::epoll_pwait, &[5, FDS, 4, 100, FDS + 64, 8], 0, &[None, Some(&empty)]).1,
+            split(
+                Sysno::epoll_pwait,
+                &[5, FDS, 4, 100, FDS + 64, 8],
+                0,
+                &[None, Some(&empty)]
+            )
+            .1,
             "<... epoll_pwait resumed>[], 4, 100, [], 8) = 0"
         );
     }
@@ -1155,8 +1349,18 @@ mod tests {
             Sysno::epoll_pwait,
         ] {
             for nfds in [0, 1, 7, 64, 100_000, u64::MAX] {
-                fuzz(nr, &[nfds, FDS, FDS, FDS, FDS, FDS], 3, &[junk.as_slice(); 8]);
-                fuzz(nr, &[nfds, FDS, FDS, FDS, FDS, FDS], i64::MAX, &[junk.as_slice(); 8]);
+                fuzz(
+                    nr,
+                    &[nfds, FDS, FDS, FDS, FDS, FDS],
+                    3,
+                    &[junk.as_slice(); 8],
+                );
+                fuzz(
+                    nr,
+                    &[nfds, FDS, FDS, FDS, FDS, FDS],
+                    i64::MAX,
+                    &[junk.as_slice(); 8],
+                );
             }
         }
     }

@@ -2,7 +2,9 @@
 
 use super::{
     Call, Capture,
-    fs::{OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, out_struct, struct_cap, u64_at, xval},
+    fs::{
+        OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, out_struct, struct_cap, u64_at, xval,
+    },
     signal::SIGNALS,
     table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, UINT, ULONG, class},
     text::{self, HexStrings},
@@ -297,13 +299,23 @@ fn waitid_info(call: &mut Call<'_, '_>, i: usize) {
         call.put("{}");
         return;
     }
-    let fields = (|| Some((i32_at(b, 8)?, i32_at(b, 16)?, i32_at(b, 20)?, i32_at(b, 24)?)))();
+    let fields = (|| {
+        Some((
+            i32_at(b, 8)?,
+            i32_at(b, 16)?,
+            i32_at(b, 20)?,
+            i32_at(b, 24)?,
+        ))
+    })();
     let times = (|| Some((i64_at(b, 32)?, i64_at(b, 40)?)))();
     let (Some((code, pid, uid, status)), Some((utime, stime))) = (fields, times) else {
         call.pointer(ptr);
         return;
     };
-    #[expect(clippy::cast_sign_loss, reason = "signal numbers and codes print by name")]
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "signal numbers and codes print by name"
+    )]
     let (signo, code_u, uid) = (signo as u32, code as u32, uid as u32);
     call.put("{si_signo=");
     write_signal(call.out, u64::from(signo));
@@ -332,7 +344,12 @@ fn waitid_info(call: &mut Call<'_, '_>, i: usize) {
 
 fn rusage_who(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &RUSAGE_WHO, call.arg(i) & 0xffff_ffff, "RUSAGE_???");
+    xval(
+        call.out,
+        &RUSAGE_WHO,
+        call.arg(i) & 0xffff_ffff,
+        "RUSAGE_???",
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -353,13 +370,24 @@ fn exec_path(call: &mut Call<'_, '_>, i: usize) {
         }
         return;
     }
-    let at_exit = if call.failed() { call.capture(i, 1) } else { Capture::Empty };
+    let at_exit = if call.failed() {
+        call.capture(i, 1)
+    } else {
+        Capture::Empty
+    };
     call.string(at_exit, ptr, usize::MAX);
 }
 
 const EXEC_PATH: Arg = Arg::custom_with(
     exec_path,
-    &[Cap::Bytes { at_enter: true, len: Len::Fixed(256), max: Max::Slot }, Cap::Path],
+    &[
+        Cap::Bytes {
+            at_enter: true,
+            len: Len::Fixed(256),
+            max: Max::Slot,
+        },
+        Cap::Path,
+    ],
 );
 
 /// Slots holding execve's argv strings (after the slot of the pointer array).
@@ -383,7 +411,9 @@ fn exec_argv(call: &mut Call<'_, '_>, i: usize) {
     // Only strings whose NUL was captured are whole.
     let complete = region.split(|&c| c == 0).count().saturating_sub(1);
     let mut strings = region.split(|&c| c == 0).take(complete);
-    let pointers = (0..array.len() / 8).map_while(|k| u64_at(array, k * 8)).take_while(|&p| p != 0);
+    let pointers = (0..array.len() / 8)
+        .map_while(|k| u64_at(array, k * 8))
+        .take_while(|&p| p != 0);
     call.out.push(b'[');
     for (n, _) in pointers.enumerate() {
         if n > 0 {
@@ -398,7 +428,12 @@ fn exec_argv(call: &mut Call<'_, '_>, i: usize) {
     call.out.push(b']');
 }
 
-const EXEC_ARGV: Arg = Arg::custom_with(exec_argv, &[Cap::StrArray { region: ARGV_REGION }]);
+const EXEC_ARGV: Arg = Arg::custom_with(
+    exec_argv,
+    &[Cap::StrArray {
+        region: ARGV_REGION,
+    }],
+);
 
 /// `execve`'s environment: `0x7ffe... /* 23 vars */`, with the count of pointers
 /// before the NULL that the kernel made at entry.
@@ -409,11 +444,19 @@ fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
     if ptr == 0 {
         return;
     }
-    let Capture::Data(count) = call.capture(i, 0) else { return };
-    let Some(n) = count.get(..4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))) else {
+    let Capture::Data(count) = call.capture(i, 0) else {
         return;
     };
-    let _ = std::io::Write::write_fmt(call.out, format_args!(" /* {n} var{} */", if n == 1 { "" } else { "s" }));
+    let Some(n) = count
+        .get(..4)
+        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+    else {
+        return;
+    };
+    let _ = std::io::Write::write_fmt(
+        call.out,
+        format_args!(" /* {n} var{} */", if n == 1 { "" } else { "s" }),
+    );
 }
 
 const EXEC_ENVP: Arg = Arg::custom_with(exec_envp, &[Cap::PtrCount]);
@@ -556,7 +599,10 @@ fn write_rlim(out: &mut Vec<u8>, v: u64) {
 
 /// `struct rlimit`: `{rlim_cur=1024, rlim_max=4*1024}`, or the pointer.
 fn write_rlimit(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64, show: bool) {
-    match cap.bytes().and_then(|b| Some((u64_at(b, 0)?, u64_at(b, 8)?))) {
+    match cap
+        .bytes()
+        .and_then(|b| Some((u64_at(b, 0)?, u64_at(b, 8)?)))
+    {
         Some((cur, max)) if show && ptr != 0 => {
             call.put("{rlim_cur=");
             write_rlim(call.out, cur);
@@ -758,7 +804,11 @@ fn prctl_args(call: &mut Call<'_, '_>, _: usize) {
         pr::SET_NAME | pr::GET_NAME => {
             call.put(", ");
             let out_failed = option == pr::GET_NAME && call.failed();
-            let cap = if out_failed { Capture::Empty } else { call.capture(1, 0) };
+            let cap = if out_failed {
+                Capture::Empty
+            } else {
+                call.capture(1, 0)
+            };
             let limit = call.opts.strsize.min(TASK_COMM_MAX);
             call.string(cap, a1, limit);
         }
@@ -857,7 +907,12 @@ fn rseq_len(call: &mut Call<'_, '_>, i: usize) {
 
 fn rseq_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &RSEQ_FLAGS, call.arg(i) & 0xffff_ffff, "RSEQ_FLAG_???");
+    flags_dflt(
+        call.out,
+        &RSEQ_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "RSEQ_FLAG_???",
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -917,12 +972,20 @@ fn gids_in(call: &mut Call<'_, '_>, i: usize) {
 /// Captures of a `gid_t` list: up to a slot (64 groups).
 const GIDS_OUT: Arg = Arg::custom_with(
     gids_out,
-    &[Cap::Bytes { at_enter: false, len: Len::Ret(4), max: Max::Slot }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Ret(4),
+        max: Max::Slot,
+    }],
 )
 .output();
 const GIDS_IN: Arg = Arg::custom_with(
     gids_in,
-    &[Cap::Bytes { at_enter: false, len: Len::Arg(0, 4), max: Max::Slot }],
+    &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Arg(0, 4),
+        max: Max::Slot,
+    }],
 );
 
 xlat! {
@@ -974,7 +1037,12 @@ xlat! {
 
 fn sched_policy(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &SCHED_POLICIES, call.arg(i) & 0xffff_ffff, "SCHED_???");
+    xval(
+        call.out,
+        &SCHED_POLICIES,
+        call.arg(i) & 0xffff_ffff,
+        "SCHED_???",
+    );
 }
 
 /// `sched_getscheduler`'s return: `0 (SCHED_OTHER)`, or the bare number for a policy
@@ -1006,7 +1074,11 @@ fn cpu_set_in(call: &mut Call<'_, '_>, i: usize) {
     let ptr = call.arg(i);
     let size = usize::try_from(call.arg(i - 1) & 0xffff_ffff).unwrap_or(usize::MAX);
     let cap = call.capture(i, 0);
-    let bytes = if size == 0 { Some(&[][..]) } else { cap.bytes() };
+    let bytes = if size == 0 {
+        Some(&[][..])
+    } else {
+        cap.bytes()
+    };
     let Some(b) = bytes.filter(|_| ptr != 0) else {
         call.pointer(ptr);
         return;
@@ -1015,7 +1087,11 @@ fn cpu_set_in(call: &mut Call<'_, '_>, i: usize) {
     let cpus = b[..b.len().min(size)]
         .iter()
         .enumerate()
-        .flat_map(|(n, byte)| (0..8).filter(move |bit| byte & (1 << bit) != 0).map(move |bit| n * 8 + bit));
+        .flat_map(|(n, byte)| {
+            (0..8)
+                .filter(move |bit| byte & (1 << bit) != 0)
+                .map(move |bit| n * 8 + bit)
+        });
     for (k, cpu) in cpus.enumerate() {
         if k > 0 {
             call.out.push(b' ');
@@ -1044,7 +1120,11 @@ fn cpu_set_out(call: &mut Call<'_, '_>, i: usize) {
     let cpus = b[..b.len().min(size)]
         .iter()
         .enumerate()
-        .flat_map(|(n, byte)| (0..8).filter(move |bit| byte & (1 << bit) != 0).map(move |bit| n * 8 + bit));
+        .flat_map(|(n, byte)| {
+            (0..8)
+                .filter(move |bit| byte & (1 << bit) != 0)
+                .map(move |bit| n * 8 + bit)
+        });
     for (k, cpu) in cpus.enumerate() {
         if k > 0 {
             call.out.push(b' ');
@@ -1072,7 +1152,12 @@ const IOPRIO_CLASS_SHIFT: u32 = 13;
 /// Writes `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`.
 fn write_ioprio(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(b"IOPRIO_PRIO_VALUE(");
-    xval(out, &IOPRIO_CLASSES, u64::from(v >> IOPRIO_CLASS_SHIFT), "IOPRIO_CLASS_???");
+    xval(
+        out,
+        &IOPRIO_CLASSES,
+        u64::from(v >> IOPRIO_CLASS_SHIFT),
+        "IOPRIO_CLASS_???",
+    );
     out.extend_from_slice(b", ");
     text::decimal(out, v & ((1 << IOPRIO_CLASS_SHIFT) - 1));
     out.push(b')');
@@ -1080,7 +1165,12 @@ fn write_ioprio(out: &mut Vec<u8>, v: u32) {
 
 fn ioprio_who(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &IOPRIO_WHO, call.arg(i) & 0xffff_ffff, "IOPRIO_WHO_???");
+    xval(
+        call.out,
+        &IOPRIO_WHO,
+        call.arg(i) & 0xffff_ffff,
+        "IOPRIO_WHO_???",
+    );
 }
 
 fn ioprio_arg(call: &mut Call<'_, '_>, i: usize) {
@@ -1094,7 +1184,11 @@ fn ioprio_ret(call: &mut Call<'_, '_>) {
     let v = call.ret();
     text::decimal(call.out, v);
     call.put(" (");
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a C int")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a C int"
+    )]
     write_ioprio(call.out, v as u32);
     call.out.push(b')');
 }
@@ -1109,12 +1203,27 @@ const PRCTL_ARG2: Arg = Arg::custom_with(printed_elsewhere, &[Cap::Path, struct_
 const PRCTL_ARG5: Arg = Arg::custom_with(printed_elsewhere, &[Cap::Str]);
 
 const fn def(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
-    SyscallDef { sysno, args, ret: Ret::Int, class }
+    SyscallDef {
+        sysno,
+        args,
+        ret: Ret::Int,
+        class,
+    }
 }
 
 pub static DEFS: &[SyscallDef] = &[
-    SyscallDef { sysno: Sysno::exit_group, args: &[INT], ret: Ret::NoReturn, class: P },
-    SyscallDef { sysno: Sysno::exit, args: &[INT], ret: Ret::NoReturn, class: P },
+    SyscallDef {
+        sysno: Sysno::exit_group,
+        args: &[INT],
+        ret: Ret::NoReturn,
+        class: P,
+    },
+    SyscallDef {
+        sysno: Sysno::exit,
+        args: &[INT],
+        ret: Ret::NoReturn,
+        class: P,
+    },
     def(Sysno::getpid, &[], 0),
     def(Sysno::getppid, &[], 0),
     def(Sysno::gettid, &[], 0),
@@ -1136,10 +1245,20 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::getresuid, &[OUT_INT, OUT_INT, OUT_INT], 0),
     def(Sysno::getresgid, &[OUT_INT, OUT_INT, OUT_INT], 0),
     def(Sysno::sched_yield, &[], 0),
-    def(Sysno::execve, &[EXEC_PATH, EXEC_ARGV, EXEC_ENVP], class::FILE | P),
+    def(
+        Sysno::execve,
+        &[EXEC_PATH, EXEC_ARGV, EXEC_ENVP],
+        class::FILE | P,
+    ),
     def(
         Sysno::execveat,
-        &[DIRFD, EXEC_PATH, EXEC_ARGV, EXEC_ENVP, Arg::custom(exec_flags)],
+        &[
+            DIRFD,
+            EXEC_PATH,
+            EXEC_ARGV,
+            EXEC_ENVP,
+            Arg::custom(exec_flags),
+        ],
         class::FILE | class::DESC | P,
     ),
     def(Sysno::fork, &[], P),
@@ -1155,7 +1274,11 @@ pub static DEFS: &[SyscallDef] = &[
         ],
         P,
     ),
-    def(Sysno::clone3, &[Arg::custom_with(clone3_args, &[struct_cap(88)]), ULONG], P),
+    def(
+        Sysno::clone3,
+        &[Arg::custom_with(clone3_args, &[struct_cap(88)]), ULONG],
+        P,
+    ),
     def(
         Sysno::wait4,
         &[
@@ -1179,7 +1302,10 @@ pub static DEFS: &[SyscallDef] = &[
     ),
     def(
         Sysno::getrusage,
-        &[Arg::custom(rusage_who), Arg::custom_with(rusage, &[struct_cap(32)])],
+        &[
+            Arg::custom(rusage_who),
+            Arg::custom_with(rusage, &[struct_cap(32)]),
+        ],
         0,
     ),
     def(Sysno::set_tid_address, &[PTR], 0),
@@ -1187,10 +1313,17 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::getrlimit, &[RESOURCE, RLIMIT_OUT], 0),
     def(Sysno::setrlimit, &[RESOURCE, RLIMIT_IN], 0),
     def(Sysno::prlimit64, &[INT, RESOURCE, RLIMIT_IN, RLIMIT_OUT], 0),
-    def(Sysno::uname, &[Arg::custom_with(utsname, &[struct_cap(2 * 65)])], 0),
+    def(
+        Sysno::uname,
+        &[Arg::custom_with(utsname, &[struct_cap(2 * 65)])],
+        0,
+    ),
     def(
         Sysno::arch_prctl,
-        &[Arg::custom(arch_code), Arg::custom_with(arch_arg, &[struct_cap(8)])],
+        &[
+            Arg::custom(arch_code),
+            Arg::custom_with(arch_arg, &[struct_cap(8)]),
+        ],
         P,
     ),
     def(
@@ -1198,7 +1331,11 @@ pub static DEFS: &[SyscallDef] = &[
         &[
             Arg::custom_with(
                 random_buf,
-                &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Ret(1),
+                    max: Max::StrSize,
+                }],
             ),
             ULONG,
             Arg::custom(grnd_flags),
@@ -1207,23 +1344,41 @@ pub static DEFS: &[SyscallDef] = &[
     ),
     SyscallDef {
         sysno: Sysno::prctl,
-        args: &[Arg::custom(prctl_args), PRCTL_ARG2, NOTHING, NOTHING, PRCTL_ARG5],
+        args: &[
+            Arg::custom(prctl_args),
+            PRCTL_ARG2,
+            NOTHING,
+            NOTHING,
+            PRCTL_ARG5,
+        ],
         ret: Ret::Custom(prctl_ret),
         class: 0,
     },
-    def(Sysno::rseq, &[HEX, Arg::custom(rseq_len), Arg::custom(rseq_flags), HEX], 0),
+    def(
+        Sysno::rseq,
+        &[HEX, Arg::custom(rseq_len), Arg::custom(rseq_flags), HEX],
+        0,
+    ),
     def(Sysno::getgroups, &[INT, GIDS_OUT], 0),
     def(Sysno::setgroups, &[INT, GIDS_IN], 0),
     def(Sysno::getpriority, &[Arg::custom(prio_which), INT], 0),
     def(Sysno::setpriority, &[Arg::custom(prio_which), INT, INT], 0),
-    def(Sysno::sysinfo, &[Arg::custom_with(sysinfo_buf, &[struct_cap(112)]).output()], 0),
+    def(
+        Sysno::sysinfo,
+        &[Arg::custom_with(sysinfo_buf, &[struct_cap(112)]).output()],
+        0,
+    ),
     SyscallDef {
         sysno: Sysno::sched_getscheduler,
         args: &[INT],
         ret: Ret::Custom(sched_policy_ret),
         class: 0,
     },
-    def(Sysno::sched_setscheduler, &[INT, SCHED_POLICY, SCHED_PARAM_IN], 0),
+    def(
+        Sysno::sched_setscheduler,
+        &[INT, SCHED_POLICY, SCHED_PARAM_IN],
+        0,
+    ),
     def(Sysno::sched_getparam, &[INT, OUT_INT], 0),
     def(Sysno::sched_setparam, &[INT, SCHED_PARAM_IN], 0),
     def(Sysno::sched_get_priority_max, &[SCHED_POLICY], 0),
@@ -1235,7 +1390,11 @@ pub static DEFS: &[SyscallDef] = &[
             UINT,
             Arg::custom_with(
                 cpu_set_in,
-                &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Arg(1, 1),
+                    max: Max::Slot,
+                }],
             ),
         ],
         0,
@@ -1247,12 +1406,20 @@ pub static DEFS: &[SyscallDef] = &[
             UINT,
             Arg::custom_with(
                 cpu_set_out,
-                &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::Slot }],
+                &[Cap::Bytes {
+                    at_enter: false,
+                    len: Len::Ret(1),
+                    max: Max::Slot,
+                }],
             ),
         ],
         0,
     ),
-    def(Sysno::ioprio_set, &[Arg::custom(ioprio_who), INT, Arg::custom(ioprio_arg)], 0),
+    def(
+        Sysno::ioprio_set,
+        &[Arg::custom(ioprio_who), INT, Arg::custom(ioprio_arg)],
+        0,
+    ),
     SyscallDef {
         sysno: Sysno::ioprio_get,
         args: &[Arg::custom(ioprio_who), INT],
@@ -1293,14 +1460,22 @@ mod tests {
         );
         assert_eq!(line(Sysno::sched_yield, &[], 0, &[]), "sched_yield() = 0");
         assert_eq!(line(Sysno::setuid, &[0], 0, &[]), "setuid(0) = 0");
-        assert_eq!(line(Sysno::setreuid, &[0xffff_ffff, 0], 0, &[]), "setreuid(-1, 0) = 0");
+        assert_eq!(
+            line(Sysno::setreuid, &[0xffff_ffff, 0], 0, &[]),
+            "setreuid(-1, 0) = 0"
+        );
         assert_eq!(
             line(Sysno::setresuid, &[u64::MAX, u64::MAX, u64::MAX], 0, &[]),
             "setresuid(-1, -1, -1) = 0"
         );
         let z = le32(0);
         assert_eq!(
-            line(Sysno::getresuid, &[0x10, 0x20, 0x30], 0, &[Some(&z), Some(&z), Some(&z)]),
+            line(
+                Sysno::getresuid,
+                &[0x10, 0x20, 0x30],
+                0,
+                &[Some(&z), Some(&z), Some(&z)]
+            ),
             "getresuid([0], [0], [0]) = 0"
         );
         assert_eq!(
@@ -1319,8 +1494,9 @@ mod tests {
 
     /// Pointers as the kernel read them at entry, NULL-terminated.
     fn ptrs(n: usize) -> Vec<u8> {
-        let mut v: Vec<u8> =
-            (0..n).flat_map(|k| (0x7ffe_0000_u64 + k as u64).to_le_bytes()).collect();
+        let mut v: Vec<u8> = (0..n)
+            .flat_map(|k| (0x7ffe_0000_u64 + k as u64).to_le_bytes())
+            .collect();
         v.extend_from_slice(&0u64.to_le_bytes());
         v.resize(256, 0xaa);
         v
@@ -1350,7 +1526,13 @@ mod tests {
                 Sysno::execve,
                 &[0x1000, 0x7ffe_9de7_3600, 0x7ffe_9de7_35c0],
                 0,
-                &exec_slots(Some(&path), None, Some(&argv), Some(b"true\0-x\0"), Some(&env))
+                &exec_slots(
+                    Some(&path),
+                    None,
+                    Some(&argv),
+                    Some(b"true\0-x\0"),
+                    Some(&env)
+                )
             ),
             r#"execve("/bin/true", ["true", "-x"], 0x7ffe9de735c0 /* 1 var */) = 0"#
         );
@@ -1372,18 +1554,34 @@ mod tests {
                 Sysno::execve,
                 &[0x1000, 0x2000, 0],
                 -2,
-                &exec_slots(Some(b"/nonexistent\0"), Some(b"/nonexistent"), Some(&argv), Some(b"x\0"), None)
+                &exec_slots(
+                    Some(b"/nonexistent\0"),
+                    Some(b"/nonexistent"),
+                    Some(&argv),
+                    Some(b"x\0"),
+                    None
+                )
             ),
             r#"execve("/nonexistent", ["x"], NULL) = -1 ENOENT (No such file or directory)"#
         );
         // The entry read failed (path at the end of a mapping): a failed call still has
         // the exit-time string; a successful one prints the pointer.
         assert_eq!(
-            line(Sysno::execve, &[0x1000, 0x2000, 0], -2, &exec_slots(None, Some(b"/nonexistent"), None, None, None)),
+            line(
+                Sysno::execve,
+                &[0x1000, 0x2000, 0],
+                -2,
+                &exec_slots(None, Some(b"/nonexistent"), None, None, None)
+            ),
             r#"execve("/nonexistent", 0x2000, NULL) = -1 ENOENT (No such file or directory)"#
         );
         assert_eq!(
-            line(Sysno::execve, &[0x1000, 0x2000, 0], 0, &exec_slots(None, Some(b"garbage"), None, None, None)),
+            line(
+                Sysno::execve,
+                &[0x1000, 0x2000, 0],
+                0,
+                &exec_slots(None, Some(b"garbage"), None, None, None)
+            ),
             "execve(0x1000, 0x2000, NULL) = 0"
         );
         // The count could not be read: no comment.
@@ -1413,13 +1611,21 @@ mod tests {
                 0,
                 &exec_slots(Some(&path), None, Some(&argv), Some(&strings), None)
             ),
-            format!(r#"execve("/usr/bin/php", ["php", "{}"..., ...], NULL) = 0"#, "a".repeat(32))
+            format!(
+                r#"execve("/usr/bin/php", ["php", "{}"..., ...], NULL) = 0"#,
+                "a".repeat(32)
+            )
         );
     }
     #[test]
     fn wait4() {
         assert_eq!(
-            line(Sysno::wait4, &[20644, 0x1000, 0, 0], 20644, &[Some(&le32(3 << 8))]),
+            line(
+                Sysno::wait4,
+                &[20644, 0x1000, 0, 0],
+                20644,
+                &[Some(&le32(3 << 8))]
+            ),
             "wait4(20644, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 20644"
         );
         assert_eq!(
@@ -1427,7 +1633,12 @@ mod tests {
             strace("wait4(-1, 0x7ffe9de73768, WNOHANG, NULL) = -1 ECHILD (No child processes)")
         );
         assert_eq!(
-            line(Sysno::wait4, &[22391, 0x7ffe_2133_090c, 1, 0], 0, &[Some(&le32(0))]),
+            line(
+                Sysno::wait4,
+                &[22391, 0x7ffe_2133_090c, 1, 0],
+                0,
+                &[Some(&le32(0))]
+            ),
             strace("wait4(22391, 0x7ffe2133090c, WNOHANG, NULL) = 0")
         );
         let mut ru = [0u8; 32];
@@ -1442,15 +1653,30 @@ mod tests {
             "wait4(20645, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}], __WALL, {ru_utime={tv_sec=0, tv_usec=155}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 20645"
         );
         assert_eq!(
-            line(Sysno::wait4, &[22391, 0x1000, 2, 0], 22391, &[Some(&le32(0x137f))]),
+            line(
+                Sysno::wait4,
+                &[22391, 0x1000, 2, 0],
+                22391,
+                &[Some(&le32(0x137f))]
+            ),
             "wait4(22391, [{WIFSTOPPED(s) && WSTOPSIG(s) == SIGSTOP}], WSTOPPED, NULL) = 22391"
         );
         assert_eq!(
-            line(Sysno::wait4, &[22391, 0x1000, 8, 0], 22391, &[Some(&le32(0xffff))]),
+            line(
+                Sysno::wait4,
+                &[22391, 0x1000, 8, 0],
+                22391,
+                &[Some(&le32(0xffff))]
+            ),
             "wait4(22391, [{WIFCONTINUED(s)}], WCONTINUED, NULL) = 22391"
         );
         assert_eq!(
-            line(Sysno::wait4, &[22391, 0x1000, 0, 0], 22391, &[Some(&le32(0x8b))]),
+            line(
+                Sysno::wait4,
+                &[22391, 0x1000, 0, 0],
+                22391,
+                &[Some(&le32(0x8b))]
+            ),
             "wait4(22391, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}], 0, NULL) = 22391"
         );
         assert_eq!(
@@ -1476,15 +1702,30 @@ mod tests {
     #[test]
     fn waitid_and_getrusage() {
         assert_eq!(
-            line(Sysno::waitid, &[1, 32763, 0x1000, 5, 0], 0, &[Some(&[0; 48])]),
+            line(
+                Sysno::waitid,
+                &[1, 32763, 0x1000, 5, 0],
+                0,
+                &[Some(&[0; 48])]
+            ),
             "waitid(P_PID, 32763, {}, WNOHANG|WEXITED, NULL) = 0"
         );
         assert_eq!(
-            line(Sysno::waitid, &[1, 32763, 0x1000, 2, 0], 0, &[Some(&siginfo(5, 32763, 19))]),
+            line(
+                Sysno::waitid,
+                &[1, 32763, 0x1000, 2, 0],
+                0,
+                &[Some(&siginfo(5, 32763, 19))]
+            ),
             "waitid(P_PID, 32763, {si_signo=SIGCHLD, si_code=CLD_STOPPED, si_pid=32763, si_uid=0, si_status=SIGSTOP, si_utime=0, si_stime=0}, WSTOPPED, NULL) = 0"
         );
         assert_eq!(
-            line(Sysno::waitid, &[0, 0, 0x1000, 4, 0], 0, &[Some(&siginfo(2, 32763, 9))]),
+            line(
+                Sysno::waitid,
+                &[0, 0, 0x1000, 4, 0],
+                0,
+                &[Some(&siginfo(2, 32763, 9))]
+            ),
             "waitid(P_ALL, 0, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=32763, si_uid=0, si_status=SIGKILL, si_utime=0, si_stime=0}, WEXITED, NULL) = 0"
         );
         assert_eq!(
@@ -1510,7 +1751,12 @@ mod tests {
             ),
             "waitid(P_PID, 32764, {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=32764, si_uid=0, si_status=5, si_utime=0, si_stime=0}, WEXITED, {ru_utime={tv_sec=0, tv_usec=67}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 0"
         );
-        fuzz(Sysno::waitid, &[1, 1, 0x1000, 4, 0x2000], 0, &[&siginfo(1, 1, 1), &ru]);
+        fuzz(
+            Sysno::waitid,
+            &[1, 1, 0x1000, 4, 0x2000],
+            0,
+            &[&siginfo(1, 1, 1), &ru],
+        );
         ru[8..16].copy_from_slice(&809i64.to_le_bytes());
         assert_eq!(
             line(Sysno::getrusage, &[0, 0x1000], 0, &[Some(&ru)]),
@@ -1535,14 +1781,25 @@ mod tests {
     #[test]
     fn clone() {
         assert_eq!(
-            line(Sysno::clone, &[0x120_0011, 0, 0, 0x7f00_214b_0a10, 0], 20644, &[]),
+            line(
+                Sysno::clone,
+                &[0x120_0011, 0, 0, 0x7f00_214b_0a10, 0],
+                20644,
+                &[]
+            ),
             "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f00214b0a10) = 20644"
         );
         let flags = 0x3d_0f00;
         assert_eq!(
             line(
                 Sysno::clone,
-                &[flags, 0x7f12_ea92_7ff0, 0x7f12_ea92_8990, 0x7f12_ea92_8990, 0x7f12_ea92_86c0],
+                &[
+                    flags,
+                    0x7f12_ea92_7ff0,
+                    0x7f12_ea92_8990,
+                    0x7f12_ea92_8990,
+                    0x7f12_ea92_86c0
+                ],
                 22390,
                 &[Some(&le32(22390))]
             ),
@@ -1602,7 +1859,12 @@ mod tests {
             "set_robust_list(0x7f0000001000, 1) = -1 EINVAL (Invalid argument)"
         );
         assert_eq!(
-            line(Sysno::rseq, &[0x7f5f_ade2_d060, 0x20, 0, 0x5305_3053], 0, &[]),
+            line(
+                Sysno::rseq,
+                &[0x7f5f_ade2_d060, 0x20, 0, 0x5305_3053],
+                0,
+                &[]
+            ),
             "rseq(0x7f5fade2d060, 0x20, 0, 0x53053053) = 0"
         );
         assert_eq!(
@@ -1631,7 +1893,12 @@ mod tests {
             "getrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0"
         );
         assert_eq!(
-            line(Sysno::getrlimit, &[99, 0x7ffe_9de7_3940], EINVAL, &[Some(&stack)]),
+            line(
+                Sysno::getrlimit,
+                &[99, 0x7ffe_9de7_3940],
+                EINVAL,
+                &[Some(&stack)]
+            ),
             "getrlimit(0x63 /* RLIMIT_??? */, 0x7ffe9de73940) = -1 EINVAL (Invalid argument)"
         );
         assert_eq!(
@@ -1639,12 +1906,22 @@ mod tests {
             "setrlimit(RLIMIT_CORE, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0"
         );
         assert_eq!(
-            line(Sysno::prlimit64, &[0, 7, 0, 0x1000], 0, &[None, Some(&nofile)]),
+            line(
+                Sysno::prlimit64,
+                &[0, 7, 0, 0x1000],
+                0,
+                &[None, Some(&nofile)]
+            ),
             "prlimit64(0, RLIMIT_NOFILE, NULL, {rlim_cur=20000, rlim_max=20000}) = 0"
         );
         let new = rlimit(1024, 4096);
         assert_eq!(
-            line(Sysno::prlimit64, &[0, 7, 0x2000, 0x1000], 0, &[Some(&new), Some(&nofile)]),
+            line(
+                Sysno::prlimit64,
+                &[0, 7, 0x2000, 0x1000],
+                0,
+                &[Some(&new), Some(&nofile)]
+            ),
             "prlimit64(0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=4*1024}, {rlim_cur=20000, rlim_max=20000}) = 0"
         );
         assert_eq!(
@@ -1652,10 +1929,20 @@ mod tests {
             "prlimit64(0, RLIMIT_NOFILE, {rlim_cur=1024, rlim_max=4*1024}, NULL) = 0"
         );
         assert_eq!(
-            line(Sysno::prlimit64, &[99999, 0, 0, 0x7ffe_9de7_3940], -3, &[None, Some(&nofile)]),
+            line(
+                Sysno::prlimit64,
+                &[99999, 0, 0, 0x7ffe_9de7_3940],
+                -3,
+                &[None, Some(&nofile)]
+            ),
             "prlimit64(99999, RLIMIT_CPU, NULL, 0x7ffe9de73940) = -1 ESRCH (No such process)"
         );
-        fuzz(Sysno::prlimit64, &[0, 7, 0x2000, 0x1000], 0, &[&new, &nofile]);
+        fuzz(
+            Sysno::prlimit64,
+            &[0, 7, 0x2000, 0x1000],
+            0,
+            &[&new, &nofile],
+        );
     }
 
     #[test]
@@ -1667,7 +1954,10 @@ mod tests {
             line(Sysno::uname, &[0x1000], 0, &[Some(&u)]),
             r#"uname({sysname="Linux", nodename="vm", ...}) = 0"#
         );
-        assert_eq!(line(Sysno::uname, &[0], EFAULT, &[]), "uname(NULL) = -1 EFAULT (Bad address)");
+        assert_eq!(
+            line(Sysno::uname, &[0], EFAULT, &[]),
+            "uname(NULL) = -1 EFAULT (Bad address)"
+        );
         fuzz(Sysno::uname, &[0x1000], 0, &[&u]);
     }
 
@@ -1686,8 +1976,14 @@ mod tests {
             line(Sysno::arch_prctl, &[0x1004, 0x1000], 0, &[Some(&[0; 8])]),
             "arch_prctl(ARCH_GET_GS, [NULL]) = 0"
         );
-        assert_eq!(line(Sysno::arch_prctl, &[0x1001, 0], 0, &[]), "arch_prctl(ARCH_SET_GS, 0) = 0");
-        assert_eq!(line(Sysno::arch_prctl, &[0x1011, 0], 1, &[]), "arch_prctl(ARCH_GET_CPUID) = 1");
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1001, 0], 0, &[]),
+            "arch_prctl(ARCH_SET_GS, 0) = 0"
+        );
+        assert_eq!(
+            line(Sysno::arch_prctl, &[0x1011, 0], 1, &[]),
+            "arch_prctl(ARCH_GET_CPUID) = 1"
+        );
         assert_eq!(
             line(Sysno::arch_prctl, &[0x1012, 1], -19, &[]),
             "arch_prctl(ARCH_SET_CPUID, 0x1) = -1 ENODEV (No such device)"
@@ -1724,9 +2020,18 @@ mod tests {
             line(Sysno::getrandom, &[0, 4, 0], EFAULT, &[]),
             "getrandom(NULL, 4, 0) = -1 EFAULT (Bad address)"
         );
-        let opts = DecodeOptions { strsize: 4, ..DecodeOptions::default() };
+        let opts = DecodeOptions {
+            strsize: 4,
+            ..DecodeOptions::default()
+        };
         assert_eq!(
-            line_with(&opts, Sysno::getrandom, &[0x1000, 16, 0], 16, &[Some(&bytes[..5])]),
+            line_with(
+                &opts,
+                Sysno::getrandom,
+                &[0x1000, 16, 0],
+                16,
+                &[Some(&bytes[..5])]
+            ),
             r#"getrandom("\x21\x92\x13\xd6"..., 16, 0) = 16"#
         );
     }
@@ -1738,7 +2043,12 @@ mod tests {
             r#"prctl(PR_SET_NAME, "myproc") = 0"#
         );
         assert_eq!(
-            line(Sysno::prctl, &[15, 0x1000], 0, &[Some(b"a very long name exceeding sixteen")]),
+            line(
+                Sysno::prctl,
+                &[15, 0x1000],
+                0,
+                &[Some(b"a very long name exceeding sixteen")]
+            ),
             r#"prctl(PR_SET_NAME, "a very long nam"...) = 0"#
         );
         assert_eq!(
@@ -1753,8 +2063,14 @@ mod tests {
             line(Sysno::prctl, &[16, 0], EFAULT, &[]),
             "prctl(PR_GET_NAME, NULL) = -1 EFAULT (Bad address)"
         );
-        assert_eq!(line(Sysno::prctl, &[1, 9], 0, &[]), "prctl(PR_SET_PDEATHSIG, SIGKILL) = 0");
-        assert_eq!(line(Sysno::prctl, &[1, 0], 0, &[]), "prctl(PR_SET_PDEATHSIG, 0) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[1, 9], 0, &[]),
+            "prctl(PR_SET_PDEATHSIG, SIGKILL) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[1, 0], 0, &[]),
+            "prctl(PR_SET_PDEATHSIG, 0) = 0"
+        );
         assert_eq!(
             line(Sysno::prctl, &[1, 99], EINVAL, &[]),
             "prctl(PR_SET_PDEATHSIG, 99) = -1 EINVAL (Invalid argument)"
@@ -1767,12 +2083,18 @@ mod tests {
             line(Sysno::prctl, &[2, 0x1000], 0, &[None, Some(&le32(9))]),
             "prctl(PR_GET_PDEATHSIG, [SIGKILL]) = 0"
         );
-        let opts = DecodeOptions { strsize: 3, ..DecodeOptions::default() };
+        let opts = DecodeOptions {
+            strsize: 3,
+            ..DecodeOptions::default()
+        };
         assert_eq!(
             line_with(&opts, Sysno::prctl, &[15, 0x1000], 0, &[Some(b"abcdefgh")]),
             r#"prctl(PR_SET_NAME, "abc"...) = 0"#
         );
-        assert_eq!(line(Sysno::prctl, &[3], 1, &[]), "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)");
+        assert_eq!(
+            line(Sysno::prctl, &[3], 1, &[]),
+            "prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)"
+        );
         assert_eq!(
             line(Sysno::prctl, &[4, 0], 0, &[]),
             "prctl(PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0"
@@ -1789,7 +2111,10 @@ mod tests {
             line(Sysno::prctl, &[39, 0, 0, 0, 0], 1, &[]),
             "prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) = 1"
         );
-        assert_eq!(line(Sysno::prctl, &[23, 0], 1, &[]), "prctl(PR_CAPBSET_READ, CAP_CHOWN) = 1");
+        assert_eq!(
+            line(Sysno::prctl, &[23, 0], 1, &[]),
+            "prctl(PR_CAPBSET_READ, CAP_CHOWN) = 1"
+        );
         assert_eq!(
             line(Sysno::prctl, &[24, 21], 0, &[]),
             "prctl(PR_CAPBSET_DROP, CAP_SYS_ADMIN) = 0"
@@ -1798,16 +2123,34 @@ mod tests {
             line(Sysno::prctl, &[9999, 1, 2, 3, 4], EINVAL, &[]),
             "prctl(0x270f /* PR_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EINVAL (Invalid argument)"
         );
-        assert_eq!(line(Sysno::prctl, &[36, 1], 0, &[]), "prctl(PR_SET_CHILD_SUBREAPER, 1) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[36, 1], 0, &[]),
+            "prctl(PR_SET_CHILD_SUBREAPER, 1) = 0"
+        );
         assert_eq!(
             line(Sysno::prctl, &[37, 0x1000], 0, &[None, Some(&le32(0))]),
             "prctl(PR_GET_CHILD_SUBREAPER, [0]) = 0"
         );
-        assert_eq!(line(Sysno::prctl, &[8, 1], 0, &[]), "prctl(PR_SET_KEEPCAPS, 1) = 0");
-        assert_eq!(line(Sysno::prctl, &[7], 1, &[]), "prctl(PR_GET_KEEPCAPS) = 1");
-        assert_eq!(line(Sysno::prctl, &[29, 50000], 0, &[]), "prctl(PR_SET_TIMERSLACK, 50000) = 0");
-        assert_eq!(line(Sysno::prctl, &[30], 50000, &[]), "prctl(PR_GET_TIMERSLACK) = 50000");
-        assert_eq!(line(Sysno::prctl, &[21], 0, &[]), "prctl(PR_GET_SECCOMP) = 0");
+        assert_eq!(
+            line(Sysno::prctl, &[8, 1], 0, &[]),
+            "prctl(PR_SET_KEEPCAPS, 1) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[7], 1, &[]),
+            "prctl(PR_GET_KEEPCAPS) = 1"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[29, 50000], 0, &[]),
+            "prctl(PR_SET_TIMERSLACK, 50000) = 0"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[30], 50000, &[]),
+            "prctl(PR_GET_TIMERSLACK) = 50000"
+        );
+        assert_eq!(
+            line(Sysno::prctl, &[21], 0, &[]),
+            "prctl(PR_GET_SECCOMP) = 0"
+        );
         assert_eq!(
             line(Sysno::prctl, &[41, 1, 0, 0, 0], 0, &[]),
             "prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) = 0"
@@ -1826,13 +2169,21 @@ mod tests {
             r#"prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0x1000, 4096, "foo") = -1 EINVAL (Invalid argument)"#
         );
         fuzz(Sysno::prctl, &[16, 0x1000], 0, &[b"name", &[1; 8], b"x"]);
-        fuzz(Sysno::prctl, &[0x5356_4d41, 0, 0x1000, 4096, 0x2000], 0, &[b"name", &[1; 8], b"x"]);
+        fuzz(
+            Sysno::prctl,
+            &[0x5356_4d41, 0, 0x1000, 4096, 0x2000],
+            0,
+            &[b"name", &[1; 8], b"x"],
+        );
     }
 
     #[test]
     fn groups() {
         let gids: Vec<u8> = [0u32, 4, 27].iter().flat_map(|g| g.to_le_bytes()).collect();
-        assert_eq!(line(Sysno::getgroups, &[0, 0], 0, &[]), strace("getgroups(0, NULL)                      = 0"));
+        assert_eq!(
+            line(Sysno::getgroups, &[0, 0], 0, &[]),
+            strace("getgroups(0, NULL)                      = 0")
+        );
         assert_eq!(
             line(Sysno::getgroups, &[32, 0x1000], 0, &[]),
             strace("getgroups(32, [])                       = 0")
@@ -1853,10 +2204,16 @@ mod tests {
             line(Sysno::setgroups, &[3, 0x1000], 0, &[Some(&gids)]),
             strace("setgroups(3, [0, 4, 27])                = 0")
         );
-        assert_eq!(line(Sysno::setgroups, &[0, 0], 0, &[]), strace("setgroups(0, NULL)                      = 0"));
+        assert_eq!(
+            line(Sysno::setgroups, &[0, 0], 0, &[]),
+            strace("setgroups(0, NULL)                      = 0")
+        );
         let many: Vec<u8> = (0u32..40).flat_map(u32::to_le_bytes).collect();
         let got = line(Sysno::getgroups, &[64, 0x1000], 40, &[Some(&many)]);
-        assert!(got.starts_with("getgroups(64, [0, 1, 2, ") && got.ends_with(", 31, ...]) = 40"), "{got}");
+        assert!(
+            got.starts_with("getgroups(64, [0, 1, 2, ") && got.ends_with(", 31, ...]) = 40"),
+            "{got}"
+        );
         fuzz(Sysno::getgroups, &[32, 0x1000], 3, &[&gids]);
         fuzz(Sysno::setgroups, &[3, 0x1000], 0, &[&gids]);
     }
@@ -1867,7 +2224,10 @@ mod tests {
             line(Sysno::getpriority, &[0, 0], 20, &[]),
             strace("getpriority(PRIO_PROCESS, 0)            = 20")
         );
-        assert_eq!(line(Sysno::getpriority, &[2, 0], 40, &[]), strace("getpriority(PRIO_USER, 0)               = 40"));
+        assert_eq!(
+            line(Sysno::getpriority, &[2, 0], 40, &[]),
+            strace("getpriority(PRIO_USER, 0)               = 40")
+        );
         assert_eq!(
             line(Sysno::setpriority, &[0, 0, 0], 0, &[]),
             strace("setpriority(PRIO_PROCESS, 0, 0)         = 0")
@@ -1880,10 +2240,21 @@ mod tests {
 
     #[test]
     fn sysinfo() {
-        let mut b: Vec<u8> = [3054u64, 209_696, 219_488, 161_408, 25_276_514_304, 21_747_372_032, 8_998_912, 5_505_024, 0, 0]
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect();
+        let mut b: Vec<u8> = [
+            3054u64,
+            209_696,
+            219_488,
+            161_408,
+            25_276_514_304,
+            21_747_372_032,
+            8_998_912,
+            5_505_024,
+            0,
+            0,
+        ]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
         b.extend(119u16.to_le_bytes());
         b.extend([0; 6]);
         b.extend([0u64, 0].iter().flat_map(|v| v.to_le_bytes()));
@@ -1893,10 +2264,12 @@ mod tests {
             line(Sysno::sysinfo, &[0x1000], 0, &[Some(&b)]),
             "sysinfo({uptime=3054, loads=[209696, 219488, 161408], totalram=25276514304, freeram=21747372032, sharedram=8998912, bufferram=5505024, totalswap=0, freeswap=0, procs=119, totalhigh=0, freehigh=0, mem_unit=1}) = 0"
         );
-        assert_eq!(line(Sysno::sysinfo, &[0], EFAULT, &[]), strace("sysinfo(NULL)                           = -1 EFAULT (Bad address)"));
+        assert_eq!(
+            line(Sysno::sysinfo, &[0], EFAULT, &[]),
+            strace("sysinfo(NULL)                           = -1 EFAULT (Bad address)")
+        );
         fuzz(Sysno::sysinfo, &[0x1000], 0, &[&b]);
     }
-
 
     #[test]
     fn scheduling() {
@@ -1925,11 +2298,21 @@ mod tests {
             strace("sched_setparam(0, [0])                  = 0")
         );
         assert_eq!(
-            line(Sysno::sched_setscheduler, &[0, 0, 0x1000], 0, &[Some(&le32(0))]),
+            line(
+                Sysno::sched_setscheduler,
+                &[0, 0, 0x1000],
+                0,
+                &[Some(&le32(0))]
+            ),
             strace("sched_setscheduler(0, SCHED_OTHER, [0]) = 0")
         );
         assert_eq!(
-            line(Sysno::sched_setscheduler, &[0, 0x4000_0003, 0x1000], 0, &[Some(&le32(0))]),
+            line(
+                Sysno::sched_setscheduler,
+                &[0, 0x4000_0003, 0x1000],
+                0,
+                &[Some(&le32(0))]
+            ),
             strace("sched_setscheduler(0, 0x40000003 /* SCHED_??? */, [0]) = 0")
         );
         assert_eq!(
@@ -1956,7 +2339,12 @@ mod tests {
         // strace: sched_getaffinity(0, 128, [0 1]) = 8
         set[0] = 3;
         assert_eq!(
-            line(Sysno::sched_getaffinity, &[0, 128, 0x1000], 8, &[Some(&set[..8])]),
+            line(
+                Sysno::sched_getaffinity,
+                &[0, 128, 0x1000],
+                8,
+                &[Some(&set[..8])]
+            ),
             "sched_getaffinity(0, 128, [0 1]) = 8"
         );
         assert_eq!(
@@ -1965,16 +2353,31 @@ mod tests {
         );
         set[0] = 1;
         assert_eq!(
-            line(Sysno::sched_setaffinity, &[0, 128, 0x1000], 0, &[Some(&set)]),
+            line(
+                Sysno::sched_setaffinity,
+                &[0, 128, 0x1000],
+                0,
+                &[Some(&set)]
+            ),
             strace("sched_setaffinity(0, 128, [0])          = 0")
         );
         set[0] = 3;
         assert_eq!(
-            line(Sysno::sched_setaffinity, &[0, 8, 0x1000], 0, &[Some(&set[..8])]),
+            line(
+                Sysno::sched_setaffinity,
+                &[0, 8, 0x1000],
+                0,
+                &[Some(&set[..8])]
+            ),
             strace("sched_setaffinity(0, 8, [0 1])          = 0")
         );
         assert_eq!(
-            line(Sysno::sched_setaffinity, &[0, 8, 0x1000], EINVAL, &[Some(&[0; 8])]),
+            line(
+                Sysno::sched_setaffinity,
+                &[0, 8, 0x1000],
+                EINVAL,
+                &[Some(&[0; 8])]
+            ),
             strace("sched_setaffinity(0, 8, [])             = -1 EINVAL (Invalid argument)")
         );
         assert_eq!(
@@ -1987,7 +2390,12 @@ mod tests {
         );
         set[200 / 8] = 1 << (200 % 8);
         assert_eq!(
-            line(Sysno::sched_setaffinity, &[0, 128, 0x1000], EINVAL, &[Some(&set)]),
+            line(
+                Sysno::sched_setaffinity,
+                &[0, 128, 0x1000],
+                EINVAL,
+                &[Some(&set)]
+            ),
             "sched_setaffinity(0, 128, [0 1 200]) = -1 EINVAL (Invalid argument)"
         );
         assert_eq!(
@@ -2000,11 +2408,15 @@ mod tests {
         );
         assert_eq!(
             line(Sysno::ioprio_get, &[1, 0], 16388, &[]),
-            strace("ioprio_get(IOPRIO_WHO_PROCESS, 0)       = 16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))")
+            strace(
+                "ioprio_get(IOPRIO_WHO_PROCESS, 0)       = 16388 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4))"
+            )
         );
         assert_eq!(
             line(Sysno::ioprio_get, &[1, 0], 0, &[]),
-            strace("ioprio_get(IOPRIO_WHO_PROCESS, 0)       = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))")
+            strace(
+                "ioprio_get(IOPRIO_WHO_PROCESS, 0)       = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))"
+            )
         );
         assert_eq!(
             line(Sysno::ioprio_get, &[9, 0], EINVAL, &[]),

@@ -67,11 +67,13 @@ xlat! {
 }
 
 fn i32_at(info: &[u8], off: usize) -> i32 {
-    info.get(off..off + 4).map_or(0, |b| i32::from_le_bytes(b.try_into().expect("4 bytes")))
+    info.get(off..off + 4)
+        .map_or(0, |b| i32::from_le_bytes(b.try_into().expect("4 bytes")))
 }
 
 fn u64_at(info: &[u8], off: usize) -> u64 {
-    info.get(off..off + 8).map_or(0, |b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+    info.get(off..off + 8)
+        .map_or(0, |b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
 }
 
 /// The `si_code` set for a signal's positive codes.
@@ -97,7 +99,10 @@ pub fn format_signal(out: &mut Vec<u8>, signo: i32, info: Option<&[u8]>) {
     };
     let code = i32_at(info, 8);
     let _ = write!(out, "{{si_signo={name}, si_code=");
-    #[expect(clippy::cast_sign_loss, reason = "codes are matched as the set stores them")]
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "codes are matched as the set stores them"
+    )]
     let code_bits = i64::from(code) as u64;
     let set = if code > 0 && code != 0x80 {
         match signo {
@@ -123,16 +128,30 @@ pub fn format_signal(out: &mut Vec<u8>, signo: i32, info: Option<&[u8]>) {
             } else {
                 out.extend_from_slice(signal::name(status).as_bytes());
             }
-            let _ = write!(out, ", si_utime={}, si_stime={}", u64_at(info, 32), u64_at(info, 40));
+            let _ = write!(
+                out,
+                ", si_utime={}, si_stime={}",
+                u64_at(info, 32),
+                u64_at(info, 40)
+            );
         } else if fault_codes(signo).is_some() {
             out.extend_from_slice(b", si_addr=");
             text::pointer(out, u64_at(info, 16));
         } else if signo == libc::SIGPOLL {
-            let _ = write!(out, ", si_band={}, si_fd={}", u64_at(info, 16).cast_signed(), i32_at(info, 24));
+            let _ = write!(
+                out,
+                ", si_band={}, si_fd={}",
+                u64_at(info, 16).cast_signed(),
+                i32_at(info, 24)
+            );
         }
     } else if code == -2 {
         // SI_TIMER
-        let _ = write!(out, ", si_timerid={pid:#x}, si_overrun={uid}, si_int={}, si_ptr=", i32_at(info, 24));
+        let _ = write!(
+            out,
+            ", si_timerid={pid:#x}, si_overrun={uid}, si_int={}, si_ptr=",
+            i32_at(info, 24)
+        );
         text::pointer(out, u64_at(info, 24));
     } else if code == 0x80 && fault_codes(signo).is_some() {
         out.extend_from_slice(b", si_addr=");
@@ -171,7 +190,11 @@ mod tests {
 
     #[test]
     fn kill_from_another_process() {
-        let info = siginfo(libc::SIGUSR2, 0, &[(16, &10348i32.to_le_bytes()), (20, &0u32.to_le_bytes())]);
+        let info = siginfo(
+            libc::SIGUSR2,
+            0,
+            &[(16, &10348i32.to_le_bytes()), (20, &0u32.to_le_bytes())],
+        );
         assert_eq!(
             line(libc::SIGUSR2, Some(&info)),
             "--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_USER, si_pid=10348, si_uid=0} ---"
@@ -180,12 +203,20 @@ mod tests {
 
     #[test]
     fn tgkill_and_child_exit() {
-        let info = siginfo(libc::SIGTERM, -6, &[(16, &7i32.to_le_bytes()), (20, &1000u32.to_le_bytes())]);
+        let info = siginfo(
+            libc::SIGTERM,
+            -6,
+            &[(16, &7i32.to_le_bytes()), (20, &1000u32.to_le_bytes())],
+        );
         assert_eq!(
             line(libc::SIGTERM, Some(&info)),
             "--- SIGTERM {si_signo=SIGTERM, si_code=SI_TKILL, si_pid=7, si_uid=1000} ---"
         );
-        let info = siginfo(libc::SIGCHLD, 1, &[(16, &1235i32.to_le_bytes()), (24, &3i32.to_le_bytes())]);
+        let info = siginfo(
+            libc::SIGCHLD,
+            1,
+            &[(16, &1235i32.to_le_bytes()), (24, &3i32.to_le_bytes())],
+        );
         assert_eq!(
             line(libc::SIGCHLD, Some(&info)),
             "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1235, si_uid=0, si_status=3, si_utime=0, si_stime=0} ---"

@@ -109,7 +109,9 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'[');
     let mut first = true;
     for bit in 0..bits {
-        let on = bytes.get(bit / 8).is_some_and(|b| b & (1 << (bit % 8)) != 0);
+        let on = bytes
+            .get(bit / 8)
+            .is_some_and(|b| b & (1 << (bit % 8)) != 0);
         if on == inverted {
             continue;
         }
@@ -118,7 +120,9 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
         }
         first = false;
         let start = out.len();
-        let Ok(sig) = i32::try_from(bit + 1) else { break };
+        let Ok(sig) = i32::try_from(bit + 1) else {
+            break;
+        };
         write_name(out, sig);
         // Sets print names without the `SIG` prefix.
         if out[start..].starts_with(b"SIG") {
@@ -210,7 +214,12 @@ fn sigaction_out(call: &mut Call<'_, '_>, i: usize) {
 
 fn sigprocmask_how(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &SIGPROCMASK_HOW, call.arg(i) & 0xffff_ffff, "SIG_???");
+    xval(
+        call.out,
+        &SIGPROCMASK_HOW,
+        call.arg(i) & 0xffff_ffff,
+        "SIG_???",
+    );
 }
 
 /// Writes `stack_t`: `{ss_sp=0x55..., ss_flags=SS_DISABLE, ss_size=65536}`.
@@ -253,7 +262,12 @@ fn signal_codes(signo: i32) -> Option<&'static Xlat> {
 
 /// Writes `, si_pid=N, si_uid=N`.
 fn write_sender(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
-    let _ = write!(out, ", si_pid={}, si_uid={}", i32_at(b, 16)?, u32_at(b, 20)?);
+    let _ = write!(
+        out,
+        ", si_pid={}, si_uid={}",
+        i32_at(b, 16)?,
+        u32_at(b, 20)?
+    );
     Some(())
 }
 
@@ -279,7 +293,10 @@ pub fn write_siginfo(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
         out.extend_from_slice(b", si_code=");
         #[expect(clippy::cast_sign_loss, reason = "sets hold codes sign-extended")]
         let code_bits = i64::from(code) as u64;
-        match SI_CODES.name(code_bits).or_else(|| signal_codes(signo)?.name(code_bits)) {
+        match SI_CODES
+            .name(code_bits)
+            .or_else(|| signal_codes(signo)?.name(code_bits))
+        {
             Some(n) => out.extend_from_slice(n.as_bytes()),
             None => text::hex(out, u64::from(code.cast_unsigned())),
         }
@@ -305,12 +322,21 @@ fn write_user_siginfo(out: &mut Vec<u8>, b: &[u8], code: i32) -> Option<()> {
     match code {
         libc::SI_USER | libc::SI_TKILL => write_sender(out, b),
         libc::SI_TIMER => {
-            let _ =
-                write!(out, ", si_timerid={:#x}, si_overrun={}", i32_at(b, 16)?, i32_at(b, 20)?);
+            let _ = write!(
+                out,
+                ", si_timerid={:#x}, si_overrun={}",
+                i32_at(b, 16)?,
+                i32_at(b, 20)?
+            );
             write_sigval(out, b)
         }
         libc::SI_SIGIO => {
-            let _ = write!(out, ", si_band={}, si_fd={}", i64_at(b, 16)?, i32_at(b, 24)?);
+            let _ = write!(
+                out,
+                ", si_band={}, si_fd={}",
+                i64_at(b, 16)?,
+                i32_at(b, 24)?
+            );
             Some(())
         }
         _ => {
@@ -335,7 +361,12 @@ fn write_kernel_siginfo(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> O
             } else {
                 write_name(out, status);
             }
-            let _ = write!(out, ", si_utime={}, si_stime={}", i64_at(b, 32)?, i64_at(b, 40)?);
+            let _ = write!(
+                out,
+                ", si_utime={}, si_stime={}",
+                i64_at(b, 32)?,
+                i64_at(b, 40)?
+            );
         }
         libc::SIGILL | libc::SIGFPE | libc::SIGBUS | libc::SIGSEGV | libc::SIGTRAP => {
             out.extend_from_slice(b", si_addr=");
@@ -343,7 +374,12 @@ fn write_kernel_siginfo(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> O
         }
         libc::SIGIO => {
             if matches!(code, POLL_IN..=POLL_MSG) {
-                let _ = write!(out, ", si_band={}, si_fd={}", i64_at(b, 16)?, i32_at(b, 24)?);
+                let _ = write!(
+                    out,
+                    ", si_band={}, si_fd={}",
+                    i64_at(b, 16)?,
+                    i32_at(b, 24)?
+                );
             }
         }
         libc::SIGSYS => {
@@ -358,7 +394,12 @@ fn write_kernel_siginfo(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> O
                 None => text::decimal(out, nr),
             }
             out.extend_from_slice(b", si_arch=");
-            xval(out, &AUDIT_ARCHES, u64::from(u32_at(b, 28)?), "AUDIT_ARCH_???");
+            xval(
+                out,
+                &AUDIT_ARCHES,
+                u64::from(u32_at(b, 28)?),
+                "AUDIT_ARCH_???",
+            );
         }
         _ => {
             if i32_at(b, 16)? != 0 || u32_at(b, 20)? != 0 {
@@ -435,12 +476,20 @@ fn sfd_flags(call: &mut Call<'_, '_>, i: usize) {
 
 /// Captures of a signal set whose size is argument `n`, read after the call.
 const fn set_cap(size_arg: u8) -> Cap {
-    Cap::Bytes { at_enter: false, len: Len::Arg(size_arg, 1), max: Max::Slot }
+    Cap::Bytes {
+        at_enter: false,
+        len: Len::Arg(size_arg, 1),
+        max: Max::Slot,
+    }
 }
 
 /// The same, read before the call (sets the call may overwrite).
 const fn set_cap_at_enter(size_arg: u8) -> Cap {
-    Cap::Bytes { at_enter: true, len: Len::Arg(size_arg, 1), max: Max::Slot }
+    Cap::Bytes {
+        at_enter: true,
+        len: Len::Arg(size_arg, 1),
+        max: Max::Slot,
+    }
 }
 
 const SIGNAL: Arg = Arg::custom(signal_arg);
@@ -477,7 +526,10 @@ pub static DEFS: &[SyscallDef] = &[
     },
     SyscallDef {
         sysno: Sysno::rt_sigpending,
-        args: &[Arg::custom_with(rt_sigpending_set, &[set_cap(1)]).output(), ULONG],
+        args: &[
+            Arg::custom_with(rt_sigpending_set, &[set_cap(1)]).output(),
+            ULONG,
+        ],
         ret: Ret::Int,
         class: class::SIGNAL,
     },
@@ -537,7 +589,12 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::Int,
         class: class::SIGNAL | class::PROCESS,
     },
-    SyscallDef { sysno: Sysno::pause, args: &[], ret: Ret::Int, class: class::SIGNAL },
+    SyscallDef {
+        sysno: Sysno::pause,
+        args: &[],
+        ret: Ret::Int,
+        class: class::SIGNAL,
+    },
     SyscallDef {
         sysno: Sysno::signalfd4,
         args: &[
@@ -609,20 +666,33 @@ mod tests {
 
     /// The kernel's `struct sigaction`.
     fn kact(handler: u64, flags: u64, restorer: u64, mask: u64) -> Vec<u8> {
-        [handler, flags, restorer, mask].iter().flat_map(|v| v.to_le_bytes()).collect()
+        [handler, flags, restorer, mask]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect()
     }
 
     #[test]
     fn rt_sigaction() {
         let act = kact(0x5566_6580_9249, 0x1400_0000, 0x7f06_9564_1050, 0);
         assert_eq!(
-            line(Sysno::rt_sigaction, &[12, SET, 0, 8], 0, &[Some(&act), None]),
+            line(
+                Sysno::rt_sigaction,
+                &[12, SET, 0, 8],
+                0,
+                &[Some(&act), None]
+            ),
             st(
                 "rt_sigaction(SIGUSR2, {sa_handler=0x556665809249, sa_mask=[], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7f0695641050}, NULL, 8) = 0"
             )
         );
         assert_eq!(
-            line(Sysno::rt_sigaction, &[12, 0, OLD, 8], 0, &[None, Some(&act)]),
+            line(
+                Sysno::rt_sigaction,
+                &[12, 0, OLD, 8],
+                0,
+                &[None, Some(&act)]
+            ),
             st(
                 "rt_sigaction(SIGUSR2, NULL, {sa_handler=0x556665809249, sa_mask=[], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7f0695641050}, 8) = 0"
             )
@@ -630,14 +700,24 @@ mod tests {
         let ign = kact(1, 0x0400_0000, 0x7f06_9564_1050, sig(2) | sig(15));
         let dfl = kact(0, 0, 0, 0);
         assert_eq!(
-            line(Sysno::rt_sigaction, &[13, SET, OLD, 8], 0, &[Some(&ign), Some(&dfl)]),
+            line(
+                Sysno::rt_sigaction,
+                &[13, SET, OLD, 8],
+                0,
+                &[Some(&ign), Some(&dfl)]
+            ),
             st(
                 "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[INT TERM], sa_flags=SA_RESTORER, sa_restorer=0x7f0695641050}, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0"
             )
         );
         let all = kact(0, 0x0400_0000, 0x7f06_9564_1050, !(sig(32) | sig(33)));
         assert_eq!(
-            line(Sysno::rt_sigaction, &[17, SET, OLD, 8], 0, &[Some(&all), Some(&dfl)]),
+            line(
+                Sysno::rt_sigaction,
+                &[17, SET, OLD, 8],
+                0,
+                &[Some(&all), Some(&dfl)]
+            ),
             st(
                 "rt_sigaction(SIGCHLD, {sa_handler=SIG_DFL, sa_mask=~[RTMIN RT_1], sa_flags=SA_RESTORER, sa_restorer=0x7f0695641050}, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0"
             )
@@ -645,33 +725,63 @@ mod tests {
         // Unknown bits, SA_RESETHAND sign-extended by the C library.
         let many = kact(0x5566_6580_9253, 0xffff_ffff_cc00_0107, 0x7f06_9564_1050, 0);
         assert_eq!(
-            line(Sysno::rt_sigaction, &[9, SET, 0, 8], EINVAL, &[Some(&many), None]),
+            line(
+                Sysno::rt_sigaction,
+                &[9, SET, 0, 8],
+                EINVAL,
+                &[Some(&many), None]
+            ),
             st(
                 "rt_sigaction(SIGKILL, {sa_handler=0x556665809253, sa_mask=[], sa_flags=SA_RESTORER|SA_ONSTACK|SA_NODEFER|SA_RESETHAND|SA_SIGINFO|SA_NOCLDSTOP|SA_NOCLDWAIT|0xffffffff00000100, sa_restorer=0x7f0695641050}, NULL, 8) = -1 EINVAL (Invalid argument)"
             )
         );
         let odd = kact(2, 0x2400_0c00, 0, 0);
         assert_eq!(
-            line(Sysno::rt_sigaction, &[10, SET, 0, 8], 0, &[Some(&odd), None]),
+            line(
+                Sysno::rt_sigaction,
+                &[10, SET, 0, 8],
+                0,
+                &[Some(&odd), None]
+            ),
             st(
                 "rt_sigaction(SIGUSR1, {sa_handler=0x2, sa_mask=[], sa_flags=SA_RESTORER|SA_INTERRUPT|0xc00, sa_restorer=NULL}, NULL, 8) = 0"
             )
         );
         let unknown_only = kact(0, 0x400, 0, 0);
         assert_eq!(
-            line(Sysno::rt_sigaction, &[10, SET, 0, 8], 0, &[Some(&unknown_only), None]),
+            line(
+                Sysno::rt_sigaction,
+                &[10, SET, 0, 8],
+                0,
+                &[Some(&unknown_only), None]
+            ),
             st(
                 "rt_sigaction(SIGUSR1, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0x400 /* SA_??? */}, NULL, 8) = 0"
             )
         );
         let err = kact(u64::MAX, 0, 0, 0);
         assert_eq!(
-            line(Sysno::rt_sigaction, &[10, SET, 0, 8], 0, &[Some(&err), None]),
+            line(
+                Sysno::rt_sigaction,
+                &[10, SET, 0, 8],
+                0,
+                &[Some(&err), None]
+            ),
             st("rt_sigaction(SIGUSR1, {sa_handler=SIG_ERR, sa_mask=[], sa_flags=0}, NULL, 8) = 0")
         );
-        let rt = kact(0x5566_6580_9249, 0x1400_0000, 0x1234, sig(10) | sig(32) | sig(33) | sig(64));
+        let rt = kact(
+            0x5566_6580_9249,
+            0x1400_0000,
+            0x1234,
+            sig(10) | sig(32) | sig(33) | sig(64),
+        );
         assert_eq!(
-            line(Sysno::rt_sigaction, &[77, SET, 0, 8], EINVAL, &[Some(&rt), None]),
+            line(
+                Sysno::rt_sigaction,
+                &[77, SET, 0, 8],
+                EINVAL,
+                &[Some(&rt), None]
+            ),
             st(
                 "rt_sigaction(77, {sa_handler=0x556665809249, sa_mask=[USR1 RTMIN RT_1 RT_32], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x1234}, NULL, 8) = -1 EINVAL (Invalid argument)"
             )
@@ -682,7 +792,12 @@ mod tests {
         );
         // The old action of a failed call is its pointer.
         assert_eq!(
-            line(Sysno::rt_sigaction, &[10, 0, 1, 8], EFAULT, &[None, Some(&dfl)]),
+            line(
+                Sysno::rt_sigaction,
+                &[10, 0, 1, 8],
+                EFAULT,
+                &[None, Some(&dfl)]
+            ),
             st("rt_sigaction(SIGUSR1, NULL, 0x1, 8)     = -1 EFAULT (Bad address)")
         );
         assert_eq!(
@@ -700,42 +815,82 @@ mod tests {
         let usr1 = mask(sig(10));
         let empty = mask(0);
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[0, SET, OLD, 8], 0, &[Some(&usr1), Some(&empty)]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[0, SET, OLD, 8],
+                0,
+                &[Some(&usr1), Some(&empty)]
+            ),
             st("rt_sigprocmask(SIG_BLOCK, [USR1], [], 8) = 0")
         );
         let set = mask(sig(10) | sig(12) | sig(34) | sig(40) | sig(64));
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[2, SET, OLD, 8], 0, &[Some(&set), Some(&usr1)]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[2, SET, OLD, 8],
+                0,
+                &[Some(&set), Some(&usr1)]
+            ),
             st("rt_sigprocmask(SIG_SETMASK, [USR1 USR2 RT_2 RT_8 RT_32], [USR1], 8) = 0")
         );
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[1, SET, 0, 8], 0, &[Some(&set), None]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[1, SET, 0, 8],
+                0,
+                &[Some(&set), None]
+            ),
             st("rt_sigprocmask(SIG_UNBLOCK, [USR1 USR2 RT_2 RT_8 RT_32], NULL, 8) = 0")
         );
         let blocked = mask(!(sig(9) | sig(19)));
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[0, SET, OLD, 8], 0, &[Some(&mask(!0)), Some(&blocked)]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[0, SET, OLD, 8],
+                0,
+                &[Some(&mask(!0)), Some(&blocked)]
+            ),
             st("rt_sigprocmask(SIG_BLOCK, ~[], ~[KILL STOP], 8)   = 0")
         );
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[5, SET, OLD, 8], EINVAL, &[Some(&empty), Some(&empty)]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[5, SET, OLD, 8],
+                EINVAL,
+                &[Some(&empty), Some(&empty)]
+            ),
             st(
                 "rt_sigprocmask(0x5 /* SIG_??? */, [], 0x7ffcd75a3f80, 8) = -1 EINVAL (Invalid argument)"
             )
         );
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[0, SET, 1, 8], EFAULT, &[Some(&empty), None]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[0, SET, 1, 8],
+                EFAULT,
+                &[Some(&empty), None]
+            ),
             st("rt_sigprocmask(SIG_BLOCK, [], 0x1, 8)   = -1 EFAULT (Bad address)")
         );
         // Sets of a size the kernel does not take print as pointers.
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[0, SET, OLD, 4], EINVAL, &[Some(&empty[..4]), None]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[0, SET, OLD, 4],
+                EINVAL,
+                &[Some(&empty[..4]), None]
+            ),
             st(
                 "rt_sigprocmask(SIG_BLOCK, 0x7ffcd75a3f78, 0x7ffcd75a3f80, 4) = -1 EINVAL (Invalid argument)"
             )
         );
         assert_eq!(
-            line(Sysno::rt_sigprocmask, &[0, 1, OLD, 8], EFAULT, &[None, None]),
+            line(
+                Sysno::rt_sigprocmask,
+                &[0, 1, OLD, 8],
+                EFAULT,
+                &[None, None]
+            ),
             st("rt_sigprocmask(SIG_BLOCK, 0x1, 0x7ffcd75a3f80, 8) = -1 EFAULT (Bad address)")
         );
     }
@@ -784,11 +939,21 @@ mod tests {
             st("rt_sigpending([], 4)                    = 0")
         );
         assert_eq!(
-            line(Sysno::rt_sigpending, &[0x7ffc_d7db_0cb0, 16], EINVAL, &[None]),
+            line(
+                Sysno::rt_sigpending,
+                &[0x7ffc_d7db_0cb0, 16],
+                EINVAL,
+                &[None]
+            ),
             st("rt_sigpending(0x7ffcd7db0cb0, 16)       = -1 EINVAL (Invalid argument)")
         );
         assert_eq!(
-            line(Sysno::rt_sigsuspend, &[SET, 8], -514, &[Some(&mask(sig(12)))]),
+            line(
+                Sysno::rt_sigsuspend,
+                &[SET, 8],
+                -514,
+                &[Some(&mask(sig(12)))]
+            ),
             st(
                 "rt_sigsuspend([USR2], 8)                = ? ERESTARTNOHAND (To be restarted if no handler)"
             )
@@ -822,7 +987,12 @@ mod tests {
         let new = stack(0x5566_65e2_72a0, 0, 65536);
         let old = stack(0, 2, 0);
         assert_eq!(
-            line(Sysno::sigaltstack, &[SET, OLD], 0, &[Some(&new), Some(&old)]),
+            line(
+                Sysno::sigaltstack,
+                &[SET, OLD],
+                0,
+                &[Some(&new), Some(&old)]
+            ),
             st(
                 "sigaltstack({ss_sp=0x556665e272a0, ss_flags=0, ss_size=65536}, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0}) = 0"
             )
@@ -839,7 +1009,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::sigaltstack, &[SET, OLD], EINVAL, &[Some(&stack(0, 8, 1)), Some(&old)]),
+            line(
+                Sysno::sigaltstack,
+                &[SET, OLD],
+                EINVAL,
+                &[Some(&stack(0, 8, 1)), Some(&old)]
+            ),
             "sigaltstack({ss_sp=NULL, ss_flags=0x8 /* SS_??? */, ss_size=1}, 0x7ffcd75a3f80) = -1 EINVAL (Invalid argument)"
         );
     }
@@ -892,7 +1067,10 @@ mod tests {
             info_str(&siginfo(10, 5, 5, &[])),
             "{si_signo=SIGUSR1, si_code=0x5, si_errno=EIO}"
         );
-        assert_eq!(info_str(&siginfo(14, 0, 0x80, &[])), "{si_signo=SIGALRM, si_code=SI_KERNEL}");
+        assert_eq!(
+            info_str(&siginfo(14, 0, 0x80, &[])),
+            "{si_signo=SIGALRM, si_code=SI_KERNEL}"
+        );
         assert_eq!(
             info_str(&siginfo(11, 0, 1, &[1, 0])),
             "{si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=0x1}"
@@ -932,7 +1110,12 @@ mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::rt_sigtimedwait, &[SET, 0, 0, 8], 10, &[Some(&set), None, None]),
+            line(
+                Sysno::rt_sigtimedwait,
+                &[SET, 0, 0, 8],
+                10,
+                &[Some(&set), None, None]
+            ),
             st("rt_sigtimedwait([USR1], NULL, NULL, 8)  = 10 (SIGUSR1)")
         );
         let q = siginfo(10, 0, -1, &[4782, 0, 42, 0]);
@@ -944,7 +1127,12 @@ mod tests {
         );
         let t = siginfo(10, 5, -6, &[]);
         assert_eq!(
-            line(Sysno::rt_tgsigqueueinfo, &[4782, 4782, 10, SET], 0, &[Some(&t)]),
+            line(
+                Sysno::rt_tgsigqueueinfo,
+                &[4782, 4782, 10, SET],
+                0,
+                &[Some(&t)]
+            ),
             st(
                 "rt_tgsigqueueinfo(4782, 4782, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_TKILL, si_errno=EIO, si_pid=0, si_uid=0}) = 0"
             )
@@ -964,7 +1152,12 @@ mod tests {
             )
         );
         assert_eq!(
-            split(Sysno::rt_sigprocmask, &[2, SET, 0, 8], 0, &[Some(&mask(0)), None]),
+            split(
+                Sysno::rt_sigprocmask,
+                &[2, SET, 0, 8],
+                0,
+                &[Some(&mask(0)), None]
+            ),
             (
                 "rt_sigprocmask(SIG_SETMASK, [],  <unfinished ...>".to_string(),
                 "<... rt_sigprocmask resumed>NULL, 8) = 0".to_string()
@@ -976,7 +1169,12 @@ mod tests {
     fn signalfd() {
         let set = mask(sig(10));
         assert_eq!(
-            line(Sysno::signalfd4, &[u64::MAX, SET, 8, 0o2_004_000], 3, &[Some(&set)]),
+            line(
+                Sysno::signalfd4,
+                &[u64::MAX, SET, 8, 0o2_004_000],
+                3,
+                &[Some(&set)]
+            ),
             st("signalfd4(-1, [USR1], 8, SFD_CLOEXEC|SFD_NONBLOCK) = 3")
         );
         assert_eq!(

@@ -141,15 +141,21 @@ pub struct Arg {
 impl Arg {
     #[must_use]
     pub const fn plain(print: Print) -> Self {
-        Arg { print, caps: &[], out: false }
+        Arg {
+            print,
+            caps: &[],
+            out: false,
+        }
     }
 
     #[must_use]
     pub const fn with(print: Print, caps: &'static [Cap]) -> Self {
-        Arg { print, caps, out: false }
+        Arg {
+            print,
+            caps,
+            out: false,
+        }
     }
-
-
 
     #[must_use]
     pub const fn custom(f: fn(&mut Call<'_, '_>, usize)) -> Self {
@@ -158,7 +164,11 @@ impl Arg {
 
     #[must_use]
     pub const fn custom_with(f: fn(&mut Call<'_, '_>, usize), caps: &'static [Cap]) -> Self {
-        Arg { print: Print::Custom(f), caps, out: false }
+        Arg {
+            print: Print::Custom(f),
+            caps,
+            out: false,
+        }
     }
 
     /// Marks an argument the kernel fills (see [`Arg::out`]).
@@ -176,7 +186,10 @@ impl Arg {
             || self.caps.iter().any(|c| {
                 matches!(
                     c,
-                    Cap::Bytes { len: Len::Ret(_), .. } | Cap::Iovec { len: Len::Ret(_) }
+                    Cap::Bytes {
+                        len: Len::Ret(_),
+                        ..
+                    } | Cap::Iovec { len: Len::Ret(_) }
                 )
             })
     }
@@ -198,11 +211,26 @@ pub const STR: Arg = Arg::with(Print::Str, &[Cap::Str]);
 pub const fn in_buf(len_arg: u8) -> Arg {
     Arg {
         out: false,
-        print: Print::Buf { len: BufLen::Arg(len_arg), out: false },
+        print: Print::Buf {
+            len: BufLen::Arg(len_arg),
+            out: false,
+        },
         caps: match len_arg {
-            1 => &[Cap::Bytes { at_enter: false, len: Len::Arg(1, 1), max: Max::StrSize }],
-            2 => &[Cap::Bytes { at_enter: false, len: Len::Arg(2, 1), max: Max::StrSize }],
-            _ => &[Cap::Bytes { at_enter: false, len: Len::Arg(3, 1), max: Max::StrSize }],
+            1 => &[Cap::Bytes {
+                at_enter: false,
+                len: Len::Arg(1, 1),
+                max: Max::StrSize,
+            }],
+            2 => &[Cap::Bytes {
+                at_enter: false,
+                len: Len::Arg(2, 1),
+                max: Max::StrSize,
+            }],
+            _ => &[Cap::Bytes {
+                at_enter: false,
+                len: Len::Arg(3, 1),
+                max: Max::StrSize,
+            }],
         },
     }
 }
@@ -210,8 +238,15 @@ pub const fn in_buf(len_arg: u8) -> Arg {
 /// A buffer the kernel fills; its length is the return value.
 pub const OUT_BUF: Arg = Arg {
     out: true,
-    print: Print::Buf { len: BufLen::Ret, out: true },
-    caps: &[Cap::Bytes { at_enter: false, len: Len::Ret(1), max: Max::StrSize }],
+    print: Print::Buf {
+        len: BufLen::Ret,
+        out: true,
+    },
+    caps: &[Cap::Bytes {
+        at_enter: false,
+        len: Len::Ret(1),
+        max: Max::StrSize,
+    }],
 };
 
 /// How the return value prints.
@@ -262,7 +297,11 @@ pub fn table() -> &'static [Option<Compiled>] {
                 let width: usize = arg.caps.iter().map(|c| c.width()).sum();
                 next += u8::try_from(width).expect("few captures per argument");
             }
-            assert!(usize::from(next) <= SLOT_COUNT, "{} captures too much", def.sysno.name());
+            assert!(
+                usize::from(next) <= SLOT_COUNT,
+                "{} captures too much",
+                def.sysno.name()
+            );
             if let Some(entry) = t.get_mut(nr) {
                 assert!(entry.is_none(), "two rows for {}", def.sysno.name());
                 *entry = Some(Compiled { def, first_slot });
@@ -293,21 +332,39 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
     #[expect(clippy::cast_possible_truncation, reason = "SLOT_SIZE is small")]
     let slot = SLOT_SIZE as u32;
     let (kind, when, ptr_arg, (len_kind, len_arg, elem_size), max) = match cap {
-        Cap::Path => (capture_kind::STR, capture_when::EXIT, ptr_arg, (0, 0, 0), slot),
-        Cap::Str => {
-            (capture_kind::STR, capture_when::EXIT, ptr_arg, (0, 0, 0), strsize.min(slot))
-        }
+        Cap::Path => (
+            capture_kind::STR,
+            capture_when::EXIT,
+            ptr_arg,
+            (0, 0, 0),
+            slot,
+        ),
+        Cap::Str => (
+            capture_kind::STR,
+            capture_when::EXIT,
+            ptr_arg,
+            (0, 0, 0),
+            strsize.min(slot),
+        ),
         Cap::Bytes { at_enter, len, max } => {
             let max = match max {
                 Max::Slot => slot,
                 Max::StrSize => strsize.min(slot),
             };
-            let when = if at_enter { capture_when::ENTER } else { capture_when::EXIT };
+            let when = if at_enter {
+                capture_when::ENTER
+            } else {
+                capture_when::EXIT
+            };
             (capture_kind::BYTES, when, ptr_arg, len_spec(len), max)
         }
-        Cap::Iovec { len } => {
-            (capture_kind::IOVEC, capture_when::EXIT, ptr_arg, len_spec(len), strsize.min(slot))
-        }
+        Cap::Iovec { len } => (
+            capture_kind::IOVEC,
+            capture_when::EXIT,
+            ptr_arg,
+            len_spec(len),
+            strsize.min(slot),
+        ),
         Cap::Msghdr => (
             capture_kind::MSGHDR,
             capture_when::EXIT,
@@ -317,7 +374,13 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
         ),
         // Strings up to -s + 1 characters and their NUL: one more than printed tells
         // that a string was cut.
-        Cap::PtrCount => (capture_kind::PTR_COUNT, capture_when::ENTER, ptr_arg, (0, 0, 0), slot),
+        Cap::PtrCount => (
+            capture_kind::PTR_COUNT,
+            capture_when::ENTER,
+            ptr_arg,
+            (0, 0, 0),
+            slot,
+        ),
         Cap::DirentCount => (
             capture_kind::DIRENT_COUNT,
             capture_when::EXIT,
@@ -333,7 +396,16 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
             strsize.saturating_add(1).min(slot),
         ),
     };
-    SlotSpec { kind, when, ptr_arg, len_kind, len_arg, _pad: [0; 3], elem_size, max }
+    SlotSpec {
+        kind,
+        when,
+        ptr_arg,
+        len_kind,
+        len_arg,
+        _pad: [0; 3],
+        elem_size,
+        max,
+    }
 }
 
 /// The capture spec of every syscall that needs one, for the kernel's `CAPTURE_SPECS`
@@ -365,7 +437,8 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
                     def.sysno.name()
                 );
                 assert!(
-                    !matches!(cap, Cap::StrArray { .. } | Cap::PtrCount) || s.when == capture_when::ENTER,
+                    !matches!(cap, Cap::StrArray { .. } | Cap::PtrCount)
+                        || s.when == capture_when::ENTER,
                     "{}: string arrays and pointer counts are read at enter",
                     def.sysno.name()
                 );
@@ -373,7 +446,10 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
                 // A string array's region slots are filled with it: they are copied
                 // from the enter stash at exit like their array slot.
                 for region_slot in slot + 1..slot + cap.width() {
-                    spec.slots[region_slot] = SlotSpec { when: s.when, ..SlotSpec::default() };
+                    spec.slots[region_slot] = SlotSpec {
+                        when: s.when,
+                        ..SlotSpec::default()
+                    };
                 }
                 // Iovec and msghdr captures fill the slots after their own.
                 let used = if matches!(cap, Cap::Iovec { .. } | Cap::Msghdr) {
@@ -391,11 +467,20 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
     }
     let forks = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]
         .map(|s| u32::try_from(s.id()).expect("positive"));
-    for (nrs, flag) in [(forks.to_vec(), spec_flags::FORKS), (traced.skipped().collect(), spec_flags::SKIP)] {
+    for (nrs, flag) in [
+        (forks.to_vec(), spec_flags::FORKS),
+        (traced.skipped().collect(), spec_flags::SKIP),
+    ] {
         for nr in nrs {
             match specs.iter_mut().find(|(n, _)| *n == nr) {
                 Some((_, spec)) => spec.flags |= flag,
-                None => specs.push((nr, CaptureSpec { flags: flag, ..CaptureSpec::default() })),
+                None => specs.push((
+                    nr,
+                    CaptureSpec {
+                        flags: flag,
+                        ..CaptureSpec::default()
+                    },
+                )),
             }
         }
     }

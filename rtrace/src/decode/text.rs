@@ -40,7 +40,8 @@ pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
             b'\r' => out.extend_from_slice(b"\\r"),
             0x20..=0x7e => out.push(c),
             _ => {
-                let next_is_octal_digit = bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));
+                let next_is_octal_digit =
+                    bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));
                 if next_is_octal_digit {
                     let _ = write!(out, "\\{c:03o}");
                 } else {

@@ -45,12 +45,20 @@ const SIGEVENT_SIZE: u32 = 64;
 
 /// A struct the kernel reads or writes, captured once at exit.
 pub(crate) const fn exit_cap(size: u32) -> Cap {
-    Cap::Bytes { at_enter: false, len: Len::Fixed(size), max: Max::Slot }
+    Cap::Bytes {
+        at_enter: false,
+        len: Len::Fixed(size),
+        max: Max::Slot,
+    }
 }
 
 /// The same struct read before the call (in/out structs the kernel overwrites).
 pub(crate) const fn enter_cap(size: u32) -> Cap {
-    Cap::Bytes { at_enter: true, len: Len::Fixed(size), max: Max::Slot }
+    Cap::Bytes {
+        at_enter: true,
+        len: Len::Fixed(size),
+        max: Max::Slot,
+    }
 }
 
 /// Writes a two-field time struct: `{tv_sec=1, tv_nsec=2}`.
@@ -199,12 +207,22 @@ pub(crate) fn clock_id(call: &mut Call<'_, '_>, i: usize) {
 /// `TIMER_ABSTIME` flags.
 pub(crate) fn timer_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    flags_dflt(call.out, &TIMER_FLAGS, call.arg(i) & 0xffff_ffff, "TIMER_???");
+    flags_dflt(
+        call.out,
+        &TIMER_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "TIMER_???",
+    );
 }
 
 fn itimer_which(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    xval(call.out, &ITIMER_WHICH, call.arg(i) & 0xffff_ffff, "ITIMER_???");
+    xval(
+        call.out,
+        &ITIMER_WHICH,
+        call.arg(i) & 0xffff_ffff,
+        "ITIMER_???",
+    );
 }
 
 /// Whether a failed call was interrupted by a signal (`EINTR` or a restart code):
@@ -407,7 +425,12 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::Int,
         class: 0,
     },
-    SyscallDef { sysno: Sysno::alarm, args: &[UINT], ret: Ret::Int, class: 0 },
+    SyscallDef {
+        sysno: Sysno::alarm,
+        args: &[UINT],
+        ret: Ret::Int,
+        class: 0,
+    },
     SyscallDef {
         sysno: Sysno::setitimer,
         args: &[ITIMER_WHICH_ARG, ITIMERVAL_IN, ITIMERVAL_OUT],
@@ -442,8 +465,18 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::Int,
         class: 0,
     },
-    SyscallDef { sysno: Sysno::timer_getoverrun, args: &[INT], ret: Ret::Int, class: 0 },
-    SyscallDef { sysno: Sysno::timer_delete, args: &[INT], ret: Ret::Int, class: 0 },
+    SyscallDef {
+        sysno: Sysno::timer_getoverrun,
+        args: &[INT],
+        ret: Ret::Int,
+        class: 0,
+    },
+    SyscallDef {
+        sysno: Sysno::timer_delete,
+        args: &[INT],
+        ret: Ret::Int,
+        class: 0,
+    },
 ];
 
 #[cfg(test)]
@@ -486,14 +519,19 @@ pub(crate) mod tests {
             ret,
             slots,
         );
-        let Event::Syscall(ev) = parse_record(&rec).unwrap() else { panic!("not a syscall") };
+        let Event::Syscall(ev) = parse_record(&rec).unwrap() else {
+            panic!("not a syscall")
+        };
         let opts = DecodeOptions::default();
         let (mut unfinished, mut resumed) = (Vec::new(), Vec::new());
         format_unfinished(&ev, &opts, &mut unfinished);
         format_resumed(&ev, &opts, &mut resumed);
         resumed.push(b' ');
         format_return(&ev, &opts, &mut resumed);
-        (String::from_utf8(unfinished).unwrap(), String::from_utf8(resumed).unwrap())
+        (
+            String::from_utf8(unfinished).unwrap(),
+            String::from_utf8(resumed).unwrap(),
+        )
     }
 
     pub(crate) const EFAULT: i64 = -14;
@@ -522,7 +560,12 @@ pub(crate) mod tests {
         // CPU-time clocks of other processes are negative ids.
         let ts = words(&[0, 1_015_094]);
         assert_eq!(
-            line(Sysno::clock_gettime, &[(-2i64).cast_unsigned(), TP], 0, &[Some(&ts)]),
+            line(
+                Sysno::clock_gettime,
+                &[(-2i64).cast_unsigned(), TP],
+                0,
+                &[Some(&ts)]
+            ),
             st("clock_gettime(0xfffffffe /* CLOCK_??? */, {tv_sec=0, tv_nsec=1015094}) = 0")
         );
         let res = words(&[0, 4_000_000]);
@@ -535,7 +578,12 @@ pub(crate) mod tests {
             st("clock_getres(CLOCK_MONOTONIC, NULL)     = 0")
         );
         assert_eq!(
-            line(Sysno::clock_settime, &[0, TP], EINVAL, &[Some(&words(&[5, 6]))]),
+            line(
+                Sysno::clock_settime,
+                &[0, TP],
+                EINVAL,
+                &[Some(&words(&[5, 6]))]
+            ),
             st(
                 "clock_settime(CLOCK_REALTIME, {tv_sec=5, tv_nsec=6}) = -1 EINVAL (Invalid argument)"
             )
@@ -560,7 +608,12 @@ pub(crate) mod tests {
         let tv = words(&[1_795_757_513, 110_870]);
         let tz = [0u8; 8];
         assert_eq!(
-            line(Sysno::gettimeofday, &[TP, TP + 16], 0, &[Some(&tv), Some(&tz)]),
+            line(
+                Sysno::gettimeofday,
+                &[TP, TP + 16],
+                0,
+                &[Some(&tv), Some(&tz)]
+            ),
             st(
                 "gettimeofday({tv_sec=1795757513, tv_usec=110870}, {tz_minuteswest=0, tz_dsttime=0}) = 0"
             )
@@ -619,8 +672,9 @@ pub(crate) mod tests {
     fn dates_carry_the_local_offset() {
         // SAFETY: an all-zero tm is valid.
         let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-        (tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec) =
-            (126, 10, 27, 0, 31, 53);
+        (
+            tm.tm_year, tm.tm_mon, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+        ) = (126, 10, 27, 0, 31, 53);
         tm.tm_gmtoff = -(5 * 3600 + 30 * 60);
         let mut out = Vec::new();
         super::write_tm(&mut out, &tm);
@@ -632,7 +686,12 @@ pub(crate) mod tests {
         let req = words(&[0, 1_000_000]);
         let rem = words(&[4, 900_031_035]);
         assert_eq!(
-            line(Sysno::nanosleep, &[TP, 0x7ffc_e283_6050], 0, &[Some(&req), Some(&rem)]),
+            line(
+                Sysno::nanosleep,
+                &[TP, 0x7ffc_e283_6050],
+                0,
+                &[Some(&req), Some(&rem)]
+            ),
             st("nanosleep({tv_sec=0, tv_nsec=1000000}, 0x7ffce2836050) = 0")
         );
         let req = words(&[5, 0]);
@@ -648,14 +707,24 @@ pub(crate) mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::nanosleep, &[TP, 0], ERESTART_RESTARTBLOCK, &[Some(&req), None]),
+            line(
+                Sysno::nanosleep,
+                &[TP, 0],
+                ERESTART_RESTARTBLOCK,
+                &[Some(&req), None]
+            ),
             st(
                 "nanosleep({tv_sec=5, tv_nsec=0}, NULL)  = ? ERESTART_RESTARTBLOCK (Interrupted by signal)"
             )
         );
         let bad = words(&[-1, 5]);
         assert_eq!(
-            line(Sysno::nanosleep, &[TP, 0x7ffc_e283_6050], EINVAL, &[Some(&bad), Some(&rem)]),
+            line(
+                Sysno::nanosleep,
+                &[TP, 0x7ffc_e283_6050],
+                EINVAL,
+                &[Some(&bad), Some(&rem)]
+            ),
             st("nanosleep({tv_sec=-1, tv_nsec=5}, 0x7ffce2836050) = -1 EINVAL (Invalid argument)")
         );
     }
@@ -669,7 +738,12 @@ pub(crate) mod tests {
         );
         let abs = words(&[1587, 0]);
         assert_eq!(
-            line(Sysno::clock_nanosleep, &[1, 1, TP, 0x7ffc_e283_6050], 0, &[Some(&abs)]),
+            line(
+                Sysno::clock_nanosleep,
+                &[1, 1, TP, 0x7ffc_e283_6050],
+                0,
+                &[Some(&abs)]
+            ),
             st(
                 "clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, {tv_sec=1587, tv_nsec=0}, 0x7ffce2836050) = 0"
             )
@@ -734,7 +808,12 @@ pub(crate) mod tests {
         let new = words(&[0, 0, 1, 500]);
         let old = words(&[0, 0, 0, 0]);
         assert_eq!(
-            line(Sysno::setitimer, &[0, TP, TP + 32], 0, &[Some(&new), Some(&old)]),
+            line(
+                Sysno::setitimer,
+                &[0, TP, TP + 32],
+                0,
+                &[Some(&new), Some(&old)]
+            ),
             st(
                 "setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=1, tv_usec=500}}, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=0, tv_usec=0}}) = 0"
             )
@@ -753,7 +832,12 @@ pub(crate) mod tests {
             )
         );
         assert_eq!(
-            line(Sysno::getitimer, &[7, 0x7ffc_e283_6000], EINVAL, &[Some(&cur)]),
+            line(
+                Sysno::getitimer,
+                &[7, 0x7ffc_e283_6000],
+                EINVAL,
+                &[Some(&cur)]
+            ),
             st("getitimer(0x7 /* ITIMER_??? */, 0x7ffce2836000) = -1 EINVAL (Invalid argument)")
         );
     }
@@ -774,19 +858,34 @@ pub(crate) mod tests {
         let id = 0i32.to_le_bytes();
         let sev = sigevent(0x1234, libc::SIGALRM, libc::SIGEV_SIGNAL, &[]);
         assert_eq!(
-            line(Sysno::timer_create, &[0, TP, TP + 64], 0, &[Some(&sev), Some(&id)]),
+            line(
+                Sysno::timer_create,
+                &[0, TP, TP + 64],
+                0,
+                &[Some(&sev), Some(&id)]
+            ),
             st(
                 "timer_create(CLOCK_REALTIME, {sigev_value={sival_int=4660, sival_ptr=0x1234}, sigev_signo=SIGALRM, sigev_notify=SIGEV_SIGNAL}, [0]) = 0"
             )
         );
         let sev = sigevent(0, 0, libc::SIGEV_NONE, &[]);
         assert_eq!(
-            line(Sysno::timer_create, &[1, TP, TP + 64], 0, &[Some(&sev), Some(&id)]),
+            line(
+                Sysno::timer_create,
+                &[1, TP, TP + 64],
+                0,
+                &[Some(&sev), Some(&id)]
+            ),
             st("timer_create(CLOCK_MONOTONIC, {sigev_signo=0, sigev_notify=SIGEV_NONE}, [0]) = 0")
         );
         let sev = sigevent(5, libc::SIGUSR1, libc::SIGEV_NONE, &[]);
         assert_eq!(
-            line(Sysno::timer_create, &[1, TP, TP + 64], 0, &[Some(&sev), Some(&id)]),
+            line(
+                Sysno::timer_create,
+                &[1, TP, TP + 64],
+                0,
+                &[Some(&sev), Some(&id)]
+            ),
             st(
                 "timer_create(CLOCK_MONOTONIC, {sigev_value={sival_int=5, sival_ptr=0x5}, sigev_signo=10, sigev_notify=SIGEV_NONE}, [0]) = 0"
             )
@@ -794,21 +893,36 @@ pub(crate) mod tests {
         let one = 1i32.to_le_bytes();
         let sev = sigevent(5, libc::SIGUSR1, libc::SIGEV_THREAD, &[0x10, 0]);
         assert_eq!(
-            line(Sysno::timer_create, &[1, TP, TP + 64], 0, &[Some(&sev), Some(&one)]),
+            line(
+                Sysno::timer_create,
+                &[1, TP, TP + 64],
+                0,
+                &[Some(&sev), Some(&one)]
+            ),
             st(
                 "timer_create(CLOCK_MONOTONIC, {sigev_value={sival_int=5, sival_ptr=0x5}, sigev_signo=SIGUSR1, sigev_notify=SIGEV_THREAD, sigev_notify_function=0x10, sigev_notify_attributes=NULL}, [1]) = 0"
             )
         );
         let sev = sigevent(0x1234, libc::SIGALRM, libc::SIGEV_THREAD_ID, &[77]);
         assert_eq!(
-            line(Sysno::timer_create, &[0, TP, 0x7ffe_0cd3_ecd0], EINVAL, &[Some(&sev), Some(&id)]),
+            line(
+                Sysno::timer_create,
+                &[0, TP, 0x7ffe_0cd3_ecd0],
+                EINVAL,
+                &[Some(&sev), Some(&id)]
+            ),
             st(
                 "timer_create(CLOCK_REALTIME, {sigev_value={sival_int=4660, sival_ptr=0x1234}, sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD_ID, sigev_notify_thread_id=77}, 0x7ffe0cd3ecd0) = -1 EINVAL (Invalid argument)"
             )
         );
         let sev = sigevent(0x1234, libc::SIGALRM, 9, &[]);
         assert_eq!(
-            line(Sysno::timer_create, &[0, TP, 0x7ffe_0cd3_ecd0], EINVAL, &[Some(&sev), None]),
+            line(
+                Sysno::timer_create,
+                &[0, TP, 0x7ffe_0cd3_ecd0],
+                EINVAL,
+                &[Some(&sev), None]
+            ),
             st(
                 "timer_create(CLOCK_REALTIME, {sigev_value={sival_int=4660, sival_ptr=0x1234}, sigev_signo=14, sigev_notify=0x9 /* SIGEV_??? */}, 0x7ffe0cd3ecd0) = -1 EINVAL (Invalid argument)"
             )
@@ -821,13 +935,23 @@ pub(crate) mod tests {
         let its = words(&[0, 0, 10, 0]);
         let old = words(&[0, 0, 0, 0]);
         assert_eq!(
-            line(Sysno::timer_settime, &[0, 0, TP, TP + 32], 0, &[Some(&its), Some(&old)]),
+            line(
+                Sysno::timer_settime,
+                &[0, 0, TP, TP + 32],
+                0,
+                &[Some(&its), Some(&old)]
+            ),
             st(
                 "timer_settime(0, 0, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=10, tv_nsec=0}}, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}) = 0"
             )
         );
         assert_eq!(
-            line(Sysno::timer_settime, &[77, 1, TP, 0], EINVAL, &[Some(&old), None]),
+            line(
+                Sysno::timer_settime,
+                &[77, 1, TP, 0],
+                EINVAL,
+                &[Some(&old), None]
+            ),
             st(
                 "timer_settime(77, TIMER_ABSTIME, {it_interval={tv_sec=0, tv_nsec=0}, it_value={tv_sec=0, tv_nsec=0}}, NULL) = -1 EINVAL (Invalid argument)"
             )
@@ -867,6 +991,11 @@ pub(crate) mod tests {
             fuzz(nr, &[1, TP, TP, TP, TP, TP], -516, &[&ts, &ts, &ts, &ts]);
         }
         // Dates far outside what the C library converts.
-        let _ = line(Sysno::time, &[TP], i64::MAX, &[Some(&i64::MIN.to_le_bytes())]);
+        let _ = line(
+            Sysno::time,
+            &[TP],
+            i64::MAX,
+            &[Some(&i64::MIN.to_le_bytes())],
+        );
     }
 }

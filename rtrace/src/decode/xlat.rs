@@ -14,7 +14,10 @@ impl Xlat {
     /// The name of `value`, looked up as an exact match.
     #[must_use]
     pub fn name(&self, value: u64) -> Option<&'static str> {
-        self.entries.iter().find(|&&(v, _)| v == value).map(|&(_, n)| n)
+        self.entries
+            .iter()
+            .find(|&&(v, _)| v == value)
+            .map(|&(_, n)| n)
     }
 }
 

@@ -1009,7 +1009,11 @@ fn fork_child(step: &str, body: impl FnOnce()) -> libc::pid_t {
     // and the child only makes raw syscalls before it exits.
     let pid = unsafe { libc::fork() };
     match pid {
-        -1 => fail(step, Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0)), "a pid"),
+        -1 => fail(
+            step,
+            Err(std::io::Error::last_os_error().raw_os_error().unwrap_or(0)),
+            "a pid",
+        ),
         0 => {
             body();
             exit_group(0)
@@ -1020,7 +1024,11 @@ fn fork_child(step: &str, body: impl FnOnce()) -> libc::pid_t {
 
 fn wait_child(step: &str, pid: libc::pid_t) {
     let mut status: c_int = 0;
-    returns(step, syscall(libc::SYS_wait4, &[pid.into(), out(&mut status), 0, 0]), pid.into());
+    returns(
+        step,
+        syscall(libc::SYS_wait4, &[pid.into(), out(&mut status), 0, 0]),
+        pid.into(),
+    );
     if status != 0 {
         fail(step, Ok(status.into()), "a clean exit");
     }
@@ -1062,7 +1070,10 @@ fn blocker() {
     );
     // futex wait on a word that never changes: ETIMEDOUT after the timeout.
     let word: u32 = 0;
-    let timeout = libc::timespec { tv_sec: BLOCK_MS / 1000, tv_nsec: 0 };
+    let timeout = libc::timespec {
+        tv_sec: BLOCK_MS / 1000,
+        tv_nsec: 0,
+    };
     fails_with(
         "futex wait",
         syscall(
@@ -1079,23 +1090,46 @@ fn blocker() {
     // accept with a receive timeout and no client: EAGAIN after the timeout.
     let fd = succeeds(
         "socket",
-        syscall(libc::SYS_socket, &[libc::AF_INET.into(), libc::SOCK_STREAM.into(), 0]),
+        syscall(
+            libc::SYS_socket,
+            &[libc::AF_INET.into(), libc::SOCK_STREAM.into(), 0],
+        ),
     );
-    let tv = libc::timeval { tv_sec: BLOCK_MS / 1000, tv_usec: 0 };
+    let tv = libc::timeval {
+        tv_sec: BLOCK_MS / 1000,
+        tv_usec: 0,
+    };
     returns(
         "SO_RCVTIMEO",
         syscall(
             libc::SYS_setsockopt,
-            &[fd, libc::SOL_SOCKET.into(), libc::SO_RCVTIMEO.into(), arg(&raw const tv), length(size_of::<libc::timeval>())],
+            &[
+                fd,
+                libc::SOL_SOCKET.into(),
+                libc::SO_RCVTIMEO.into(),
+                arg(&raw const tv),
+                length(size_of::<libc::timeval>()),
+            ],
         ),
         0,
     );
     let address = loopback(0);
     returns(
         "bind",
-        syscall(libc::SYS_bind, &[fd, arg(&raw const address), length(size_of::<libc::sockaddr_in>())]),
+        syscall(
+            libc::SYS_bind,
+            &[
+                fd,
+                arg(&raw const address),
+                length(size_of::<libc::sockaddr_in>()),
+            ],
+        ),
         0,
     );
     returns("listen", syscall(libc::SYS_listen, &[fd, 1]), 0);
-    fails_with("accept", syscall(libc::SYS_accept, &[fd, 0, 0]), libc::EAGAIN);
+    fails_with(
+        "accept",
+        syscall(libc::SYS_accept, &[fd, 0, 0]),
+        libc::EAGAIN,
+    );
 }
