@@ -450,3 +450,53 @@ fn processes_are_traced_by_name_including_later_ones_and_by_pid_file() {
         );
     }
 }
+
+#[test]
+fn a_thousand_targets_by_name() {
+    require_root();
+    const TARGETS: usize = 1000;
+    // The helper under a name of its own, so that only these processes match.
+    let scratch = ScratchDir::new("thousand-named");
+    let named = scratch.path().join("rtxthousand");
+    fs::copy(helper_binary(), &named).expect("copying the helper");
+    let mut helpers: Vec<Helper> = (0..TARGETS).map(|_| Helper::start(&named, "loop3", &[])).collect();
+    let out = scratch.path().join("trace");
+    let started = Instant::now();
+    let mut rtrace = Command::new(rtrace_binary())
+        .args(["-P", "rtxthousand", "-o", &out.display().to_string()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting rtrace");
+    let mut stderr = BufReader::new(rtrace.stderr.take().unwrap());
+    let mut attached = 0;
+    let mut line = String::new();
+    while attached < TARGETS {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "rtrace ended after {attached} attaches");
+        if line.contains(" attached") {
+            attached += 1;
+        }
+    }
+    eprintln!("attached to {TARGETS} processes by name in {:?}", started.elapsed());
+    for h in &mut helpers {
+        h.trigger();
+    }
+    for h in &mut helpers {
+        h.wait_for_success();
+    }
+    thread::sleep(Duration::from_millis(300));
+    // Watching a name, rtrace runs until stopped.
+    assert!(rtrace.try_wait().unwrap().is_none(), "rtrace stopped while watching a name");
+    // SAFETY: kill(2) on our child.
+    assert_eq!(unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGINT) }, 0);
+    wait_exit(&mut rtrace, "rtrace");
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert!(!rest.contains("lost"), "{rest}");
+    let trace = calls_by_task(&out);
+    for h in &helpers {
+        let calls = trace.get(&h.pid()).unwrap_or_else(|| panic!("no lines for {}", h.pid()));
+        assert_eq!(calls.iter().filter(|c| c.starts_with("getpid()")).count(), 3, "pid {}", h.pid());
+        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "pid {}", h.pid());
+    }
+}
