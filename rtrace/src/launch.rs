@@ -87,7 +87,7 @@ impl Launch {
                 // Touch the path and arguments in this process: the kernel program
                 // reads them at exec's entry and cannot fault in pages the fork left
                 // unmapped.
-                let mut touched = libc::strlen(path.as_ptr());
+                let mut touched = path.count_bytes();
                 for arg in &argv_ptrs[..argv_ptrs.len() - 1] {
                     touched += libc::strlen(*arg);
                 }

@@ -23,6 +23,7 @@ fn helper_binary() -> PathBuf {
 }
 
 /// Starts `program` with `args` (ending in `-p PID`), waits for its `attached` line.
+#[expect(clippy::zombie_processes, reason = "the caller waits for the child it gets back")]
 fn start_tracer(program: &Path, args: &[String], name: &str) -> (Child, BufReader<ChildStderr>) {
     let mut child = Command::new(program)
         .args(args)
@@ -459,7 +460,9 @@ fn a_thousand_targets_by_name() {
     let scratch = ScratchDir::new("thousand-named");
     let named = scratch.path().join("rtxthousand");
     fs::copy(helper_binary(), &named).expect("copying the helper");
-    let mut helpers: Vec<Helper> = (0..TARGETS).map(|_| Helper::start(&named, "loop3", &[])).collect();
+    let mut helpers: Vec<Helper> = (0..TARGETS)
+        .map(|_| Helper::start(&named, "loop3", &[]))
+        .collect();
     let out = scratch.path().join("trace");
     let started = Instant::now();
     let mut rtrace = Command::new(rtrace_binary())
@@ -472,12 +475,18 @@ fn a_thousand_targets_by_name() {
     let mut line = String::new();
     while attached < TARGETS {
         line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "rtrace ended after {attached} attaches");
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "rtrace ended after {attached} attaches"
+        );
         if line.contains(" attached") {
             attached += 1;
         }
     }
-    eprintln!("attached to {TARGETS} processes by name in {:?}", started.elapsed());
+    eprintln!(
+        "attached to {TARGETS} processes by name in {:?}",
+        started.elapsed()
+    );
     for h in &mut helpers {
         h.trigger();
     }
@@ -486,17 +495,35 @@ fn a_thousand_targets_by_name() {
     }
     thread::sleep(Duration::from_millis(300));
     // Watching a name, rtrace runs until stopped.
-    assert!(rtrace.try_wait().unwrap().is_none(), "rtrace stopped while watching a name");
+    assert!(
+        rtrace.try_wait().unwrap().is_none(),
+        "rtrace stopped while watching a name"
+    );
     // SAFETY: kill(2) on our child.
-    assert_eq!(unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGINT) }, 0);
+    assert_eq!(
+        unsafe { libc::kill(i32::try_from(rtrace.id()).unwrap(), libc::SIGINT) },
+        0
+    );
     wait_exit(&mut rtrace, "rtrace");
     let mut rest = String::new();
     stderr.read_to_string(&mut rest).unwrap();
     assert!(!rest.contains("lost"), "{rest}");
     let trace = calls_by_task(&out);
     for h in &helpers {
-        let calls = trace.get(&h.pid()).unwrap_or_else(|| panic!("no lines for {}", h.pid()));
-        assert_eq!(calls.iter().filter(|c| c.starts_with("getpid()")).count(), 3, "pid {}", h.pid());
-        assert_eq!(calls.last().map(String::as_str), Some("+++ exited with 0 +++"), "pid {}", h.pid());
+        let calls = trace
+            .get(&h.pid())
+            .unwrap_or_else(|| panic!("no lines for {}", h.pid()));
+        assert_eq!(
+            calls.iter().filter(|c| c.starts_with("getpid()")).count(),
+            3,
+            "pid {}",
+            h.pid()
+        );
+        assert_eq!(
+            calls.last().map(String::as_str),
+            Some("+++ exited with 0 +++"),
+            "pid {}",
+            h.pid()
+        );
     }
 }

@@ -81,6 +81,24 @@ pub struct Call<'e, 'o> {
     first_arg: bool,
 }
 
+impl<'e, 'o> Call<'e, 'o> {
+    /// A call about to print its first argument.
+    fn new(
+        ev: &'e SyscallEvent<'e>,
+        opts: &'o DecodeOptions,
+        out: &'o mut Vec<u8>,
+        compiled: &Compiled,
+    ) -> Self {
+        Call {
+            ev,
+            opts,
+            out,
+            first_slot: compiled.first_slot,
+            first_arg: true,
+        }
+    }
+}
+
 impl<'e> Call<'e, '_> {
     /// Argument `i` as the raw register value.
     #[must_use]
@@ -130,9 +148,7 @@ impl<'e> Call<'e, '_> {
         if let Some(paths) = &self.opts.fd_paths
             && let Some(path) = paths.path(self.ev.tgid, fd)
         {
-            self.out.push(b'<');
-            self.out.extend_from_slice(&path);
-            self.out.push(b'>');
+            push_angled(self.out, &path);
         }
     }
 
@@ -184,13 +200,7 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
-            let mut call = Call {
-                ev,
-                opts,
-                out,
-                first_slot: compiled.first_slot,
-                first_arg: true,
-            };
+            let mut call = Call::new(ev, opts, out, compiled);
             for (i, arg) in compiled.def.args.iter().enumerate() {
                 print_arg(&mut call, i, arg.print);
             }
@@ -216,13 +226,7 @@ pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut 
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
             let entering = first_output(compiled.def);
-            let mut call = Call {
-                ev,
-                opts,
-                out,
-                first_slot: compiled.first_slot,
-                first_arg: true,
-            };
+            let mut call = Call::new(ev, opts, out, compiled);
             for (i, arg) in compiled.def.args.iter().enumerate().take(entering) {
                 print_arg(&mut call, i, arg.print);
             }
@@ -317,13 +321,7 @@ pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec
     out.extend_from_slice(b" resumed>");
     if let Some(compiled) = table::lookup(ev.nr) {
         let entering = first_output(compiled.def);
-        let mut call = Call {
-            ev,
-            opts,
-            out,
-            first_slot: compiled.first_slot,
-            first_arg: true,
-        };
+        let mut call = Call::new(ev, opts, out, compiled);
         for (i, arg) in compiled.def.args.iter().enumerate().skip(entering) {
             print_arg(&mut call, i, arg.print);
         }
@@ -351,9 +349,7 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
         note_new_fd(paths, ev, compiled, fd);
         text::decimal(out, fd);
         if let Some(path) = paths.path(ev.tgid, fd) {
-            out.push(b'<');
-            out.extend_from_slice(&path);
-            out.push(b'>');
+            push_angled(out, &path);
         }
         return;
     }
@@ -364,17 +360,18 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
         }
         Some(Ret::Custom(f)) => {
             let compiled = compiled.expect("matched Some");
-            let mut call = Call {
-                ev,
-                opts,
-                out,
-                first_slot: compiled.first_slot,
-                first_arg: true,
-            };
+            let mut call = Call::new(ev, opts, out, compiled);
             f(&mut call);
         }
         Some(Ret::Int | Ret::NoReturn) | None => text::decimal(out, ev.ret),
     }
+}
+
+/// Writes `<path>`, as `-y` shows a descriptor's file.
+fn push_angled(out: &mut Vec<u8>, path: &[u8]) {
+    out.push(b'<');
+    out.extend_from_slice(path);
+    out.push(b'>');
 }
 
 /// Learns the path of a descriptor a call just returned: the opened path, made

@@ -780,6 +780,7 @@ fn prctl_hex_args(call: &mut Call<'_, '_>, from: usize) {
 }
 
 /// `prctl(option, ...)`: the option, then the arguments the option has.
+#[expect(clippy::too_many_lines, reason = "one arm per prctl option, read as a table")]
 fn prctl_args(call: &mut Call<'_, '_>, _: usize) {
     call.next();
     let option = call.arg(0) & 0xffff_ffff;
@@ -1083,22 +1084,24 @@ fn cpu_set_in(call: &mut Call<'_, '_>, i: usize) {
         call.pointer(ptr);
         return;
     };
-    call.out.push(b'[');
-    let cpus = b[..b.len().min(size)]
-        .iter()
-        .enumerate()
-        .flat_map(|(n, byte)| {
-            (0..8)
-                .filter(move |bit| byte & (1 << bit) != 0)
-                .map(move |bit| n * 8 + bit)
-        });
+    write_cpu_list(call.out, &b[..b.len().min(size)]);
+}
+
+/// A CPU mask as strace lists it: `[0 1]`.
+fn write_cpu_list(out: &mut Vec<u8>, mask: &[u8]) {
+    out.push(b'[');
+    let cpus = mask.iter().enumerate().flat_map(|(n, byte)| {
+        (0..8)
+            .filter(move |bit| byte & (1 << bit) != 0)
+            .map(move |bit| n * 8 + bit)
+    });
     for (k, cpu) in cpus.enumerate() {
         if k > 0 {
-            call.out.push(b' ');
+            out.push(b' ');
         }
-        text::decimal(call.out, cpu);
+        text::decimal(out, cpu);
     }
-    call.out.push(b']');
+    out.push(b']');
 }
 
 /// `sched_getaffinity`'s mask, filled by the kernel with as many bytes as it returns:
@@ -1116,22 +1119,7 @@ fn cpu_set_out(call: &mut Call<'_, '_>, i: usize) {
         call.pointer(ptr);
         return;
     };
-    call.out.push(b'[');
-    let cpus = b[..b.len().min(size)]
-        .iter()
-        .enumerate()
-        .flat_map(|(n, byte)| {
-            (0..8)
-                .filter(move |bit| byte & (1 << bit) != 0)
-                .map(move |bit| n * 8 + bit)
-        });
-    for (k, cpu) in cpus.enumerate() {
-        if k > 0 {
-            call.out.push(b' ');
-        }
-        text::decimal(call.out, cpu);
-    }
-    call.out.push(b']');
+    write_cpu_list(call.out, &b[..b.len().min(size)]);
 }
 
 xlat! {

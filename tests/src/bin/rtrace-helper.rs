@@ -117,7 +117,7 @@ enum Scenario {
     /// A master that forks 8 workers; each starts a thread and forks a child. Every new
     /// task's first call is `getppid` (processes) or `gettid` (threads).
     ForkTree,
-    /// Calls that block for a while: epoll_wait, futex and accept, each with a timeout.
+    /// Calls that block for a while: `epoll_wait`, `futex` and `accept`, each with a timeout.
     Blocker,
 }
 
