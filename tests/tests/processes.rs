@@ -302,8 +302,8 @@ fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
 
 #[test]
 fn a_thousand_targets_are_traced_at_once() {
-    require_root();
     const TARGETS: usize = 1000;
+    require_root();
     let helpers: Vec<Helper> = (0..TARGETS)
         .map(|_| Helper::start(&helper_binary(), "loop3", &[]))
         .collect();
@@ -454,8 +454,8 @@ fn processes_are_traced_by_name_including_later_ones_and_by_pid_file() {
 
 #[test]
 fn a_thousand_targets_by_name() {
-    require_root();
     const TARGETS: usize = 1000;
+    require_root();
     // The helper under a name of its own, so that only these processes match.
     let scratch = ScratchDir::new("thousand-named");
     let named = scratch.path().join("rtxthousand");
