@@ -248,13 +248,20 @@ pub struct SlotSpec {
     pub len_kind: u8,
     /// Index of the argument the length comes from.
     pub len_arg: u8,
-    pub _pad: [u8; 3],
+    pub _pad: u8,
+    /// Added to the pointer; with [`PTR_FROM_STACK`] as `ptr_arg`, the offset from the
+    /// user stack pointer at enter.
+    pub ptr_offset: u16,
     /// Multiplier (or fixed size) for the length, in bytes.
     pub elem_size: u32,
     /// Most bytes to read; at most [`SLOT_SIZE`].
     pub max: u32,
 }
 const _: () = assert!(size_of::<SlotSpec>() == 16);
+
+/// A [`SlotSpec::ptr_arg`] that means "the user stack pointer at enter" (plus
+/// `ptr_offset`): `rt_sigreturn`'s signal frame. Read at enter only.
+pub const PTR_FROM_STACK: u8 = 6;
 
 /// Bits of [`CaptureSpec::flags`].
 pub mod spec_flags {

@@ -12,8 +12,8 @@ use aya_ebpf::{
     },
 };
 use rtrace_common::{
-    MAX_COUNTED_DIRENTS, MAX_COUNTED_POINTERS, MAX_IOVECS, SLOT_COUNT, SLOT_SIZE, SlotMeta,
-    SlotSpec, WALKING_KINDS_BELOW_SLOT, capture_kind, len_kind, slot_status,
+    MAX_COUNTED_DIRENTS, MAX_COUNTED_POINTERS, MAX_IOVECS, PTR_FROM_STACK, SLOT_COUNT, SLOT_SIZE,
+    SlotMeta, SlotSpec, WALKING_KINDS_BELOW_SLOT, capture_kind, len_kind, slot_status,
 };
 
 /// `struct msghdr` offsets (x86_64).
@@ -230,13 +230,20 @@ pub fn capture<const AT_ENTER: bool>(
     spec: &SlotSpec,
     args: &[u64; 6],
     ret: i64,
+    sp: u64,
 ) {
-    let Some(ptr) = arg_at(args, spec.ptr_arg) else {
-        return;
+    let base = if AT_ENTER && spec.ptr_arg == PTR_FROM_STACK {
+        sp
+    } else {
+        let Some(ptr) = arg_at(args, spec.ptr_arg) else {
+            return;
+        };
+        ptr
     };
-    if ptr == 0 {
+    if base == 0 {
         return;
     }
+    let ptr = base + u64::from(spec.ptr_offset);
     match spec.kind {
         capture_kind::STR => slots.read_str(i, ptr, u64::from(spec.max)),
         capture_kind::BYTES => {

@@ -7,7 +7,7 @@
 
 use aya_ebpf::helpers::bpf_probe_read_kernel;
 
-/// `struct pt_regs` from r10 (offset 56) to orig_ax (offset 120 + 8).
+/// `struct pt_regs` from r10 (offset 56) to sp (offset 152 + 8).
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct SyscallRegs {
@@ -20,23 +20,39 @@ struct SyscallRegs {
     si: u64,
     di: u64,
     orig_ax: u64,
+    _ip: u64,
+    _cs: u64,
+    _flags: u64,
+    sp: u64,
+}
+
+/// A syscall's number, arguments and the user stack pointer.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    pub nr: u64,
+    pub args: [u64; 6],
+    pub sp: u64,
 }
 
 const SYSCALL_REGS_OFFSET: usize = 56;
 
-/// Reads the syscall number and the six arguments.
+/// Reads the syscall number, the six arguments and the stack pointer.
 #[inline(always)]
-pub fn syscall_args(regs: *const u8) -> Option<(u64, [u64; 6])> {
+pub fn syscall_args(regs: *const u8) -> Option<Entry> {
     // SAFETY: `regs` is the tracepoint's pt_regs pointer; the read is checked.
     let r: SyscallRegs =
         unsafe { bpf_probe_read_kernel(regs.add(SYSCALL_REGS_OFFSET).cast::<SyscallRegs>()).ok()? };
-    Some((r.orig_ax, [r.di, r.si, r.dx, r.r10, r.r8, r.r9]))
+    Some(Entry {
+        nr: r.orig_ax,
+        args: [r.di, r.si, r.dx, r.r10, r.r8, r.r9],
+        sp: r.sp,
+    })
 }
 
 /// The same, from a `struct pt_regs *` the verifier knows by its BTF type (BTF-enabled
 /// tracepoints): plain loads at the fields' offsets, no helper call.
 #[inline(always)]
-pub fn syscall_args_btf(regs: *const u8) -> (u64, [u64; 6]) {
+pub fn syscall_args_btf(regs: *const u8) -> Entry {
     // SAFETY: `regs` is the tracepoint's typed pt_regs pointer; each load is one of its
     // u64 fields, which the verifier checks against the kernel's BTF.
     let at = |offset: usize| unsafe { core::ptr::read_volatile(regs.add(offset).cast::<u64>()) };
@@ -48,5 +64,10 @@ pub fn syscall_args_btf(regs: *const u8) -> (u64, [u64; 6]) {
     let si = at(base + 48);
     let di = at(base + 56);
     let orig_ax = at(base + 64);
-    (orig_ax, [di, si, dx, r10, r8, r9])
+    let sp = at(base + 96);
+    Entry {
+        nr: orig_ax,
+        args: [di, si, dx, r10, r8, r9],
+        sp,
+    }
 }

@@ -30,15 +30,18 @@ pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    if let Some((_, args)) = syscall_args(ctx.arg::<*const u8>(0)) {
-        on_enter(tgid, tid, ctx.arg(1), args);
+    if let Some(entry) = syscall_args(ctx.arg::<*const u8>(0)) {
+        on_enter(tgid, tid, ctx.arg(1), entry.args, entry.sp);
     }
     0
 }
 
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
-    on_exit(ctx.arg(1), || syscall_args(ctx.arg::<*const u8>(0))).unwrap_or(0)
+    on_exit(ctx.arg(1), || {
+        syscall_args(ctx.arg::<*const u8>(0)).map(|e| (e.nr, e.args))
+    })
+    .unwrap_or(0)
 }
 
 /// The raw pair as BTF-enabled tracepoints: the same arguments, but `regs` is a typed
@@ -49,15 +52,16 @@ pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    let (_, args) = syscall_args_btf(ctx.arg::<*const u8>(0));
-    on_enter(tgid, tid, ctx.arg(1), args);
+    let entry = syscall_args_btf(ctx.arg::<*const u8>(0));
+    on_enter(tgid, tid, ctx.arg(1), entry.args, entry.sp);
     0
 }
 
 #[btf_tracepoint(function = "sys_exit")]
 pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
     on_exit(ctx.arg(1), || {
-        Some(syscall_args_btf(ctx.arg::<*const u8>(0)))
+        let e = syscall_args_btf(ctx.arg::<*const u8>(0));
+        Some((e.nr, e.args))
     })
     .unwrap_or(0)
 }
@@ -71,7 +75,8 @@ pub fn tp_sys_enter(ctx: TracePointContext) -> u32 {
     }
     // SAFETY: reads inside the tracepoint record, at the format's offsets.
     if let (Ok(nr), Ok(args)) = unsafe { (ctx.read_at::<u64>(8), ctx.read_at::<[u64; 6]>(16)) } {
-        on_enter(tgid, tid, nr, args);
+        // The classic record has no stack pointer: stack captures stay empty.
+        on_enter(tgid, tid, nr, args, 0);
     }
     0
 }
@@ -106,7 +111,7 @@ fn spec_for(nr: u64) -> Option<&'static CaptureSpec> {
 }
 
 #[inline(always)]
-fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6]) -> Option<i32> {
+fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32> {
     let now = unsafe { bpf_ktime_get_ns() };
     let spec = spec_for(nr);
     let flags = spec.map_or(0, |s| s.flags);
@@ -149,13 +154,13 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6]) -> Option<i32> {
     if flags & spec_flags::HAS_ENTER_SLOTS != 0
         && let Some(spec) = spec
     {
-        stash_enter_captures(tid, spec, &args);
+        stash_enter_captures(tid, spec, &args, sp);
     }
     None
 }
 
 #[inline(always)]
-fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
+fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) {
     let Some(scratch) = ENTER_SCRATCH.get_ptr_mut(0) else {
         return;
     };
@@ -177,7 +182,7 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6]) {
     for i in 0..SLOT_COUNT {
         let slot = &spec.slots[i];
         if slot.when == capture_when::ENTER {
-            capture::<true>(slots, i, slot, args, 0);
+            capture::<true>(slots, i, slot, args, 0, sp);
         }
     }
     // SAFETY: scratch points to a valid EnterCaptures.
@@ -310,7 +315,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
                     copy_enter_slot(slots, i, call.tid);
                 } else {
                     // The record's copy of the args: ring memory may be indexed.
-                    capture::<false>(slots, i, slot, &(*rec).args, call.ret);
+                    capture::<false>(slots, i, slot, &(*rec).args, call.ret, 0);
                 }
             }
         }

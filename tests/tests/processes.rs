@@ -23,7 +23,10 @@ fn helper_binary() -> PathBuf {
 }
 
 /// Starts `program` with `args` (ending in `-p PID`), waits for its `attached` line.
-#[expect(clippy::zombie_processes, reason = "the caller waits for the child it gets back")]
+#[expect(
+    clippy::zombie_processes,
+    reason = "the caller waits for the child it gets back"
+)]
 fn start_tracer(program: &Path, args: &[String], name: &str) -> (Child, BufReader<ChildStderr>) {
     let mut child = Command::new(program)
         .args(args)

@@ -969,7 +969,10 @@ pub static DEFS: &[SyscallDef] = &[
 ];
 
 #[cfg(test)]
-#[expect(clippy::too_many_lines, reason = "tests list one strace line after another")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "tests list one strace line after another"
+)]
 pub(crate) mod tests {
     use super::super::event::testing::syscall_record;
     use super::super::{DecodeOptions, Event, format_syscall, parse_record};

@@ -291,7 +291,8 @@ pub fn entry_captures(
                 | Cap::Msghdr
                 | Cap::StrArray { .. }
                 | Cap::PtrCount
-                | Cap::DirentCount => continue,
+                | Cap::DirentCount
+                | Cap::Stack { .. } => continue,
             };
             if addr == 0 {
                 continue;

@@ -780,7 +780,10 @@ fn prctl_hex_args(call: &mut Call<'_, '_>, from: usize) {
 }
 
 /// `prctl(option, ...)`: the option, then the arguments the option has.
-#[expect(clippy::too_many_lines, reason = "one arm per prctl option, read as a table")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per prctl option, read as a table"
+)]
 fn prctl_args(call: &mut Call<'_, '_>, _: usize) {
     call.next();
     let option = call.arg(0) & 0xffff_ffff;

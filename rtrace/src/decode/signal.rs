@@ -436,13 +436,25 @@ fn signal_ret(call: &mut Call<'_, '_>) {
     }
 }
 
-/// `rt_sigreturn`'s argument: strace reads the signal mask being restored from the
-/// `ucontext` on the user stack. Records carry no stack pointer, so the mask is
-/// unknown: `{mask=?}`.
-fn sigreturn_frame(call: &mut Call<'_, '_>, _: usize) {
+/// `rt_sigreturn`'s argument, as strace shows it: the signal mask being restored,
+/// `{mask=[USR1]}`, from the `ucontext` of the signal frame on the user stack (8 bytes
+/// at the stack pointer + 296 on `x86_64`, read at enter); `{mask=?}` if unreadable.
+fn sigreturn_frame(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    call.put("{mask=?}");
+    match call.capture(i, 0).bytes() {
+        Some(mask) if mask.len() == 8 => {
+            call.put("{mask=");
+            write_sigset(call.out, mask);
+            call.put("}");
+        }
+        _ => call.put("{mask=?}"),
+    }
 }
+
+/// Where `uc_sigmask` sits above the user stack pointer at `rt_sigreturn`'s entry:
+/// the frame starts 8 bytes below it (the popped return address), and the mask is at
+/// 304 in `struct rt_sigframe` (`arch/x86/include/asm/sigframe.h`).
+const SIGFRAME_MASK_FROM_SP: u16 = 296;
 
 fn rt_sigprocmask_set(call: &mut Call<'_, '_>, i: usize) {
     sigset_in(call, i, 3);
@@ -520,7 +532,13 @@ pub static DEFS: &[SyscallDef] = &[
     },
     SyscallDef {
         sysno: Sysno::rt_sigreturn,
-        args: &[Arg::custom(sigreturn_frame)],
+        args: &[Arg::custom_with(
+            sigreturn_frame,
+            &[Cap::Stack {
+                offset: SIGFRAME_MASK_FROM_SP,
+                len: NSIG_BYTES as u32,
+            }],
+        )],
         ret: Ret::Int,
         class: class::SIGNAL,
     },
@@ -967,6 +985,16 @@ mod tests {
         assert_eq!(
             line(Sysno::rt_sigreturn, &[], -4, &[]),
             "rt_sigreturn({mask=?}) = -1 EINTR (Interrupted system call)"
+        );
+        // strace: rt_sigreturn({mask=~[KILL STOP RTMIN RT_1]}) = -1 EINTR (...)
+        let mask = (!((1u64 << 8) | (1 << 18) | (1 << 31) | (1 << 32))).to_le_bytes();
+        assert_eq!(
+            line(Sysno::rt_sigreturn, &[], -4, &[Some(&mask)]),
+            "rt_sigreturn({mask=~[KILL STOP RTMIN RT_1]}) = -1 EINTR (Interrupted system call)"
+        );
+        assert_eq!(
+            line(Sysno::rt_sigreturn, &[], 0, &[Some(&[0; 8])]),
+            "rt_sigreturn({mask=[]}) = 0"
         );
         assert_eq!(
             line(Sysno::pause, &[], -514, &[]),

@@ -115,6 +115,9 @@ pub enum Cap {
     /// The number of directory entries in the `getdents` buffer the call filled (its
     /// return value in bytes), as a `u32`.
     DirentCount,
+    /// `len` bytes at `offset` from the user stack pointer, read at enter
+    /// (`rt_sigreturn`'s signal frame).
+    Stack { offset: u16, len: u32 },
 }
 
 impl Cap {
@@ -374,6 +377,13 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
         ),
         // Strings up to -s + 1 characters and their NUL: one more than printed tells
         // that a string was cut.
+        Cap::Stack { len, .. } => (
+            capture_kind::BYTES,
+            capture_when::ENTER,
+            rtrace_common::PTR_FROM_STACK,
+            (len_kind::FIXED, 0, len),
+            slot,
+        ),
         Cap::PtrCount => (
             capture_kind::PTR_COUNT,
             capture_when::ENTER,
@@ -402,7 +412,11 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
         ptr_arg,
         len_kind,
         len_arg,
-        _pad: [0; 3],
+        _pad: 0,
+        ptr_offset: match cap {
+            Cap::Stack { offset, .. } => offset,
+            _ => 0,
+        },
         elem_size,
         max,
     }
