@@ -41,9 +41,9 @@ fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<S
 
 /// Compares both tracers' lines for the same options and command.
 fn same_as_strace(options: &[&str], command: &[&str]) {
-    require_root();
     // Tests run in parallel: each comparison gets a directory of its own.
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    require_root();
     let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let scratch = ScratchDir::new(&format!("options-{run}"));
     let strace = trace(
@@ -66,13 +66,12 @@ fn same_as_strace(options: &[&str], command: &[&str]) {
             .map(|l| l.split(", 0x").next().unwrap_or(l).to_owned())
     };
     assert_eq!(first(&rtrace), first(&strace), "first line, {options:?}");
-    if strace[1..] != rtrace[1..] {
-        panic!(
-            "{options:?} -- {command:?}\n----- strace -----\n{}\n----- rtrace -----\n{}",
-            strace.join("\n"),
-            rtrace.join("\n")
-        );
-    }
+    assert!(
+        strace[1..] == rtrace[1..],
+        "{options:?} -- {command:?}\n----- strace -----\n{}\n----- rtrace -----\n{}",
+        strace.join("\n"),
+        rtrace.join("\n")
+    );
 }
 
 fn data_file(scratch: &ScratchDir) -> String {

@@ -104,6 +104,22 @@ fn trace_fork_tree(program: &Path, name: &str) -> BTreeMap<u32, Vec<String>> {
     calls_by_task(&out)
 }
 
+/// Reads rtrace's stderr until it has said `attached` `count` times.
+fn wait_for_attaches(stderr: &mut BufReader<ChildStderr>, count: usize) {
+    let mut attached = 0;
+    let mut line = String::new();
+    while attached < count {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "rtrace ended after {attached} attaches"
+        );
+        if line.contains(" attached") {
+            attached += 1;
+        }
+    }
+}
+
 fn first_calls(trace: &BTreeMap<u32, Vec<String>>) -> Vec<String> {
     let mut names: Vec<String> = trace
         .values()
@@ -320,18 +336,7 @@ fn a_thousand_targets_are_traced_at_once() {
         .spawn()
         .expect("starting rtrace");
     let mut stderr = BufReader::new(rtrace.stderr.take().unwrap());
-    let mut attached = 0;
-    let mut line = String::new();
-    while attached < TARGETS {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "rtrace ended after {attached} attaches"
-        );
-        if line.contains(" attached") {
-            attached += 1;
-        }
-    }
+    wait_for_attaches(&mut stderr, TARGETS);
     let attach_time = started.elapsed();
     eprintln!("attached to {TARGETS} processes in {attach_time:?}");
     let mut helpers = helpers;
@@ -474,18 +479,7 @@ fn a_thousand_targets_by_name() {
         .spawn()
         .expect("starting rtrace");
     let mut stderr = BufReader::new(rtrace.stderr.take().unwrap());
-    let mut attached = 0;
-    let mut line = String::new();
-    while attached < TARGETS {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "rtrace ended after {attached} attaches"
-        );
-        if line.contains(" attached") {
-            attached += 1;
-        }
-    }
+    wait_for_attaches(&mut stderr, TARGETS);
     eprintln!(
         "attached to {TARGETS} processes by name in {:?}",
         started.elapsed()

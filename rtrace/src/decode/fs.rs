@@ -18,47 +18,22 @@ use syscalls::Sysno;
 // ---------------------------------------------------------------------------------
 // Shared helpers.
 
-/// A little-endian `u16` at `off` of captured bytes.
-pub(crate) fn u16_at(b: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        b.get(off..off.checked_add(2)?)?.try_into().ok()?,
-    ))
+/// `N` captured bytes at `off`, if the capture has them.
+fn bytes_at<const N: usize>(b: &[u8], off: usize) -> Option<[u8; N]> {
+    b.get(off..off.checked_add(N)?)?.try_into().ok()
 }
 
-/// A little-endian `i16` at `off` of captured bytes.
-pub(crate) fn i16_at(b: &[u8], off: usize) -> Option<i16> {
-    Some(i16::from_le_bytes(
-        b.get(off..off.checked_add(2)?)?.try_into().ok()?,
-    ))
+/// Declares readers of little-endian integers at an offset of captured bytes.
+macro_rules! readers {
+    ($($name:ident: $ty:ty),* $(,)?) => {$(
+        #[doc = concat!("A little-endian `", stringify!($ty), "` at `off` of captured bytes.")]
+        pub(crate) fn $name(b: &[u8], off: usize) -> Option<$ty> {
+            bytes_at(b, off).map(<$ty>::from_le_bytes)
+        }
+    )*};
 }
 
-/// A little-endian `u32` at `off` of captured bytes.
-pub(crate) fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        b.get(off..off.checked_add(4)?)?.try_into().ok()?,
-    ))
-}
-
-/// A little-endian `u64` at `off` of captured bytes.
-pub(crate) fn u64_at(b: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(
-        b.get(off..off.checked_add(8)?)?.try_into().ok()?,
-    ))
-}
-
-/// A little-endian `i32` at `off` of captured bytes.
-pub(crate) fn i32_at(b: &[u8], off: usize) -> Option<i32> {
-    Some(i32::from_le_bytes(
-        b.get(off..off.checked_add(4)?)?.try_into().ok()?,
-    ))
-}
-
-/// A little-endian `i64` at `off` of captured bytes.
-pub(crate) fn i64_at(b: &[u8], off: usize) -> Option<i64> {
-    Some(i64::from_le_bytes(
-        b.get(off..off.checked_add(8)?)?.try_into().ok()?,
-    ))
-}
+readers!(u16_at: u16, i16_at: i16, u32_at: u32, i32_at: i32, u64_at: u64, i64_at: i64);
 
 /// Writes a flag set as strace's `printflags` does: names joined by `|` and the
 /// unknown bits in hex; bits none of which has a name print as `0x... /* dflt */`;

@@ -536,7 +536,7 @@ pub static DEFS: &[SyscallDef] = &[
             sigreturn_frame,
             &[Cap::Stack {
                 offset: SIGFRAME_MASK_FROM_SP,
-                len: NSIG_BYTES as u32,
+                len: 8, // NSIG_BYTES: the x86_64 kernel sigset
             }],
         )],
         ret: Ret::Int,
