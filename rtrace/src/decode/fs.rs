@@ -44,16 +44,7 @@ pub(crate) fn flags_dflt(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: &str) 
         return;
     }
     let start = out.len();
-    let mut rest = value;
-    for &(bits, name) in set.entries {
-        if bits != 0 && rest & bits == bits {
-            if out.len() > start {
-                out.push(b'|');
-            }
-            out.extend_from_slice(name.as_bytes());
-            rest &= !bits;
-        }
-    }
+    let rest = text::flag_names(out, set, value);
     if out.len() == start {
         text::hex(out, rest);
         comment(out, dflt);

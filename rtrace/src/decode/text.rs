@@ -89,9 +89,9 @@ pub fn decimal(out: &mut Vec<u8>, v: impl std::fmt::Display) {
     let _ = write!(out, "{v}");
 }
 
-/// Writes a flag set: names joined by `|`, then the unknown bits in hex; `0` when empty
-/// (or `zero` if given, for sets that name zero, like `O_RDONLY`).
-pub fn flags(out: &mut Vec<u8>, set: &Xlat, value: u64) {
+/// Writes the names of the bits of `value` that `set` names, joined by `|`, in the
+/// set's order; returns the bits left unnamed.
+pub fn flag_names(out: &mut Vec<u8>, set: &Xlat, value: u64) -> u64 {
     let start = out.len();
     let mut rest = value;
     for &(bits, name) in set.entries {
@@ -103,6 +103,14 @@ pub fn flags(out: &mut Vec<u8>, set: &Xlat, value: u64) {
             rest &= !bits;
         }
     }
+    rest
+}
+
+/// Writes a flag set: names joined by `|`, then the unknown bits in hex; `0` when empty
+/// (or `zero` if given, for sets that name zero, like `O_RDONLY`).
+pub fn flags(out: &mut Vec<u8>, set: &Xlat, value: u64) {
+    let start = out.len();
+    let rest = flag_names(out, set, value);
     if rest != 0 {
         if out.len() > start {
             out.push(b'|');
