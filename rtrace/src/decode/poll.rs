@@ -1,5 +1,5 @@
 //! Waiting on descriptors: poll, select, epoll, and the descriptors made to be waited
-//! on (eventfd, timerfd).
+//! on (eventfd, timerfd, inotify).
 
 use std::io::Write as _;
 
@@ -7,7 +7,7 @@ use super::{
     Call, Capture,
     fs::{flags_dflt, i16_at, i32_at, u32_at, u64_at, xval},
     signal::sigset_at,
-    table::{Arg, Cap, FD, INT, Len, Max, Ret, SyscallDef, UINT, ULONG, class},
+    table::{Arg, Cap, FD, INT, Len, Max, PATH, Ret, SyscallDef, UINT, ULONG, class},
     text,
     time::{
         ITIMERSPEC_IN, ITIMERSPEC_OUT, TIMESPEC_IN, TIMESPEC_SIZE, clock_id, enter_cap, exit_cap,
@@ -54,6 +54,21 @@ xlat! {
 xlat! {
     /// `timerfd_create` and `timerfd_settime` flags (strace prints both from one set).
     pub TFD_FLAGS { TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET, TFD_CLOEXEC, TFD_NONBLOCK }
+}
+
+xlat! {
+    /// `inotify_init1` flags, `include/uapi/linux/inotify.h`.
+    pub INOTIFY_INIT_FLAGS { IN_NONBLOCK, IN_CLOEXEC }
+}
+
+xlat! {
+    /// `inotify_add_watch` events and flags, `include/uapi/linux/inotify.h`.
+    pub INOTIFY_FLAGS {
+        IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE, IN_CLOSE_NOWRITE, IN_OPEN,
+        IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF,
+        IN_UNMOUNT, IN_Q_OVERFLOW, IN_IGNORED, IN_ONLYDIR, IN_DONT_FOLLOW, IN_EXCL_UNLINK,
+        IN_MASK_CREATE, IN_MASK_ADD, IN_ISDIR, IN_ONESHOT,
+    }
 }
 
 const POLLFD_SIZE: usize = 8;
@@ -449,6 +464,28 @@ fn tfd_flags(call: &mut Call<'_, '_>, i: usize) {
     flags_dflt(call.out, &TFD_FLAGS, call.arg(i) & 0xffff_ffff, "TFD_???");
 }
 
+/// `inotify_init1` flags and `inotify_add_watch`'s mask: strace prints both as an
+/// `unsigned int` with `IN_???` for bits it cannot name.
+fn inotify_init_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(
+        call.out,
+        &INOTIFY_INIT_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "IN_???",
+    );
+}
+
+fn inotify_mask(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(
+        call.out,
+        &INOTIFY_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "IN_???",
+    );
+}
+
 /// An `fd_set` read before the call (the kernel overwrites it) and after.
 const FD_SET_CAPS: &[Cap] = &[
     Cap::Bytes {
@@ -624,6 +661,30 @@ pub static DEFS: &[SyscallDef] = &[
     SyscallDef {
         sysno: Sysno::timerfd_gettime,
         args: &[FD, ITIMERSPEC_OUT],
+        ret: Ret::Int,
+        class: class::DESC,
+    },
+    SyscallDef {
+        sysno: Sysno::inotify_init,
+        args: &[],
+        ret: Ret::Int,
+        class: class::DESC,
+    },
+    SyscallDef {
+        sysno: Sysno::inotify_init1,
+        args: &[Arg::custom(inotify_init_flags)],
+        ret: Ret::Int,
+        class: class::DESC,
+    },
+    SyscallDef {
+        sysno: Sysno::inotify_add_watch,
+        args: &[FD, PATH, Arg::custom(inotify_mask)],
+        ret: Ret::Int,
+        class: class::DESC | class::FILE,
+    },
+    SyscallDef {
+        sysno: Sysno::inotify_rm_watch,
+        args: &[FD, INT],
         ret: Ret::Int,
         class: class::DESC,
     },
@@ -1239,6 +1300,60 @@ mod tests {
         assert!(
             got.ends_with("{events=EPOLLIN|EPOLLOUT, data={u32=20, u64=20}}, ...], 64, 0) = 30"),
             "{got}"
+        );
+    }
+
+    #[test]
+    fn inotify() {
+        assert_eq!(
+            line(Sysno::inotify_init1, &[0o4000], 3, &[]),
+            st("inotify_init1(IN_NONBLOCK)              = 3")
+        );
+        assert_eq!(
+            line(Sysno::inotify_init1, &[1], EINVAL, &[]),
+            st("inotify_init1(0x1 /* IN_??? */)         = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::inotify_init1, &[0o2_000_020], EINVAL, &[]),
+            st("inotify_init1(IN_CLOEXEC|0x10)          = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::inotify_init, &[], 4, &[]),
+            st("inotify_init()                          = 4")
+        );
+        assert_eq!(
+            line(
+                Sysno::inotify_add_watch,
+                &[3, 0x1000, 0x1_0000_0100],
+                1,
+                &[Some(b"/")]
+            ),
+            st("inotify_add_watch(3, \"/\", IN_CREATE)    = 1"),
+            "the mask is an unsigned int"
+        );
+        assert_eq!(
+            line(
+                Sysno::inotify_add_watch,
+                &[3, 0x1000, 0x8100_0300],
+                -2,
+                &[Some(b"/nonexistent")]
+            ),
+            st(
+                "inotify_add_watch(3, \"/nonexistent\", IN_CREATE|IN_DELETE|IN_ONLYDIR|IN_ONESHOT) = -1 ENOENT (No such file or directory)"
+            )
+        );
+        assert_eq!(
+            line(
+                Sysno::inotify_add_watch,
+                &[3, 0x1000, 0x10_0000],
+                EINVAL,
+                &[Some(b"/")]
+            ),
+            st("inotify_add_watch(3, \"/\", 0x100000 /* IN_??? */) = -1 EINVAL (Invalid argument)")
+        );
+        assert_eq!(
+            line(Sysno::inotify_rm_watch, &[3, 0xffff_ffff], EINVAL, &[]),
+            st("inotify_rm_watch(3, -1)                 = -1 EINVAL (Invalid argument)")
         );
     }
 
