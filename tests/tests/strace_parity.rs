@@ -214,3 +214,87 @@ fn net_scenario_traces_like_strace() {
     );
     assert_parity("net", &expected, &actual);
 }
+
+#[test]
+fn structs_scenario_traces_like_strace() {
+    require_root();
+    let rtrace = Tracer::rtrace();
+    let strace = Tracer::strace();
+    let traces = ScratchDir::new("structs-traces");
+    // The directory `structs` binds its unix socket and watches in; made afresh, at the
+    // same path, for each run (`statx` prints its mode and size).
+    let trace_structs = |tracer: &Tracer, output: &Path| {
+        let dir = ScratchDir::new("structs-work");
+        trace_scenario(
+            tracer,
+            "structs",
+            &[("RTRACE_HELPER_DIR", dir.path().as_os_str())],
+            output,
+        )
+    };
+
+    let expected = trace_structs(&strace, &traces.path().join("strace.txt"));
+    let inet6 = |address: &str, flow: &str, scope: &str| {
+        format!(
+            r#"{{sa_family=AF_INET6, sin6_port=htons(9), sin6_flowinfo=htonl({flow}), inet_pton(AF_INET6, "{address}", &sin6_addr), sin6_scope_id={scope}}}"#
+        )
+    };
+    let siginfo_chld = |child: &str, status: u8| {
+        format!(
+            "{{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid={child}, si_uid=0, si_status={status}, si_utime=0, si_stime=0}}"
+        )
+    };
+    assert_strace_shows(
+        "structs",
+        &expected,
+        &[
+            format!("getpeername(3, {}, [28]) = 0", inet6("::1", "0", "0")),
+            format!(
+                "bind(4, {}, 28) = -1 EADDRNOTAVAIL (Cannot assign requested address)",
+                inet6("fe80::1", "74565", r#"if_nametoindex("lo")"#)
+            ),
+            format!("connect(4, {}, 28) = 0", inet6("::ffff:127.0.0.1", "0", "0")),
+            r#"recvfrom(3, "x", 8, 0, {sa_family=AF_UNIX, sun_path=@"rtrace-helper-structs"}, [110 => 24]) = 1"#.to_owned(),
+            r#"getsockname(3, {sa_family=AF_UNIX, sun_path="structs.sock"}, [110 => 15]) = 0"#.to_owned(),
+            r"getsockname(3, {sa_family=AF_NETLINK, nl_pid=PID, nl_groups=0x000001}, [12]) = 0".to_owned(),
+            r#"statx(3, "", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0777, stx_size=17, ...}) = 0"#.to_owned(),
+            r"sendfile(6, 3, [6] => [11], 5) = 5".to_owned(),
+            r"prlimit64(0, RLIMIT_CORE, {rlim_cur=1000, rlim_max=2*1024}, {rlim_cur=0, rlim_max=4*1024}) = 0".to_owned(),
+            r"getrlimit(RLIMIT_AS, {rlim_cur=RLIM64_INFINITY, rlim_max=RLIM64_INFINITY}) = 0".to_owned(),
+            r"prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)".to_owned(),
+            r"timerfd_gettime(3, {it_interval={tv_sec=1, tv_nsec=500000000}, it_value={tv_sec=N, tv_nsec=N}}) = 0".to_owned(),
+            r"timer_create(CLOCK_MONOTONIC, {sigev_value={sival_int=42, sival_ptr=0x2a}, sigev_signo=SIGUSR2, sigev_notify=SIGEV_SIGNAL}, [1]) = 0".to_owned(),
+            r"rt_sigtimedwait([USR2], {si_signo=SIGUSR2, si_code=SI_TIMER, si_timerid=0x1, si_overrun=0, si_int=42, si_ptr=0x2a}, {tv_sec=5, tv_nsec=0}, 8) = 12 (SIGUSR2)".to_owned(),
+            r"rt_sigqueueinfo(PID, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=PID, si_uid=0, si_int=7, si_ptr=0x7}) = 0".to_owned(),
+            r"clone(child_stack=NULL, flags=SIGCHLD) = CHILD1".to_owned(),
+            format!(
+                "waitid(P_PID, CHILD1, {}, WEXITED, NULL) = 0",
+                siginfo_chld("CHILD1", 0)
+            ),
+            r"clone3({flags=0, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88) = CHILD2".to_owned(),
+            r"wait4(CHILD2, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = CHILD2".to_owned(),
+            format!(
+                "rt_sigtimedwait([CHLD], {}, {{tv_sec=5, tv_nsec=0}}, 8) = 17 (SIGCHLD)",
+                siginfo_chld("CHILD2", 3)
+            ),
+            r"clone(child_stack=NULL, flags=CLONE_PIDFD|SIGCHLD, parent_tid=[3]) = CHILD3".to_owned(),
+            format!(
+                "waitid(P_PIDFD, 3, {}, WEXITED, NULL) = 0",
+                siginfo_chld("CHILD3", 0)
+            ),
+            r"ioctl(3, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0".to_owned(),
+            r"ioctl(3, FIONBIO, [1]) = 0".to_owned(),
+            r#"inotify_add_watch(5, ".", IN_CREATE|IN_DELETE) = 1"#.to_owned(),
+            r#"getrandom("RANDOM", 16, GRND_NONBLOCK) = 16"#.to_owned(),
+        ],
+        "socket connect getpeername bind sendto recvfrom getsockname unlink memfd_create statx \
+         copy_file_range pipe2 sendfile splice setrlimit getrlimit prlimit64 uname prctl \
+         timerfd_create timerfd_settime timerfd_gettime timer_create timer_settime \
+         timer_gettime timer_getoverrun timer_delete rt_sigprocmask tgkill rt_sigqueueinfo \
+         rt_sigtimedwait clone clone3 waitid wait4 openat ioctl eventfd2 read signalfd4 \
+         inotify_init1 inotify_add_watch inotify_rm_watch getrandom close exit_group",
+    );
+
+    let actual = trace_structs(&rtrace, &traces.path().join("rtrace.txt"));
+    assert_parity("structs", &expected, &actual);
+}

@@ -1,7 +1,8 @@
 //! A traced process whose system calls are known in advance, so that the end-to-end tests
 //! can trace it once with strace and once with rtrace and compare the two outputs line by line.
 //!
-//! Usage: `rtrace-helper SCENARIO`, with SCENARIO one of `basic`, `net` or `loop3`.
+//! Usage: `rtrace-helper SCENARIO`, with SCENARIO one of `basic`, `net`, `structs`, `loop3`,
+//! `forktree` or `blocker`.
 //!
 //! The helper first prepares what its scenario needs (working directory, ports, a clean
 //! fd table from 3 up, an empty signal mask), then blocks in `read(0, _, 1)` until the test
@@ -27,7 +28,7 @@ compile_error!("rtrace-helper's scripts are written for x86_64 system calls");
 /// What a system call gave back: its return value, or the errno it failed with.
 type Outcome = Result<c_long, c_int>;
 
-/// Environment variable naming the directory the `basic` scenario works in.
+/// Environment variable naming the directory the `basic` and `structs` scenarios work in.
 const DIR_VAR: &str = "RTRACE_HELPER_DIR";
 /// Environment variable with the 127.0.0.1 port the `net` scenario listens on.
 const LISTEN_PORT_VAR: &str = "RTRACE_HELPER_LISTEN_PORT";
@@ -112,6 +113,10 @@ enum Scenario {
     Basic,
     /// Unix and TCP sockets, and waiting on descriptors.
     Net { listen_port: u16, refused_port: u16 },
+    /// One call or more for each kind of struct strace decodes and `basic` and `net` leave
+    /// out: socket addresses, statx, rlimits, utsname, timers, clone arguments, siginfo,
+    /// terminal ioctls, and the descriptors of eventfd, signalfd, inotify and memfd.
+    Structs,
     /// Three `getpid` calls and a write to /dev/null: small enough to run several at once.
     Loop3,
     /// A master that forks 8 workers; each starts a thread and forks a child. Every new
@@ -129,15 +134,16 @@ fn main() {
             listen_port: port_from_env(LISTEN_PORT_VAR),
             refused_port: port_from_env(REFUSED_PORT_VAR),
         },
+        Some("structs") => Scenario::Structs,
         Some("loop3") => Scenario::Loop3,
         Some("forktree") => Scenario::ForkTree,
         Some("blocker") => Scenario::Blocker,
         _ => {
-            eprintln!("usage: rtrace-helper basic|net|loop3|forktree|blocker");
+            eprintln!("usage: rtrace-helper basic|net|structs|loop3|forktree|blocker");
             std::process::exit(2);
         }
     };
-    if let Scenario::Basic = scenario {
+    if let Scenario::Basic | Scenario::Structs = scenario {
         let dir = std::env::var_os(DIR_VAR).unwrap_or_else(|| {
             eprintln!("rtrace-helper: {DIR_VAR} must name the directory to work in");
             std::process::exit(2);
@@ -169,6 +175,7 @@ fn main() {
             listen_port,
             refused_port,
         } => net(listen_port, refused_port),
+        Scenario::Structs => structs(),
         Scenario::Loop3 => loop3(),
         Scenario::ForkTree => fork_tree(),
         Scenario::Blocker => blocker(),
@@ -983,6 +990,985 @@ fn net(listen_port: u16, refused_port: u16) {
     for fd in [8, 7, 6, 5, 4, 3] {
         returns("close", syscall(libc::SYS_close, &[fd]), 0);
     }
+}
+
+/// A socket address's length as a system call argument.
+fn address_length<T>() -> c_long {
+    length(size_of::<T>())
+}
+
+/// The `sockaddr_un` for `name`: a path, or with a leading NUL an abstract name. Returns
+/// the address and the length that covers `name` (plus a path's terminating NUL).
+fn unix_address(name: &[u8]) -> (libc::sockaddr_un, c_long) {
+    // SAFETY: an all-zero sockaddr_un is valid; the family and path are set below.
+    let mut address: libc::sockaddr_un = unsafe { zeroed() };
+    address.sun_family = libc::sa_family_t::try_from(libc::AF_UNIX).expect("AF_UNIX fits");
+    for (slot, &byte) in address.sun_path.iter_mut().zip(name) {
+        *slot = libc::c_char::from_ne_bytes([byte]);
+    }
+    let terminator = usize::from(name.first() != Some(&0));
+    let family = size_of::<libc::sa_family_t>();
+    (address, length(family + name.len() + terminator))
+}
+
+/// A `sockaddr_in6` for `address`, port 9 (discard), with a flow label and scope id.
+fn inet6_address(address: std::net::Ipv6Addr, flow: u32, scope: u32) -> libc::sockaddr_in6 {
+    // SAFETY: an all-zero sockaddr_in6 is the unspecified address; set below.
+    let mut socket_address: libc::sockaddr_in6 = unsafe { zeroed() };
+    socket_address.sin6_family =
+        libc::sa_family_t::try_from(libc::AF_INET6).expect("AF_INET6 fits sa_family_t");
+    socket_address.sin6_port = 9u16.to_be();
+    socket_address.sin6_flowinfo = flow.to_be();
+    socket_address.sin6_addr.s6_addr = address.octets();
+    socket_address.sin6_scope_id = scope;
+    socket_address
+}
+
+/// The unix socket path `structs` binds, in its working directory.
+const SOCKET_PATH: &CStr = c"structs.sock";
+
+/// The abstract unix socket name `structs` binds (the NUL marks it abstract).
+const ABSTRACT_NAME: &[u8] = b"\0rtrace-helper-structs";
+
+fn structs() {
+    socket_addresses();
+    file_structs();
+    limits_and_identity();
+    timers();
+    children_and_siginfo();
+    terminal_ioctls();
+    special_descriptors();
+}
+
+/// IPv6, unix (path and abstract) and netlink addresses, given and returned.
+#[allow(clippy::too_many_lines)] // one script, read top to bottom like its trace
+fn socket_addresses() {
+    let unix = c_long::from(libc::AF_UNIX);
+    let datagram = c_long::from(libc::SOCK_DGRAM);
+
+    // A UDP socket connected to [::1]:9: connecting a datagram socket sends nothing.
+    returns(
+        "socket inet6",
+        syscall(
+            libc::SYS_socket,
+            &[libc::AF_INET6.into(), datagram, libc::IPPROTO_UDP.into()],
+        ),
+        3,
+    );
+    let discard = inet6_address(std::net::Ipv6Addr::LOCALHOST, 0, 0);
+    returns(
+        "connect inet6",
+        syscall(
+            libc::SYS_connect,
+            &[
+                3,
+                arg(&raw const discard),
+                address_length::<libc::sockaddr_in6>(),
+            ],
+        ),
+        0,
+    );
+    // SAFETY: an all-zero sockaddr_in6 is a valid value to overwrite.
+    let mut peer: libc::sockaddr_in6 = unsafe { zeroed() };
+    let mut peer_len =
+        libc::socklen_t::try_from(size_of::<libc::sockaddr_in6>()).expect("sockaddr_in6 is small");
+    returns(
+        "getpeername inet6",
+        syscall(
+            libc::SYS_getpeername,
+            &[3, out(&mut peer), out(&mut peer_len)],
+        ),
+        0,
+    );
+    // A second one: a link-local address with a flow label and a scope (lo's index is 1),
+    // which lo does not have, then an IPv4-mapped address.
+    returns(
+        "socket inet6 again",
+        syscall(
+            libc::SYS_socket,
+            &[libc::AF_INET6.into(), datagram, libc::IPPROTO_UDP.into()],
+        ),
+        4,
+    );
+    let link_local = inet6_address(
+        std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1),
+        0x1_2345,
+        1,
+    );
+    fails_with(
+        "bind inet6 link-local",
+        syscall(
+            libc::SYS_bind,
+            &[
+                4,
+                arg(&raw const link_local),
+                address_length::<libc::sockaddr_in6>(),
+            ],
+        ),
+        libc::EADDRNOTAVAIL,
+    );
+    let mapped = inet6_address(std::net::Ipv4Addr::LOCALHOST.to_ipv6_mapped(), 0, 0);
+    returns(
+        "connect inet6 mapped",
+        syscall(
+            libc::SYS_connect,
+            &[
+                4,
+                arg(&raw const mapped),
+                address_length::<libc::sockaddr_in6>(),
+            ],
+        ),
+        0,
+    );
+    for fd in [4, 3] {
+        returns("close inet6", syscall(libc::SYS_close, &[fd]), 0);
+    }
+
+    // Unix datagram sockets: one bound to a path, one to an abstract name.
+    returns(
+        "socket unix path",
+        syscall(libc::SYS_socket, &[unix, datagram, 0]),
+        3,
+    );
+    let (at_path, path_len) = unix_address(SOCKET_PATH.to_bytes());
+    returns(
+        "bind unix path",
+        syscall(libc::SYS_bind, &[3, arg(&raw const at_path), path_len]),
+        0,
+    );
+    returns(
+        "socket unix abstract",
+        syscall(libc::SYS_socket, &[unix, datagram, 0]),
+        4,
+    );
+    let (at_name, name_len) = unix_address(ABSTRACT_NAME);
+    returns(
+        "bind unix abstract",
+        syscall(libc::SYS_bind, &[4, arg(&raw const at_name), name_len]),
+        0,
+    );
+    returns(
+        "sendto unix path",
+        syscall(
+            libc::SYS_sendto,
+            &[
+                4,
+                arg(c"x".as_ptr()),
+                1,
+                0,
+                arg(&raw const at_path),
+                path_len,
+            ],
+        ),
+        1,
+    );
+    // SAFETY: an all-zero sockaddr_un is a valid value to overwrite.
+    let mut sender: libc::sockaddr_un = unsafe { zeroed() };
+    let mut sender_len =
+        libc::socklen_t::try_from(size_of::<libc::sockaddr_un>()).expect("sockaddr_un is small");
+    let mut buffer = [0u8; 8];
+    returns(
+        "recvfrom unix path",
+        syscall(
+            libc::SYS_recvfrom,
+            &[
+                3,
+                out(&mut buffer),
+                length(buffer.len()),
+                0,
+                out(&mut sender),
+                out(&mut sender_len),
+            ],
+        ),
+        1,
+    );
+    // SAFETY: an all-zero sockaddr_un is a valid value to overwrite.
+    let mut own: libc::sockaddr_un = unsafe { zeroed() };
+    let mut own_len =
+        libc::socklen_t::try_from(size_of::<libc::sockaddr_un>()).expect("sockaddr_un is small");
+    returns(
+        "getsockname unix path",
+        syscall(
+            libc::SYS_getsockname,
+            &[3, out(&mut own), out(&mut own_len)],
+        ),
+        0,
+    );
+    for fd in [4, 3] {
+        returns("close unix", syscall(libc::SYS_close, &[fd]), 0);
+    }
+    returns(
+        "unlink socket path",
+        syscall(libc::SYS_unlink, &[path(SOCKET_PATH)]),
+        0,
+    );
+
+    // A netlink socket, bound with the port id left to the kernel (it picks the pid).
+    returns(
+        "socket netlink",
+        syscall(
+            libc::SYS_socket,
+            &[
+                libc::AF_NETLINK.into(),
+                (libc::SOCK_RAW | libc::SOCK_CLOEXEC).into(),
+                libc::NETLINK_ROUTE.into(),
+            ],
+        ),
+        3,
+    );
+    // SAFETY: an all-zero sockaddr_nl is port 0, no groups; the rest is set below.
+    let mut kernel: libc::sockaddr_nl = unsafe { zeroed() };
+    kernel.nl_family = libc::sa_family_t::try_from(libc::AF_NETLINK).expect("AF_NETLINK fits");
+    kernel.nl_groups = 1; // RTMGRP_LINK
+    returns(
+        "bind netlink",
+        syscall(
+            libc::SYS_bind,
+            &[
+                3,
+                arg(&raw const kernel),
+                address_length::<libc::sockaddr_nl>(),
+            ],
+        ),
+        0,
+    );
+    let mut kernel_len =
+        libc::socklen_t::try_from(size_of::<libc::sockaddr_nl>()).expect("sockaddr_nl is small");
+    returns(
+        "getsockname netlink",
+        syscall(
+            libc::SYS_getsockname,
+            &[3, out(&mut kernel), out(&mut kernel_len)],
+        ),
+        0,
+    );
+    returns("close netlink", syscall(libc::SYS_close, &[3]), 0);
+}
+
+/// A memfd and its statx; bytes moved between descriptors without a user buffer.
+fn file_structs() {
+    returns(
+        "memfd_create",
+        syscall(
+            libc::SYS_memfd_create,
+            &[
+                path(c"structs"),
+                (libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING).into(),
+            ],
+        ),
+        3,
+    );
+    returns(
+        "write memfd",
+        syscall(
+            libc::SYS_write,
+            &[3, arg(DATA.as_ptr()), length(DATA.len())],
+        ),
+        length(DATA.len()),
+    );
+    // SAFETY: an all-zero statx is a valid value to overwrite.
+    let mut extended: libc::statx = unsafe { zeroed() };
+    returns(
+        "statx memfd",
+        syscall(
+            libc::SYS_statx,
+            &[
+                3,
+                path(c""),
+                libc::AT_EMPTY_PATH.into(),
+                libc::STATX_BASIC_STATS.into(),
+                out(&mut extended),
+            ],
+        ),
+        0,
+    );
+    if extended.stx_size != u64::try_from(DATA.len()).expect("DATA is small") {
+        fail("statx memfd", Ok(0), "the size of DATA");
+    }
+    returns(
+        "statx working directory",
+        syscall(
+            libc::SYS_statx,
+            &[
+                libc::AT_FDCWD.into(),
+                path(c"."),
+                libc::AT_STATX_DONT_SYNC.into(),
+                libc::STATX_ALL.into(),
+                out(&mut extended),
+            ],
+        ),
+        0,
+    );
+    fails_with(
+        "statx missing",
+        syscall(
+            libc::SYS_statx,
+            &[
+                libc::AT_FDCWD.into(),
+                path(c"missing.txt"),
+                libc::AT_SYMLINK_NOFOLLOW.into(),
+                libc::STATX_ALL.into(),
+                out(&mut extended),
+            ],
+        ),
+        libc::ENOENT,
+    );
+    returns(
+        "memfd_create copy",
+        syscall(libc::SYS_memfd_create, &[path(c"copy"), 0]),
+        4,
+    );
+    let mut from: i64 = 0;
+    returns(
+        "copy_file_range",
+        syscall(libc::SYS_copy_file_range, &[3, out(&mut from), 4, 0, 5, 0]),
+        5,
+    );
+    let mut ends: [c_int; 2] = [-1; 2];
+    returns("pipe2", syscall(libc::SYS_pipe2, &[out(&mut ends), 0]), 0);
+    if ends != [5, 6] {
+        fail("pipe2", Ok(0), "ends [5, 6]");
+    }
+    let mut offset: i64 = 6;
+    returns(
+        "sendfile",
+        syscall(libc::SYS_sendfile, &[6, 3, out(&mut offset), 5]),
+        5,
+    );
+    returns(
+        "splice",
+        syscall(
+            libc::SYS_splice,
+            &[5, 0, 4, 0, 5, libc::SPLICE_F_MOVE.into()],
+        ),
+        5,
+    );
+    for fd in [6, 5, 4, 3] {
+        returns("close", syscall(libc::SYS_close, &[fd]), 0);
+    }
+}
+
+/// Resource limits, the kernel's names, and a few process attributes.
+fn limits_and_identity() {
+    let core = c_long::from(libc::RLIMIT_CORE);
+    let small = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 4096,
+    };
+    returns(
+        "setrlimit",
+        syscall(libc::SYS_setrlimit, &[core, arg(&raw const small)]),
+        0,
+    );
+    let mut current = libc::rlimit {
+        rlim_cur: 1,
+        rlim_max: 1,
+    };
+    returns(
+        "getrlimit",
+        syscall(libc::SYS_getrlimit, &[core, out(&mut current)]),
+        0,
+    );
+    let smaller = libc::rlimit {
+        rlim_cur: 1000,
+        rlim_max: 2048,
+    };
+    returns(
+        "prlimit64 set and get",
+        syscall(
+            libc::SYS_prlimit64,
+            &[0, core, arg(&raw const smaller), out(&mut current)],
+        ),
+        0,
+    );
+    let unlimited = libc::rlimit {
+        rlim_cur: libc::RLIM_INFINITY,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    let address_space = c_long::from(libc::RLIMIT_AS);
+    returns(
+        "prlimit64 set",
+        syscall(
+            libc::SYS_prlimit64,
+            &[0, address_space, arg(&raw const unlimited), 0],
+        ),
+        0,
+    );
+    returns(
+        "getrlimit unlimited",
+        syscall(libc::SYS_getrlimit, &[address_space, out(&mut current)]),
+        0,
+    );
+
+    // SAFETY: an all-zero utsname is a valid value to overwrite.
+    let mut names: libc::utsname = unsafe { zeroed() };
+    returns("uname", syscall(libc::SYS_uname, &[out(&mut names)]), 0);
+
+    returns(
+        "prctl PR_SET_NAME",
+        syscall(
+            libc::SYS_prctl,
+            &[libc::PR_SET_NAME.into(), path(c"rtrace-structs")],
+        ),
+        0,
+    );
+    let mut name = [0u8; 16];
+    returns(
+        "prctl PR_GET_NAME",
+        syscall(libc::SYS_prctl, &[libc::PR_GET_NAME.into(), out(&mut name)]),
+        0,
+    );
+    returns(
+        "prctl PR_GET_DUMPABLE",
+        syscall(libc::SYS_prctl, &[libc::PR_GET_DUMPABLE.into()]),
+        1,
+    );
+    returns(
+        "prctl PR_SET_PDEATHSIG",
+        syscall(
+            libc::SYS_prctl,
+            &[libc::PR_SET_PDEATHSIG.into(), libc::SIGKILL.into()],
+        ),
+        0,
+    );
+    let mut death_signal: c_int = 0;
+    returns(
+        "prctl PR_GET_PDEATHSIG",
+        syscall(
+            libc::SYS_prctl,
+            &[libc::PR_GET_PDEATHSIG.into(), out(&mut death_signal)],
+        ),
+        0,
+    );
+}
+
+/// `struct itimerspec` as the kernel reads and writes it.
+fn itimerspec(interval: (i64, i64), value: (i64, i64)) -> libc::itimerspec {
+    libc::itimerspec {
+        it_interval: libc::timespec {
+            tv_sec: interval.0,
+            tv_nsec: interval.1,
+        },
+        it_value: libc::timespec {
+            tv_sec: value.0,
+            tv_nsec: value.1,
+        },
+    }
+}
+
+/// A timerfd and a POSIX timer, each armed for 100 s (never reached) and read back.
+fn timers() {
+    let armed = itimerspec((1, 500_000_000), (100, 0));
+    let mut previous = itimerspec((9, 9), (9, 9));
+    returns(
+        "timerfd_create",
+        syscall(
+            libc::SYS_timerfd_create,
+            &[
+                libc::CLOCK_MONOTONIC.into(),
+                (libc::TFD_CLOEXEC | libc::TFD_NONBLOCK).into(),
+            ],
+        ),
+        3,
+    );
+    returns(
+        "timerfd_settime",
+        syscall(
+            libc::SYS_timerfd_settime,
+            &[3, 0, arg(&raw const armed), out(&mut previous)],
+        ),
+        0,
+    );
+    returns(
+        "timerfd_gettime",
+        syscall(libc::SYS_timerfd_gettime, &[3, out(&mut previous)]),
+        0,
+    );
+    let disarmed = itimerspec((0, 0), (0, 0));
+    returns(
+        "timerfd_settime disarm",
+        syscall(
+            libc::SYS_timerfd_settime,
+            &[
+                3,
+                libc::TFD_TIMER_ABSTIME.into(),
+                arg(&raw const disarmed),
+                0,
+            ],
+        ),
+        0,
+    );
+    returns("close timerfd", syscall(libc::SYS_close, &[3]), 0);
+
+    // SAFETY: an all-zero sigevent is a valid value; the notification is set below.
+    let mut event: libc::sigevent = unsafe { zeroed() };
+    event.sigev_notify = libc::SIGEV_NONE;
+    let mut timer: c_int = -1;
+    returns(
+        "timer_create",
+        syscall(
+            libc::SYS_timer_create,
+            &[
+                libc::CLOCK_MONOTONIC.into(),
+                arg(&raw const event),
+                out(&mut timer),
+            ],
+        ),
+        0,
+    );
+    returns(
+        "timer_settime",
+        syscall(
+            libc::SYS_timer_settime,
+            &[timer.into(), 0, arg(&raw const armed), 0],
+        ),
+        0,
+    );
+    returns(
+        "timer_gettime",
+        syscall(libc::SYS_timer_gettime, &[timer.into(), out(&mut previous)]),
+        0,
+    );
+    returns(
+        "timer_delete",
+        syscall(libc::SYS_timer_delete, &[timer.into()]),
+        0,
+    );
+}
+
+/// Makes a clone-family call without a new stack, so that the child goes on like after
+/// `fork`; the child ends at once with `exit_group(status)`. Returns the child's pid.
+fn spawn_raw(step: &str, nr: c_long, args: &[c_long], status: c_int) -> c_long {
+    match syscall(nr, args) {
+        Ok(0) => exit_group(status),
+        outcome => succeeds(step, outcome),
+    }
+}
+
+/// Signals taken synchronously, with the siginfo each carries; children made by `clone`
+/// and `clone3` and waited for.
+#[allow(clippy::too_many_lines)] // one script, read top to bottom like its trace
+fn children_and_siginfo() {
+    // SAFETY: all-zero sigset_t values are empty sets, filled in below.
+    let (mut blocked, mut usr1, mut usr2, mut chld): (
+        libc::sigset_t,
+        libc::sigset_t,
+        libc::sigset_t,
+        libc::sigset_t,
+    ) = unsafe { (zeroed(), zeroed(), zeroed(), zeroed()) };
+    // SAFETY: the sets are valid sigset_t values.
+    unsafe {
+        for signal in [libc::SIGUSR1, libc::SIGUSR2, libc::SIGCHLD] {
+            libc::sigaddset(&raw mut blocked, signal);
+        }
+        libc::sigaddset(&raw mut usr1, libc::SIGUSR1);
+        libc::sigaddset(&raw mut usr2, libc::SIGUSR2);
+        libc::sigaddset(&raw mut chld, libc::SIGCHLD);
+    }
+    returns(
+        "rt_sigprocmask block",
+        syscall(
+            libc::SYS_rt_sigprocmask,
+            &[libc::SIG_BLOCK.into(), arg(&raw const blocked), 0, 8],
+        ),
+        0,
+    );
+    let patience = libc::timespec {
+        tv_sec: 5,
+        tv_nsec: 0,
+    };
+    // SAFETY: an all-zero siginfo_t is a valid value to overwrite.
+    let mut info: libc::siginfo_t = unsafe { zeroed() };
+
+    let pid = succeeds("getpid", syscall(libc::SYS_getpid, &[]));
+    returns(
+        "tgkill SIGUSR1",
+        syscall(libc::SYS_tgkill, &[pid, pid, libc::SIGUSR1.into()]),
+        0,
+    );
+    returns(
+        "rt_sigtimedwait SIGUSR1",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const usr1),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGUSR1.into(),
+    );
+    // SAFETY: an all-zero siginfo_t is a valid value; the fields rt_sigqueueinfo reads
+    // (signal number, code, value) are set below.
+    let mut queued: libc::siginfo_t = unsafe { zeroed() };
+    queued.si_signo = libc::SIGUSR1;
+    queued.si_code = libc::SI_QUEUE;
+    // SAFETY: `siginfo_t` is 128 bytes; si_pid, si_uid and si_value sit at 16, 20 and 24.
+    unsafe {
+        let fields = (&raw mut queued).cast::<u8>();
+        fields
+            .add(16)
+            .cast::<i32>()
+            .write_unaligned(i32::try_from(pid).expect("pids fit an int"));
+        fields.add(24).cast::<u64>().write_unaligned(7);
+    }
+    returns(
+        "rt_sigqueueinfo",
+        syscall(
+            libc::SYS_rt_sigqueueinfo,
+            &[pid, libc::SIGUSR1.into(), arg(&raw const queued)],
+        ),
+        0,
+    );
+    returns(
+        "rt_sigtimedwait queued SIGUSR1",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const usr1),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGUSR1.into(),
+    );
+
+    // A POSIX timer that signals SIGUSR2 with a value, expiring at once.
+    // SAFETY: an all-zero sigevent is a valid value; set below.
+    let mut event: libc::sigevent = unsafe { zeroed() };
+    event.sigev_notify = libc::SIGEV_SIGNAL;
+    event.sigev_signo = libc::SIGUSR2;
+    event.sigev_value = libc::sigval {
+        sival_ptr: std::ptr::without_provenance_mut(42),
+    };
+    let mut timer: c_int = -1;
+    returns(
+        "timer_create signal",
+        syscall(
+            libc::SYS_timer_create,
+            &[
+                libc::CLOCK_MONOTONIC.into(),
+                arg(&raw const event),
+                out(&mut timer),
+            ],
+        ),
+        0,
+    );
+    let at_once = itimerspec((0, 0), (0, 1));
+    returns(
+        "timer_settime at once",
+        syscall(
+            libc::SYS_timer_settime,
+            &[timer.into(), 0, arg(&raw const at_once), 0],
+        ),
+        0,
+    );
+    returns(
+        "rt_sigtimedwait SIGUSR2",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const usr2),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGUSR2.into(),
+    );
+    returns(
+        "timer_getoverrun",
+        syscall(libc::SYS_timer_getoverrun, &[timer.into()]),
+        0,
+    );
+    returns(
+        "timer_delete signal",
+        syscall(libc::SYS_timer_delete, &[timer.into()]),
+        0,
+    );
+
+    let first = spawn_raw(
+        "clone",
+        libc::SYS_clone,
+        &[libc::SIGCHLD.into(), 0, 0, 0, 0],
+        0,
+    );
+    returns(
+        "rt_sigtimedwait SIGCHLD",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const chld),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGCHLD.into(),
+    );
+    returns(
+        "waitid",
+        syscall(
+            libc::SYS_waitid,
+            &[
+                libc::P_PID.into(),
+                first,
+                out(&mut info),
+                libc::WEXITED.into(),
+                0,
+            ],
+        ),
+        0,
+    );
+
+    // SAFETY: an all-zero clone_args asks for a plain copy of the process; set below.
+    let mut clone_args: libc::clone_args = unsafe { zeroed() };
+    clone_args.exit_signal = libc::SIGCHLD.cast_unsigned().into();
+    let second = spawn_raw(
+        "clone3",
+        libc::SYS_clone3,
+        &[
+            arg(&raw const clone_args),
+            length(size_of::<libc::clone_args>()),
+        ],
+        3,
+    );
+    let mut status: c_int = 0;
+    returns(
+        "wait4",
+        syscall(libc::SYS_wait4, &[second, out(&mut status), 0, 0]),
+        second,
+    );
+    if status != 3 << 8 {
+        fail("wait4", Ok(status.into()), "exit status 3");
+    }
+    returns(
+        "rt_sigtimedwait second SIGCHLD",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const chld),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGCHLD.into(),
+    );
+
+    // A third child whose pidfd the kernel writes, waited for through that pidfd. It is
+    // made by `clone`, where the pidfd goes to `parent_tid`: `clone3` writes it through the
+    // `pidfd` pointer inside `struct clone_args`, where strace shows it
+    // (`... stack_size=0} => {pidfd=[3]}, 88)`) and rtrace cannot: the kernel program
+    // captures memory at a system call's arguments, never at a pointer read from that memory.
+    let mut pidfd: c_int = -1;
+    spawn_raw(
+        "clone pidfd",
+        libc::SYS_clone,
+        &[
+            (libc::CLONE_PIDFD | libc::SIGCHLD).into(),
+            0,
+            out(&mut pidfd),
+            0,
+            0,
+        ],
+        0,
+    );
+    if pidfd != 3 {
+        fail("clone pidfd", Ok(pidfd.into()), "pidfd 3");
+    }
+    returns(
+        "waitid pidfd",
+        syscall(
+            libc::SYS_waitid,
+            &[
+                libc::P_PIDFD.into(),
+                3,
+                out(&mut info),
+                libc::WEXITED.into(),
+                0,
+            ],
+        ),
+        0,
+    );
+    returns(
+        "rt_sigtimedwait third SIGCHLD",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const chld),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGCHLD.into(),
+    );
+    returns("close pidfd", syscall(libc::SYS_close, &[3]), 0);
+    returns(
+        "rt_sigprocmask unblock",
+        syscall(
+            libc::SYS_rt_sigprocmask,
+            &[libc::SIG_UNBLOCK.into(), arg(&raw const blocked), 0, 8],
+        ),
+        0,
+    );
+}
+
+/// A pseudo-terminal master as `posix_openpt` opens it, and the ioctls strace names.
+fn terminal_ioctls() {
+    let request = |value: libc::Ioctl| c_long::try_from(value).expect("ioctl requests fit");
+    returns(
+        "open /dev/ptmx",
+        syscall(
+            libc::SYS_openat,
+            &[
+                libc::AT_FDCWD.into(),
+                path(c"/dev/ptmx"),
+                (libc::O_RDWR | libc::O_NOCTTY).into(),
+            ],
+        ),
+        3,
+    );
+    // The kernel's struct termios (19 control characters, no speeds), not glibc's.
+    let mut settings = [0u8; 64];
+    returns(
+        "ioctl TCGETS",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::TCGETS), out(&mut settings)],
+        ),
+        0,
+    );
+    returns(
+        "ioctl TCSETS",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::TCSETS), arg(settings.as_ptr())],
+        ),
+        0,
+    );
+    let unlock: c_int = 0;
+    returns(
+        "ioctl TIOCSPTLCK",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::TIOCSPTLCK), arg(&raw const unlock)],
+        ),
+        0,
+    );
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    returns(
+        "ioctl TIOCSWINSZ",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::TIOCSWINSZ), arg(&raw const size)],
+        ),
+        0,
+    );
+    let mut read_back = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    returns(
+        "ioctl TIOCGWINSZ",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::TIOCGWINSZ), out(&mut read_back)],
+        ),
+        0,
+    );
+    let on: c_int = 1;
+    returns(
+        "ioctl FIONBIO",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::FIONBIO), arg(&raw const on)],
+        ),
+        0,
+    );
+    returns("close ptmx", syscall(libc::SYS_close, &[3]), 0);
+}
+
+/// eventfd, signalfd and inotify descriptors, and random bytes.
+fn special_descriptors() {
+    returns(
+        "eventfd2",
+        syscall(
+            libc::SYS_eventfd2,
+            &[5, (libc::EFD_CLOEXEC | libc::EFD_NONBLOCK).into()],
+        ),
+        3,
+    );
+    let mut counter: u64 = 0;
+    returns(
+        "read eventfd",
+        syscall(libc::SYS_read, &[3, out(&mut counter), 8]),
+        8,
+    );
+    // SAFETY: an all-zero sigset_t is the empty set, filled in below.
+    let mut usr2: libc::sigset_t = unsafe { zeroed() };
+    // SAFETY: `usr2` is a valid sigset_t.
+    unsafe { libc::sigaddset(&raw mut usr2, libc::SIGUSR2) };
+    returns(
+        "signalfd4",
+        syscall(
+            libc::SYS_signalfd4,
+            &[
+                -1,
+                arg(&raw const usr2),
+                8,
+                (libc::SFD_CLOEXEC | libc::SFD_NONBLOCK).into(),
+            ],
+        ),
+        4,
+    );
+    returns(
+        "inotify_init1",
+        syscall(
+            libc::SYS_inotify_init1,
+            &[(libc::IN_CLOEXEC | libc::IN_NONBLOCK).into()],
+        ),
+        5,
+    );
+    returns(
+        "inotify_add_watch",
+        syscall(
+            libc::SYS_inotify_add_watch,
+            &[5, path(c"."), (libc::IN_CREATE | libc::IN_DELETE).into()],
+        ),
+        1,
+    );
+    returns(
+        "inotify_rm_watch",
+        syscall(libc::SYS_inotify_rm_watch, &[5, 1]),
+        0,
+    );
+    for fd in [5, 4, 3] {
+        returns("close", syscall(libc::SYS_close, &[fd]), 0);
+    }
+    let mut random = [0u8; 16];
+    returns(
+        "getrandom",
+        syscall(
+            libc::SYS_getrandom,
+            &[
+                out(&mut random),
+                length(random.len()),
+                libc::GRND_NONBLOCK.into(),
+            ],
+        ),
+        16,
+    );
 }
 
 fn loop3() {
