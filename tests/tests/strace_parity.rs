@@ -266,6 +266,7 @@ fn structs_scenario_traces_like_strace() {
             r"timer_create(CLOCK_MONOTONIC, {sigev_value={sival_int=42, sival_ptr=0x2a}, sigev_signo=SIGUSR2, sigev_notify=SIGEV_SIGNAL}, [1]) = 0".to_owned(),
             r"rt_sigtimedwait([USR2], {si_signo=SIGUSR2, si_code=SI_TIMER, si_timerid=0x1, si_overrun=0, si_int=42, si_ptr=0x2a}, {tv_sec=5, tv_nsec=0}, 8) = 12 (SIGUSR2)".to_owned(),
             r"rt_sigqueueinfo(PID, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=PID, si_uid=0, si_int=7, si_ptr=0x7}) = 0".to_owned(),
+            r"rt_sigtimedwait([USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=PID, si_uid=0}, {tv_sec=5, tv_nsec=0}, 8) = 10 (SIGUSR1)".to_owned(),
             r"clone(child_stack=NULL, flags=SIGCHLD) = CHILD1".to_owned(),
             format!(
                 "waitid(P_PID, CHILD1, {}, WEXITED, NULL) = 0",
@@ -282,6 +283,10 @@ fn structs_scenario_traces_like_strace() {
                 "waitid(P_PIDFD, 3, {}, WEXITED, NULL) = 0",
                 siginfo_chld("CHILD3", 0)
             ),
+            r"wait4(CHILD4, [{WIFSIGNALED(s) && WTERMSIG(s) == SIGTERM}], 0, NULL) = CHILD4".to_owned(),
+            r"rt_sigtimedwait([CHLD], {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=CHILD4, si_uid=0, si_status=SIGTERM, si_utime=0, si_stime=0}, {tv_sec=5, tv_nsec=0}, 8) = 17 (SIGCHLD)".to_owned(),
+            r"--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_TKILL, si_pid=PID, si_uid=0} ---".to_owned(),
+            r"rt_sigreturn({mask=[]}) = 0".to_owned(),
             r"ioctl(3, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0".to_owned(),
             r"ioctl(3, FIONBIO, [1]) = 0".to_owned(),
             r#"inotify_add_watch(5, ".", IN_CREATE|IN_DELETE) = 1"#.to_owned(),
@@ -291,7 +296,7 @@ fn structs_scenario_traces_like_strace() {
          copy_file_range pipe2 sendfile splice setrlimit getrlimit prlimit64 uname prctl \
          timerfd_create timerfd_settime timerfd_gettime timer_create timer_settime \
          timer_gettime timer_getoverrun timer_delete rt_sigprocmask tgkill rt_sigqueueinfo \
-         rt_sigtimedwait clone clone3 waitid wait4 openat ioctl eventfd2 read signalfd4 \
+         rt_sigtimedwait clone clone3 waitid wait4 kill rt_sigaction rt_sigreturn openat ioctl eventfd2 read signalfd4 \
          inotify_init1 inotify_add_watch inotify_rm_watch getrandom close exit_group",
     );
 

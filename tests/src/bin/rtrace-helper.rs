@@ -1546,7 +1546,7 @@ fn spawn_raw(step: &str, nr: c_long, args: &[c_long], status: c_int) -> c_long {
 }
 
 /// Signals taken synchronously, with the siginfo each carries; children made by `clone`
-/// and `clone3` and waited for.
+/// and `clone3` and waited for; last, a signal delivered to a handler.
 #[allow(clippy::too_many_lines)] // one script, read top to bottom like its trace
 fn children_and_siginfo() {
     // SAFETY: all-zero sigset_t values are empty sets, filled in below.
@@ -1588,6 +1588,24 @@ fn children_and_siginfo() {
     );
     returns(
         "rt_sigtimedwait SIGUSR1",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const usr1),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGUSR1.into(),
+    );
+    returns(
+        "kill SIGUSR1",
+        syscall(libc::SYS_kill, &[pid, libc::SIGUSR1.into()]),
+        0,
+    );
+    returns(
+        "rt_sigtimedwait sent SIGUSR1",
         syscall(
             libc::SYS_rt_sigtimedwait,
             &[
@@ -1807,12 +1825,63 @@ fn children_and_siginfo() {
         libc::SIGCHLD.into(),
     );
     returns("close pidfd", syscall(libc::SYS_close, &[3]), 0);
+
+    // A fourth child, ended by the SIGTERM it sends itself.
+    let fourth = match syscall(libc::SYS_clone, &[libc::SIGCHLD.into(), 0, 0, 0, 0]) {
+        Ok(0) => {
+            if let Ok(me) = syscall(libc::SYS_getpid, &[]) {
+                let _ = syscall(libc::SYS_kill, &[me, libc::SIGTERM.into()]);
+            }
+            exit_group(1)
+        }
+        outcome => succeeds("clone to be killed", outcome),
+    };
+    let mut status: c_int = 0;
+    returns(
+        "wait4 killed",
+        syscall(libc::SYS_wait4, &[fourth, out(&mut status), 0, 0]),
+        fourth,
+    );
+    if status != libc::SIGTERM {
+        fail("wait4 killed", Ok(status.into()), "death by SIGTERM");
+    }
+    returns(
+        "rt_sigtimedwait fourth SIGCHLD",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const chld),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGCHLD.into(),
+    );
     returns(
         "rt_sigprocmask unblock",
         syscall(
             libc::SYS_rt_sigprocmask,
             &[libc::SIG_UNBLOCK.into(), arg(&raw const blocked), 0, 8],
         ),
+        0,
+    );
+
+    // A signal delivered to a handler: its siginfo shows on the `--- SIGUSR2 ...` line.
+    // glibc's sigaction is the one call here not made raw: on x86_64 a handler returns
+    // through the restorer it installs (`rt_sigreturn`).
+    // SAFETY: an all-zero sigaction is SIG_DFL with an empty mask; the handler is set below.
+    let mut action: libc::sigaction = unsafe { zeroed() };
+    action.sa_sigaction = on_usr2 as *const () as usize;
+    // SAFETY: `action` is a valid sigaction and the handler only returns.
+    let installed =
+        unsafe { libc::sigaction(libc::SIGUSR2, &raw const action, std::ptr::null_mut()) };
+    if installed != 0 {
+        fail("sigaction SIGUSR2", Ok(installed.into()), "Ok(0)");
+    }
+    returns(
+        "tgkill SIGUSR2",
+        syscall(libc::SYS_tgkill, &[pid, pid, libc::SIGUSR2.into()]),
         0,
     );
 }
