@@ -9,7 +9,7 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::{
-        bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
+        bpf_get_smp_processor_id, bpf_ktime_get_ns,
         bpf_probe_read_kernel, generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
     macros::raw_tracepoint,
@@ -20,34 +20,14 @@ use rtrace_common::{
     signal_flags,
 };
 
-use crate::maps::{RING, add_target, count, current_name_is_watched, inflight_slot, is_traced};
+use crate::{
+    maps::{RING, add_target, count, current_name_is_watched, inflight_slot, is_traced},
+    task::{TASK_EXIT_CODE_OFFSET, TASK_PID_OFFSET, TASK_TGID_OFFSET, current, global},
+};
 
-/// Offset of `exit_code` in `struct task_struct`; 0 when unknown.
-#[unsafe(no_mangle)]
-static TASK_EXIT_CODE_OFFSET: u32 = 0;
-/// Offset of `pid` in `struct task_struct`; 0 when unknown.
-#[unsafe(no_mangle)]
-static TASK_PID_OFFSET: u32 = 0;
-/// Offset of `tgid` in `struct task_struct`; 0 when unknown.
-#[unsafe(no_mangle)]
-static TASK_TGID_OFFSET: u32 = 0;
 /// Nonzero: children forked by traced processes are traced too (`-f`).
 #[unsafe(no_mangle)]
 static FOLLOW_FORKS: u32 = 0;
-
-#[inline(always)]
-fn global(g: &u32) -> u32 {
-    // SAFETY: globals are written once by the loader, before attaching.
-    unsafe { core::ptr::read_volatile(g) }
-}
-
-#[inline(always)]
-fn current() -> (u32, u32) {
-    let pid_tgid = bpf_get_current_pid_tgid();
-    #[expect(clippy::cast_possible_truncation, reason = "the low half is the tid")]
-    let tid = pid_tgid as u32;
-    ((pid_tgid >> 32) as u32, tid)
-}
 
 #[inline(always)]
 fn header(record_kind: u32, tgid: u32, tid: u32) -> RecordHeader {

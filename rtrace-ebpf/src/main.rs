@@ -9,6 +9,7 @@ mod lifecycle;
 mod maps;
 mod regs;
 mod syscalls;
+mod task;
 
 #[cfg(not(test))]
 #[panic_handler]

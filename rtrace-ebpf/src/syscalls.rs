@@ -9,7 +9,7 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_get_current_pid_tgid, bpf_get_smp_processor_id, bpf_ktime_get_ns},
+    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns},
     macros::{btf_tracepoint, raw_tracepoint, tracepoint},
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
@@ -22,11 +22,12 @@ use crate::{
     capture::{Slots, capture},
     maps::{CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced},
     regs::{syscall_args, syscall_args_btf},
+    task::current,
 };
 
 #[raw_tracepoint(tracepoint = "sys_enter")]
 pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
-    let (tgid, tid) = split_pid_tgid();
+    let (tgid, tid) = current();
     if !is_traced(tgid) {
         return 0;
     }
@@ -38,7 +39,7 @@ pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
 
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
-    on_exit(ctx.arg(1), || {
+    on_exit(current(), ctx.arg(1), || {
         syscall_args(ctx.arg::<*const u8>(0)).map(|e| (e.nr, e.args))
     })
     .unwrap_or(0)
@@ -48,7 +49,7 @@ pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
 /// pointer read with plain loads instead of `bpf_probe_read_kernel`.
 #[btf_tracepoint(function = "sys_enter")]
 pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
-    let (tgid, tid) = split_pid_tgid();
+    let (tgid, tid) = current();
     if !is_traced(tgid) {
         return 0;
     }
@@ -59,7 +60,7 @@ pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
 
 #[btf_tracepoint(function = "sys_exit")]
 pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
-    on_exit(ctx.arg(1), || {
+    on_exit(current(), ctx.arg(1), || {
         let e = syscall_args_btf(ctx.arg::<*const u8>(0));
         Some((e.nr, e.args))
     })
@@ -69,7 +70,7 @@ pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
 /// `raw_syscalls/sys_enter` format: `long id` at 8, `unsigned long args[6]` at 16.
 #[tracepoint(category = "raw_syscalls", name = "sys_enter")]
 pub fn tp_sys_enter(ctx: TracePointContext) -> u32 {
-    let (tgid, tid) = split_pid_tgid();
+    let (tgid, tid) = current();
     if !is_traced(tgid) {
         return 0;
     }
@@ -90,15 +91,7 @@ pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
         return 0;
     };
     let missed = || unsafe { ctx.read_at::<u64>(8) }.ok().map(|nr| (nr, [0; 6]));
-    on_exit(ret, missed).map_or(0, |_| 0)
-}
-
-#[inline(always)]
-fn split_pid_tgid() -> (u32, u32) {
-    let pid_tgid = bpf_get_current_pid_tgid();
-    #[expect(clippy::cast_possible_truncation, reason = "the low half is the tid")]
-    let tid = pid_tgid as u32;
-    ((pid_tgid >> 32) as u32, tid)
+    on_exit(current(), ret, missed).map_or(0, |_| 0)
 }
 
 #[inline(always)]
@@ -193,8 +186,11 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) 
 
 /// `missed_call` gives the number and args of a call whose enter was not seen.
 #[inline(always)]
-fn on_exit(ret: i64, missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>) -> Option<i32> {
-    let (tgid, tid) = split_pid_tgid();
+fn on_exit(
+    (tgid, tid): (u32, u32),
+    ret: i64,
+    missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>,
+) -> Option<i32> {
     // The traced-set check first: it is all an untraced process pays.
     if !is_traced(tgid) {
         return None;

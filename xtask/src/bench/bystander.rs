@@ -36,6 +36,8 @@ enum Config {
     NoTracer,
     EmptyProgram,
     Bpftrace,
+    /// rtrace tracing a sleeping process: its filter alone, no traced work anywhere.
+    RtraceIdle,
     Rtrace,
 }
 
@@ -45,6 +47,7 @@ impl Config {
             Self::NoTracer => "no tracer",
             Self::EmptyProgram => "empty program (raw tp)",
             Self::Bpftrace => "bpftrace empty (tp)",
+            Self::RtraceIdle => "rtrace -p IDLE",
             Self::Rtrace => "rtrace -p BUSY",
         }
     }
@@ -61,10 +64,13 @@ struct Sample {
 pub fn run(bench: &Bench) -> Result<()> {
     let (configs, bpftrace_note) = configs();
     let busy = Busy::start()?;
+    let idle = Idle::start()?;
     let samples = interleaved(&configs, bench.runs, |config| {
-        measure(bench, config, busy.pid()).with_context(|| format!("bystander: {}", config.name()))
+        let target = if config == Config::RtraceIdle { idle.pid() } else { busy.pid() };
+        measure(bench, config, target).with_context(|| format!("bystander: {}", config.name()))
     })?;
     drop(busy);
+    drop(idle);
     print(bench, &configs, &samples, bpftrace_note);
     Ok(())
 }
@@ -78,7 +84,7 @@ fn configs() -> (Vec<Config>, Option<String>) {
         }
         Err(e) => Some(format!("bpftrace: not measured ({e:#})")),
     };
-    configs.push(Config::Rtrace);
+    configs.extend([Config::RtraceIdle, Config::Rtrace]);
     (configs, note)
 }
 
@@ -96,7 +102,8 @@ enum Attached {
     Rtrace(Tracer),
 }
 
-fn measure(bench: &Bench, config: Config, busy: u32) -> Result<Sample> {
+/// Measures one run; `target` is the process rtrace traces.
+fn measure(bench: &Bench, config: Config, target: u32) -> Result<Sample> {
     let held = Held::spawn(&process::dd_command(bench.blocks), Some(BYSTANDER_CPU))?;
     let attached = match config {
         Config::NoTracer => Attached::Nothing,
@@ -107,9 +114,9 @@ fn measure(bench: &Bench, config: Config, busy: u32) -> Result<Sample> {
             let mut cmd = process::pinned(Some(BUSY_CPU), "bpftrace");
             Attached::Bpftrace(Tracer::start_stdout(cmd.args(["-e", BPFTRACE_SCRIPT]), 1)?)
         }
-        Config::Rtrace => {
+        Config::Rtrace | Config::RtraceIdle => {
             let mut cmd = process::pinned(Some(BUSY_CPU), &bench.rtrace.to_string_lossy());
-            cmd.args(["-o", "/dev/null", "-p", &busy.to_string()]);
+            cmd.args(["-o", "/dev/null", "-p", &target.to_string()]);
             Attached::Rtrace(Tracer::start(&mut cmd, 1)?)
         }
     };
@@ -197,6 +204,10 @@ fn print(
         "added ns/syscall: (median user+sys CPU time - no tracer's) / syscalls; \
          the wall column is the same on wall time",
     );
+    table.note(
+        "rtrace -p IDLE traces a sleeping process: the filter's own cost, with the busy process \
+         untraced",
+    );
     if let Some(i) = configs.iter().position(|&c| c == Config::Rtrace) {
         table.note(format!(
             "rtrace traced the busy process to /dev/null and lost a median {} of its events per run",
@@ -207,6 +218,27 @@ fn print(
         table.note(note);
     }
     table.print();
+}
+
+/// A process that makes no syscalls while measured (`sleep`), killed on drop.
+struct Idle(Child);
+
+impl Idle {
+    fn start() -> Result<Self> {
+        let child = Command::new("sleep").arg("3600").spawn().context("starting sleep")?;
+        Ok(Self(child))
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Idle {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        process::reap(&self.0).ok();
+    }
 }
 
 /// The busy traced process: an endless dd bs=1 on [`BUSY_CPU`], killed on drop.
