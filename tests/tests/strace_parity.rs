@@ -254,6 +254,7 @@ fn structs_scenario_traces_like_strace() {
                 inet6("fe80::1", "74565", r#"if_nametoindex("lo")"#)
             ),
             format!("connect(4, {}, 28) = 0", inet6("::ffff:127.0.0.1", "0", "0")),
+            r"getsockname(4, {sa_family=AF_UNIX}, [110 => 2]) = 0".to_owned(),
             r#"recvfrom(3, "x", 8, 0, {sa_family=AF_UNIX, sun_path=@"rtrace-helper-structs"}, [110 => 24]) = 1"#.to_owned(),
             r#"getsockname(3, {sa_family=AF_UNIX, sun_path="structs.sock"}, [110 => 15]) = 0"#.to_owned(),
             r"getsockname(3, {sa_family=AF_NETLINK, nl_pid=PID, nl_groups=0x000001}, [12]) = 0".to_owned(),

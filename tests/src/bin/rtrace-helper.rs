@@ -1141,6 +1141,18 @@ fn socket_addresses() {
         syscall(libc::SYS_socket, &[unix, datagram, 0]),
         4,
     );
+    // SAFETY: an all-zero sockaddr_un is a valid value to overwrite.
+    let mut unnamed: libc::sockaddr_un = unsafe { zeroed() };
+    let mut unnamed_len =
+        libc::socklen_t::try_from(size_of::<libc::sockaddr_un>()).expect("sockaddr_un is small");
+    returns(
+        "getsockname unix unnamed",
+        syscall(
+            libc::SYS_getsockname,
+            &[4, out(&mut unnamed), out(&mut unnamed_len)],
+        ),
+        0,
+    );
     let (at_name, name_len) = unix_address(ABSTRACT_NAME);
     returns(
         "bind unix abstract",
