@@ -149,10 +149,10 @@ fn trace_fork_tree_together() -> [BTreeMap<u32, Vec<String>>; 2] {
     for (child, _, _, name) in &mut running {
         wait_exit(child, name);
     }
-    let mut traces = running.iter().map(|(_, _, out, _)| calls_by_task(out));
+    let mut by_task = running.iter().map(|(_, _, out, _)| calls_by_task(out));
     [
-        traces.next().expect("strace's trace"),
-        traces.next().expect("rtrace's trace"),
+        by_task.next().expect("strace's trace"),
+        by_task.next().expect("rtrace's trace"),
     ]
 }
 
