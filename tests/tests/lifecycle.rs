@@ -134,6 +134,10 @@ impl Drop for Sleeper {
 }
 
 /// Starts rtrace on `pid` with stderr piped and waits for its `attached` line.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the caller waits for the child it gets back"
+)]
 fn attach(pid: u32, extra: &[&str]) -> (Child, BufReader<std::process::ChildStderr>) {
     let mut child = Command::new(rtrace_binary())
         .args(["-p", &pid.to_string()])
