@@ -2,12 +2,12 @@
 //! writes them through one buffered writer.
 
 use std::{
-    collections::{HashMap, HashSet},
     fs::File,
     io::{self, BufWriter, Write},
     path::Path,
 };
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use syscalls::Sysno;
 
 use crate::{
@@ -70,17 +70,17 @@ pub struct StraceFormatter {
     writer: BufWriter<Box<dyn Write + Send>>,
     line: Vec<u8>,
     /// Tasks (threads) currently traced, for the prefix decision.
-    live_tasks: HashSet<u32>,
+    live_tasks: FxHashSet<u32>,
     /// The code each thread group passed to `exit_group`, for its `+++ exited` line.
-    exit_codes: HashMap<u32, i32>,
+    exit_codes: FxHashMap<u32, i32>,
     /// In a `-o` file, strace decides once, after attaching, whether every line
     /// carries the pid: when it traces more than one task then.
     file_prefix: bool,
     /// Calls shown `<unfinished ...>`: tid -> enter time, so that the return prints as
     /// `<... resumed>`.
-    unfinished: HashMap<u32, u64>,
+    unfinished: FxHashMap<u32, u64>,
     /// Signal lines waiting for the call their task is in to print first.
-    held_signals: HashMap<u32, Vec<u8>>,
+    held_signals: FxHashMap<u32, Vec<u8>>,
 }
 
 impl StraceFormatter {
@@ -98,11 +98,11 @@ impl StraceFormatter {
             sink,
             writer: BufWriter::with_capacity(1 << 16, out),
             line: Vec::with_capacity(4096),
-            live_tasks: HashSet::new(),
-            exit_codes: HashMap::new(),
+            live_tasks: FxHashSet::default(),
+            exit_codes: FxHashMap::default(),
             file_prefix: false,
-            unfinished: HashMap::new(),
-            held_signals: HashMap::new(),
+            unfinished: FxHashMap::default(),
+            held_signals: FxHashMap::default(),
         })
     }
 

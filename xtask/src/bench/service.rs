@@ -1,5 +1,6 @@
 //! `service`: what tracing costs a real server. nginx (its own config, in a temp dir,
 //! on 127.0.0.1 only) serves a small static file to wrk over loopback, untraced, with
+//! an empty program on the syscall tracepoints (the floor for any tracer there), with
 //! rtrace on every worker, and with strace on every worker; requests/s compared.
 
 use std::{
@@ -13,7 +14,9 @@ use std::{
 use anyhow::{Context, Result, bail};
 
 use super::{
-    Bench, Benchmark, interleaved,
+    Bench, Benchmark,
+    empty_program::{EmptyProgram, SYSCALL_TRACEPOINTS},
+    interleaved,
     process::{self, Tracer},
     report::{Table, as_f64, grouped, median, median_count, median_secs, range, times},
 };
@@ -27,16 +30,19 @@ const PAGE_BYTES: usize = 1024;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Config {
     Untraced,
+    /// The empty program on both syscall tracepoints: what any such tracer costs.
+    EmptyProgram,
     Rtrace,
     Strace,
 }
 
 impl Config {
-    const ALL: [Self; 3] = [Self::Untraced, Self::Rtrace, Self::Strace];
+    const ALL: [Self; 4] = [Self::Untraced, Self::EmptyProgram, Self::Rtrace, Self::Strace];
 
     fn name(self) -> &'static str {
         match self {
             Self::Untraced => "untraced",
+            Self::EmptyProgram => "empty program (raw tp)",
             Self::Rtrace => "rtrace -o",
             Self::Strace => "strace -f -o",
         }
@@ -80,8 +86,12 @@ fn measure(bench: &Bench, nginx: &Nginx, url: &str, config: Config) -> Result<Sa
         config.name().split(' ').next().unwrap_or("x")
     ));
     let pids: Vec<String> = nginx.workers.iter().map(u32::to_string).collect();
+    let _empty = match config {
+        Config::EmptyProgram => Some(EmptyProgram::attach(&SYSCALL_TRACEPOINTS)?),
+        _ => None,
+    };
     let tracer = match config {
-        Config::Untraced => None,
+        Config::Untraced | Config::EmptyProgram => None,
         Config::Rtrace => {
             let mut cmd = Command::new(bench.rtrace);
             cmd.arg("-o").arg(&out).arg("-p").arg(pids.join(","));
@@ -185,7 +195,7 @@ fn print(bench: &Bench, samples: &[Vec<Sample>]) {
     let base = median(samples[0].iter().map(|s| s.load.per_second));
     for (config, runs) in Config::ALL.iter().zip(samples) {
         let per_second = median(runs.iter().map(|s| s.load.per_second));
-        let traced = *config != Config::Untraced;
+        let traced = matches!(config, Config::Rtrace | Config::Strace);
         let per_request = median(
             runs.iter()
                 .map(|s| as_f64(s.syscalls) / as_f64(s.load.requests.max(1))),
