@@ -152,8 +152,9 @@ xlat! {
 }
 
 xlat! {
-    /// `statx` sync types, `include/uapi/linux/fcntl.h`.
-    pub STATX_SYNC_TYPES { AT_STATX_SYNC_AS_STAT, AT_STATX_FORCE_SYNC, AT_STATX_DONT_SYNC }
+    /// `statx` sync types, `include/uapi/linux/fcntl.h`: strace prints them as flags,
+    /// so both bits at once are `AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC`.
+    pub STATX_SYNC_TYPES zero "AT_STATX_SYNC_AS_STAT" { AT_STATX_FORCE_SYNC, AT_STATX_DONT_SYNC }
 }
 
 xlat! {
@@ -385,16 +386,17 @@ fn stat_buf(call: &mut Call<'_, '_>, i: usize) {
 
 const STAT_BUF: Arg = Arg::custom_with(stat_buf, &[struct_cap(STAT_SIZE)]);
 
-/// `statx` flags: the sync type, then the `AT_*` flags.
+/// `statx` flags: the sync type, then the `AT_*` flags; unknown bits print in hex
+/// without a comment (strace prints both parts with `printflags_in` and no default).
 fn statx_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let sync_mask = libc::AT_STATX_SYNC_TYPE as u64;
     let v = call.arg(i) & 0xffff_ffff;
-    xval(call.out, &STATX_SYNC_TYPES, v & sync_mask, "AT_STATX_???");
+    text::flags(call.out, &STATX_SYNC_TYPES, v & sync_mask);
     let rest = v & !sync_mask;
     if rest != 0 {
         call.out.push(b'|');
-        flags_dflt(call.out, &AT_FLAGS, rest, "AT_???");
+        text::flags(call.out, &AT_FLAGS, rest);
     }
 }
 
@@ -1282,6 +1284,24 @@ pub(crate) mod tests {
                 r#"statx(AT_FDCWD, "/dev/null", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFCHR|0666, stx_size=0, ...}) = 0"#
             )
         );
+        for (flags, printed) in [
+            (0x6001, "AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC|0x1"),
+            (0x1, "AT_STATX_SYNC_AS_STAT|0x1"),
+            (0x8_0000, "AT_STATX_SYNC_AS_STAT|0x80000"),
+            (0x8_2100, "AT_STATX_FORCE_SYNC|AT_SYMLINK_NOFOLLOW|0x80000"),
+        ] {
+            assert_eq!(
+                line(
+                    Sysno::statx,
+                    &[AT_FDCWD, 0x1000, flags, 0x7ff, 0x7ffe_df8c_1930],
+                    -22,
+                    &[Some(b"/"), None]
+                ),
+                strace(&format!(
+                    r#"statx(AT_FDCWD, "/", {printed}, STATX_BASIC_STATS, 0x7ffedf8c1930) = -1 EINVAL (Invalid argument)"#
+                ))
+            );
+        }
         fuzz(
             Sysno::statx,
             &[AT_FDCWD, 0x1000, 0, 0x7ff, 0x2000],
