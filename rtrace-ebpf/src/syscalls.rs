@@ -19,7 +19,7 @@ use rtrace_common::{
 };
 
 use crate::{
-    capture::{Slots, capture},
+    capture::{Slots, capture, copy_words},
     maps::{CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced},
     regs::{syscall_args, syscall_args_btf},
     task::current,
@@ -169,7 +169,7 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) 
     // SAFETY: as above; captures index the args, which the verifier allows in map
     // memory but not on the stack.
     let args = unsafe {
-        (*scratch).args = *args;
+        copy_words(&raw mut (*scratch).args, args);
         &(*scratch).args
     };
     for i in 0..SLOT_COUNT {
@@ -295,7 +295,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
         }
         (*rec).flags = call.flags;
         (*rec).ret = call.ret;
-        (*rec).args = *call.args;
+        copy_words(&raw mut (*rec).args, call.args);
         (*rec).enter_ns = call.enter_ns;
         let slots = Slots {
             metas: (*rec).slots.as_mut_ptr(),
