@@ -89,11 +89,7 @@ pub struct Cli {
     pub stuck: bool,
 
     /// Start this command and trace it from its first syscall (`rtrace -- ls -l`).
-    #[arg(
-        value_name = "CMD",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    #[arg(value_name = "CMD", trailing_var_arg = true)]
     pub command: Vec<std::ffi::OsString>,
 }
 
@@ -259,6 +255,14 @@ mod tests {
         let cli = Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "2"]).unwrap();
         assert_eq!(cli.unfinished, std::time::Duration::from_secs(2));
         assert!(Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "soon"]).is_err());
+    }
+
+    #[test]
+    fn values_attached_to_short_options() {
+        let cli = Cli::try_parse_from(["rtrace", "-s64", "-xx", "--", "ls", "-l"]).unwrap();
+        assert_eq!(cli.strsize, 64);
+        assert_eq!(cli.hex, 2);
+        assert_eq!(cli.command, ["ls", "-l"]);
     }
 
     #[test]
