@@ -62,6 +62,12 @@ pub struct Cli {
     #[arg(short = 'x', action = clap::ArgAction::Count)]
     pub hex: u8,
 
+    /// How named constants and flags print: `abbrev` (names, the default), `raw`
+    /// (numbers), `verbose` (numbers, the names in a comment).
+    #[arg(short = 'X', long = "const-print-style", value_name = "FORMAT",
+          default_value = "abbrev", value_parser = parse_xlat_style)]
+    pub xlat: crate::decode::text::XlatStyle,
+
     /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,
@@ -184,6 +190,18 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     std::time::Duration::try_from_secs_f64(value * scale).map_err(|_| bad())
 }
 
+fn parse_xlat_style(s: &str) -> Result<crate::decode::text::XlatStyle, String> {
+    use crate::decode::text::XlatStyle;
+    match s {
+        "abbrev" => Ok(XlatStyle::Abbrev),
+        "raw" => Ok(XlatStyle::Raw),
+        "verbose" => Ok(XlatStyle::Verbose),
+        _ => Err(format!(
+            "invalid constant print style: '{s}' (use raw, abbrev or verbose)"
+        )),
+    }
+}
+
 fn parse_buffer_size(s: &str) -> Result<u32, String> {
     let n: u32 = s
         .parse()
@@ -255,6 +273,19 @@ mod tests {
         let cli = Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "2"]).unwrap();
         assert_eq!(cli.unfinished, std::time::Duration::from_secs(2));
         assert!(Cli::try_parse_from(["rtrace", "-p", "1", "--unfinished", "soon"]).is_err());
+    }
+
+    #[test]
+    fn constant_styles() {
+        use crate::decode::text::XlatStyle;
+        let cli = Cli::try_parse_from(["rtrace", "-p", "1"]).unwrap();
+        assert_eq!(cli.xlat, XlatStyle::Abbrev);
+        let cli = Cli::try_parse_from(["rtrace", "-X", "raw", "-p", "1"]).unwrap();
+        assert_eq!(cli.xlat, XlatStyle::Raw);
+        let cli = Cli::try_parse_from(["rtrace", "-Xverbose", "--", "ls"]).unwrap();
+        assert_eq!(cli.xlat, XlatStyle::Verbose);
+        let err = Cli::try_parse_from(["rtrace", "-X", "names", "-p", "1"]).unwrap_err();
+        assert!(err.to_string().contains("raw, abbrev or verbose"), "{err}");
     }
 
     #[test]

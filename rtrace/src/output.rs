@@ -293,6 +293,7 @@ impl StraceFormatter {
     pub fn signal(&mut self, delivery: &SignalDelivery<'_>) -> io::Result<()> {
         self.line.clear();
         self.prefix(delivery.tid);
+        let _style = decode::text::use_style(self.opts.xlat);
         decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
         self.line.push(b'\n');
         if delivery.held_by_call {

@@ -216,6 +216,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         strsize: cli.strsize,
         hex,
         fd_paths,
+        xlat: cli.xlat,
     };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;

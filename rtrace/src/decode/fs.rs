@@ -37,38 +37,15 @@ readers!(u16_at: u16, i16_at: i16, u32_at: u32, i32_at: i32, u64_at: u64, i64_at
 
 /// Writes a flag set as strace's `printflags` does: names joined by `|` and the
 /// unknown bits in hex; bits none of which has a name print as `0x... /* dflt */`;
-/// zero prints the set's zero name or `0`.
+/// zero prints the set's zero name or `0` (all in the `-X` style).
 pub(crate) fn flags_dflt(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: &str) {
-    if value == 0 {
-        out.extend_from_slice(set.zero.unwrap_or("0").as_bytes());
-        return;
-    }
-    let start = out.len();
-    let rest = text::flag_names(out, set, value);
-    if out.len() == start {
-        text::hex(out, rest);
-        comment(out, dflt);
-    } else if rest != 0 {
-        out.push(b'|');
-        text::hex(out, rest);
-    }
+    text::flag_set(out, set, value, Some(dflt));
 }
 
-/// Writes ` /* text */`.
-pub(crate) fn comment(out: &mut Vec<u8>, what: &str) {
-    out.extend_from_slice(b" /* ");
-    out.extend_from_slice(what.as_bytes());
-    out.extend_from_slice(b" */");
-}
-
-/// Writes a name from `set`, or `0x... /* dflt */` (strace's `printxval`).
+/// Writes a name from `set`, or `0x... /* dflt */` (strace's `printxval`, in the `-X`
+/// style).
 pub(crate) fn xval(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: &str) {
-    if let Some(name) = set.name(value) {
-        out.extend_from_slice(name.as_bytes());
-    } else {
-        text::hex(out, value);
-        comment(out, dflt);
-    }
+    text::xval(out, set, value, text::Fallback::Hex, Some(dflt));
 }
 
 /// Writes a mode as C's `%#03o`: `000`, `007`, `0644`.
@@ -181,10 +158,14 @@ xlat! {
 /// `open` flags: the access mode, then the other flags (`O_WRONLY|O_CREAT|O_TRUNC`).
 pub fn open_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
-    write_open_flags(call.out, call.arg(i) & 0xffff_ffff);
+    let v = call.arg(i) & 0xffff_ffff;
+    text::composite(call.out, text::Number::Hex(v), |out| {
+        write_open_flags(out, v);
+    });
 }
 
-/// Writes `open` flags: the access mode, then the rest (`O_RDONLY|O_CLOEXEC`).
+/// Writes `open` flags: the access mode, then the rest (`O_RDONLY|O_CLOEXEC`), by name
+/// (see [`text::composite`] for the `-X` forms).
 pub(crate) fn write_open_flags(out: &mut Vec<u8>, v: u64) {
     let mode = v & 0o3;
     text::symbol(out, &OPEN_ACCESS_MODES, mode, text::Fallback::Hex);
@@ -217,8 +198,15 @@ fn numeric_mode(call: &mut Call<'_, '_>, i: usize) {
     mode3(call.out, call.arg(i) & 0xffff_ffff);
 }
 
-/// Writes a mode with its file type: `S_IFREG|S_ISUID|0755`.
+/// Writes a mode with its file type: `S_IFREG|S_ISUID|0755` (`0104755` under `-X raw`).
 pub(crate) fn write_symbolic_mode(out: &mut Vec<u8>, mode: u64) {
+    text::composite(out, text::Number::Octal(mode), |out| {
+        write_mode_names(out, mode);
+    });
+}
+
+/// Writes a mode's type and permissions by name.
+fn write_mode_names(out: &mut Vec<u8>, mode: u64) {
     let ifmt = u64::from(libc::S_IFMT);
     let special = [
         (u64::from(libc::S_ISUID), "S_ISUID|"),
@@ -243,8 +231,13 @@ pub(crate) fn write_symbolic_mode(out: &mut Vec<u8>, mode: u64) {
     mode3(out, perms);
 }
 
-/// Writes glibc's `makedev(0x1, 0x3)` for a device number.
+/// Writes glibc's `makedev(0x1, 0x3)` for a device number (`0x103` under `-X raw`).
 pub(crate) fn write_dev(out: &mut Vec<u8>, dev: u64) {
+    text::composite(out, text::Number::Hex(dev), |out| write_makedev(out, dev));
+}
+
+/// Writes `makedev(0x1, 0x3)`.
+fn write_makedev(out: &mut Vec<u8>, dev: u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
     let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
     out.extend_from_slice(b"makedev(");
@@ -392,7 +385,11 @@ fn statx_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let sync_mask = libc::AT_STATX_SYNC_TYPE as u64;
     let v = call.arg(i) & 0xffff_ffff;
-    text::flags(call.out, &STATX_SYNC_TYPES, v & sync_mask);
+    // strace prints the sync type as a flag set without a default: under -X raw, a
+    // zero type prints nothing (`|0x900`).
+    if v & sync_mask != 0 || text::style() != text::XlatStyle::Raw {
+        text::flags(call.out, &STATX_SYNC_TYPES, v & sync_mask);
+    }
     let rest = v & !sync_mask;
     if rest != 0 {
         call.out.push(b'|');
@@ -699,6 +696,19 @@ fn write_time(out: &mut Vec<u8>, secs: i64, frac: i64, digits: usize) {
     date_comment(out, secs, frac, digits);
 }
 
+/// Writes `UTIME_NOW` or `UTIME_OMIT`; under `-X raw` the `timespec` that holds it,
+/// under `-X verbose` both.
+fn write_utime_special(out: &mut Vec<u8>, secs: i64, nsecs: i64, name: &str) {
+    if text::style() == text::XlatStyle::Abbrev {
+        out.extend_from_slice(name.as_bytes());
+        return;
+    }
+    let _ = std::io::Write::write_fmt(out, format_args!("{{tv_sec={secs}, tv_nsec={nsecs}}}"));
+    if text::style() == text::XlatStyle::Verbose {
+        text::comment(out, name);
+    }
+}
+
 /// Writes `[atime, mtime]` from two captured `timespec`s (`digits` 9) or `timeval`s
 /// (6); `utimensat`'s special values print by name.
 fn write_time_pair(out: &mut Vec<u8>, b: &[u8], digits: usize) -> Option<()> {
@@ -712,8 +722,8 @@ fn write_time_pair(out: &mut Vec<u8>, b: &[u8], digits: usize) -> Option<()> {
             out.extend_from_slice(b", ");
         }
         match frac {
-            UTIME_NOW if digits == 9 => out.extend_from_slice(b"UTIME_NOW"),
-            UTIME_OMIT if digits == 9 => out.extend_from_slice(b"UTIME_OMIT"),
+            UTIME_NOW if digits == 9 => write_utime_special(out, secs, frac, "UTIME_NOW"),
+            UTIME_OMIT if digits == 9 => write_utime_special(out, secs, frac, "UTIME_OMIT"),
             _ => write_time(out, secs, frac, digits),
         }
     }

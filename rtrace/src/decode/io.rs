@@ -414,7 +414,9 @@ fn fcntl_arg(call: &mut Call<'_, '_>, i: usize) {
         }
         cmd::SETFL => {
             call.next();
-            write_open_flags(call.out, low);
+            text::composite(call.out, text::Number::Hex(low), |out| {
+                write_open_flags(out, low);
+            });
         }
         cmd::DUPFD | cmd::DUPFD_CLOEXEC | cmd::SETOWN | cmd::SETPIPE_SZ => {
             call.next();
@@ -498,6 +500,8 @@ fn fcntl_ret(call: &mut Call<'_, '_>) {
         cmd::GETFL => {
             text::hex(call.out, v);
             call.put(" (flags ");
+            // strace names these flags whatever -X says.
+            let _names = text::use_style(text::XlatStyle::Abbrev);
             write_open_flags(call.out, v);
             call.out.push(b')');
         }
@@ -794,8 +798,15 @@ fn ioctl_request(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     #[expect(clippy::cast_possible_truncation, reason = "requests are 32-bit")]
     let req = call.arg(i) as u32;
+    text::composite(call.out, text::Number::Hex(req.into()), |out| {
+        write_ioctl_request(out, req);
+    });
+}
+
+/// Writes a request's name, or `_IOC(_IOC_READ, 0x78, 0x5, 0x4)`.
+fn write_ioctl_request(out: &mut Vec<u8>, req: u32) {
     if let Some(&(_, name, _)) = ioctl_lookup(req) {
-        call.put(name);
+        out.extend_from_slice(name.as_bytes());
         return;
     }
     let dir = match req >> 30 {
@@ -804,13 +815,13 @@ fn ioctl_request(call: &mut Call<'_, '_>, i: usize) {
         2 => "_IOC_READ",
         _ => "_IOC_READ|_IOC_WRITE",
     };
-    call.put("_IOC(");
-    call.put(dir);
+    out.extend_from_slice(b"_IOC(");
+    out.extend_from_slice(dir.as_bytes());
     for field in [(req >> 8) & 0xff, req & 0xff, (req >> 16) & 0x3fff] {
-        call.put(", ");
-        text::hex(call.out, u64::from(field));
+        out.extend_from_slice(b", ");
+        text::hex(out, u64::from(field));
     }
-    call.out.push(b')');
+    out.push(b')');
 }
 
 /// The argument, as the request reads it; unknown requests print it in hex.

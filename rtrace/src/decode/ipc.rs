@@ -78,7 +78,8 @@ const MATCH_ANY: u32 = libc::FUTEX_BITSET_MATCH_ANY as u32;
 const SEMBUF_SIZE: usize = 6;
 
 /// Writes a futex operation: `FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME`, or
-/// `0x101 /* FUTEX_??? */`.
+/// `0x101 /* FUTEX_??? */` (strace names the whole operation as one value: `0x81 /*
+/// FUTEX_WAKE_PRIVATE */` under `-X verbose`).
 fn write_futex_op(out: &mut Vec<u8>, op: u32) {
     let (private, realtime) = (
         libc::FUTEX_PRIVATE_FLAG as u32,
@@ -91,7 +92,11 @@ fn write_futex_op(out: &mut Vec<u8>, op: u32) {
     ];
     let fd_private = libc::FUTEX_FD as u32 | private;
     if op == fd_private {
-        out.extend_from_slice(b"FUTEX_FD|FUTEX_PRIVATE_FLAG");
+        text::named(
+            out,
+            "FUTEX_FD|FUTEX_PRIVATE_FLAG",
+            text::Number::Hex(op.into()),
+        );
         return;
     }
     let base = op & !realtime;
@@ -99,12 +104,12 @@ fn write_futex_op(out: &mut Vec<u8>, op: u32) {
         .name(u64::from(base))
         .filter(|_| op & realtime == 0 || waits.contains(&(base & !private)));
     match named {
-        Some(name) => {
+        Some(name) => text::composite(out, text::Number::Hex(op.into()), |out| {
             out.extend_from_slice(name.as_bytes());
             if op & realtime != 0 {
                 out.extend_from_slice(b"|FUTEX_CLOCK_REALTIME");
             }
-        }
+        }),
         None => xval(out, &FUTEX_OPS, u64::from(op), "FUTEX_???"),
     }
 }
@@ -178,7 +183,11 @@ fn futex_rest(call: &mut Call<'_, '_>, i: usize) {
     let bitset = |call: &mut Call<'_, '_>| {
         call.next();
         if val3 == MATCH_ANY {
-            call.put("FUTEX_BITSET_MATCH_ANY");
+            text::named(
+                call.out,
+                "FUTEX_BITSET_MATCH_ANY",
+                text::Number::Hex(val3.into()),
+            );
         } else {
             text::hex(call.out, u64::from(val3));
         }

@@ -69,18 +69,25 @@ fn prot(call: &mut Call<'_, '_>, i: usize) {
 fn map_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let v = call.arg(i) & 0xffff_ffff;
+    text::composite(call.out, text::Number::Hex(v), |out| {
+        write_map_flags(out, v);
+    });
+}
+
+/// Writes `mmap` flags by name.
+fn write_map_flags(out: &mut Vec<u8>, v: u64) {
     let type_mask = libc::MAP_TYPE as u64;
-    xval(call.out, &MAP_TYPES, v & type_mask, "MAP_???");
+    xval(out, &MAP_TYPES, v & type_mask, "MAP_???");
     let huge = (v >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
     let rest = v & !type_mask & !(MAP_HUGE_MASK << MAP_HUGE_SHIFT);
     if rest != 0 {
-        call.out.push(b'|');
-        text::flags(call.out, &MAP_FLAGS, rest);
+        out.push(b'|');
+        text::flags(out, &MAP_FLAGS, rest);
     }
     if huge != 0 {
-        call.out.push(b'|');
-        text::decimal(call.out, huge);
-        call.put("<<MAP_HUGE_SHIFT");
+        out.push(b'|');
+        text::decimal(out, huge);
+        out.extend_from_slice(b"<<MAP_HUGE_SHIFT");
     }
 }
 

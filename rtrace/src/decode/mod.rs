@@ -31,7 +31,7 @@ pub use self::event::{
 };
 use self::{
     table::{BufLen, Compiled, Print, Ret, SyscallDef},
-    text::HexStrings,
+    text::{HexStrings, XlatStyle},
 };
 
 /// Options that change how calls print.
@@ -43,6 +43,8 @@ pub struct DecodeOptions {
     pub hex: HexStrings,
     /// `-y`: descriptors print with their paths.
     pub fd_paths: Option<std::rc::Rc<fdpath::FdPaths>>,
+    /// `-X`: constants as names, numbers, or both.
+    pub xlat: XlatStyle,
 }
 
 impl Default for DecodeOptions {
@@ -51,6 +53,7 @@ impl Default for DecodeOptions {
             strsize: 32,
             hex: HexStrings::Off,
             fd_paths: None,
+            xlat: XlatStyle::Abbrev,
         }
     }
 }
@@ -196,6 +199,7 @@ impl<'e> Call<'e, '_> {
 /// Prints the name and arguments of a call: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY`
 /// (no closing parenthesis: resumed and unfinished lines need the open form).
 pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    let _style = text::use_style(opts.xlat);
     match table::lookup(ev.nr) {
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
@@ -221,6 +225,7 @@ fn first_output(def: &SyscallDef) -> usize {
 /// `epoll_wait(3,  <unfinished ...>` — the arguments known at entry, then a separator
 /// if the kernel has more to fill in.
 pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    let _style = text::use_style(opts.xlat);
     match table::lookup(ev.nr) {
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
@@ -317,6 +322,7 @@ pub fn entry_captures(
 /// Prints the rest of a call shown unfinished: `<... epoll_wait resumed>[...], 32, -1)`
 /// (then the caller pads and adds the return).
 pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    let _style = text::use_style(opts.xlat);
     out.extend_from_slice(b"<... ");
     write_name(ev.nr, out);
     out.extend_from_slice(b" resumed>");
@@ -332,6 +338,7 @@ pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec
 
 /// Prints `= ...` for a call that returned (or `= ?` for one that does not).
 pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    let _style = text::use_style(opts.xlat);
     out.extend_from_slice(b"= ");
     if !ev.returns {
         out.push(b'?');
@@ -467,7 +474,11 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
         Print::Ptr => text::pointer(call.out, v),
         Print::DirFd => {
             if call.arg_int(i) == libc::AT_FDCWD {
-                call.put("AT_FDCWD");
+                text::named(
+                    call.out,
+                    "AT_FDCWD",
+                    text::Number::Signed(libc::AT_FDCWD.into()),
+                );
                 if let Some(cwd) = call
                     .opts
                     .fd_paths
@@ -596,9 +607,18 @@ mod tests {
                 returns in any::<bool>(),
                 strsize in 0usize..300,
                 cut in 0usize..2200,
+                xlat in prop_oneof![
+                    Just(XlatStyle::Abbrev),
+                    Just(XlatStyle::Raw),
+                    Just(XlatStyle::Verbose)
+                ],
             ) {
                 let rec = record(nr, args, ret, &slots, returns);
-                let opts = DecodeOptions { strsize, ..DecodeOptions::default() };
+                let opts = DecodeOptions {
+                    strsize,
+                    xlat,
+                    ..DecodeOptions::default()
+                };
                 // Whole and cut records (the kernel sends size classes).
                 for bytes in [&rec[..], &rec[..cut.min(rec.len())]] {
                     if let Ok(Event::Syscall(ev)) = parse_record(bytes) {
@@ -696,6 +716,214 @@ mod tests {
                 &[Some(b"/nonexistent")]
             ),
             r#"openat(AT_FDCWD, "/nonexistent", O_RDONLY) = -1 ENOENT (No such file or directory)"#
+        );
+    }
+
+    /// One call in each `-X` style: abbrev, raw, verbose.
+    fn styles(nr: Sysno, args: &[u64], ret: i64, slots: &[Option<&[u8]>]) -> [String; 3] {
+        [XlatStyle::Abbrev, XlatStyle::Raw, XlatStyle::Verbose].map(|xlat| {
+            let opts = DecodeOptions {
+                xlat,
+                ..DecodeOptions::default()
+            };
+            fs::tests::line_with(&opts, nr, args, ret, slots)
+        })
+    }
+
+    #[expect(
+        clippy::cast_sign_loss,
+        reason = "the register holds -100 sign-extended"
+    )]
+    const AT_FDCWD: u64 = libc::AT_FDCWD as u64;
+
+    /// Lines strace 6.1 printed for the same calls with `-X abbrev`, `-X raw` and
+    /// `-X verbose`.
+    #[test]
+    fn constants_as_names_numbers_or_both() {
+        assert_eq!(
+            styles(
+                Sysno::openat,
+                &[AT_FDCWD, 0x1000, 0x80441, 0o600],
+                -2,
+                &[Some(b"/nonexistent/x")]
+            ),
+            [
+                r#"openat(AT_FDCWD, "/nonexistent/x", O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0600) = -1 ENOENT (No such file or directory)"#,
+                r#"openat(-100, "/nonexistent/x", 0x80441, 0600) = -1 ENOENT (No such file or directory)"#,
+                r#"openat(-100 /* AT_FDCWD */, "/nonexistent/x", 0x80441 /* O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC */, 0600) = -1 ENOENT (No such file or directory)"#,
+            ]
+        );
+        assert_eq!(
+            styles(
+                Sysno::openat,
+                &[AT_FDCWD, 0x1000, 0, 0],
+                3,
+                &[Some(b"/etc/passwd")]
+            ),
+            [
+                r#"openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3"#,
+                r#"openat(-100, "/etc/passwd", 0) = 3"#,
+                r#"openat(-100 /* AT_FDCWD */, "/etc/passwd", 0 /* O_RDONLY */) = 3"#,
+            ]
+        );
+        assert_eq!(
+            styles(
+                Sysno::mmap,
+                &[0, 12288, 3, 0x20022, u64::MAX, 0],
+                0x7f28_191e_0000,
+                &[]
+            ),
+            [
+                "mmap(NULL, 12288, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK, -1, 0) = 0x7f28191e0000",
+                "mmap(NULL, 12288, 0x3, 0x20022, -1, 0) = 0x7f28191e0000",
+                "mmap(NULL, 12288, 0x3 /* PROT_READ|PROT_WRITE */, 0x20022 /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_STACK */, -1, 0) = 0x7f28191e0000",
+            ]
+        );
+        assert_eq!(
+            styles(Sysno::mprotect, &[0x7f28_191e_0000, 4096, 0], 0, &[]),
+            [
+                "mprotect(0x7f28191e0000, 4096, PROT_NONE) = 0",
+                "mprotect(0x7f28191e0000, 4096, 0) = 0",
+                "mprotect(0x7f28191e0000, 4096, 0 /* PROT_NONE */) = 0",
+            ]
+        );
+        assert_eq!(
+            styles(
+                Sysno::clone,
+                &[0x0120_0011, 0, 0, 0x7fff_f7ca_a310, 0],
+                18943,
+                &[]
+            ),
+            [
+                "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7ffff7caa310) = 18943",
+                "clone(child_stack=NULL, flags=0x1200000|17, child_tidptr=0x7ffff7caa310) = 18943",
+                "clone(child_stack=NULL, flags=0x1200000 /* CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID */|17 /* SIGCHLD */, child_tidptr=0x7ffff7caa310) = 18943",
+            ]
+        );
+        assert_eq!(
+            styles(Sysno::socket, &[2, 0x80801, 0], 3, &[]),
+            [
+                "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 3",
+                "socket(0x2, 0x1|0x80800, 0) = 3",
+                "socket(0x2 /* AF_INET */, 0x1 /* SOCK_STREAM */|0x80800 /* SOCK_CLOEXEC|SOCK_NONBLOCK */, 0 /* IPPROTO_IP */) = 3",
+            ]
+        );
+        // The errno and its text print the same in every style.
+        assert_eq!(
+            styles(Sysno::access, &[0x1000, 5], -13, &[Some(b"/etc/passwd")]),
+            [
+                r#"access("/etc/passwd", R_OK|X_OK) = -1 EACCES (Permission denied)"#,
+                r#"access("/etc/passwd", 0x5) = -1 EACCES (Permission denied)"#,
+                r#"access("/etc/passwd", 0x5 /* R_OK|X_OK */) = -1 EACCES (Permission denied)"#,
+            ]
+        );
+    }
+
+    /// A kernel signal set holding `signals`.
+    fn sigset(signals: &[u32]) -> [u8; 8] {
+        (signals.iter().fold(0u64, |set, sig| set | 1 << (sig - 1))).to_le_bytes()
+    }
+
+    #[test]
+    fn structures_in_each_style() {
+        let mut stat = [0u8; 144];
+        stat[24..28].copy_from_slice(&0o20_600u32.to_le_bytes());
+        stat[40..48].copy_from_slice(&0x103u64.to_le_bytes());
+        assert_eq!(
+            styles(
+                Sysno::newfstatat,
+                &[AT_FDCWD, 0x1000, 0x2000, 0],
+                0,
+                &[Some(b"/dev/null"), Some(&stat)]
+            ),
+            [
+                r#"newfstatat(AT_FDCWD, "/dev/null", {st_mode=S_IFCHR|0600, st_rdev=makedev(0x1, 0x3), ...}, 0) = 0"#,
+                r#"newfstatat(-100, "/dev/null", {st_mode=020600, st_rdev=0x103, ...}, 0) = 0"#,
+                r#"newfstatat(-100 /* AT_FDCWD */, "/dev/null", {st_mode=020600 /* S_IFCHR|0600 */, st_rdev=0x103 /* makedev(0x1, 0x3) */, ...}, 0) = 0"#,
+            ]
+        );
+        let mut act = [0u8; 32];
+        act[0..8].copy_from_slice(&1u64.to_le_bytes());
+        act[8..16].copy_from_slice(&0x1400_0000u64.to_le_bytes());
+        act[16..24].copy_from_slice(&0x7f28_1901_4050u64.to_le_bytes());
+        act[24..32].copy_from_slice(&sigset(&[13]));
+        let dfl = [0u8; 32];
+        assert_eq!(
+            styles(
+                Sysno::rt_sigaction,
+                &[13, 0x1000, 0x2000, 8],
+                0,
+                &[Some(&act), Some(&dfl)]
+            ),
+            [
+                "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[PIPE], sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7f2819014050}, {sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0",
+                "rt_sigaction(13, {sa_handler=0x1, sa_mask=[13], sa_flags=0x14000000, sa_restorer=0x7f2819014050}, {sa_handler=0, sa_mask=[], sa_flags=0}, 8) = 0",
+                "rt_sigaction(13 /* SIGPIPE */, {sa_handler=0x1 /* SIG_IGN */, sa_mask=[13 /* PIPE */], sa_flags=0x14000000 /* SA_RESTORER|SA_RESTART */, sa_restorer=0x7f2819014050}, {sa_handler=0 /* SIG_DFL */, sa_mask=[], sa_flags=0}, 8) = 0",
+            ]
+        );
+        let all_but = sigset(&[9, 19, 32, 33]).map(|b| !b);
+        assert_eq!(
+            styles(
+                Sysno::rt_sigprocmask,
+                &[2, 0x1000, 0, 8],
+                0,
+                &[Some(&all_but), None]
+            ),
+            [
+                "rt_sigprocmask(SIG_SETMASK, ~[KILL STOP RTMIN RT_1], NULL, 8) = 0",
+                "rt_sigprocmask(0x2, ~[9 19 32 33], NULL, 8) = 0",
+                "rt_sigprocmask(0x2 /* SIG_SETMASK */, ~[9 /* KILL */ 19 /* STOP */ 32 /* RTMIN */ 33 /* RT_1 */], NULL, 8) = 0",
+            ]
+        );
+        let limit = [8_388_608u64.to_le_bytes(), u64::MAX.to_le_bytes()].concat();
+        assert_eq!(
+            styles(
+                Sysno::prlimit64,
+                &[0, 3, 0, 0x1000],
+                0,
+                &[None, Some(&limit)]
+            ),
+            [
+                "prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0",
+                "prlimit64(0, 0x3, NULL, {rlim_cur=8388608, rlim_max=18446744073709551615}) = 0",
+                "prlimit64(0, 0x3 /* RLIMIT_STACK */, NULL, {rlim_cur=8388608 /* 8192*1024 */, rlim_max=18446744073709551615 /* RLIM64_INFINITY */}) = 0",
+            ]
+        );
+        let mut sin = [0u8; 16];
+        sin[0..2].copy_from_slice(&2u16.to_le_bytes());
+        sin[2..4].copy_from_slice(&9u16.to_be_bytes());
+        sin[4..8].copy_from_slice(&[127, 0, 0, 1]);
+        assert_eq!(
+            styles(Sysno::connect, &[6, 0x1000, 16], 0, &[Some(&sin)]),
+            [
+                r#"connect(6, {sa_family=AF_INET, sin_port=htons(9), sin_addr=inet_addr("127.0.0.1")}, 16) = 0"#,
+                r#"connect(6, {sa_family=0x2, sin_port="\x00\x09", sin_addr="\x7f\x00\x00\x01"}, 16) = 0"#,
+                r#"connect(6, {sa_family=0x2 /* AF_INET */, sin_port="\x00\x09" /* htons(9) */, sin_addr="\x7f\x00\x00\x01" /* inet_addr("127.0.0.1") */}, 16) = 0"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn signal_lines_in_each_style() {
+        let mut info = [0u8; 48];
+        info[0..4].copy_from_slice(&libc::SIGCHLD.to_le_bytes());
+        info[8..12].copy_from_slice(&1i32.to_le_bytes());
+        info[16..20].copy_from_slice(&18948i32.to_le_bytes());
+        info[24..28].copy_from_slice(&3i32.to_le_bytes());
+        info[40..48].copy_from_slice(&1u64.to_le_bytes());
+        let lines = [XlatStyle::Abbrev, XlatStyle::Raw, XlatStyle::Verbose].map(|style| {
+            let _style = text::use_style(style);
+            let mut out = Vec::new();
+            siginfo::format_signal(&mut out, libc::SIGCHLD, Some(&info));
+            String::from_utf8(out).unwrap()
+        });
+        assert_eq!(
+            lines,
+            [
+                "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=18948, si_uid=0, si_status=3, si_utime=0, si_stime=1 /* 0.01 s */} ---",
+                "--- SIGCHLD {si_signo=17, si_code=0x1, si_pid=18948, si_uid=0, si_status=3, si_utime=0, si_stime=1} ---",
+                "--- SIGCHLD {si_signo=17 /* SIGCHLD */, si_code=0x1 /* CLD_EXITED */, si_pid=18948, si_uid=0, si_status=3, si_utime=0, si_stime=1 /* 0.01 s */} ---",
+            ]
         );
     }
 }

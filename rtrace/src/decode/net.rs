@@ -406,34 +406,86 @@ fn write_ifindex(out: &mut Vec<u8>, index: u32) {
         index != 0 && unsafe { !libc::if_indextoname(index, name.as_mut_ptr().cast()).is_null() };
     let len = name.iter().position(|&c| c == 0).unwrap_or(0);
     if found && len > 0 {
-        out.extend_from_slice(b"if_nametoindex(");
-        text::quoted(out, &name[..len], HexStrings::Off);
-        out.push(b')');
+        text::composite(out, text::Number::Unsigned(index.into()), |out| {
+            out.extend_from_slice(b"if_nametoindex(");
+            text::quoted(out, &name[..len], HexStrings::Off);
+            out.push(b')');
+        });
     } else {
         text::decimal(out, index);
     }
 }
 
+/// Writes `, field=` and a field in network byte order as strace does: as `abbrev`
+/// writes it (`htons(80)`), or, under `-X raw`, its bytes (`"\x00\x50"`), or both
+/// (`"\x00\x50" /* htons(80) */`).
+fn write_wire_field(out: &mut Vec<u8>, field: &str, bytes: &[u8], abbrev: impl Fn(&mut Vec<u8>)) {
+    out.extend_from_slice(b", ");
+    if text::style() == text::XlatStyle::Abbrev {
+        out.extend_from_slice(field.as_bytes());
+        out.push(b'=');
+        abbrev(out);
+    } else {
+        write_wire_bytes(out, field, bytes, abbrev);
+    }
+}
+
+/// Writes `field="\x00\x50"`, and under `-X verbose` what `comment` writes in a
+/// comment.
+fn write_wire_bytes(out: &mut Vec<u8>, field: &str, bytes: &[u8], comment: impl Fn(&mut Vec<u8>)) {
+    out.extend_from_slice(field.as_bytes());
+    out.push(b'=');
+    text::quoted(out, bytes, HexStrings::All);
+    if text::style() == text::XlatStyle::Verbose {
+        out.extend_from_slice(b" /* ");
+        comment(out);
+        out.extend_from_slice(b" */");
+    }
+}
+
 /// Writes `sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")`.
 fn write_sockaddr_in(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
-    let port = u16::from_be_bytes(b.get(2..4)?.try_into().ok()?);
-    let _ = write!(out, ", sin_port=htons({port}), sin_addr=inet_addr(\"");
-    write_ipv4(out, b.get(4..8)?);
-    out.extend_from_slice(b"\")");
+    let port_bytes = b.get(2..4)?;
+    let port = u16::from_be_bytes(port_bytes.try_into().ok()?);
+    let addr = b.get(4..8)?;
+    write_wire_field(out, "sin_port", port_bytes, |out| {
+        let _ = write!(out, "htons({port})");
+    });
+    write_wire_field(out, "sin_addr", addr, |out| {
+        out.extend_from_slice(b"inet_addr(\"");
+        write_ipv4(out, addr);
+        out.extend_from_slice(b"\")");
+    });
     Some(())
 }
 
 /// Writes the fields of a `sockaddr_in6` (`sin6_scope_id` only when `len` has it).
 fn write_sockaddr_in6(out: &mut Vec<u8>, b: &[u8], len: usize) -> Option<()> {
-    let port = u16::from_be_bytes(b.get(2..4)?.try_into().ok()?);
-    let flowinfo = u32::from_be_bytes(b.get(4..8)?.try_into().ok()?);
+    let (port_bytes, flow_bytes) = (b.get(2..4)?, b.get(4..8)?);
+    let port = u16::from_be_bytes(port_bytes.try_into().ok()?);
+    let flowinfo = u32::from_be_bytes(flow_bytes.try_into().ok()?);
     let addr: &[u8; 16] = b.get(8..24)?.try_into().ok()?;
-    let _ = write!(
-        out,
-        ", sin6_port=htons({port}), sin6_flowinfo=htonl({flowinfo}), inet_pton(AF_INET6, \""
-    );
-    write_ipv6(out, addr);
-    out.extend_from_slice(b"\", &sin6_addr)");
+    write_wire_field(out, "sin6_port", port_bytes, |out| {
+        let _ = write!(out, "htons({port})");
+    });
+    write_wire_field(out, "sin6_flowinfo", flow_bytes, |out| {
+        let _ = write!(out, "htonl({flowinfo})");
+    });
+    let pton = |out: &mut Vec<u8>| {
+        out.extend_from_slice(b"inet_pton(AF_INET6, \"");
+        write_ipv6(out, addr);
+        out.push(b'"');
+    };
+    out.extend_from_slice(b", ");
+    if text::style() == text::XlatStyle::Abbrev {
+        pton(out);
+        out.extend_from_slice(b", &sin6_addr)");
+    } else {
+        write_wire_bytes(out, "sin6_addr", addr, |out| {
+            pton(out);
+            out.push(b')');
+        });
+    }
     if len >= 28 {
         let scope = u32_at(b, 24)?;
         out.extend_from_slice(b", sin6_scope_id=");
@@ -567,7 +619,7 @@ fn sockaddr_in_arg(call: &mut Call<'_, '_>, i: usize) {
 fn write_sock_type(out: &mut Vec<u8>, v: u64) {
     match SOCK_TYPES.name(v & 0xf) {
         Some(name) => {
-            out.extend_from_slice(name.as_bytes());
+            text::named(out, name, text::Number::Hex(v & 0xf));
             if v & !0xf != 0 {
                 out.push(b'|');
                 flags_dflt(out, &SOCK_FLAGS, v & !0xf, "SOCK_???");
@@ -901,14 +953,14 @@ fn write_option_name(out: &mut Vec<u8>, level: u64, name: u64, set_opt: bool) {
         _ => None,
     };
     match (overlay, table) {
-        (Some(n), _) => out.extend_from_slice(n.as_bytes()),
+        (Some(n), _) => text::named(out, n, text::Number::Hex(name)),
         (None, Some((set, dflt))) => xval(out, set, name, dflt),
         (None, None) => match UNNAMED_OPTION_LEVELS.iter().find(|&&(l, _)| l == level) {
             Some(&(_, dflt)) => {
                 text::hex(out, name);
-                out.extend_from_slice(b" /* ");
-                out.extend_from_slice(dflt.as_bytes());
-                out.extend_from_slice(b" */");
+                if text::style() != text::XlatStyle::Raw {
+                    text::comment(out, dflt);
+                }
             }
             None => text::decimal(out, name),
         },

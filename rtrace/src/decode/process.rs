@@ -5,7 +5,7 @@ use super::{
     fs::{
         OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, out_struct, struct_cap, u64_at, xval,
     },
-    signal::SIGNALS,
+    signal,
     table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, UINT, ULONG, class},
     text::{self, HexStrings},
     xlat::AT_FLAGS,
@@ -164,18 +164,11 @@ xlat! {
 // ---------------------------------------------------------------------------------
 // Signals and statuses.
 
-/// Writes a signal as strace's `sprintsigname`: `SIGCHLD`, `SIGRTMIN`, `SIGRT_3`, `99`.
+/// Writes a signal as strace's `printsignal`: `SIGCHLD`, `SIGRTMIN`, `SIGRT_3`, `99`
+/// (in the `-X` style).
 fn write_signal(out: &mut Vec<u8>, sig: u64) {
-    match SIGNALS.name(sig) {
-        Some(name) => out.extend_from_slice(name.as_bytes()),
-        None if sig == 32 => out.extend_from_slice(b"SIGRTMIN"),
-        None if (33..=64).contains(&sig) => {
-            out.extend_from_slice(b"SIGRT_");
-            text::decimal(out, sig - 32);
-        }
-        #[expect(clippy::cast_possible_truncation, reason = "signals are C ints")]
-        None => text::decimal(out, sig as i32),
-    }
+    #[expect(clippy::cast_possible_truncation, reason = "signals are C ints")]
+    signal::write_name(out, sig as i32);
 }
 
 /// Writes a wait status: `[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]`.
@@ -185,14 +178,14 @@ fn write_wait_status(out: &mut Vec<u8>, s: u32) {
     if s & 0xff == 0x7f {
         let sig = (s >> 8) & 0xff;
         out.extend_from_slice(b"WIFSTOPPED(s) && WSTOPSIG(s) == ");
-        write_signal(out, u64::from(sig & 0x7f));
+        out.extend_from_slice(signal::name((sig & 0x7f).cast_signed()).as_bytes());
         if sig & 0x80 != 0 {
             out.extend_from_slice(b" | 0x80");
         }
         rest &= !0xffff;
     } else if s & 0x7f != 0 && s & 0x7f != 0x7f {
         out.extend_from_slice(b"WIFSIGNALED(s) && WTERMSIG(s) == ");
-        write_signal(out, u64::from(s & 0x7f));
+        out.extend_from_slice(signal::name((s & 0x7f).cast_signed()).as_bytes());
         if s & 0x80 != 0 {
             out.extend_from_slice(b" && WCOREDUMP(s)");
         }
@@ -321,7 +314,7 @@ fn waitid_info(call: &mut Call<'_, '_>, i: usize) {
     write_signal(call.out, u64::from(signo));
     call.put(", si_code=");
     match CLD_CODES.name(u64::from(code_u)) {
-        Some(name) => call.put(name),
+        Some(name) => text::named(call.out, name, text::Number::Hex(code_u.into())),
         None => text::decimal(call.out, code),
     }
     call.put(", si_pid=");
@@ -335,10 +328,12 @@ fn waitid_info(call: &mut Call<'_, '_>, i: usize) {
     } else {
         write_signal(call.out, u64::from(status as u32));
     }
+    #[expect(clippy::cast_sign_loss, reason = "clock_t counts print unsigned")]
+    let (utime, stime) = (utime as u64, stime as u64);
     call.put(", si_utime=");
-    text::decimal(call.out, utime);
+    text::clock_ticks(call.out, utime);
     call.put(", si_stime=");
-    text::decimal(call.out, stime);
+    text::clock_ticks(call.out, stime);
     call.out.push(b'}');
 }
 
@@ -585,13 +580,16 @@ fn clone3_args(call: &mut Call<'_, '_>, i: usize) {
 // ---------------------------------------------------------------------------------
 // Limits, uname, arch_prctl, getrandom, prctl.
 
-/// Writes a limit as strace: `RLIM64_INFINITY`, `8192*1024`, `20000`.
+/// Writes a limit as strace: `RLIM64_INFINITY`, `8192*1024`, `20000` (with `-X`, the
+/// number, and the first two in a comment).
 fn write_rlim(out: &mut Vec<u8>, v: u64) {
     if v == u64::MAX {
-        out.extend_from_slice(b"RLIM64_INFINITY");
+        text::named(out, "RLIM64_INFINITY", text::Number::Unsigned(v));
     } else if v > 1024 && v.is_multiple_of(1024) {
-        text::decimal(out, v / 1024);
-        out.extend_from_slice(b"*1024");
+        text::composite(out, text::Number::Unsigned(v), |out| {
+            text::decimal(out, v / 1024);
+            out.extend_from_slice(b"*1024");
+        });
     } else {
         text::decimal(out, v);
     }
@@ -867,7 +865,7 @@ fn prctl_args(call: &mut Call<'_, '_>, _: usize) {
         pr::SET_PTRACER => {
             call.put(", ");
             if a1 == u64::MAX {
-                call.put("PR_SET_PTRACER_ANY");
+                text::named(call.out, "PR_SET_PTRACER_ANY", text::Number::Signed(-1));
             } else {
                 text::decimal(call.out, call.arg_int(1));
             }
@@ -1140,8 +1138,24 @@ xlat! {
 /// Where the class sits in an I/O priority (`IOPRIO_CLASS_SHIFT`).
 const IOPRIO_CLASS_SHIFT: u32 = 13;
 
-/// Writes `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`.
+/// Writes `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`; under `-X raw` the number, under
+/// `-X verbose` both (the class itself verbose inside the comment, as strace has it:
+/// `16388 /* IOPRIO_PRIO_VALUE(0x2 /* IOPRIO_CLASS_BE */, 4) */`).
 fn write_ioprio(out: &mut Vec<u8>, v: u32) {
+    match text::style() {
+        text::XlatStyle::Abbrev => write_ioprio_value(out, v),
+        text::XlatStyle::Raw => text::decimal(out, v),
+        text::XlatStyle::Verbose => {
+            text::decimal(out, v);
+            out.extend_from_slice(b" /* ");
+            write_ioprio_value(out, v);
+            out.extend_from_slice(b" */");
+        }
+    }
+}
+
+/// Writes `IOPRIO_PRIO_VALUE(class, data)`.
+fn write_ioprio_value(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(b"IOPRIO_PRIO_VALUE(");
     xval(
         out,
@@ -1174,13 +1188,16 @@ fn ioprio_arg(call: &mut Call<'_, '_>, i: usize) {
 fn ioprio_ret(call: &mut Call<'_, '_>) {
     let v = call.ret();
     text::decimal(call.out, v);
+    if text::style() == text::XlatStyle::Raw {
+        return;
+    }
     call.put(" (");
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         reason = "a C int"
     )]
-    write_ioprio(call.out, v as u32);
+    write_ioprio_value(call.out, v as u32);
     call.out.push(b')');
 }
 

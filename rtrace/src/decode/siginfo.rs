@@ -91,14 +91,15 @@ fn fault_codes(signo: i32) -> Option<&'static Xlat> {
 /// Writes `--- SIGNAME {...} ---` (without a newline) for a delivered signal;
 /// `info` is the raw `siginfo_t`, if the kernel passed one.
 pub fn format_signal(out: &mut Vec<u8>, signo: i32, info: Option<&[u8]>) {
-    let name = signal::name(signo);
-    let _ = write!(out, "--- {name} ");
+    let _ = write!(out, "--- {} {{si_signo=", signal::name(signo));
+    signal::write_name(out, signo);
+    out.extend_from_slice(b", si_code=");
     let Some(info) = info else {
-        let _ = write!(out, "{{si_signo={name}, si_code=SI_KERNEL}} ---");
+        text::named(out, "SI_KERNEL", text::Number::Hex(0x80));
+        out.extend_from_slice(b"} ---");
         return;
     };
     let code = i32_at(info, 8);
-    let _ = write!(out, "{{si_signo={name}, si_code=");
     #[expect(
         clippy::cast_sign_loss,
         reason = "codes are matched as the set stores them"
@@ -114,7 +115,7 @@ pub fn format_signal(out: &mut Vec<u8>, signo: i32, info: Option<&[u8]>) {
         Some(&SI_CODES)
     };
     match set.and_then(|s| s.name(code_bits)) {
-        Some(n) => out.extend_from_slice(n.as_bytes()),
+        Some(n) => text::named(out, n, text::Number::Hex(code.cast_unsigned().into())),
         None => text::decimal(out, code),
     }
     let pid = i32_at(info, 16);
@@ -126,14 +127,12 @@ pub fn format_signal(out: &mut Vec<u8>, signo: i32, info: Option<&[u8]>) {
             if code == 1 {
                 text::decimal(out, status);
             } else {
-                out.extend_from_slice(signal::name(status).as_bytes());
+                signal::write_name(out, status);
             }
-            let _ = write!(
-                out,
-                ", si_utime={}, si_stime={}",
-                u64_at(info, 32),
-                u64_at(info, 40)
-            );
+            out.extend_from_slice(b", si_utime=");
+            text::clock_ticks(out, u64_at(info, 32));
+            out.extend_from_slice(b", si_stime=");
+            text::clock_ticks(out, u64_at(info, 40));
         } else if fault_codes(signo).is_some() {
             out.extend_from_slice(b", si_addr=");
             text::pointer(out, u64_at(info, 16));

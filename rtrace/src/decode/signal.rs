@@ -76,24 +76,36 @@ const POLL_MSG: i32 = 3;
 /// `SIGRTMIN` as strace names it (the kernel's, not the C library's).
 const SIGRTMIN: i32 = 32;
 
-/// The name of a signal: `SIGKILL`, `SIGRTMIN`, `SIGRT_3`, or the number.
+/// The name of a signal: `SIGKILL`, `SIGRTMIN`, `SIGRT_3`, or the number (whatever
+/// `-X` says: strace's `sprintsigname`, for the `--- SIGCHLD` and `+++ killed by`
+/// lines and wait statuses).
 #[must_use]
 pub fn name(sig: i32) -> String {
     let mut out = Vec::new();
-    write_name(&mut out, sig);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes a signal's name as strace does: `SIGUSR1`, `SIGRTMIN`, `SIGRT_3`, or the
-/// number (`0`, `77`).
-pub fn write_name(out: &mut Vec<u8>, sig: i32) {
     match u64::try_from(sig).ok().and_then(|n| SIGNALS.name(n)) {
         Some(name) => out.extend_from_slice(name.as_bytes()),
         None if sig == SIGRTMIN => out.extend_from_slice(b"SIGRTMIN"),
         None if (SIGRTMIN + 1..=64).contains(&sig) => {
             let _ = write!(out, "SIGRT_{}", sig - SIGRTMIN);
         }
-        None => text::decimal(out, sig),
+        None => text::decimal(&mut out, sig),
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Whether a signal number has a name.
+fn has_name(sig: i32) -> bool {
+    (1..=64).contains(&sig)
+        && (sig >= SIGRTMIN || SIGNALS.name(u64::from(sig.cast_unsigned())).is_some())
+}
+
+/// Writes a signal as strace's `printsignal` does: `SIGUSR1`, `SIGRTMIN`, `SIGRT_3`,
+/// or the number (`0`, `77`), in the `-X` style (`10`, `10 /* SIGUSR1 */`).
+pub fn write_name(out: &mut Vec<u8>, sig: i32) {
+    if has_name(sig) {
+        text::named(out, &name(sig), text::Number::Signed(sig.into()));
+    } else {
+        text::decimal(out, sig);
     }
 }
 
@@ -119,14 +131,14 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
             out.push(b' ');
         }
         first = false;
-        let start = out.len();
         let Ok(sig) = i32::try_from(bit + 1) else {
             break;
         };
-        write_name(out, sig);
+        let name = name(sig);
         // Sets print names without the `SIG` prefix.
-        if out[start..].starts_with(b"SIG") {
-            out.drain(start..start + 3);
+        match name.strip_prefix("SIG") {
+            Some(short) => text::named(out, short, text::Number::Signed(sig.into())),
+            None => text::decimal(out, sig),
         }
     }
     out.push(b']');
@@ -183,9 +195,9 @@ fn write_sigaction(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     let mask = b.get(24..32)?;
     out.extend_from_slice(b"{sa_handler=");
     match handler {
-        0 => out.extend_from_slice(b"SIG_DFL"),
-        1 => out.extend_from_slice(b"SIG_IGN"),
-        u64::MAX => out.extend_from_slice(b"SIG_ERR"),
+        0 => text::named(out, "SIG_DFL", text::Number::Hex(handler)),
+        1 => text::named(out, "SIG_IGN", text::Number::Hex(handler)),
+        u64::MAX => text::named(out, "SIG_ERR", text::Number::Hex(handler)),
         h => text::hex(out, h),
     }
     out.extend_from_slice(b", sa_mask=");
@@ -297,7 +309,7 @@ pub fn write_siginfo(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
             .name(code_bits)
             .or_else(|| signal_codes(signo)?.name(code_bits))
         {
-            Some(n) => out.extend_from_slice(n.as_bytes()),
+            Some(n) => text::named(out, n, text::Number::Hex(code.cast_unsigned().into())),
             None => text::hex(out, u64::from(code.cast_unsigned())),
         }
         if errno != 0 {
@@ -361,12 +373,10 @@ fn write_kernel_siginfo(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> O
             } else {
                 write_name(out, status);
             }
-            let _ = write!(
-                out,
-                ", si_utime={}, si_stime={}",
-                i64_at(b, 32)?,
-                i64_at(b, 40)?
-            );
+            out.extend_from_slice(b", si_utime=");
+            text::clock_ticks(out, u64_at(b, 32)?);
+            out.extend_from_slice(b", si_stime=");
+            text::clock_ticks(out, u64_at(b, 40)?);
         }
         libc::SIGILL | libc::SIGFPE | libc::SIGBUS | libc::SIGSEGV | libc::SIGTRAP => {
             out.extend_from_slice(b", si_addr=");

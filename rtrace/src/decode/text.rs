@@ -1,9 +1,112 @@
 //! strace's textual atoms: quoted and escaped strings, numbers, pointers, flag sets.
 //! Everything writes into a reused `Vec<u8>`, so formatting a line allocates nothing.
 
-use std::io::Write as _;
+use std::{cell::Cell, io::Write as _};
 
 use super::xlat::Xlat;
+
+/// How named constants print (`-X`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum XlatStyle {
+    /// The names: `O_RDONLY|O_CLOEXEC` (strace's default, `-X abbrev`).
+    #[default]
+    Abbrev,
+    /// The numbers: `0x80000` (`-X raw`).
+    Raw,
+    /// The numbers, the names in a comment: `0x80000 /* O_RDONLY|O_CLOEXEC */`
+    /// (`-X verbose`).
+    Verbose,
+}
+
+thread_local! {
+    /// The style of the line being printed. The printers of constants are many and
+    /// deep (a flag set inside a struct inside an array); like strace's global
+    /// `xlat_verbosity`, the style is set once per line by [`use_style`], from the
+    /// decode options, rather than passed to each of them.
+    static STYLE: Cell<XlatStyle> = const { Cell::new(XlatStyle::Abbrev) };
+}
+
+/// The style constants print in on this thread now.
+#[must_use]
+pub fn style() -> XlatStyle {
+    STYLE.with(Cell::get)
+}
+
+/// Makes constants print in `style` on this thread until the guard drops.
+#[must_use = "the style lasts as long as the guard"]
+pub fn use_style(style: XlatStyle) -> StyleGuard {
+    StyleGuard {
+        previous: STYLE.with(|s| s.replace(style)),
+    }
+}
+
+/// Restores the style that was in force before [`use_style`].
+pub struct StyleGuard {
+    previous: XlatStyle,
+}
+
+impl Drop for StyleGuard {
+    fn drop(&mut self) {
+        STYLE.with(|s| s.set(self.previous));
+    }
+}
+
+/// A number as a constant's value prints: strace's `%#x`, `%d`, `%u` or `%#o`.
+#[derive(Clone, Copy, Debug)]
+pub enum Number {
+    Hex(u64),
+    Signed(i64),
+    Unsigned(u64),
+    Octal(u64),
+}
+
+/// Writes a [`Number`].
+pub fn number(out: &mut Vec<u8>, n: Number) {
+    match n {
+        Number::Hex(v) => hex(out, v),
+        Number::Signed(v) => decimal(out, v),
+        Number::Unsigned(v) => decimal(out, v),
+        Number::Octal(v) => octal(out, v),
+    }
+}
+
+/// Writes ` /* text */`.
+pub fn comment(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(b" /* ");
+    out.extend_from_slice(text.as_bytes());
+    out.extend_from_slice(b" */");
+}
+
+/// Writes a constant known by one name (`AT_FDCWD`, `SIG_IGN`, `RLIM64_INFINITY`):
+/// the name, the number, or the number with the name in a comment, as `-X` says
+/// (strace's `print_xlat`).
+pub fn named(out: &mut Vec<u8>, name: &str, value: Number) {
+    match style() {
+        XlatStyle::Abbrev => out.extend_from_slice(name.as_bytes()),
+        XlatStyle::Raw => number(out, value),
+        XlatStyle::Verbose => {
+            number(out, value);
+            comment(out, name);
+        }
+    }
+}
+
+/// Writes a value whose names `names` writes (open's access mode and flags, a mode's
+/// type and permissions): the names, the number, or the number with the names in a
+/// comment, as `-X` says. The names print abbreviated even under `-X verbose`.
+pub fn composite(out: &mut Vec<u8>, value: Number, names: impl FnOnce(&mut Vec<u8>)) {
+    match style() {
+        XlatStyle::Abbrev => names(out),
+        XlatStyle::Raw => number(out, value),
+        XlatStyle::Verbose => {
+            number(out, value);
+            out.extend_from_slice(b" /* ");
+            let _abbrev = use_style(XlatStyle::Abbrev);
+            names(out);
+            out.extend_from_slice(b" */");
+        }
+    }
+}
 
 /// How strings print (`-x`, `-xx`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,6 +192,27 @@ pub fn decimal(out: &mut Vec<u8>, v: impl std::fmt::Display) {
     let _ = write!(out, "{v}");
 }
 
+/// Writes a `clock_t` as strace does: the ticks, then, unless zero or under `-X raw`,
+/// the seconds in a comment (`2 /* 0.02 s */`).
+pub fn clock_ticks(out: &mut Vec<u8>, ticks: u64) {
+    decimal(out, ticks);
+    // SAFETY: sysconf only reads a constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    let Ok(per_second @ 1..) = u64::try_from(per_second) else {
+        return;
+    };
+    if ticks == 0 || style() == XlatStyle::Raw {
+        return;
+    }
+    let width = (per_second - 1).to_string().len();
+    let _ = write!(
+        out,
+        " /* {}.{:0width$} s */",
+        ticks / per_second,
+        ticks % per_second
+    );
+}
+
 /// Writes the names of the bits of `value` that `set` names, joined by `|`, in the
 /// set's order; returns the bits left unnamed.
 pub fn flag_names(out: &mut Vec<u8>, set: &Xlat, value: u64) -> u64 {
@@ -109,41 +233,97 @@ pub fn flag_names(out: &mut Vec<u8>, set: &Xlat, value: u64) -> u64 {
 /// Writes a flag set: names joined by `|`, then the unknown bits in hex; `0` when empty
 /// (or `zero` if given, for sets that name zero, like `O_RDONLY`).
 pub fn flags(out: &mut Vec<u8>, set: &Xlat, value: u64) {
-    let start = out.len();
-    let rest = flag_names(out, set, value);
-    if rest != 0 {
-        if out.len() > start {
-            out.push(b'|');
-        }
-        hex(out, rest);
-    } else if out.len() == start {
+    flag_set(out, set, value, None);
+}
+
+/// Writes a flag set as strace's `printflags` does, in the `-X` style: names joined by
+/// `|` and the unknown bits in hex, or the number, or both; zero prints the set's zero
+/// name or `0`; bits none of which has a name print as the number, with `dflt` in a
+/// comment if given.
+pub fn flag_set(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: Option<&str>) {
+    let verbose = match style() {
+        XlatStyle::Raw => return hex(out, value),
+        XlatStyle::Abbrev => false,
+        XlatStyle::Verbose => true,
+    };
+    if value == 0 {
         match set.zero {
+            Some(name) if verbose => {
+                out.push(b'0');
+                comment(out, name);
+            }
             Some(name) => out.extend_from_slice(name.as_bytes()),
             None => out.push(b'0'),
         }
-    }
-}
-
-/// Writes the name of `value` in `set`, or its number (as `fallback` formats it).
-pub fn symbol(out: &mut Vec<u8>, set: &Xlat, value: u64, fallback: Fallback) {
-    if let Some(name) = set.name(value) {
-        out.extend_from_slice(name.as_bytes());
         return;
     }
-    match fallback {
-        Fallback::Decimal => {
-            #[expect(clippy::cast_possible_truncation, reason = "C ints are the low half")]
-            decimal(out, (value as u32).cast_signed());
+    if verbose {
+        hex(out, value);
+        out.extend_from_slice(b" /* ");
+    }
+    let start = out.len();
+    let rest = flag_names(out, set, value);
+    if out.len() == start {
+        if verbose {
+            out.truncate(start - b" /* ".len());
+        } else {
+            hex(out, rest);
         }
-        Fallback::Hex => hex(out, value),
+        if let Some(dflt) = dflt {
+            comment(out, dflt);
+        }
+        return;
+    }
+    if rest != 0 {
+        out.push(b'|');
+        hex(out, rest);
+    }
+    if verbose {
+        out.extend_from_slice(b" */");
     }
 }
 
-/// How [`symbol`] prints a value with no name.
+/// Writes the name of `value` in `set`, or its number (as `fallback` formats it), in
+/// the `-X` style.
+pub fn symbol(out: &mut Vec<u8>, set: &Xlat, value: u64, fallback: Fallback) {
+    xval(out, set, value, fallback, None);
+}
+
+/// Writes a value from a set of values as strace's `printxval` does, in the `-X` style:
+/// its name, its number (as `format` says), or both; a value without a name prints as
+/// its number, with `dflt` in a comment if given.
+pub fn xval(out: &mut Vec<u8>, set: &Xlat, value: u64, format: Fallback, dflt: Option<&str>) {
+    let n = format.number(value);
+    if let Some(name) = set.name(value) {
+        named(out, name, n);
+        return;
+    }
+    number(out, n);
+    if let Some(dflt) = dflt
+        && style() != XlatStyle::Raw
+    {
+        comment(out, dflt);
+    }
+}
+
+/// How [`symbol`] and [`xval`] print a value's number.
 #[derive(Clone, Copy, Debug)]
 pub enum Fallback {
+    /// As a C `int`.
     Decimal,
     Hex,
+}
+
+impl Fallback {
+    /// `value` as this format prints it.
+    #[must_use]
+    pub fn number(self, value: u64) -> Number {
+        match self {
+            #[expect(clippy::cast_possible_truncation, reason = "C ints are the low half")]
+            Fallback::Decimal => Number::Signed(i64::from((value as u32).cast_signed())),
+            Fallback::Hex => Number::Hex(value),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -189,5 +369,113 @@ mod tests {
         v.push(b' ');
         octal(&mut v, 0o644);
         assert_eq!(v, b"NULL 0x7ffd1234 0644");
+    }
+
+    crate::xlat! {
+        ACCESS { R_OK, W_OK, X_OK }
+    }
+
+    crate::xlat! {
+        ACCESS_F zero "F_OK" { R_OK, W_OK, X_OK }
+    }
+
+    /// What `write` prints in each style: abbrev, raw, verbose.
+    fn styles(write: impl Fn(&mut Vec<u8>)) -> [String; 3] {
+        [XlatStyle::Abbrev, XlatStyle::Raw, XlatStyle::Verbose].map(|style| {
+            let _style = use_style(style);
+            let mut v = Vec::new();
+            write(&mut v);
+            String::from_utf8(v).unwrap()
+        })
+    }
+
+    #[test]
+    fn flag_sets_in_each_style() {
+        // strace: access("f", R_OK|X_OK) / access("f", 0x5) / access("f", 0x5 /* R_OK|X_OK */)
+        assert_eq!(
+            styles(|v| flag_set(v, &ACCESS_F, 5, Some("?_OK"))),
+            ["R_OK|X_OK", "0x5", "0x5 /* R_OK|X_OK */"]
+        );
+        // Zero: the zero name, `0`, `0 /* F_OK */`; without a zero name, `0` in each.
+        assert_eq!(
+            styles(|v| flag_set(v, &ACCESS_F, 0, Some("?_OK"))),
+            ["F_OK", "0", "0 /* F_OK */"]
+        );
+        assert_eq!(styles(|v| flags(v, &ACCESS, 0)), ["0", "0", "0"]);
+        // Unknown bits after the names; no name at all: the default in a comment,
+        // which raw leaves out.
+        assert_eq!(
+            styles(|v| flag_set(v, &ACCESS, 0x14, Some("?_OK"))),
+            ["R_OK|0x10", "0x14", "0x14 /* R_OK|0x10 */"]
+        );
+        assert_eq!(
+            styles(|v| flag_set(v, &ACCESS, 0x30, Some("?_OK"))),
+            ["0x30 /* ?_OK */", "0x30", "0x30 /* ?_OK */"]
+        );
+        assert_eq!(
+            styles(|v| flags(v, &ACCESS, 0x30)),
+            ["0x30", "0x30", "0x30"]
+        );
+    }
+
+    #[test]
+    fn values_in_each_style() {
+        // strace: lseek(3, 0, SEEK_SET) / lseek(3, 0, 0) / lseek(3, 0, 0 /* SEEK_SET */)
+        let whence = &super::super::xlat::SEEK_WHENCE;
+        assert_eq!(
+            styles(|v| xval(v, whence, 0, Fallback::Hex, Some("SEEK_???"))),
+            ["SEEK_SET", "0", "0 /* SEEK_SET */"]
+        );
+        assert_eq!(
+            styles(|v| xval(v, whence, 9, Fallback::Hex, Some("SEEK_???"))),
+            ["0x9 /* SEEK_??? */", "0x9", "0x9 /* SEEK_??? */"]
+        );
+        assert_eq!(
+            styles(|v| symbol(v, whence, 2, Fallback::Decimal)),
+            ["SEEK_END", "2", "2 /* SEEK_END */"]
+        );
+        // AT_FDCWD prints as a C int.
+        assert_eq!(
+            styles(|v| named(v, "AT_FDCWD", Number::Signed(-100))),
+            ["AT_FDCWD", "-100", "-100 /* AT_FDCWD */"]
+        );
+    }
+
+    #[test]
+    fn composite_values_name_their_parts_in_one_comment() {
+        // strace: st_mode=S_IFREG|0644 / st_mode=0100644 / st_mode=0100644 /* S_IFREG|0644 */
+        let mode = |v: &mut Vec<u8>| {
+            composite(v, Number::Octal(0o100_644), |v| {
+                v.extend_from_slice(b"S_IFREG|0644");
+            });
+        };
+        assert_eq!(
+            styles(mode),
+            ["S_IFREG|0644", "0100644", "0100644 /* S_IFREG|0644 */"]
+        );
+        // The names inside print abbreviated, and the style is back afterwards.
+        let _verbose = use_style(XlatStyle::Verbose);
+        let mut v = Vec::new();
+        composite(&mut v, Number::Hex(0x86), |v| {
+            flag_set(v, &ACCESS, 6, None);
+            v.extend_from_slice(b"|0x80");
+        });
+        v.push(b' ');
+        flag_set(&mut v, &ACCESS, 6, None);
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "0x86 /* R_OK|W_OK|0x80 */ 0x6 /* R_OK|W_OK */"
+        );
+    }
+
+    #[test]
+    fn clock_ticks_in_each_style() {
+        // strace: si_utime=2 /* 0.02 s */ (raw: si_utime=2)
+        assert_eq!(
+            styles(|v| clock_ticks(v, 2)),
+            ["2 /* 0.02 s */", "2", "2 /* 0.02 s */"]
+        );
+        assert_eq!(styles(|v| clock_ticks(v, 0)), ["0", "0", "0"]);
+        assert_eq!(styles(|v| clock_ticks(v, 250))[0], "250 /* 2.50 s */");
     }
 }
