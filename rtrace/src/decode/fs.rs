@@ -510,10 +510,7 @@ fn write_statfs(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     let fsid = [u32_at(b, 56)?, u32_at(b, 60)?];
     let (namelen, frsize, flags) = (field(8)?, field(9)?, field(10)?);
     out.extend_from_slice(b"{f_type=");
-    match FS_MAGICS.name(kind) {
-        Some(name) => out.extend_from_slice(name.as_bytes()),
-        None => text::hex(out, kind),
-    }
+    text::symbol(out, &FS_MAGICS, kind, text::Fallback::Hex);
     let [bsize, blocks, bfree, bavail, files, ffree] = counts;
     let _ = write!(
         out,

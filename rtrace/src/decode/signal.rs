@@ -440,8 +440,9 @@ fn signal_ret(call: &mut Call<'_, '_>) {
     let sig = call.ret();
     text::decimal(call.out, sig);
     if let Ok(sig) = i32::try_from(sig) {
+        // A name whatever -X says, as strace's.
         call.put(" (");
-        write_name(call.out, sig);
+        call.put(&name(sig));
         call.out.push(b')');
     }
 }
