@@ -179,7 +179,7 @@ fn mincore_vec(call: &mut Call<'_, '_>, i: usize) {
         if n > 0 {
             call.put(", ");
         }
-        text::decimal(call.out, page);
+        text::decimal(call.out, *page);
     }
     if pages > shown.len() {
         call.put(", ...");

@@ -947,7 +947,7 @@ fn write_gids(call: &mut Call<'_, '_>, i: usize, count: u64) {
         if n > 0 {
             call.put(", ");
         }
-        text::decimal(call.out, gid);
+        text::decimal(call.out, *gid);
     }
     if count > gids.len() {
         call.put(", ...");

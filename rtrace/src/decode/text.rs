@@ -127,12 +127,26 @@ pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
     let is_text = |c: &u8| matches!(c, 0x20..=0x7e | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let all_hex =
         hex == HexStrings::All || (hex == HexStrings::NonAscii && !bytes.iter().all(is_text));
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    for (i, &c) in bytes.iter().enumerate() {
-        if all_hex {
+    if all_hex {
+        for &c in bytes {
             hex_escape(out, c);
-            continue;
         }
+        out.push(b'"');
+        return;
+    }
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        // Runs of bytes that print as themselves go in one copy.
+        let plain = rest
+            .iter()
+            .position(|&c| !matches!(c, 0x20..=0x7e) || c == b'"' || c == b'\\')
+            .unwrap_or(rest.len());
+        out.extend_from_slice(&rest[..plain]);
+        let Some((&c, after)) = rest[plain..].split_first() else {
+            break;
+        };
         match c {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -141,23 +155,33 @@ pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
             0x0b => out.extend_from_slice(b"\\v"),
             0x0c => out.extend_from_slice(b"\\f"),
             b'\r' => out.extend_from_slice(b"\\r"),
-            0x20..=0x7e => out.push(c),
             _ => {
-                let next_is_octal_digit =
-                    bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));
-                if next_is_octal_digit {
-                    let _ = write!(out, "\\{c:03o}");
-                } else {
-                    let _ = write!(out, "\\{c:o}");
+                // Octal, three digits when a digit follows (so it cannot join it).
+                let next_is_octal_digit = after.first().is_some_and(|n| (b'0'..=b'7').contains(n));
+                out.push(b'\\');
+                if next_is_octal_digit || c >= 0o100 {
+                    out.push(b'0' + (c >> 6));
                 }
+                if next_is_octal_digit || c >= 0o10 {
+                    out.push(b'0' + ((c >> 3) & 7));
+                }
+                out.push(b'0' + (c & 7));
             }
         }
+        rest = after;
     }
     out.push(b'"');
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 fn hex_escape(out: &mut Vec<u8>, c: u8) {
-    let _ = write!(out, "\\x{c:02x}");
+    out.extend_from_slice(&[
+        b'\\',
+        b'x',
+        HEX_DIGITS[usize::from(c >> 4)],
+        HEX_DIGITS[usize::from(c & 0xf)],
+    ]);
 }
 
 /// Writes a pointer as strace does: `NULL` or `0x...`.
@@ -173,9 +197,16 @@ pub fn pointer(out: &mut Vec<u8>, p: u64) {
 pub fn hex(out: &mut Vec<u8>, v: u64) {
     if v == 0 {
         out.push(b'0');
-    } else {
-        let _ = write!(out, "{v:#x}");
+        return;
     }
+    let digits = (64 - v.leading_zeros()).div_ceil(4) as usize;
+    let mut buf = [0u8; 18];
+    buf[0] = b'0';
+    buf[1] = b'x';
+    for (i, digit) in buf[2..2 + digits].iter_mut().rev().enumerate() {
+        *digit = HEX_DIGITS[((v >> (4 * i)) & 0xf) as usize];
+    }
+    out.extend_from_slice(&buf[..2 + digits]);
 }
 
 /// Writes an octal mode as strace does: `0644`, `0` for zero.
@@ -188,8 +219,8 @@ pub fn octal(out: &mut Vec<u8>, v: u64) {
 }
 
 /// Writes a decimal number.
-pub fn decimal(out: &mut Vec<u8>, v: impl std::fmt::Display) {
-    let _ = write!(out, "{v}");
+pub fn decimal(out: &mut Vec<u8>, v: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
 }
 
 /// Writes a `clock_t` as strace does: the ticks, then, unless zero or under `-X raw`,
@@ -369,6 +400,21 @@ mod tests {
         v.push(b' ');
         octal(&mut v, 0o644);
         assert_eq!(v, b"NULL 0x7ffd1234 0644");
+        v.clear();
+        for x in [1, 0xf, 0x10, 0xdead_beef, u64::MAX] {
+            hex(&mut v, x);
+            v.push(b' ');
+        }
+        decimal(&mut v, -1_i64);
+        v.push(b' ');
+        decimal(&mut v, i64::MIN);
+        v.push(b' ');
+        decimal(&mut v, u64::MAX);
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "0x1 0xf 0x10 0xdeadbeef 0xffffffffffffffff \
+             -1 -9223372036854775808 18446744073709551615"
+        );
     }
 
     crate::xlat! {
