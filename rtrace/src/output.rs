@@ -122,11 +122,25 @@ impl StraceFormatter {
     }
 
     fn prefix(&mut self, tid: u32) {
-        let _ = match self.sink {
-            Sink::File if self.file_prefix => write!(self.line, "{tid:<5} "),
-            Sink::Stderr if self.live_tasks.len() > 1 => write!(self.line, "[pid {tid:>5}] "),
-            Sink::File | Sink::Stderr => Ok(()),
-        };
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(tid).as_bytes();
+        let padding = b"     ".get(digits.len()..).unwrap_or_default();
+        match self.sink {
+            // `{tid:<5} `
+            Sink::File if self.file_prefix => {
+                self.line.extend_from_slice(digits);
+                self.line.extend_from_slice(padding);
+                self.line.push(b' ');
+            }
+            // `[pid {tid:>5}] `
+            Sink::Stderr if self.live_tasks.len() > 1 => {
+                self.line.extend_from_slice(b"[pid ");
+                self.line.extend_from_slice(padding);
+                self.line.extend_from_slice(digits);
+                self.line.extend_from_slice(b"] ");
+            }
+            Sink::File | Sink::Stderr => {}
+        }
     }
 
     /// Writes one syscall line.
@@ -142,6 +156,7 @@ impl StraceFormatter {
         self.line.clear();
         self.prefix(ev.tid);
         let shown_unfinished = ev.enter_ns != 0
+            && !self.unfinished.is_empty()
             && self
                 .unfinished
                 .get(&ev.tid)
@@ -192,6 +207,9 @@ impl StraceFormatter {
 
     /// Writes the signal lines held for `tid`.
     fn release_signals(&mut self, tid: u32) -> io::Result<()> {
+        if self.held_signals.is_empty() {
+            return Ok(());
+        }
         match self.held_signals.remove(&tid) {
             Some(lines) => self.writer.write_all(&lines),
             None => Ok(()),

@@ -24,14 +24,12 @@ pub fn write_error(out: &mut Vec<u8>, errno: i32) {
         let _ = write!(out, "? {} ({text})", name.unwrap_or("ERESTART"));
         return;
     }
+    out.extend_from_slice(b"-1 ");
     match name {
-        Some(name) => {
-            let _ = write!(out, "-1 {name} (");
-        }
-        None => {
-            let _ = write!(out, "-1 {errno} (");
-        }
+        Some(name) => out.extend_from_slice(name.as_bytes()),
+        None => super::text::decimal(out, errno),
     }
+    out.extend_from_slice(b" (");
     // SAFETY: strerror returns a valid NUL-terminated string, static for known errors;
     // the daemon decodes on one thread.
     out.extend_from_slice(unsafe { CStr::from_ptr(libc::strerror(errno)) }.to_bytes());
