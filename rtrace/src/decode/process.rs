@@ -50,13 +50,6 @@ xlat! {
 }
 
 xlat! {
-    /// `SIGCHLD` codes, `include/uapi/asm-generic/siginfo.h`.
-    pub CLD_CODES {
-        CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED,
-    }
-}
-
-xlat! {
     /// `getrusage` targets (`RUSAGE_CHILDREN` is -1).
     pub RUSAGE_WHO { RUSAGE_SELF, RUSAGE_CHILDREN = 0xffff_ffff_u32, RUSAGE_THREAD }
 }
@@ -274,67 +267,7 @@ fn id_type(call: &mut Call<'_, '_>, i: usize) {
 /// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1, si_uid=0, si_status=0, ...}`, or
 /// `{}` when no child changed state (`WNOHANG`).
 fn waitid_info(call: &mut Call<'_, '_>, i: usize) {
-    call.next();
-    let ptr = call.arg(i);
-    let cap = call.capture(i, 0);
-    let b = match cap.bytes() {
-        Some(b) if ptr != 0 && !call.failed() => b,
-        _ => {
-            call.pointer(ptr);
-            return;
-        }
-    };
-    let Some(signo) = i32_at(b, 0) else {
-        call.pointer(ptr);
-        return;
-    };
-    if signo == 0 {
-        call.put("{}");
-        return;
-    }
-    let fields = (|| {
-        Some((
-            i32_at(b, 8)?,
-            i32_at(b, 16)?,
-            i32_at(b, 20)?,
-            i32_at(b, 24)?,
-        ))
-    })();
-    let times = (|| Some((i64_at(b, 32)?, i64_at(b, 40)?)))();
-    let (Some((code, pid, uid, status)), Some((utime, stime))) = (fields, times) else {
-        call.pointer(ptr);
-        return;
-    };
-    #[expect(
-        clippy::cast_sign_loss,
-        reason = "signal numbers and codes print by name"
-    )]
-    let (signo, code_u, uid) = (signo as u32, code as u32, uid as u32);
-    call.put("{si_signo=");
-    write_signal(call.out, u64::from(signo));
-    call.put(", si_code=");
-    match CLD_CODES.name(u64::from(code_u)) {
-        Some(name) => text::named(call.out, name, text::Number::Hex(code_u.into())),
-        None => text::decimal(call.out, code),
-    }
-    call.put(", si_pid=");
-    text::decimal(call.out, pid);
-    call.put(", si_uid=");
-    text::decimal(call.out, uid);
-    call.put(", si_status=");
-    #[expect(clippy::cast_sign_loss, reason = "signal numbers")]
-    if code == libc::CLD_EXITED {
-        text::decimal(call.out, status);
-    } else {
-        write_signal(call.out, u64::from(status as u32));
-    }
-    #[expect(clippy::cast_sign_loss, reason = "clock_t counts print unsigned")]
-    let (utime, stime) = (utime as u64, stime as u64);
-    call.put(", si_utime=");
-    text::clock_ticks(call.out, utime);
-    call.put(", si_stime=");
-    text::clock_ticks(call.out, stime);
-    call.out.push(b'}');
+    out_struct(call, i, signal::write_siginfo);
 }
 
 fn rusage_who(call: &mut Call<'_, '_>, i: usize) {

@@ -1,12 +1,12 @@
 //! Delivered signals as strace prints them:
-//! `--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_USER, si_pid=10348, si_uid=0} ---`.
-//!
-//! Which `siginfo_t` union member is meaningful depends on the signal and `si_code`
-//! (`include/uapi/asm-generic/siginfo.h`); the field offsets are `x86_64`'s.
+//! `--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_USER, si_pid=10348, si_uid=0} ---`, and
+//! the `si_code` names (`include/uapi/asm-generic/siginfo.h`). The `siginfo_t` prints as
+//! in `rt_sigtimedwait` or `waitid`: strace has one printer for all of them, and so has
+//! rtrace ([`signal::write_siginfo`]).
 
 use std::io::Write as _;
 
-use super::{signal, text, xlat::Xlat};
+use super::{signal, text};
 use crate::xlat;
 
 xlat! {
@@ -66,105 +66,21 @@ xlat! {
     pub POLL_CODES { POLL_IN = 1, POLL_OUT = 2, POLL_MSG = 3, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6 }
 }
 
-fn i32_at(info: &[u8], off: usize) -> i32 {
-    info.get(off..off + 4)
-        .map_or(0, |b| i32::from_le_bytes(b.try_into().expect("4 bytes")))
-}
-
-fn u64_at(info: &[u8], off: usize) -> u64 {
-    info.get(off..off + 8)
-        .map_or(0, |b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
-}
-
-/// The `si_code` set for a signal's positive codes.
-fn fault_codes(signo: i32) -> Option<&'static Xlat> {
-    match signo {
-        libc::SIGSEGV => Some(&SEGV_CODES),
-        libc::SIGBUS => Some(&BUS_CODES),
-        libc::SIGILL => Some(&ILL_CODES),
-        libc::SIGFPE => Some(&FPE_CODES),
-        libc::SIGTRAP => Some(&TRAP_CODES),
-        _ => None,
-    }
-}
-
-/// Writes `--- SIGNAME {...} ---` (without a newline) for a delivered signal;
-/// `info` is the raw `siginfo_t`, if the kernel passed one.
+/// Writes `--- SIGNAME {...} ---` (without a newline) for a delivered signal, its
+/// `siginfo_t` as strace prints one anywhere ([`signal::write_siginfo`]); `info` is the
+/// raw `siginfo_t`, if the kernel passed one.
 pub fn format_signal(out: &mut Vec<u8>, signo: i32, info: Option<&[u8]>) {
-    let _ = write!(out, "--- {} {{si_signo=", signal::name(signo));
-    signal::write_name(out, signo);
-    out.extend_from_slice(b", si_code=");
-    let Some(info) = info else {
+    let _ = write!(out, "--- {} ", signal::name(signo));
+    let start = out.len();
+    if info.is_none_or(|info| signal::write_siginfo(out, info).is_none()) {
+        out.truncate(start);
+        out.extend_from_slice(b"{si_signo=");
+        signal::write_name(out, signo);
+        out.extend_from_slice(b", si_code=");
         text::named(out, "SI_KERNEL", text::Number::Hex(0x80));
-        out.extend_from_slice(b"} ---");
-        return;
-    };
-    let code = i32_at(info, 8);
-    #[expect(
-        clippy::cast_sign_loss,
-        reason = "codes are matched as the set stores them"
-    )]
-    let code_bits = i64::from(code) as u64;
-    let set = if code > 0 && code != 0x80 {
-        match signo {
-            libc::SIGCHLD => Some(&CLD_CODES),
-            libc::SIGPOLL => Some(&POLL_CODES),
-            _ => fault_codes(signo),
-        }
-    } else {
-        Some(&SI_CODES)
-    };
-    match set.and_then(|s| s.name(code_bits)) {
-        Some(n) => text::named(out, n, text::Number::Hex(code.cast_unsigned().into())),
-        None => text::decimal(out, code),
+        out.push(b'}');
     }
-    let pid = i32_at(info, 16);
-    let uid = i32_at(info, 20).cast_unsigned();
-    if code > 0 && code != 0x80 {
-        if signo == libc::SIGCHLD {
-            let status = i32_at(info, 24);
-            let _ = write!(out, ", si_pid={pid}, si_uid={uid}, si_status=");
-            if code == 1 {
-                text::decimal(out, status);
-            } else {
-                signal::write_name(out, status);
-            }
-            out.extend_from_slice(b", si_utime=");
-            text::clock_ticks(out, u64_at(info, 32));
-            out.extend_from_slice(b", si_stime=");
-            text::clock_ticks(out, u64_at(info, 40));
-        } else if fault_codes(signo).is_some() {
-            out.extend_from_slice(b", si_addr=");
-            text::pointer(out, u64_at(info, 16));
-        } else if signo == libc::SIGPOLL {
-            let _ = write!(
-                out,
-                ", si_band={}, si_fd={}",
-                u64_at(info, 16).cast_signed(),
-                i32_at(info, 24)
-            );
-        }
-    } else if code == -2 {
-        // SI_TIMER
-        let _ = write!(
-            out,
-            ", si_timerid={pid:#x}, si_overrun={uid}, si_int={}, si_ptr=",
-            i32_at(info, 24)
-        );
-        text::pointer(out, u64_at(info, 24));
-    } else if code == 0x80 && fault_codes(signo).is_some() {
-        out.extend_from_slice(b", si_addr=");
-        text::pointer(out, u64_at(info, 16));
-    } else if code == 0x80 {
-        // SI_KERNEL without a fault: no more fields.
-    } else {
-        let _ = write!(out, ", si_pid={pid}, si_uid={uid}");
-        if code == -1 || code == -3 {
-            let _ = write!(out, ", si_int={}, si_ptr=", i32_at(info, 24));
-            text::pointer(out, u64_at(info, 24));
-        }
-    }
-    out.extend_from_slice(b"} ---");
+    out.extend_from_slice(b" ---");
 }
 
 #[cfg(test)]
@@ -228,6 +144,56 @@ mod tests {
         assert_eq!(
             line(libc::SIGSEGV, Some(&info)),
             "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---"
+        );
+    }
+
+    #[test]
+    fn every_kind_of_siginfo_prints_as_in_a_call() {
+        let info = siginfo(
+            libc::SIGSYS,
+            1,
+            &[
+                (16, &0x6000u64.to_le_bytes()),
+                (24, &39i32.to_le_bytes()),
+                (28, &0xc000_003e_u32.to_le_bytes()),
+            ],
+        );
+        assert_eq!(
+            line(libc::SIGSYS, Some(&info)),
+            "--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, si_call_addr=0x6000, si_syscall=__NR_getpid, si_arch=AUDIT_ARCH_X86_64} ---"
+        );
+        let info = siginfo(libc::SIGUSR1, 77, &[]);
+        assert_eq!(
+            line(libc::SIGUSR1, Some(&info)),
+            "--- SIGUSR1 {si_signo=SIGUSR1, si_code=0x4d} ---"
+        );
+        let mut info = siginfo(
+            libc::SIGUSR2,
+            -1,
+            &[(16, &77i32.to_le_bytes()), (24, &9u64.to_le_bytes())],
+        );
+        info[4..8].copy_from_slice(&5i32.to_le_bytes());
+        assert_eq!(
+            line(libc::SIGUSR2, Some(&info)),
+            "--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_QUEUE, si_errno=EIO, si_pid=77, si_uid=0, si_int=9, si_ptr=0x9} ---"
+        );
+        let info = siginfo(libc::SIGUSR2, -3, &[(16, &77i32.to_le_bytes())]);
+        assert_eq!(
+            line(libc::SIGUSR2, Some(&info)),
+            "--- SIGUSR2 {si_signo=SIGUSR2, si_code=SI_MESGQ, si_pid=77, si_uid=0} ---"
+        );
+        let info = siginfo(
+            libc::SIGUSR2,
+            3,
+            &[
+                (16, &77i32.to_le_bytes()),
+                (20, &5u32.to_le_bytes()),
+                (24, &9u64.to_le_bytes()),
+            ],
+        );
+        assert_eq!(
+            line(libc::SIGUSR2, Some(&info)),
+            "--- SIGUSR2 {si_signo=SIGUSR2, si_code=0x3, si_pid=77, si_uid=5, si_int=9, si_ptr=0x9} ---"
         );
     }
 

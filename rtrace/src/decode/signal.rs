@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use super::{
     Call,
-    fs::{flags_dflt, i32_at, i64_at, u32_at, u64_at, xval},
+    fs::{flags_dflt, i16_at, i32_at, i64_at, u32_at, u64_at, xval},
     siginfo::{
         BUS_CODES, CLD_CODES, FPE_CODES, ILL_CODES, POLL_CODES, SEGV_CODES, SI_CODES, TRAP_CODES,
     },
@@ -70,9 +70,14 @@ const STACK_SIZE: u32 = 24;
 const SIGINFO_SIZE: u32 = 128;
 /// `SA_RESTORER` (`arch/x86/include/uapi/asm/signal.h`): the restorer field is set.
 const SA_RESTORER: u64 = 0x0400_0000;
-/// `POLL_IN` and `POLL_MSG`: the SIGIO codes that carry `si_band` and `si_fd`.
+/// `POLL_IN` and `POLL_HUP`: the SIGIO codes strace prints `si_band` and `si_fd` for.
 const POLL_IN: i32 = 1;
-const POLL_MSG: i32 = 3;
+const POLL_HUP: i32 = 6;
+/// Fault codes whose `siginfo_t` says more than `si_addr` (`asm-generic/siginfo.h`).
+const SEGV_BNDERR: i32 = 3;
+const SEGV_PKUERR: i32 = 4;
+const BUS_MCEERR_AR: i32 = 4;
+const BUS_MCEERR_AO: i32 = 5;
 /// `SIGRTMIN` as strace names it (the kernel's, not the C library's).
 const SIGRTMIN: i32 = 32;
 
@@ -381,9 +386,10 @@ fn write_kernel_siginfo(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> O
         libc::SIGILL | libc::SIGFPE | libc::SIGBUS | libc::SIGSEGV | libc::SIGTRAP => {
             out.extend_from_slice(b", si_addr=");
             text::pointer(out, u64_at(b, 16)?);
+            write_fault_details(out, b, signo, code)?;
         }
         libc::SIGIO => {
-            if matches!(code, POLL_IN..=POLL_MSG) {
+            if matches!(code, POLL_IN..=POLL_HUP) {
                 let _ = write!(
                     out,
                     ", si_band={}, si_fd={}",
@@ -419,6 +425,29 @@ fn write_kernel_siginfo(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> O
                 write_sigval(out, b)?;
             }
         }
+    }
+    Some(())
+}
+
+/// What some fault codes add after `si_addr`: the bounds that `SEGV_BNDERR` broke, the
+/// protection key of `SEGV_PKUERR`, the granularity of a `BUS_MCEERR_*` address. The
+/// union after `si_addr` starts at 24; bounds and key sit 8 bytes into it.
+fn write_fault_details(out: &mut Vec<u8>, b: &[u8], signo: i32, code: i32) -> Option<()> {
+    match (signo, code) {
+        (libc::SIGSEGV, SEGV_BNDERR) => {
+            out.extend_from_slice(b", si_lower=");
+            text::pointer(out, u64_at(b, 32)?);
+            out.extend_from_slice(b", si_upper=");
+            text::pointer(out, u64_at(b, 40)?);
+        }
+        (libc::SIGSEGV, SEGV_PKUERR) => {
+            let _ = write!(out, ", si_pkey={}", u32_at(b, 32)?);
+        }
+        (libc::SIGBUS, BUS_MCEERR_AR | BUS_MCEERR_AO) => {
+            out.extend_from_slice(b", si_addr_lsb=");
+            text::hex(out, u64::from(i16_at(b, 24)?.cast_unsigned()));
+        }
+        _ => {}
     }
     Some(())
 }
@@ -1119,6 +1148,38 @@ mod tests {
             "{si_signo=SIGSYS, si_code=SYS_SECCOMP, si_call_addr=0x7f00001234, si_syscall=__NR_getpid, si_arch=AUDIT_ARCH_X86_64}"
         );
         assert_eq!(info_str(&siginfo(0, 0, 0, &[])), "{}");
+    }
+
+    #[test]
+    fn siginfo_details_of_some_codes() {
+        assert_eq!(
+            info_str(&siginfo(29, 0, 4, &[65, 0, 5])),
+            "{si_signo=SIGIO, si_code=POLL_ERR, si_band=65, si_fd=5}"
+        );
+        assert_eq!(
+            info_str(&siginfo(29, 0, 6, &[65, 0, 5])),
+            "{si_signo=SIGIO, si_code=POLL_HUP, si_band=65, si_fd=5}"
+        );
+        assert_eq!(
+            info_str(&siginfo(29, 0, 9, &[65, 0, 5])),
+            "{si_signo=SIGIO, si_code=0x9}"
+        );
+        assert_eq!(
+            info_str(&siginfo(11, 0, 3, &[0x1000, 0, 0, 0, 0x2000, 0, 0x3000, 0])),
+            "{si_signo=SIGSEGV, si_code=SEGV_BNDERR, si_addr=0x1000, si_lower=0x2000, si_upper=0x3000}"
+        );
+        assert_eq!(
+            info_str(&siginfo(11, 0, 4, &[0x1000, 0, 0, 0, 7])),
+            "{si_signo=SIGSEGV, si_code=SEGV_PKUERR, si_addr=0x1000, si_pkey=7}"
+        );
+        assert_eq!(
+            info_str(&siginfo(7, 0, 4, &[0x1000, 0, 12])),
+            "{si_signo=SIGBUS, si_code=BUS_MCEERR_AR, si_addr=0x1000, si_addr_lsb=0xc}"
+        );
+        assert_eq!(
+            info_str(&siginfo(7, 0, 2, &[0x1000, 0, 12])),
+            "{si_signo=SIGBUS, si_code=BUS_ADRERR, si_addr=0x1000}"
+        );
     }
 
     #[test]
