@@ -259,6 +259,7 @@ fn structs_scenario_traces_like_strace() {
             r#"getsockname(3, {sa_family=AF_UNIX, sun_path="structs.sock"}, [110 => 15]) = 0"#.to_owned(),
             r"getsockname(3, {sa_family=AF_NETLINK, nl_pid=PID, nl_groups=0x000001}, [12]) = 0".to_owned(),
             r#"statx(3, "", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0777, stx_size=17, ...}) = 0"#.to_owned(),
+            r#"statx(AT_FDCWD, ".", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, STATX_BASIC_STATS, 0xADDR) = -1 EINVAL (Invalid argument)"#.to_owned(),
             r"sendfile(6, 3, [6] => [11], 5) = 5".to_owned(),
             r"prlimit64(0, RLIMIT_CORE, {rlim_cur=1000, rlim_max=2*1024}, {rlim_cur=0, rlim_max=4*1024}) = 0".to_owned(),
             r"getrlimit(RLIMIT_AS, {rlim_cur=RLIM64_INFINITY, rlim_max=RLIM64_INFINITY}) = 0".to_owned(),
@@ -268,6 +269,7 @@ fn structs_scenario_traces_like_strace() {
             r"rt_sigtimedwait([USR2], {si_signo=SIGUSR2, si_code=SI_TIMER, si_timerid=0x1, si_overrun=0, si_int=42, si_ptr=0x2a}, {tv_sec=5, tv_nsec=0}, 8) = 12 (SIGUSR2)".to_owned(),
             r"rt_sigqueueinfo(PID, SIGUSR1, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_pid=PID, si_uid=0, si_int=7, si_ptr=0x7}) = 0".to_owned(),
             r"rt_sigtimedwait([USR1], {si_signo=SIGUSR1, si_code=SI_USER, si_pid=PID, si_uid=0}, {tv_sec=5, tv_nsec=0}, 8) = 10 (SIGUSR1)".to_owned(),
+            r"rt_sigtimedwait([IO], {si_signo=SIGIO, si_code=POLL_HUP, si_band=16, si_fd=2}, {tv_sec=5, tv_nsec=0}, 8) = 29 (SIGIO)".to_owned(),
             r"clone(child_stack=NULL, flags=SIGCHLD) = CHILD1".to_owned(),
             format!(
                 "waitid(P_PID, CHILD1, {}, WEXITED, NULL) = 0",

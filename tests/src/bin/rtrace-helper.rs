@@ -1312,6 +1312,20 @@ fn file_structs() {
         0,
     );
     fails_with(
+        "statx both sync types",
+        syscall(
+            libc::SYS_statx,
+            &[
+                libc::AT_FDCWD.into(),
+                path(c"."),
+                (libc::AT_STATX_FORCE_SYNC | libc::AT_STATX_DONT_SYNC).into(),
+                libc::STATX_BASIC_STATS.into(),
+                out(&mut extended),
+            ],
+        ),
+        libc::EINVAL,
+    );
+    fails_with(
         "statx missing",
         syscall(
             libc::SYS_statx,
@@ -1562,20 +1576,22 @@ fn spawn_raw(step: &str, nr: c_long, args: &[c_long], status: c_int) -> c_long {
 #[allow(clippy::too_many_lines)] // one script, read top to bottom like its trace
 fn children_and_siginfo() {
     // SAFETY: all-zero sigset_t values are empty sets, filled in below.
-    let (mut blocked, mut usr1, mut usr2, mut chld): (
+    let (mut blocked, mut usr1, mut usr2, mut chld, mut io): (
         libc::sigset_t,
         libc::sigset_t,
         libc::sigset_t,
         libc::sigset_t,
-    ) = unsafe { (zeroed(), zeroed(), zeroed(), zeroed()) };
+        libc::sigset_t,
+    ) = unsafe { (zeroed(), zeroed(), zeroed(), zeroed(), zeroed()) };
     // SAFETY: the sets are valid sigset_t values.
     unsafe {
-        for signal in [libc::SIGUSR1, libc::SIGUSR2, libc::SIGCHLD] {
+        for signal in [libc::SIGUSR1, libc::SIGUSR2, libc::SIGCHLD, libc::SIGIO] {
             libc::sigaddset(&raw mut blocked, signal);
         }
         libc::sigaddset(&raw mut usr1, libc::SIGUSR1);
         libc::sigaddset(&raw mut usr2, libc::SIGUSR2);
         libc::sigaddset(&raw mut chld, libc::SIGCHLD);
+        libc::sigaddset(&raw mut io, libc::SIGIO);
     }
     returns(
         "rt_sigprocmask block",
@@ -1663,6 +1679,39 @@ fn children_and_siginfo() {
             ],
         ),
         libc::SIGUSR1.into(),
+    );
+    // A SIGIO such as the kernel sends for a hung-up descriptor, queued by hand (a process
+    // may queue any code to itself).
+    // SAFETY: an all-zero siginfo_t is a valid value; signal and code are set below.
+    let mut hangup: libc::siginfo_t = unsafe { zeroed() };
+    hangup.si_signo = libc::SIGIO;
+    hangup.si_code = 6; // POLL_HUP
+    // SAFETY: `siginfo_t` is 128 bytes; si_band and si_fd sit at 16 and 24.
+    unsafe {
+        let fields = (&raw mut hangup).cast::<u8>();
+        fields.add(16).cast::<i64>().write_unaligned(0x10);
+        fields.add(24).cast::<i32>().write_unaligned(2);
+    }
+    returns(
+        "rt_sigqueueinfo SIGIO",
+        syscall(
+            libc::SYS_rt_sigqueueinfo,
+            &[pid, libc::SIGIO.into(), arg(&raw const hangup)],
+        ),
+        0,
+    );
+    returns(
+        "rt_sigtimedwait SIGIO",
+        syscall(
+            libc::SYS_rt_sigtimedwait,
+            &[
+                arg(&raw const io),
+                out(&mut info),
+                arg(&raw const patience),
+                8,
+            ],
+        ),
+        libc::SIGIO.into(),
     );
 
     // A POSIX timer that signals SIGUSR2 with a value, expiring at once.
