@@ -1258,6 +1258,7 @@ fn socket_addresses() {
 }
 
 /// A memfd and its statx; bytes moved between descriptors without a user buffer.
+#[allow(clippy::too_many_lines)] // one script, read top to bottom like its trace
 fn file_structs() {
     returns(
         "memfd_create",
