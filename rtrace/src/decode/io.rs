@@ -539,6 +539,9 @@ enum IoctlArg {
     None,
     /// An `int` value.
     Int,
+    /// A value strace names the request for but does not decode: the argument in hex,
+    /// as for requests it does not know.
+    Hex,
     /// An `int` the kernel reads: `[1]`.
     InInt,
     /// An `int` the kernel writes: `[0]`, or the pointer on failure.
@@ -593,6 +596,11 @@ const IOCTLS: &[(u32, &str, IoctlArg)] = &[
     (libc::TIOCGPGRP as u32, "TIOCGPGRP", IoctlArg::OutInt),
     (libc::TIOCGSID as u32, "TIOCGSID", IoctlArg::OutInt),
     (libc::TIOCGPTN as u32, "TIOCGPTN", IoctlArg::OutInt),
+    (libc::TIOCGETD as u32, "TIOCGETD", IoctlArg::OutInt),
+    (libc::TIOCSETD as u32, "TIOCSETD", IoctlArg::InInt),
+    (libc::TIOCGPTPEER as u32, "TIOCGPTPEER", IoctlArg::Hex),
+    (libc::TIOCGSERIAL as u32, "TIOCGSERIAL", IoctlArg::Hex),
+    (libc::FIOQSIZE as u32, "FIOQSIZE", IoctlArg::Hex),
     (libc::FIONBIO as u32, "FIONBIO", IoctlArg::InInt),
     (libc::FIOASYNC as u32, "FIOASYNC", IoctlArg::InInt),
     (libc::TIOCSPGRP as u32, "TIOCSPGRP", IoctlArg::InInt),
@@ -841,6 +849,7 @@ fn ioctl_arg(call: &mut Call<'_, '_>, i: usize) {
     match kind {
         IoctlArg::None => {}
         IoctlArg::Int => text::decimal(call.out, call.arg_int(i)),
+        IoctlArg::Hex => text::hex(call.out, v),
         IoctlArg::InInt | IoctlArg::OutInt => {
             if kind == IoctlArg::OutInt && call.failed() {
                 call.pointer(v);
@@ -988,6 +997,11 @@ pub static DEFS: &[SyscallDef] = &[
         D,
     ),
     def(Sysno::tee, &[FD, FD, ULONG, Arg::custom(splice_flags)], D),
+    def(
+        Sysno::vmsplice,
+        &[FD, WRITE_IOV, ULONG, Arg::custom(splice_flags)],
+        D,
+    ),
     def(
         Sysno::fallocate,
         &[FD, Arg::custom(falloc_mode), LONG, LONG],
@@ -1459,6 +1473,35 @@ mod tests {
     }
 
     #[test]
+    fn ioctl_requests_named_but_not_decoded_print_their_argument_in_hex() {
+        let zero = 0i32.to_le_bytes();
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5424, 0x1000], 0, &[Some(&zero)]),
+            "ioctl(3, TIOCGETD, [0]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5423, 0x1000], 0, &[Some(&zero)]),
+            "ioctl(3, TIOCSETD, [0]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5441, 0x102], -5, &[]),
+            "ioctl(3, TIOCGPTPEER, 0x102) = -1 EIO (Input/output error)"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x541e, 0x7f51_7933_5130], ENOTTY, &[]),
+            "ioctl(3, TIOCGSERIAL, 0x7f5179335130) = -1 ENOTTY (Inappropriate ioctl for device)"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5460, 0], ENOTTY, &[]),
+            "ioctl(3, FIOQSIZE, 0) = -1 ENOTTY (Inappropriate ioctl for device)"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[4, 0x5460, 0x7f51_795a_9600], 0, &[]),
+            "ioctl(4, FIOQSIZE, 0x7f51795a9600) = 0"
+        );
+    }
+
+    #[test]
     #[expect(
         clippy::too_many_lines,
         reason = "one assertion per observed strace line"
@@ -1803,6 +1846,25 @@ mod tests {
         assert_eq!(
             line(Sysno::tee, &[3, 4, 100, 2], 100, &[]),
             "tee(3, 4, 100, SPLICE_F_NONBLOCK) = 100"
+        );
+        let pieces: &[u8] = &iov(&[(0x10, 4)]);
+        assert_eq!(
+            line(
+                Sysno::vmsplice,
+                &[7, 0x1000, 1, 0],
+                4,
+                &[Some(pieces), Some(b"abcd")]
+            ),
+            r#"vmsplice(7, [{iov_base="abcd", iov_len=4}], 1, 0) = 4"#
+        );
+        assert_eq!(
+            line(
+                Sysno::vmsplice,
+                &[7, 0x1000, 1, 2],
+                -11,
+                &[Some(pieces), Some(b"abcd")]
+            ),
+            r#"vmsplice(7, [{iov_base="abcd", iov_len=4}], 1, SPLICE_F_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)"#
         );
         assert_eq!(
             line(Sysno::fallocate, &[3, 0, 0, 4096], 0, &[]),
