@@ -261,6 +261,7 @@ fn structs_scenario_traces_like_strace() {
             r#"statx(3, "", AT_STATX_SYNC_AS_STAT|AT_EMPTY_PATH, STATX_BASIC_STATS, {stx_mask=STATX_BASIC_STATS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0777, stx_size=17, ...}) = 0"#.to_owned(),
             r#"statx(AT_FDCWD, ".", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, STATX_BASIC_STATS, 0xADDR) = -1 EINVAL (Invalid argument)"#.to_owned(),
             r"sendfile(6, 3, [6] => [11], 5) = 5".to_owned(),
+            r#"vmsplice(6, [{iov_base="vm", iov_len=2}], 1, 0) = 2"#.to_owned(),
             r"prlimit64(0, RLIMIT_CORE, {rlim_cur=1000, rlim_max=2*1024}, {rlim_cur=0, rlim_max=4*1024}) = 0".to_owned(),
             r"getrlimit(RLIMIT_AS, {rlim_cur=RLIM64_INFINITY, rlim_max=RLIM64_INFINITY}) = 0".to_owned(),
             r"prctl(PR_GET_DUMPABLE) = 1 (SUID_DUMP_USER)".to_owned(),
@@ -292,11 +293,12 @@ fn structs_scenario_traces_like_strace() {
             r"rt_sigreturn({mask=[]}) = 0".to_owned(),
             r"ioctl(3, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0".to_owned(),
             r"ioctl(3, FIONBIO, [1]) = 0".to_owned(),
+            r"ioctl(3, TIOCGETD, [0]) = 0".to_owned(),
             r#"inotify_add_watch(5, ".", IN_CREATE|IN_DELETE) = 1"#.to_owned(),
             r#"getrandom("RANDOM", 16, GRND_NONBLOCK) = 16"#.to_owned(),
         ],
         "socket connect getpeername bind sendto recvfrom getsockname unlink memfd_create statx \
-         copy_file_range pipe2 sendfile splice setrlimit getrlimit prlimit64 uname prctl \
+         copy_file_range pipe2 sendfile splice vmsplice setrlimit getrlimit prlimit64 uname prctl \
          timerfd_create timerfd_settime timerfd_gettime timer_create timer_settime \
          timer_gettime timer_getoverrun timer_delete rt_sigprocmask tgkill rt_sigqueueinfo \
          rt_sigtimedwait clone clone3 waitid wait4 kill rt_sigaction rt_sigreturn openat ioctl eventfd2 read signalfd4 \

@@ -1370,6 +1370,21 @@ fn file_structs() {
         ),
         5,
     );
+    let piece = libc::iovec {
+        iov_base: c"vm".as_ptr().cast_mut().cast(),
+        iov_len: 2,
+    };
+    returns(
+        "vmsplice",
+        syscall(libc::SYS_vmsplice, &[6, arg(&raw const piece), 1, 0]),
+        2,
+    );
+    let mut drained = [0u8; 8];
+    returns(
+        "read vmspliced",
+        syscall(libc::SYS_read, &[5, out(&mut drained), 8]),
+        2,
+    );
     for fd in [6, 5, 4, 3] {
         returns("close", syscall(libc::SYS_close, &[fd]), 0);
     }
@@ -1987,6 +2002,15 @@ fn terminal_ioctls() {
         syscall(
             libc::SYS_ioctl,
             &[3, request(libc::TIOCSPTLCK), arg(&raw const unlock)],
+        ),
+        0,
+    );
+    let mut discipline: c_int = -1;
+    returns(
+        "ioctl TIOCGETD",
+        syscall(
+            libc::SYS_ioctl,
+            &[3, request(libc::TIOCGETD), out(&mut discipline)],
         ),
         0,
     );
