@@ -455,14 +455,24 @@ fn clone_args(call: &mut Call<'_, '_>, _: usize) {
 /// An argument another argument's printer prints (`clone`, `prctl`).
 fn printed_elsewhere(_: &mut Call<'_, '_>, _: usize) {}
 
+/// The bytes of `struct clone_args` up to `tls`: the least `clone3` takes
+/// (`CLONE_ARGS_SIZE_VER0`); a smaller size prints as the pointer.
+const CLONE_ARGS_SIZE_VER0: usize = 64;
+
 /// `struct clone_args` (88 bytes):
 /// `{flags=..., child_tid=..., parent_tid=..., exit_signal=SIGCHLD, stack=..., ...}`,
-/// and ` => {parent_tid=[N]}` after a call that stored the child's id.
+/// and ` => {parent_tid=[N]}` after a call that stored the child's id. Only the `size`
+/// bytes the caller passed count, as for strace: the fields past them are zero.
 fn clone3_args(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
+    let size = usize::try_from(call.arg(i + 1)).unwrap_or(usize::MAX);
     let cap = call.capture(i, 0);
-    let Some(b) = cap.bytes().filter(|b| b.len() >= 64 && ptr != 0) else {
+    let Some(b) = cap
+        .bytes()
+        .map(|b| &b[..b.len().min(size)])
+        .filter(|b| b.len() >= CLONE_ARGS_SIZE_VER0 && ptr != 0)
+    else {
         call.pointer(ptr);
         return;
     };
@@ -490,16 +500,16 @@ fn clone3_args(call: &mut Call<'_, '_>, i: usize) {
         call.put(", tls=");
         call.pointer(field(56));
     }
-    let set_tid_size = u64_at(b, 72).unwrap_or(0);
-    if set_tid_size != 0 {
+    let (set_tid, set_tid_size) = (field(64), field(72));
+    if set_tid != 0 || set_tid_size != 0 {
         call.put(", set_tid=");
-        call.pointer(field(64));
+        call.pointer(set_tid);
         call.put(", set_tid_size=");
         text::decimal(call.out, set_tid_size);
     }
-    if flags & cl::INTO_CGROUP != 0 {
+    if b.len() > 80 && (field(80) != 0 || flags & cl::INTO_CGROUP != 0) {
         call.put(", cgroup=");
-        text::decimal(call.out, u64_at(b, 80).unwrap_or(0));
+        text::decimal(call.out, field(80));
     }
     call.out.push(b'}');
     // The kernel stores the child's id, which is also the return value.
@@ -1783,6 +1793,54 @@ mod tests {
         fuzz(Sysno::clone3, &[0x1000, 88], 1, &[&ca]);
         fuzz(Sysno::clone, &[flags, 1, 2, 3, 4], 1, &[&le32(1)]);
         assert_eq!(line(Sysno::vfork, &[], 20646, &[]), "vfork() = 20646");
+    }
+
+    #[test]
+    fn clone3_reads_only_the_size_it_is_given() {
+        let mut ca = [0u8; 88];
+        for (off, v) in [(0, 1), (32, 17), (64, 0x1000), (72, 3), (80, 5)] {
+            ca[off..off + 8].copy_from_slice(&u64::to_le_bytes(v));
+        }
+        let head =
+            "clone3({flags=0x1 /* CLONE_??? */, exit_signal=SIGCHLD, stack=NULL, stack_size=0";
+        for (size, rest, ret, result) in [
+            (
+                88,
+                ", set_tid=0x1000, set_tid_size=3, cgroup=5}",
+                EINVAL,
+                "-1 EINVAL (Invalid argument)",
+            ),
+            (
+                80,
+                ", set_tid=0x1000, set_tid_size=3}",
+                EFAULT,
+                "-1 EFAULT (Bad address)",
+            ),
+            (
+                72,
+                ", set_tid=0x1000, set_tid_size=0}",
+                EINVAL,
+                "-1 EINVAL (Invalid argument)",
+            ),
+            (64, "}", EINVAL, "-1 EINVAL (Invalid argument)"),
+        ] {
+            assert_eq!(
+                line(Sysno::clone3, &[0x1000, size], ret, &[Some(&ca)]),
+                format!("{head}{rest}, {size}) = {result}")
+            );
+        }
+        assert_eq!(
+            line(Sysno::clone3, &[0x7fe1_48d6_8030, 63], EINVAL, &[Some(&ca)]),
+            "clone3(0x7fe148d68030, 63) = -1 EINVAL (Invalid argument)"
+        );
+        let mut ca = [0u8; 88];
+        for (off, v) in [(0, 1), (32, 17), (80, 5)] {
+            ca[off..off + 8].copy_from_slice(&u64::to_le_bytes(v));
+        }
+        assert_eq!(
+            line(Sysno::clone3, &[0x1000, 88], EINVAL, &[Some(&ca)]),
+            format!("{head}, cgroup=5}}, 88) = -1 EINVAL (Invalid argument)")
+        );
     }
 
     #[test]
