@@ -68,6 +68,11 @@ pub struct Cli {
           default_value = "abbrev", value_parser = parse_xlat_style)]
     pub xlat: crate::decode::text::XlatStyle,
 
+    /// Print structures, arrays and execve's environment unabbreviated: every field
+    /// of a `stat`, every element of an array (as far as the capture holds them).
+    #[arg(short = 'v', long = "no-abbrev")]
+    pub unabbreviated: bool,
+
     /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,
@@ -276,12 +281,14 @@ mod tests {
     }
 
     #[test]
-    fn constant_styles() {
+    fn constant_styles_and_no_abbreviation() {
         use crate::decode::text::XlatStyle;
         let cli = Cli::try_parse_from(["rtrace", "-p", "1"]).unwrap();
         assert_eq!(cli.xlat, XlatStyle::Abbrev);
-        let cli = Cli::try_parse_from(["rtrace", "-X", "raw", "-p", "1"]).unwrap();
+        assert!(!cli.unabbreviated);
+        let cli = Cli::try_parse_from(["rtrace", "-X", "raw", "-v", "-p", "1"]).unwrap();
         assert_eq!(cli.xlat, XlatStyle::Raw);
+        assert!(cli.unabbreviated);
         let cli = Cli::try_parse_from(["rtrace", "-Xverbose", "--", "ls"]).unwrap();
         assert_eq!(cli.xlat, XlatStyle::Verbose);
         let err = Cli::try_parse_from(["rtrace", "-X", "names", "-p", "1"]).unwrap_err();

@@ -351,30 +351,66 @@ fn umask_ret(call: &mut Call<'_, '_>) {
 /// `struct stat` of `x86_64`: 144 bytes; `st_mode` at 24, `st_rdev` at 40, `st_size` at 48.
 const STAT_SIZE: u32 = 144;
 
-/// A `struct stat` the kernel fills: `{st_mode=S_IFREG|0644, st_size=1234, ...}`.
+/// A `struct stat` the kernel fills: `{st_mode=S_IFREG|0644, st_size=1234, ...}`, or
+/// with `-v` every field.
 fn stat_buf(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
-    let cap = call.capture(i, 0);
-    let fields = cap
-        .bytes()
-        .and_then(|b| Some((u32_at(b, 24)?, u64_at(b, 40)?, i64_at(b, 48)?)));
-    match fields {
-        Some((mode, rdev, size)) if !call.failed() && ptr != 0 => {
-            call.put("{st_mode=");
-            write_symbolic_mode(call.out, u64::from(mode));
-            let (ifmt, chr, blk) = (libc::S_IFMT, libc::S_IFCHR, libc::S_IFBLK);
-            if mode & ifmt == chr || mode & ifmt == blk {
-                call.put(", st_rdev=");
-                write_dev(call.out, rdev);
-            } else {
-                call.put(", st_size=");
-                text::decimal(call.out, size);
-            }
-            call.put(", ...}");
-        }
-        _ => call.pointer(ptr),
+    let start = call.out.len();
+    let whole = call.opts.unabbreviated;
+    let printed = match call.capture(i, 0).bytes() {
+        Some(b) if !call.failed() && ptr != 0 => write_stat(call.out, b, whole).is_some(),
+        _ => false,
+    };
+    if !printed {
+        call.out.truncate(start);
+        call.pointer(ptr);
     }
+}
+
+/// Writes `struct stat` as strace does: the mode and the size (or the device), then
+/// `...`; `whole`, every field, the times with their dates (strace's `-v`).
+fn write_stat(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
+    use std::io::Write as _;
+    let (mode, rdev, size) = (u32_at(b, 24)?, u64_at(b, 40)?, i64_at(b, 48)?);
+    out.push(b'{');
+    if whole {
+        out.extend_from_slice(b"st_dev=");
+        write_dev(out, u64_at(b, 0)?);
+        let _ = write!(out, ", st_ino={}, st_mode=", u64_at(b, 8)?);
+        write_symbolic_mode(out, u64::from(mode));
+        let _ = write!(
+            out,
+            ", st_nlink={}, st_uid={}, st_gid={}, st_blksize={}, st_blocks={}",
+            u64_at(b, 16)?,
+            u32_at(b, 28)?,
+            u32_at(b, 32)?,
+            i64_at(b, 56)?,
+            i64_at(b, 64)?
+        );
+    } else {
+        out.extend_from_slice(b"st_mode=");
+        write_symbolic_mode(out, u64::from(mode));
+    }
+    let (ifmt, chr, blk) = (libc::S_IFMT, libc::S_IFCHR, libc::S_IFBLK);
+    if mode & ifmt == chr || mode & ifmt == blk {
+        out.extend_from_slice(b", st_rdev=");
+        write_dev(out, rdev);
+    } else {
+        let _ = write!(out, ", st_size={size}");
+    }
+    if !whole {
+        out.extend_from_slice(b", ...}");
+        return Some(());
+    }
+    for (name, off) in [("atime", 72), ("mtime", 88), ("ctime", 104)] {
+        let (secs, nsecs) = (i64_at(b, off)?, i64_at(b, off + 8)?);
+        let _ = write!(out, ", st_{name}={secs}");
+        date_comment(out, secs, nsecs, 9);
+        let _ = write!(out, ", st_{name}_nsec={nsecs}");
+    }
+    out.push(b'}');
+    Some(())
 }
 
 const STAT_BUF: Arg = Arg::custom_with(stat_buf, &[struct_cap(STAT_SIZE)]);
@@ -408,28 +444,92 @@ fn statx_mask(call: &mut Call<'_, '_>, i: usize) {
 }
 
 /// A `struct statx` the kernel fills (256 bytes):
-/// `{stx_mask=STATX_ALL, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}`.
+/// `{stx_mask=STATX_ALL, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}`,
+/// or with `-v` every field.
 fn statx_buf(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
-    let cap = call.capture(i, 0);
-    let fields = cap
-        .bytes()
-        .and_then(|b| Some((u32_at(b, 0)?, u64_at(b, 8)?, u16_at(b, 28)?, u64_at(b, 40)?)));
-    match fields {
-        Some((mask, attrs, mode, size)) if !call.failed() && ptr != 0 => {
-            call.put("{stx_mask=");
-            flags_dflt(call.out, &STATX_MASKS, u64::from(mask), "STATX_???");
-            call.put(", stx_attributes=");
-            flags_dflt(call.out, &STATX_ATTRS, attrs, "STATX_ATTR_???");
-            call.put(", stx_mode=");
-            write_symbolic_mode(call.out, u64::from(mode));
-            call.put(", stx_size=");
-            text::decimal(call.out, size);
-            call.put(", ...}");
-        }
-        _ => call.pointer(ptr),
+    let start = call.out.len();
+    let whole = call.opts.unabbreviated;
+    let printed = match call.capture(i, 0).bytes() {
+        Some(b) if !call.failed() && ptr != 0 => write_statx(call.out, b, whole).is_some(),
+        _ => false,
+    };
+    if !printed {
+        call.out.truncate(start);
+        call.pointer(ptr);
     }
+}
+
+/// Writes `struct statx` as strace does; `whole`, every field (strace's `-v`): the
+/// timestamps, the mount id and the direct I/O alignments when the mask says the
+/// kernel filled them.
+fn write_statx(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
+    use std::io::Write as _;
+    const STATX_MNT_ID: u32 = 0x1000;
+    const STATX_DIOALIGN: u32 = 0x2000;
+    let (mask, attrs, mode, size) = (u32_at(b, 0)?, u64_at(b, 8)?, u16_at(b, 28)?, u64_at(b, 40)?);
+    out.extend_from_slice(b"{stx_mask=");
+    flags_dflt(out, &STATX_MASKS, u64::from(mask), "STATX_???");
+    if whole {
+        let _ = write!(out, ", stx_blksize={}", u32_at(b, 4)?);
+    }
+    out.extend_from_slice(b", stx_attributes=");
+    flags_dflt(out, &STATX_ATTRS, attrs, "STATX_ATTR_???");
+    if whole {
+        let _ = write!(
+            out,
+            ", stx_nlink={}, stx_uid={}, stx_gid={}",
+            u32_at(b, 16)?,
+            u32_at(b, 20)?,
+            u32_at(b, 24)?
+        );
+    }
+    out.extend_from_slice(b", stx_mode=");
+    write_symbolic_mode(out, u64::from(mode));
+    if whole {
+        let _ = write!(out, ", stx_ino={}", u64_at(b, 32)?);
+    }
+    let _ = write!(out, ", stx_size={size}");
+    if !whole {
+        out.extend_from_slice(b", ...}");
+        return Some(());
+    }
+    let _ = write!(out, ", stx_blocks={}, stx_attributes_mask=", u64_at(b, 48)?);
+    flags_dflt(out, &STATX_ATTRS, u64_at(b, 56)?, "STATX_ATTR_???");
+    for (name, bit, off) in [
+        ("atime", libc::STATX_ATIME, 64),
+        ("btime", libc::STATX_BTIME, 80),
+        ("ctime", libc::STATX_CTIME, 96),
+        ("mtime", libc::STATX_MTIME, 112),
+    ] {
+        if mask & bit != 0 {
+            let _ = write!(out, ", stx_{name}=");
+            write_time(out, i64_at(b, off)?, i64::from(u32_at(b, off + 8)?), 9);
+        }
+    }
+    let _ = write!(
+        out,
+        ", stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, stx_dev_minor={}",
+        u32_at(b, 128)?,
+        u32_at(b, 132)?,
+        u32_at(b, 136)?,
+        u32_at(b, 140)?
+    );
+    if mask & STATX_MNT_ID != 0 {
+        out.extend_from_slice(b", stx_mnt_id=");
+        text::hex(out, u64_at(b, 144)?);
+    }
+    if mask & STATX_DIOALIGN != 0 {
+        let _ = write!(
+            out,
+            ", stx_dio_mem_align={}, stx_dio_offset_align={}",
+            u32_at(b, 152)?,
+            u32_at(b, 156)?
+        );
+    }
+    out.push(b'}');
+    Some(())
 }
 
 /// `getcwd`'s buffer: the path the kernel wrote, or the pointer on failure.

@@ -123,7 +123,7 @@ fn iovecs(call: &mut Call<'_, '_>, i: usize, data: IovData) {
         IovData::Read => call.ret().max(0) as u64,
     };
     call.out.push(b'[');
-    let shown = count.min(arr.len() / 16);
+    let shown = count.min(arr.len() / 16).min(call.max_elements());
     for j in 0..shown {
         let (Some(base), Some(len)) = (u64_at(arr, j * 16), u64_at(arr, j * 16 + 8)) else {
             break;
@@ -738,8 +738,30 @@ fn term_field(out: &mut Vec<u8>, set: &super::xlat::Xlat, v: u64, dflt: &str) {
     out.push(b'|');
 }
 
-/// `struct termios` (36 bytes): `{c_iflag=ICRNL|IXON, c_oflag=..., ...}`.
-fn write_termios(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
+xlat! {
+    /// Line disciplines, `include/uapi/linux/tty.h`.
+    LINE_DISCIPLINES {
+        N_TTY = 0, N_SLIP = 1, N_MOUSE = 2, N_PPP = 3, N_STRIP = 4, N_AX25 = 5, N_X25 = 6,
+        N_6PACK = 7, N_MASC = 8, N_R3964 = 9, N_PROFIBUS_FDL = 10, N_IRDA = 11,
+        N_SMSBLOCK = 12, N_HDLC = 13, N_SYNC_PPP = 14, N_HCI = 15, N_GIGASET_M101 = 16,
+        N_SLCAN = 17, N_PPS = 18, N_V253 = 19, N_CAIF = 20, N_GSM0710 = 21, N_TI_WL = 22,
+        N_TRACESINK = 23, N_TRACEROUTER = 24, N_NCI = 25, N_SPEAKUP = 26, N_NULL = 27,
+        N_MCTP = 28, N_DEVELOPMENT = 29,
+    }
+}
+
+/// The names of `c_cc`'s slots, by index (`include/uapi/asm-generic/termbits.h`); the
+/// kernel's `struct termios` has 19, the last two unnamed.
+const CONTROL_CHARS: [&str; 17] = [
+    "VINTR", "VQUIT", "VERASE", "VKILL", "VEOF", "VTIME", "VMIN", "VSWTC", "VSTART", "VSTOP",
+    "VSUSP", "VEOL", "VREPRINT", "VDISCARD", "VWERASE", "VLNEXT", "VEOL2",
+];
+/// `NCCS` of the kernel's `struct termios`.
+const KERNEL_NCCS: usize = 19;
+
+/// `struct termios` (36 bytes): `{c_iflag=ICRNL|IXON, c_oflag=..., ...}`; `whole`, with
+/// `c_line` and `c_cc` (strace's `-v`).
+fn write_termios(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
     let input = u64::from(u32_at(b, 0)?);
     let output = u64::from(u32_at(b, 4)?);
     let control = u64::from(u32_at(b, 8)?);
@@ -781,7 +803,28 @@ fn write_termios(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     );
     out.extend_from_slice(b", c_lflag=");
     term_flags(out, &TERM_LFLAGS, local);
-    out.extend_from_slice(b", ...}");
+    if !whole {
+        out.extend_from_slice(b", ...}");
+        return Some(());
+    }
+    let line = *b.get(16)?;
+    let chars = b.get(17..17 + KERNEL_NCCS)?;
+    out.extend_from_slice(b", c_line=");
+    xval(out, &LINE_DISCIPLINES, u64::from(line), "N_???");
+    out.extend_from_slice(b", c_cc=[");
+    for (k, &c) in chars.iter().enumerate() {
+        if k > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.push(b'[');
+        match CONTROL_CHARS.get(k) {
+            Some(name) => out.extend_from_slice(name.as_bytes()),
+            None => text::decimal(out, k),
+        }
+        out.extend_from_slice(b"]=");
+        text::hex(out, u64::from(c));
+    }
+    out.extend_from_slice(b"]}");
     Some(())
 }
 
@@ -863,7 +906,7 @@ fn ioctl_arg(call: &mut Call<'_, '_>, i: usize) {
             let cap = call.capture(i, if termios { 2 } else { 1 });
             let printed = match cap.bytes() {
                 Some(b) if v != 0 && !(out && call.failed()) => if termios {
-                    write_termios(call.out, b)
+                    write_termios(call.out, b, call.opts.unabbreviated)
                 } else {
                     write_winsize(call.out, b)
                 }

@@ -290,7 +290,7 @@ fn sembufs(call: &mut Call<'_, '_>, i: usize) {
         return;
     };
     call.out.push(b'[');
-    let limit = call.opts.strsize;
+    let limit = call.max_elements();
     let entries = b.chunks_exact(SEMBUF_SIZE).take(n);
     let count = entries.len();
     for (k, e) in entries.enumerate() {

@@ -169,7 +169,7 @@ fn mincore_vec(call: &mut Call<'_, '_>, i: usize) {
     let cap = call.capture(i, 0);
     let pages = usize::try_from(call.arg(i - 1).div_ceil(PAGE_SIZE)).unwrap_or(usize::MAX);
     let bytes = cap.bytes().unwrap_or(&[]);
-    let shown = &bytes[..bytes.len().min(pages).min(call.opts.strsize)];
+    let shown = &bytes[..bytes.len().min(pages).min(call.max_elements())];
     if call.failed() || ptr == 0 || (shown.is_empty() && pages > 0) {
         call.pointer(ptr);
         return;

@@ -45,6 +45,8 @@ pub struct DecodeOptions {
     pub fd_paths: Option<std::rc::Rc<fdpath::FdPaths>>,
     /// `-X`: constants as names, numbers, or both.
     pub xlat: XlatStyle,
+    /// `-v`: structures and arrays print whole, not abbreviated.
+    pub unabbreviated: bool,
 }
 
 impl Default for DecodeOptions {
@@ -54,6 +56,7 @@ impl Default for DecodeOptions {
             hex: HexStrings::Off,
             fd_paths: None,
             xlat: XlatStyle::Abbrev,
+            unabbreviated: false,
         }
     }
 }
@@ -144,6 +147,17 @@ impl<'e> Call<'e, '_> {
     #[must_use]
     pub fn ret(&self) -> i64 {
         self.ev.ret
+    }
+
+    /// The most elements of an array to print: `-s` of them, or, with `-v`, all
+    /// (strace abbreviates arrays at its string limit).
+    #[must_use]
+    pub fn max_elements(&self) -> usize {
+        if self.opts.unabbreviated {
+            usize::MAX
+        } else {
+            self.opts.strsize
+        }
     }
 
     /// With `-y`, writes `<path>` after a descriptor.
@@ -297,7 +311,8 @@ pub fn entry_captures(
                 | Cap::StrArray { .. }
                 | Cap::PtrCount
                 | Cap::DirentCount
-                | Cap::Stack { .. } => continue,
+                | Cap::Stack { .. }
+                | Cap::BytesAt { .. } => continue,
             };
             if addr == 0 {
                 continue;
@@ -612,11 +627,13 @@ mod tests {
                     Just(XlatStyle::Raw),
                     Just(XlatStyle::Verbose)
                 ],
+                unabbreviated in any::<bool>(),
             ) {
                 let rec = record(nr, args, ret, &slots, returns);
                 let opts = DecodeOptions {
                     strsize,
                     xlat,
+                    unabbreviated,
                     ..DecodeOptions::default()
                 };
                 // Whole and cut records (the kernel sends size classes).
@@ -899,6 +916,242 @@ mod tests {
                 r#"connect(6, {sa_family=AF_INET, sin_port=htons(9), sin_addr=inet_addr("127.0.0.1")}, 16) = 0"#,
                 r#"connect(6, {sa_family=0x2, sin_port="\x00\x09", sin_addr="\x7f\x00\x00\x01"}, 16) = 0"#,
                 r#"connect(6, {sa_family=0x2 /* AF_INET */, sin_port="\x00\x09" /* htons(9) */, sin_addr="\x7f\x00\x00\x01" /* inet_addr("127.0.0.1") */}, 16) = 0"#,
+            ]
+        );
+    }
+
+    /// One call as strace prints it by default and with `-v`.
+    fn abbreviated_and_whole(
+        opts: &DecodeOptions,
+        nr: Sysno,
+        args: &[u64],
+        ret: i64,
+        slots: &[Option<&[u8]>],
+    ) -> [String; 2] {
+        [false, true].map(|unabbreviated| {
+            let opts = DecodeOptions {
+                unabbreviated,
+                ..opts.clone()
+            };
+            fs::tests::line_with(&opts, nr, args, ret, slots)
+        })
+    }
+
+    /// Little-endian fields written at their offsets into a zeroed buffer of `len`.
+    fn fields(len: usize, values: &[(usize, &[u8])]) -> Vec<u8> {
+        let mut b = vec![0u8; len];
+        for (off, v) in values {
+            b[*off..*off + v.len()].copy_from_slice(v);
+        }
+        b
+    }
+
+    /// Lines strace 6.1 printed for the same calls without and with `-v`.
+    #[test]
+    fn stat_whole_with_v() {
+        let stat = fields(
+            144,
+            &[
+                (0, &0xfe00u64.to_le_bytes()),
+                (8, &716u64.to_le_bytes()),
+                (16, &1u64.to_le_bytes()),
+                (24, &0o100_644u32.to_le_bytes()),
+                (48, &526i64.to_le_bytes()),
+                (56, &4096i64.to_le_bytes()),
+                (64, &8i64.to_le_bytes()),
+                (72, &1_795_755_927i64.to_le_bytes()),
+                (80, &986_915_358i64.to_le_bytes()),
+                (88, &1_750_775_953i64.to_le_bytes()),
+                (104, &1_750_775_953i64.to_le_bytes()),
+            ],
+        );
+        let call = (Sysno::newfstatat, [AT_FDCWD, 0x1000, 0x2000, 0]);
+        let slots = [Some(&b"/etc/nsswitch.conf"[..]), Some(&stat)];
+        let opts = DecodeOptions::default();
+        assert_eq!(
+            abbreviated_and_whole(&opts, call.0, &call.1, 0, &slots),
+            [
+                r#"newfstatat(AT_FDCWD, "/etc/nsswitch.conf", {st_mode=S_IFREG|0644, st_size=526, ...}, 0) = 0"#,
+                r#"newfstatat(AT_FDCWD, "/etc/nsswitch.conf", {st_dev=makedev(0xfe, 0), st_ino=716, st_mode=S_IFREG|0644, st_nlink=1, st_uid=0, st_gid=0, st_blksize=4096, st_blocks=8, st_size=526, st_atime=1795755927 /* 2026-11-27T05:05:27.986915358+0000 */, st_atime_nsec=986915358, st_mtime=1750775953 /* 2025-06-24T14:39:13+0000 */, st_mtime_nsec=0, st_ctime=1750775953 /* 2025-06-24T14:39:13+0000 */, st_ctime_nsec=0}, 0) = 0"#,
+            ]
+        );
+        let verbose = DecodeOptions {
+            xlat: XlatStyle::Verbose,
+            ..DecodeOptions::default()
+        };
+        assert_eq!(
+            abbreviated_and_whole(&verbose, call.0, &call.1, 0, &slots)[1],
+            r#"newfstatat(-100 /* AT_FDCWD */, "/etc/nsswitch.conf", {st_dev=0xfe00 /* makedev(0xfe, 0) */, st_ino=716, st_mode=0100644 /* S_IFREG|0644 */, st_nlink=1, st_uid=0, st_gid=0, st_blksize=4096, st_blocks=8, st_size=526, st_atime=1795755927 /* 2026-11-27T05:05:27.986915358+0000 */, st_atime_nsec=986915358, st_mtime=1750775953 /* 2025-06-24T14:39:13+0000 */, st_mtime_nsec=0, st_ctime=1750775953 /* 2025-06-24T14:39:13+0000 */, st_ctime_nsec=0}, 0) = 0"#
+        );
+    }
+
+    /// statx with `-v`: only the times the mask names; the mount id; the direct I/O
+    /// alignments.
+    #[test]
+    fn statx_whole_with_v() {
+        let opts = DecodeOptions::default();
+        let statx = |mask: u32| {
+            fields(
+                256,
+                &[
+                    (0, &mask.to_le_bytes()),
+                    (4, &4096u32.to_le_bytes()),
+                    (16, &1u32.to_le_bytes()),
+                    (28, &0o100_644u16.to_le_bytes()),
+                    (32, &737u64.to_le_bytes()),
+                    (40, &1221u64.to_le_bytes()),
+                    (48, &8u64.to_le_bytes()),
+                    (56, &0x30_3874u64.to_le_bytes()),
+                    (64, &1_795_755_927i64.to_le_bytes()),
+                    (72, &986_915_358u32.to_le_bytes()),
+                    (96, &1_779_294_449i64.to_le_bytes()),
+                    (112, &1_779_294_449i64.to_le_bytes()),
+                    (136, &254u32.to_le_bytes()),
+                    (144, &0x1bu64.to_le_bytes()),
+                    (152, &512u32.to_le_bytes()),
+                    (156, &512u32.to_le_bytes()),
+                ],
+            )
+        };
+        let attrs = "STATX_ATTR_COMPRESSED|STATX_ATTR_IMMUTABLE|STATX_ATTR_APPEND|STATX_ATTR_NODUMP|STATX_ATTR_ENCRYPTED|STATX_ATTR_AUTOMOUNT|STATX_ATTR_MOUNT_ROOT|STATX_ATTR_VERITY|STATX_ATTR_DAX";
+        let (some, all) = (statx(0x173f), statx(0x3fff));
+        assert_eq!(
+            abbreviated_and_whole(&opts, Sysno::statx, &[AT_FDCWD, 0x1000, 0, 1, 0x2000], 0, &[Some(b"/etc/passwd"), Some(&some)]),
+            [
+                r#"statx(AT_FDCWD, "/etc/passwd", AT_STATX_SYNC_AS_STAT, STATX_TYPE, {stx_mask=STATX_TYPE|STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|STATX_ATIME|STATX_INO|STATX_SIZE|STATX_BLOCKS|STATX_MNT_ID, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=1221, ...}) = 0"#.to_owned(),
+                format!(r#"statx(AT_FDCWD, "/etc/passwd", AT_STATX_SYNC_AS_STAT, STATX_TYPE, {{stx_mask=STATX_TYPE|STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|STATX_ATIME|STATX_INO|STATX_SIZE|STATX_BLOCKS|STATX_MNT_ID, stx_blksize=4096, stx_attributes=0, stx_nlink=1, stx_uid=0, stx_gid=0, stx_mode=S_IFREG|0644, stx_ino=737, stx_size=1221, stx_blocks=8, stx_attributes_mask={attrs}, stx_atime={{tv_sec=1795755927, tv_nsec=986915358}} /* 2026-11-27T05:05:27.986915358+0000 */, stx_rdev_major=0, stx_rdev_minor=0, stx_dev_major=254, stx_dev_minor=0, stx_mnt_id=0x1b}}) = 0"#),
+            ]
+        );
+        assert_eq!(
+            abbreviated_and_whole(
+                &opts,
+                Sysno::statx,
+                &[AT_FDCWD, 0x1000, 0, 0x2fff, 0x2000],
+                0,
+                &[Some(b"/etc/passwd"), Some(&all)]
+            )[1],
+            format!(
+                r#"statx(AT_FDCWD, "/etc/passwd", AT_STATX_SYNC_AS_STAT, STATX_ALL|STATX_DIOALIGN, {{stx_mask=STATX_ALL|STATX_MNT_ID|STATX_DIOALIGN, stx_blksize=4096, stx_attributes=0, stx_nlink=1, stx_uid=0, stx_gid=0, stx_mode=S_IFREG|0644, stx_ino=737, stx_size=1221, stx_blocks=8, stx_attributes_mask={attrs}, stx_atime={{tv_sec=1795755927, tv_nsec=986915358}} /* 2026-11-27T05:05:27.986915358+0000 */, stx_btime={{tv_sec=0, tv_nsec=0}}, stx_ctime={{tv_sec=1779294449, tv_nsec=0}} /* 2026-05-20T16:27:29+0000 */, stx_mtime={{tv_sec=1779294449, tv_nsec=0}} /* 2026-05-20T16:27:29+0000 */, stx_rdev_major=0, stx_rdev_minor=0, stx_dev_major=254, stx_dev_minor=0, stx_mnt_id=0x1b, stx_dio_mem_align=512, stx_dio_offset_align=512}}) = 0"#
+            )
+        );
+    }
+
+    #[test]
+    fn rusage_uname_and_termios_whole_with_v() {
+        let opts = DecodeOptions::default();
+        let counters: Vec<(usize, [u8; 8])> = [
+            (8, 38009i64),
+            (24, 26606),
+            (32, 13896),
+            (64, 2919),
+            (128, 4936),
+            (136, 7),
+        ]
+        .map(|(off, v)| (off, v.to_le_bytes()))
+        .to_vec();
+        let counters: Vec<(usize, &[u8])> = counters.iter().map(|(o, v)| (*o, &v[..])).collect();
+        let rusage = fields(144, &counters);
+        assert_eq!(
+            abbreviated_and_whole(&opts, Sysno::getrusage, &[0, 0x1000], 0, &[Some(&rusage)]),
+            [
+                "getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=38009}, ru_stime={tv_sec=0, tv_usec=26606}, ...}) = 0",
+                "getrusage(RUSAGE_SELF, {ru_utime={tv_sec=0, tv_usec=38009}, ru_stime={tv_sec=0, tv_usec=26606}, ru_maxrss=13896, ru_ixrss=0, ru_idrss=0, ru_isrss=0, ru_minflt=2919, ru_majflt=0, ru_nswap=0, ru_inblock=0, ru_oublock=0, ru_msgsnd=0, ru_msgrcv=0, ru_nsignals=0, ru_nvcsw=4936, ru_nivcsw=7}) = 0",
+            ]
+        );
+
+        // struct utsname is longer than a slot: its end comes in a second capture.
+        let uts: Vec<u8> = [
+            "Linux",
+            "vm",
+            "6.18.44-fc-v595",
+            "#1 SMP PREEMPT_DYNAMIC @0",
+            "x86_64",
+            "(none)",
+        ]
+        .iter()
+        .flat_map(|f| {
+            let mut field = f.as_bytes().to_vec();
+            field.resize(65, 0);
+            field
+        })
+        .collect();
+        assert_eq!(
+            abbreviated_and_whole(
+                &opts,
+                Sysno::uname,
+                &[0x1000],
+                0,
+                &[Some(&uts[..256]), Some(&uts[256..])]
+            ),
+            [
+                r#"uname({sysname="Linux", nodename="vm", ...}) = 0"#,
+                r##"uname({sysname="Linux", nodename="vm", release="6.18.44-fc-v595", version="#1 SMP PREEMPT_DYNAMIC @0", machine="x86_64", domainname="(none)"}) = 0"##,
+            ]
+        );
+
+        let mut termios = fields(
+            36,
+            &[
+                (0, &0x500u32.to_le_bytes()),
+                (4, &0x5u32.to_le_bytes()),
+                (8, &0xbfu32.to_le_bytes()),
+                (12, &0x8a3bu32.to_le_bytes()),
+            ],
+        );
+        termios[17..36].copy_from_slice(&[
+            3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0xf, 0x17, 0x16, 0, 0, 0,
+        ]);
+        let flags = "c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE";
+        assert_eq!(
+            abbreviated_and_whole(
+                &opts,
+                Sysno::ioctl,
+                &[0, 0x5401, 0x1000],
+                0,
+                &[None, None, Some(&termios)]
+            ),
+            [
+                format!("ioctl(0, TCGETS, {{{flags}, ...}}) = 0"),
+                format!(
+                    "ioctl(0, TCGETS, {{{flags}, c_line=N_TTY, c_cc=[[VINTR]=0x3, [VQUIT]=0x1c, [VERASE]=0x7f, [VKILL]=0x15, [VEOF]=0x4, [VTIME]=0, [VMIN]=0x1, [VSWTC]=0, [VSTART]=0x11, [VSTOP]=0x13, [VSUSP]=0x1a, [VEOL]=0, [VREPRINT]=0x12, [VDISCARD]=0xf, [VWERASE]=0x17, [VLNEXT]=0x16, [VEOL2]=0, [17]=0, [18]=0]}}) = 0"
+                ),
+            ]
+        );
+    }
+
+    /// Arrays stop after `-s` elements, except with `-v`.
+    #[test]
+    fn arrays_whole_with_v() {
+        let opts = DecodeOptions {
+            strsize: 2,
+            ..DecodeOptions::default()
+        };
+        let iov: Vec<u8> = (0..4u64)
+            .flat_map(|k| [(0x1000 + k).to_le_bytes(), 1u64.to_le_bytes()].concat())
+            .collect();
+        let slots = [
+            Some(&iov[..]),
+            Some(b"a"),
+            Some(b"b"),
+            Some(b"c"),
+            Some(b"d"),
+        ];
+        assert_eq!(
+            abbreviated_and_whole(&opts, Sysno::writev, &[4, 0x2000, 4], 4, &slots),
+            [
+                r#"writev(4, [{iov_base="a", iov_len=1}, {iov_base="b", iov_len=1}, ...], 4) = 4"#,
+                r#"writev(4, [{iov_base="a", iov_len=1}, {iov_base="b", iov_len=1}, {iov_base="c", iov_len=1}, {iov_base="d", iov_len=1}], 4) = 4"#,
+            ]
+        );
+        let groups: Vec<u8> = [0u32, 1, 2, 3]
+            .iter()
+            .flat_map(|g| g.to_le_bytes())
+            .collect();
+        assert_eq!(
+            abbreviated_and_whole(&opts, Sysno::getgroups, &[4, 0x1000], 4, &[Some(&groups)]),
+            [
+                "getgroups(4, [0, 1, ...]) = 4",
+                "getgroups(4, [0, 1, 2, 3]) = 4"
             ]
         );
     }

@@ -808,7 +808,7 @@ fn write_iovecs(
     };
     let count = usize::try_from(count).unwrap_or(usize::MAX);
     let mut left = data;
-    let limit = call.opts.strsize;
+    let limit = call.max_elements();
     call.out.push(b'[');
     let mut shown = 0;
     for (j, e) in entries.chunks_exact(16).take(count).enumerate() {

@@ -130,7 +130,8 @@ fn pollfd_array(call: &mut Call<'_, '_>, i: usize) {
         call.pointer(ptr);
         return;
     };
-    let mut array = ArrayWriter::new(call.out, call.opts.strsize);
+    let max = call.max_elements();
+    let mut array = ArrayWriter::new(call.out, max);
     let mut seen = 0;
     for entry in b.chunks_exact(POLLFD_SIZE).take(n) {
         seen += 1;
@@ -153,7 +154,8 @@ fn pollfd_array(call: &mut Call<'_, '_>, i: usize) {
 fn write_revents(call: &mut Call<'_, '_>) -> bool {
     let nfds = usize::try_from(call.arg(1) & 0xffff_ffff).unwrap_or(usize::MAX);
     let Some(b) = pollfds(call) else { return false };
-    let mut array = ArrayWriter::new(call.out, call.opts.strsize);
+    let max = call.max_elements();
+    let mut array = ArrayWriter::new(call.out, max);
     let mut ready = 0;
     let mut truncated = false;
     for entry in b.chunks_exact(POLLFD_SIZE).take(nfds) {
@@ -422,7 +424,8 @@ fn epoll_events_out(call: &mut Call<'_, '_>, i: usize) {
         call.pointer(ptr);
         return;
     };
-    let mut array = ArrayWriter::new(call.out, call.opts.strsize);
+    let max = call.max_elements();
+    let mut array = ArrayWriter::new(call.out, max);
     let mut seen = 0;
     for entry in b.chunks_exact(EPOLL_EVENT_SIZE).take(n) {
         seen += 1;

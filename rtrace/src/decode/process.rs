@@ -234,28 +234,51 @@ fn write_timeval(out: &mut Vec<u8>, b: &[u8], off: usize) -> Option<()> {
     Some(())
 }
 
-/// `struct rusage`: `{ru_utime={...}, ru_stime={...}, ...}`, or the pointer.
+/// `struct rusage`.
+const RUSAGE_SIZE: u32 = 144;
+
+/// `struct rusage`'s counters after the two times, in order.
+const RUSAGE_COUNTERS: [&str; 14] = [
+    "maxrss", "ixrss", "idrss", "isrss", "minflt", "majflt", "nswap", "inblock", "oublock",
+    "msgsnd", "msgrcv", "nsignals", "nvcsw", "nivcsw",
+];
+
+/// `struct rusage`: `{ru_utime={...}, ru_stime={...}, ...}`, with `-v` every counter,
+/// or the pointer.
 fn rusage(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
     let cap = call.capture(i, 0);
     let start = call.out.len();
+    let whole = call.opts.unabbreviated;
     let printed = match cap.bytes() {
-        Some(b) if ptr != 0 && !call.failed() => {
-            call.put("{ru_utime=");
-            let ok = write_timeval(call.out, b, 0).is_some() && {
-                call.put(", ru_stime=");
-                write_timeval(call.out, b, 16).is_some()
-            };
-            call.put(", ...}");
-            ok
-        }
+        Some(b) if ptr != 0 && !call.failed() => write_rusage(call.out, b, whole).is_some(),
         _ => false,
     };
     if !printed {
         call.out.truncate(start);
         call.pointer(ptr);
     }
+}
+
+/// Writes `struct rusage`: the two times, then `...`, or with `whole` the counters.
+fn write_rusage(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
+    out.extend_from_slice(b"{ru_utime=");
+    write_timeval(out, b, 0)?;
+    out.extend_from_slice(b", ru_stime=");
+    write_timeval(out, b, 16)?;
+    if !whole {
+        out.extend_from_slice(b", ...}");
+        return Some(());
+    }
+    for (k, name) in RUSAGE_COUNTERS.iter().enumerate() {
+        out.extend_from_slice(b", ru_");
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'=');
+        text::decimal(out, i64_at(b, 32 + 8 * k)?);
+    }
+    out.push(b'}');
+    Some(())
 }
 
 fn id_type(call: &mut Call<'_, '_>, i: usize) {
@@ -342,10 +365,16 @@ fn exec_argv(call: &mut Call<'_, '_>, i: usize) {
     let pointers = (0..array.len() / 8)
         .map_while(|k| u64_at(array, k * 8))
         .take_while(|&p| p != 0);
+    let max = call.max_elements();
     call.out.push(b'[');
     for (n, _) in pointers.enumerate() {
         if n > 0 {
             call.put(", ");
+        }
+        // strace shows `-s` strings, then `...`, unless -v.
+        if n == max {
+            call.put("...");
+            break;
         }
         let Some(string) = strings.next() else {
             call.put("...");
@@ -585,23 +614,59 @@ fn write_cstr_field(out: &mut Vec<u8>, b: &[u8], off: usize, size: usize, hex: H
     text::quoted(out, &field[..end], hex);
 }
 
-/// `struct utsname` (six fields of 65 bytes): `{sysname="Linux", nodename="vm", ...}`.
+/// A `struct utsname` field's length.
+const UTS_FIELD: usize = 65;
+/// `struct utsname`'s fields.
+const UTS_FIELDS: [&str; 6] = [
+    "sysname",
+    "nodename",
+    "release",
+    "version",
+    "machine",
+    "domainname",
+];
+
+/// `struct utsname` (six fields of 65 bytes): `{sysname="Linux", nodename="vm", ...}`,
+/// or with `-v` every field (the struct is longer than a slot: a second capture holds
+/// its end).
 fn utsname(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
-    let cap = call.capture(i, 0);
-    match cap.bytes() {
-        Some(b) if ptr != 0 && !call.failed() && b.len() >= 2 * 65 => {
-            let hex = call.opts.hex;
-            call.put("{sysname=");
-            write_cstr_field(call.out, b, 0, 65, hex);
-            call.put(", nodename=");
-            write_cstr_field(call.out, b, 65, 65, hex);
-            call.put(", ...}");
-        }
-        _ => call.pointer(ptr),
+    let mut b = call.capture(i, 0).bytes().unwrap_or_default().to_vec();
+    let shown = if call.opts.unabbreviated {
+        b.extend_from_slice(call.capture(i, 1).bytes().unwrap_or_default());
+        UTS_FIELDS.len()
+    } else {
+        2
+    };
+    if ptr == 0 || call.failed() || b.len() < shown * UTS_FIELD {
+        call.pointer(ptr);
+        return;
     }
+    let hex = call.opts.hex;
+    for (k, name) in UTS_FIELDS.iter().take(shown).enumerate() {
+        call.put(if k == 0 { "{" } else { ", " });
+        call.put(name);
+        call.out.push(b'=');
+        write_cstr_field(call.out, &b, k * UTS_FIELD, UTS_FIELD, hex);
+    }
+    call.put(if shown < UTS_FIELDS.len() {
+        ", ...}"
+    } else {
+        "}"
+    });
 }
+
+/// The two captures of a `struct utsname` (390 bytes): a slot's worth from its start,
+/// then the rest.
+const UTSNAME_CAPS: &[Cap] = &[
+    struct_cap(256),
+    Cap::BytesAt {
+        offset: 256,
+        len: 6 * 65 - 256,
+    },
+];
+const _: () = assert!(rtrace_common::SLOT_SIZE == 256 && UTS_FIELDS.len() * UTS_FIELD == 6 * 65);
 
 /// Writes `[0x7f00214b0740]` (or `[NULL]`) from a captured pointer-sized value.
 fn bracketed_ptr(call: &mut Call<'_, '_>, cap: Capture<'_>, ptr: u64) {
@@ -879,7 +944,7 @@ fn write_gids(call: &mut Call<'_, '_>, i: usize, count: u64) {
         .unwrap_or(&[])
         .chunks_exact(4)
         .map(|g| u32::from_le_bytes(g.try_into().expect("chunks of 4")))
-        .take(count.min(call.opts.strsize))
+        .take(count.min(call.max_elements()))
         .collect();
     if ptr == 0 || too_long || (gids.is_empty() && count > 0) {
         call.pointer(ptr);
@@ -1236,7 +1301,7 @@ pub static DEFS: &[SyscallDef] = &[
             INT,
             Arg::custom_with(wait_status, &[struct_cap(4)]).output(),
             Arg::custom(wait_options),
-            Arg::custom_with(rusage, &[struct_cap(32)]),
+            Arg::custom_with(rusage, &[struct_cap(RUSAGE_SIZE)]),
         ],
         P,
     ),
@@ -1247,7 +1312,7 @@ pub static DEFS: &[SyscallDef] = &[
             INT,
             Arg::custom_with(waitid_info, &[struct_cap(48)]).output(),
             Arg::custom(wait_options),
-            Arg::custom_with(rusage, &[struct_cap(32)]),
+            Arg::custom_with(rusage, &[struct_cap(RUSAGE_SIZE)]),
         ],
         P,
     ),
@@ -1255,7 +1320,7 @@ pub static DEFS: &[SyscallDef] = &[
         Sysno::getrusage,
         &[
             Arg::custom(rusage_who),
-            Arg::custom_with(rusage, &[struct_cap(32)]),
+            Arg::custom_with(rusage, &[struct_cap(RUSAGE_SIZE)]),
         ],
         0,
     ),
@@ -1264,11 +1329,7 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::getrlimit, &[RESOURCE, RLIMIT_OUT], 0),
     def(Sysno::setrlimit, &[RESOURCE, RLIMIT_IN], 0),
     def(Sysno::prlimit64, &[INT, RESOURCE, RLIMIT_IN, RLIMIT_OUT], 0),
-    def(
-        Sysno::uname,
-        &[Arg::custom_with(utsname, &[struct_cap(2 * 65)])],
-        0,
-    ),
+    def(Sysno::uname, &[Arg::custom_with(utsname, UTSNAME_CAPS)], 0),
     def(
         Sysno::arch_prctl,
         &[

@@ -118,6 +118,9 @@ pub enum Cap {
     /// `len` bytes at `offset` from the user stack pointer, read at enter
     /// (`rt_sigreturn`'s signal frame).
     Stack { offset: u16, len: u32 },
+    /// `len` bytes at `offset` past the argument's pointer, read at exit: the rest of
+    /// a struct longer than a slot (`struct utsname`).
+    BytesAt { offset: u16, len: u32 },
 }
 
 impl Cap {
@@ -384,6 +387,13 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
             (len_kind::FIXED, 0, len),
             slot,
         ),
+        Cap::BytesAt { len, .. } => (
+            capture_kind::BYTES,
+            capture_when::EXIT,
+            ptr_arg,
+            (len_kind::FIXED, 0, len),
+            slot,
+        ),
         Cap::PtrCount => (
             capture_kind::PTR_COUNT,
             capture_when::ENTER,
@@ -414,7 +424,7 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
         len_arg,
         _pad: 0,
         ptr_offset: match cap {
-            Cap::Stack { offset, .. } => offset,
+            Cap::Stack { offset, .. } | Cap::BytesAt { offset, .. } => offset,
             _ => 0,
         },
         elem_size,
