@@ -370,7 +370,9 @@ fn prefetch_next_record(item: &[u8]) {
     const ALIGN: usize = 8;
     /// The fixed part and the first slot's start: what every decode reads.
     const LINES: usize = 4;
-    let next = item.as_ptr().wrapping_add(item.len().next_multiple_of(ALIGN));
+    let next = item
+        .as_ptr()
+        .wrapping_add(item.len().next_multiple_of(ALIGN));
     #[cfg(target_arch = "x86_64")]
     for line in 0..LINES {
         // SAFETY: a prefetch is a hint: it neither faults nor reads into the program,
