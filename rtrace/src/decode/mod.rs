@@ -61,6 +61,12 @@ impl Default for DecodeOptions {
     }
 }
 
+/// Rows that replace a family's under `-v`, for calls whose `-v` form needs more
+/// captured.
+pub(crate) fn unabbreviated_rows() -> &'static [SyscallDef] {
+    process::UNABBREVIATED_DEFS
+}
+
 /// Every family's rows.
 pub(crate) fn families() -> &'static [&'static [SyscallDef]] {
     static FAMILIES: [&[SyscallDef]; 9] = [
@@ -83,7 +89,7 @@ pub struct Call<'e, 'o> {
     pub ev: &'e SyscallEvent<'e>,
     pub opts: &'o DecodeOptions,
     pub out: &'o mut Vec<u8>,
-    first_slot: [u8; 6],
+    first_slot: [u8; 7],
     first_arg: bool,
 }
 
@@ -130,11 +136,12 @@ impl<'e> Call<'e, '_> {
         self.ev.slots.get(slot).copied().unwrap_or(Capture::Empty)
     }
 
-    /// Every slot from argument `i`'s first capture on (iovec and msghdr captures).
+    /// The slots of argument `i`'s captures (a string array's and its region's).
     #[must_use]
-    pub fn captures_from(&self, i: usize) -> &[Capture<'e>] {
-        let first = usize::from(self.first_slot[i]).min(self.ev.slots.len());
-        &self.ev.slots[first..]
+    pub fn captures_of(&self, i: usize) -> &[Capture<'e>] {
+        let end = usize::from(self.first_slot[i + 1]).min(self.ev.slots.len());
+        let first = usize::from(self.first_slot[i]).min(end);
+        &self.ev.slots[first..end]
     }
 
     /// Whether the call failed.
@@ -214,7 +221,7 @@ impl<'e> Call<'e, '_> {
 /// (no closing parenthesis: resumed and unfinished lines need the open form).
 pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
     let _style = text::use_style(opts.xlat);
-    match table::lookup(ev.nr) {
+    match table::lookup(ev.nr, opts) {
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
@@ -240,7 +247,7 @@ fn first_output(def: &SyscallDef) -> usize {
 /// if the kernel has more to fill in.
 pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
     let _style = text::use_style(opts.xlat);
-    match table::lookup(ev.nr) {
+    match table::lookup(ev.nr, opts) {
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
@@ -269,7 +276,7 @@ pub fn entry_captures(
     read: &mut dyn FnMut(u64, usize) -> Vec<u8>,
 ) -> Vec<(usize, Vec<u8>, bool)> {
     use table::{Cap, Len, Max};
-    let Some(compiled) = table::lookup(nr) else {
+    let Some(compiled) = table::lookup(nr, opts) else {
         return Vec::new();
     };
     let slot_size = rtrace_common::SLOT_SIZE;
@@ -341,7 +348,7 @@ pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec
     out.extend_from_slice(b"<... ");
     write_name(ev.nr, out);
     out.extend_from_slice(b" resumed>");
-    if let Some(compiled) = table::lookup(ev.nr) {
+    if let Some(compiled) = table::lookup(ev.nr, opts) {
         let entering = first_output(compiled.def);
         let mut call = Call::new(ev, opts, out, compiled);
         for (i, arg) in compiled.def.args.iter().enumerate().skip(entering) {
@@ -364,7 +371,7 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
         errno::write_error(out, -ev.ret as i32);
         return;
     }
-    let compiled = table::lookup(ev.nr);
+    let compiled = table::lookup(ev.nr, opts);
     if let Some(paths) = &opts.fd_paths
         && fdpath::returns_fd(ev.nr)
         && let Ok(fd) = i32::try_from(ev.ret)

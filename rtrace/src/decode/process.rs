@@ -343,40 +343,52 @@ const EXEC_PATH: Arg = Arg::custom_with(
 
 /// Slots holding execve's argv strings (after the slot of the pointer array).
 const ARGV_REGION: u8 = 3;
+/// Under `-v`, argv's and envp's: envp's strings take one of argv's slots, since the
+/// record has no more.
+const EXEC_REGION_WHOLE: u8 = 2;
 
-/// `execve`'s argv: `["ls", "-l"]`, from the pointer array and the packed strings read
-/// at entry (each NUL-terminated, up to `-s` + 1 characters: one more than printed says
-/// it was cut). Strings the capture had no room for end the list with `...`.
+/// `execve`'s argv: `["ls", "-l"]` (see [`write_str_array`]).
 fn exec_argv(call: &mut Call<'_, '_>, i: usize) {
     call.next();
+    write_str_array(call, i);
+}
+
+/// Writes a string array from its captures ([`Cap::StrArray`]): the pointer array and
+/// the packed strings read at entry (each NUL-terminated, up to `-s` + 1 characters:
+/// one more than printed says it was cut): `["ls", "-l"]`. After `-s` strings (unless
+/// `-v`), and where the capture had no room for more strings or pointers, `...`.
+fn write_str_array(call: &mut Call<'_, '_>, i: usize) {
     let ptr = call.arg(i);
-    let caps = call.captures_from(i);
+    let caps = call.captures_of(i);
     let Some(array) = caps.first().and_then(|c| c.bytes()) else {
         call.pointer(ptr);
         return;
     };
-    let mut region = Vec::with_capacity(usize::from(ARGV_REGION) * rtrace_common::SLOT_SIZE);
-    for cap in caps.iter().skip(1).take(usize::from(ARGV_REGION)) {
-        region.extend_from_slice(cap.bytes().unwrap_or_default());
-    }
+    let region: Vec<u8> = caps
+        .iter()
+        .skip(1)
+        .flat_map(|cap| cap.bytes().unwrap_or_default())
+        .copied()
+        .collect();
     // Only strings whose NUL was captured are whole.
     let complete = region.split(|&c| c == 0).count().saturating_sub(1);
     let mut strings = region.split(|&c| c == 0).take(complete);
-    let pointers = (0..array.len() / 8)
-        .map_while(|k| u64_at(array, k * 8))
-        .take_while(|&p| p != 0);
+    let mut pointers = (0..array.len() / 8).map_while(|k| u64_at(array, k * 8));
     let max = call.max_elements();
     call.out.push(b'[');
-    for (n, _) in pointers.enumerate() {
+    for n in 0.. {
+        // The array ends at its NULL; a capture without one was cut.
+        let more = match pointers.next() {
+            Some(0) => break,
+            Some(_) => true,
+            None => false,
+        };
         if n > 0 {
             call.put(", ");
         }
         // strace shows `-s` strings, then `...`, unless -v.
-        if n == max {
-            call.put("...");
-            break;
-        }
-        let Some(string) = strings.next() else {
+        let string = strings.next().filter(|_| more && n < max);
+        let Some(string) = string else {
             call.put("...");
             break;
         };
@@ -393,9 +405,13 @@ const EXEC_ARGV: Arg = Arg::custom_with(
 );
 
 /// `execve`'s environment: `0x7ffe... /* 23 vars */`, with the count of pointers
-/// before the NULL that the kernel made at entry.
+/// before the NULL that the kernel made at entry; with `-v`, the strings, as argv's.
 fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
     call.next();
+    if call.opts.unabbreviated {
+        write_str_array(call, i);
+        return;
+    }
     let ptr = call.arg(i);
     call.pointer(ptr);
     if ptr == 0 {
@@ -417,6 +433,20 @@ fn exec_envp(call: &mut Call<'_, '_>, i: usize) {
 }
 
 const EXEC_ENVP: Arg = Arg::custom_with(exec_envp, &[Cap::PtrCount]);
+
+/// argv and envp as `-v` captures them: both string arrays.
+const EXEC_ARGV_WHOLE: Arg = Arg::custom_with(
+    exec_argv,
+    &[Cap::StrArray {
+        region: EXEC_REGION_WHOLE,
+    }],
+);
+const EXEC_ENVP_WHOLE: Arg = Arg::custom_with(
+    exec_envp,
+    &[Cap::StrArray {
+        region: EXEC_REGION_WHOLE,
+    }],
+);
 
 fn exec_flags(call: &mut Call<'_, '_>, i: usize) {
     call.next();
@@ -1440,6 +1470,26 @@ pub static DEFS: &[SyscallDef] = &[
     },
 ];
 
+/// The rows `-v` decodes `execve` and `execveat` with: envp captured as argv is.
+pub static UNABBREVIATED_DEFS: &[SyscallDef] = &[
+    def(
+        Sysno::execve,
+        &[EXEC_PATH, EXEC_ARGV_WHOLE, EXEC_ENVP_WHOLE],
+        class::FILE | P,
+    ),
+    def(
+        Sysno::execveat,
+        &[
+            DIRFD,
+            EXEC_PATH,
+            EXEC_ARGV_WHOLE,
+            EXEC_ENVP_WHOLE,
+            Arg::custom(exec_flags),
+        ],
+        class::FILE | class::DESC | P,
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::super::DecodeOptions;
@@ -1627,6 +1677,124 @@ mod tests {
                 r#"execve("/usr/bin/php", ["php", "{}"..., ...], NULL) = 0"#,
                 "a".repeat(32)
             )
+        );
+    }
+
+    /// strace: execve("/bin/echo", ["/b"..., "a", ...], ...) with -s 2; all of argv
+    /// with -v; a pointer array with no NULL in its slot was cut.
+    #[test]
+    fn execve_argv_stops_at_strsize_unless_v() {
+        let mut path = b"/bin/echo\0".to_vec();
+        path.resize(256, 0);
+        let argv = ptrs(5);
+        let strings = b"/bi\0a\0b\0c\0d\0";
+        let slots = exec_slots(Some(&path), None, Some(&argv), Some(strings), None);
+        let regs = [0x1000, 0x2000, 0];
+        let opts = DecodeOptions {
+            strsize: 2,
+            ..DecodeOptions::default()
+        };
+        assert_eq!(
+            line_with(&opts, Sysno::execve, &regs, 0, &slots),
+            r#"execve("/bin/echo", ["/b"..., "a", ...], NULL) = 0"#
+        );
+        let whole = DecodeOptions {
+            unabbreviated: true,
+            ..opts
+        };
+        let slots = [
+            Some(&path[..]),
+            None,
+            Some(&argv),
+            Some(strings),
+            None,
+            None,
+            None,
+        ];
+        assert_eq!(
+            line_with(&whole, Sysno::execve, &regs, 0, &slots),
+            r#"execve("/bin/echo", ["/b"..., "a", "b", "c", "d"], NULL) = 0"#
+        );
+        let full: Vec<u8> = (0..32u64)
+            .flat_map(|k| (0x7ffe_0000 + k).to_le_bytes())
+            .collect();
+        let many = b"x\0".repeat(32);
+        let slots = [
+            Some(&path[..]),
+            None,
+            Some(&full),
+            Some(&many),
+            None,
+            None,
+            None,
+        ];
+        assert!(
+            line_with(&whole, Sysno::execve, &regs, 0, &slots)
+                .ends_with(r#""x", "x", ...], NULL) = 0"#)
+        );
+    }
+
+    /// With -v, envp's strings as argv's (strace: `["PATH=/usr/bin:/bin", "LC_ALL=C"]`),
+    /// `...` where the capture ran out of room; NULL and unreadable arrays as pointers.
+    #[test]
+    fn execve_environment_with_v() {
+        let mut path = b"/usr/bin/cat\0".to_vec();
+        path.resize(256, 0);
+        let argv = ptrs(2);
+        let env = ptrs(3);
+        let opts = DecodeOptions {
+            unabbreviated: true,
+            ..DecodeOptions::default()
+        };
+        // -v's layout: path twice, argv's array and two slots of strings, envp's.
+        let slots = [
+            Some(&path[..]),
+            None,
+            Some(&argv),
+            Some(b"cat\0/etc/passwd\0"),
+            None,
+            Some(&env),
+            Some(b"PATH=/usr/bin:/bin\0LC_ALL=C\0"),
+            None,
+        ];
+        let regs = [0x1000, 0x2000, 0x3000];
+        assert_eq!(
+            line_with(&opts, Sysno::execve, &regs, 0, &slots),
+            r#"execve("/usr/bin/cat", ["cat", "/etc/passwd"], ["PATH=/usr/bin:/bin", "LC_ALL=C", ...]) = 0"#
+        );
+        let argv = ptrs(1);
+        let env = ptrs(2);
+        let slots = [
+            Some(&path[..]),
+            None,
+            Some(&argv),
+            Some(b"cat\0"),
+            None,
+            Some(&env),
+            Some(b"PATH=/usr/bin:/bin\0LC_ALL=C\0"),
+            None,
+        ];
+        assert_eq!(
+            line_with(&opts, Sysno::execve, &regs, 0, &slots),
+            r#"execve("/usr/bin/cat", ["cat"], ["PATH=/usr/bin:/bin", "LC_ALL=C"]) = 0"#
+        );
+        let slots = [
+            Some(&path[..]),
+            None,
+            Some(&argv),
+            Some(b"cat\0"),
+            None,
+            None,
+            None,
+            None,
+        ];
+        assert_eq!(
+            line_with(&opts, Sysno::execve, &[0x1000, 0x2000, 0], 0, &slots),
+            r#"execve("/usr/bin/cat", ["cat"], NULL) = 0"#
+        );
+        assert_eq!(
+            line_with(&opts, Sysno::execve, &regs, 0, &slots),
+            r#"execve("/usr/bin/cat", ["cat"], 0x3000) = 0"#
         );
     }
     #[test]

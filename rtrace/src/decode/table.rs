@@ -280,8 +280,9 @@ pub struct SyscallDef {
 /// A row with its captures placed in slots.
 pub struct Compiled {
     pub def: &'static SyscallDef,
-    /// First slot of each argument's captures.
-    pub first_slot: [u8; 6],
+    /// First slot of each argument's captures; the entry after the last argument's is
+    /// where its captures end.
+    pub first_slot: [u8; 7],
 }
 
 /// Every decoded row, from each family's table.
@@ -289,38 +290,67 @@ fn all_defs() -> impl Iterator<Item = &'static SyscallDef> {
     super::families().iter().flat_map(|family| family.iter())
 }
 
+/// Compiles rows into a table indexed by syscall number.
+fn compile(defs: impl Iterator<Item = &'static SyscallDef>) -> Vec<Option<Compiled>> {
+    let mut t: Vec<Option<Compiled>> = (0..MAX_SYSCALLS).map(|_| None).collect();
+    for def in defs {
+        let nr = usize::try_from(def.sysno.id()).expect("syscall numbers are positive");
+        let mut first_slot = [0u8; 7];
+        let mut next = 0u8;
+        for (i, arg) in def.args.iter().enumerate().take(6) {
+            first_slot[i] = next;
+            let width: usize = arg.caps.iter().map(|c| c.width()).sum();
+            next += u8::try_from(width).expect("few captures per argument");
+        }
+        first_slot[def.args.len().min(6)] = next;
+        assert!(
+            usize::from(next) <= SLOT_COUNT,
+            "{} captures too much",
+            def.sysno.name()
+        );
+        if let Some(entry) = t.get_mut(nr) {
+            assert!(entry.is_none(), "two rows for {}", def.sysno.name());
+            *entry = Some(Compiled { def, first_slot });
+        }
+    }
+    t
+}
+
 /// The compiled table, indexed by syscall number.
 pub fn table() -> &'static [Option<Compiled>] {
     static TABLE: OnceLock<Vec<Option<Compiled>>> = OnceLock::new();
+    TABLE.get_or_init(|| compile(all_defs()))
+}
+
+/// The table `-v` decodes with: the rows of [`super::unabbreviated_rows`] in place of
+/// those for the same calls (they capture more of what `-v` prints).
+fn unabbreviated_table() -> &'static [Option<Compiled>] {
+    static TABLE: OnceLock<Vec<Option<Compiled>>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Vec<Option<Compiled>> = (0..MAX_SYSCALLS).map(|_| None).collect();
-        for def in all_defs() {
-            let nr = usize::try_from(def.sysno.id()).expect("syscall numbers are positive");
-            let mut first_slot = [0u8; 6];
-            let mut next = 0u8;
-            for (i, arg) in def.args.iter().enumerate().take(6) {
-                first_slot[i] = next;
-                let width: usize = arg.caps.iter().map(|c| c.width()).sum();
-                next += u8::try_from(width).expect("few captures per argument");
-            }
-            assert!(
-                usize::from(next) <= SLOT_COUNT,
-                "{} captures too much",
-                def.sysno.name()
-            );
-            if let Some(entry) = t.get_mut(nr) {
-                assert!(entry.is_none(), "two rows for {}", def.sysno.name());
-                *entry = Some(Compiled { def, first_slot });
-            }
-        }
-        t
+        let overrides = super::unabbreviated_rows();
+        let replaced = |def: &&SyscallDef| overrides.iter().any(|o| o.sysno == def.sysno);
+        compile(
+            all_defs()
+                .filter(|def| !replaced(def))
+                .chain(overrides.iter()),
+        )
     })
 }
 
-/// The row for a syscall number.
+/// The table the options decode with.
 #[must_use]
-pub fn lookup(nr: u32) -> Option<&'static Compiled> {
-    table().get(usize::try_from(nr).ok()?)?.as_ref()
+pub fn table_for(opts: &DecodeOptions) -> &'static [Option<Compiled>] {
+    if opts.unabbreviated {
+        unabbreviated_table()
+    } else {
+        table()
+    }
+}
+
+/// The row for a syscall number, as the options decode it.
+#[must_use]
+pub fn lookup(nr: u32, opts: &DecodeOptions) -> Option<&'static Compiled> {
+    table_for(opts).get(usize::try_from(nr).ok()?)?.as_ref()
 }
 
 fn len_spec(len: Len) -> (u8, u8, u32) {
@@ -437,7 +467,7 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
 #[must_use]
 pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, CaptureSpec)> {
     let mut specs = Vec::new();
-    for (nr, entry) in table().iter().enumerate() {
+    for (nr, entry) in table_for(opts).iter().enumerate() {
         let Some(compiled) = entry else { continue };
         let def = compiled.def;
         let mut spec = CaptureSpec::default();
