@@ -31,18 +31,34 @@ pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    if let Some(entry) = syscall_args(ctx.arg::<*const u8>(0)) {
-        on_enter(tgid, tid, ctx.arg(1), entry.args, entry.sp);
-    }
+    raw_enter_traced(ctx.arg::<*const u8>(0), ctx.arg(1), tgid, tid);
     0
+}
+
+/// The traced path of [`sys_enter`] (see [`btf_enter_traced`]).
+#[inline(never)]
+fn raw_enter_traced(regs: *const u8, nr: u64, tgid: u32, tid: u32) {
+    if let Some(entry) = syscall_args(regs) {
+        on_enter(tgid, tid, nr, entry.args, entry.sp);
+    }
 }
 
 #[raw_tracepoint(tracepoint = "sys_exit")]
 pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
-    on_exit(current(), ctx.arg(1), || {
-        syscall_args(ctx.arg::<*const u8>(0)).map(|e| (e.nr, e.args))
-    })
-    .unwrap_or(0)
+    let (tgid, tid) = current();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    raw_exit_traced(ctx.arg::<*const u8>(0), ctx.arg(1), tgid, tid);
+    0
+}
+
+/// The traced path of [`sys_exit`] (see [`btf_enter_traced`]).
+#[inline(never)]
+fn raw_exit_traced(regs: *const u8, ret: i64, tgid: u32, tid: u32) {
+    on_exit((tgid, tid), ret, || {
+        syscall_args(regs).map(|e| (e.nr, e.args))
+    });
 }
 
 /// The raw pair as BTF-enabled tracepoints: the same arguments, but `regs` is a typed
@@ -53,18 +69,35 @@ pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    let entry = syscall_args_btf(ctx.arg::<*const u8>(0));
-    on_enter(tgid, tid, ctx.arg(1), entry.args, entry.sp);
+    btf_enter_traced(ctx.arg::<*const u8>(0), ctx.arg(1), tgid, tid);
     0
+}
+
+/// The traced path of [`btf_sys_enter`], a function of its own (a BPF-to-BPF call):
+/// the untraced path then runs in a small frame, with none of this one's set-up.
+#[inline(never)]
+fn btf_enter_traced(regs: *const u8, nr: u64, tgid: u32, tid: u32) {
+    let entry = syscall_args_btf(regs);
+    on_enter(tgid, tid, nr, entry.args, entry.sp);
 }
 
 #[btf_tracepoint(function = "sys_exit")]
 pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
-    on_exit(current(), ctx.arg(1), || {
-        let e = syscall_args_btf(ctx.arg::<*const u8>(0));
+    let (tgid, tid) = current();
+    if !is_traced(tgid) {
+        return 0;
+    }
+    btf_exit_traced(ctx.arg::<*const u8>(0), ctx.arg(1), tgid, tid);
+    0
+}
+
+/// The traced path of [`btf_sys_exit`] (see [`btf_enter_traced`]).
+#[inline(never)]
+fn btf_exit_traced(regs: *const u8, ret: i64, tgid: u32, tid: u32) {
+    on_exit((tgid, tid), ret, || {
+        let e = syscall_args_btf(regs);
         Some((e.nr, e.args))
-    })
-    .unwrap_or(0)
+    });
 }
 
 /// `raw_syscalls/sys_enter` format: `long id` at 8, `unsigned long args[6]` at 16.
@@ -90,8 +123,12 @@ pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
     let Ok(ret) = (unsafe { ctx.read_at::<i64>(16) }) else {
         return 0;
     };
+    let (tgid, tid) = current();
+    if !is_traced(tgid) {
+        return 0;
+    }
     let missed = || unsafe { ctx.read_at::<u64>(8) }.ok().map(|nr| (nr, [0; 6]));
-    on_exit(current(), ret, missed).map_or(0, |_| 0)
+    on_exit((tgid, tid), ret, missed).map_or(0, |_| 0)
 }
 
 #[inline(always)]
@@ -184,17 +221,14 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) 
     }
 }
 
-/// `missed_call` gives the number and args of a call whose enter was not seen.
+/// The exit of a traced thread's call. `missed_call` gives the number and args of a
+/// call whose enter was not seen.
 #[inline(always)]
 fn on_exit(
     (tgid, tid): (u32, u32),
     ret: i64,
     missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>,
 ) -> Option<i32> {
-    // The traced-set check first: it is all an untraced process pays.
-    if !is_traced(tgid) {
-        return None;
-    }
     let slot = inflight_slot(tid)?;
     // SAFETY: an array map value; copied out, then freed.
     let entry = unsafe {
