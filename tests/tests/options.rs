@@ -1,5 +1,6 @@
 //! Options that change what prints, checked against strace on the same command:
-//! `-e trace=` sets, `-x` / `-xx`, `-s`, and the launch form `rtrace -- CMD`.
+//! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, and the launch form
+//! `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -113,5 +114,83 @@ fn descriptors_with_their_paths() {
     same_as_strace(
         &["-y", "-e", "trace=openat,read,fstat,newfstatat,lseek,close"],
         &["cat", &file],
+    );
+}
+
+/// Calls whose results differ from run to run: the pid, random bytes.
+const UNSTEADY: &str = "trace=!set_tid_address,getrandom";
+
+#[test]
+fn constants_as_numbers_or_both() {
+    let scratch = ScratchDir::new("xlat");
+    let file = data_file(&scratch);
+    let dir = scratch.path().display().to_string();
+    for style in ["raw", "verbose", "abbrev"] {
+        same_as_strace(&["-X", style, "-e", UNSTEADY], &["cat", &file]);
+        same_as_strace(
+            &["-X", style, "-e", "trace=%file,%desc,getdents64"],
+            &["ls", "-l", &dir],
+        );
+    }
+    same_as_strace(
+        &[
+            "-X",
+            "verbose",
+            "-y",
+            "-e",
+            "trace=openat,newfstatat,read,close",
+        ],
+        &["cat", &file],
+    );
+}
+
+/// Runs `command` once untraced, as the tracers will, so that what it reads has had its
+/// access time updated before the traced runs print it (`-v` prints every `st_atime`).
+fn warm_up(command: &[&str]) {
+    let status = Command::new(command[0])
+        .args(&command[1..])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("running the command untraced");
+    assert!(status.success(), "{command:?}: {status}");
+}
+
+/// A data file whose times reading does not change: modified long ago, accessed (as far
+/// as the file system knows) an hour from now, so that `relatime` leaves its access time.
+fn data_file_with_steady_times(scratch: &ScratchDir) -> String {
+    let file = data_file(scratch);
+    let hour = std::time::Duration::from_secs(3600);
+    let times = fs::FileTimes::new()
+        .set_modified(std::time::UNIX_EPOCH + hour * 24 * 365 * 50)
+        .set_accessed(std::time::SystemTime::now() + hour);
+    fs::File::options()
+        .write(true)
+        .open(&file)
+        .and_then(|f| f.set_times(times))
+        .expect("setting the data file's times");
+    file
+}
+
+#[test]
+fn structures_and_arrays_unabbreviated() {
+    let scratch = ScratchDir::new("no-abbrev");
+    let file = data_file_with_steady_times(&scratch);
+    for command in [&["cat", &file][..], &["stat", &file]] {
+        warm_up(command);
+        same_as_strace(&["-v", "-e", UNSTEADY], command);
+    }
+    same_as_strace(&["-v", "-X", "verbose", "-e", UNSTEADY], &["stat", &file]);
+    // Strings and string arrays both stop at -s; -v lifts only the arrays' limit.
+    same_as_strace(
+        &["-s", "2", "-e", "trace=execve"],
+        &["cat", "-u", "-s", &file],
+    );
+    same_as_strace(
+        &["-v", "-s", "2", "-e", "trace=execve,read"],
+        &["cat", "-u", "-s", &file],
     );
 }
