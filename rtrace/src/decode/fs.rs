@@ -304,23 +304,31 @@ fn flock_op(call: &mut Call<'_, '_>, i: usize) {
     flags_dflt(call.out, &FLOCK_OPS, call.arg(i) & 0xffff_ffff, "LOCK_???");
 }
 
-/// `memfd_create` flags, then `N<<MFD_HUGE_SHIFT` for a huge page size.
+/// `memfd_create` flags, then `N<<MFD_HUGE_SHIFT` for a huge page size; strace prints
+/// them as one value (`0x54000001 /* MFD_CLOEXEC|21<<MFD_HUGE_SHIFT */` under `-X
+/// verbose`, even `0x80 /* 0x80 /* MFD_??? */ */`).
 fn memfd_flags(call: &mut Call<'_, '_>, i: usize) {
     const MFD_HUGE_SHIFT: u32 = 26;
     call.next();
     let v = call.arg(i) & 0xffff_ffff;
+    if v == 0 {
+        call.out.push(b'0');
+        return;
+    }
     let huge = v >> MFD_HUGE_SHIFT;
     let rest = v & ((1 << MFD_HUGE_SHIFT) - 1);
-    if rest != 0 || huge == 0 {
-        flags_dflt(call.out, &MFD_FLAGS, rest, "MFD_???");
-    }
-    if huge != 0 {
-        if rest != 0 {
-            call.out.push(b'|');
+    text::composite(call.out, text::Number::Hex(v), |out| {
+        if rest != 0 || huge == 0 {
+            flags_dflt(out, &MFD_FLAGS, rest, "MFD_???");
         }
-        text::decimal(call.out, huge);
-        call.put("<<MFD_HUGE_SHIFT");
-    }
+        if huge != 0 {
+            if rest != 0 {
+                out.push(b'|');
+            }
+            text::decimal(out, huge);
+            out.extend_from_slice(b"<<MFD_HUGE_SHIFT");
+        }
+    });
 }
 
 fn close_range_flags(call: &mut Call<'_, '_>, i: usize) {

@@ -248,7 +248,7 @@ fn printed_before(_: &mut Call<'_, '_>, _: usize) {}
 fn ipc_key(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     match call.arg(i) & 0xffff_ffff {
-        0 => call.put("IPC_PRIVATE"),
+        0 => text::named(call.out, "IPC_PRIVATE", text::Number::Hex(0)),
         key => text::hex(call.out, key),
     }
 }
