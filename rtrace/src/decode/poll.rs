@@ -694,6 +694,10 @@ pub static DEFS: &[SyscallDef] = &[
 ];
 
 #[cfg(test)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "tests list one strace line after another"
+)]
 mod tests {
     use super::super::DecodeOptions;
     use super::super::fs::tests::{fuzz, line, line_with};

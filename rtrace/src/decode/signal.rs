@@ -673,6 +673,10 @@ pub static DEFS: &[SyscallDef] = &[
 ];
 
 #[cfg(test)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "tests list one strace line after another"
+)]
 mod tests {
     use super::super::fs::tests::{fuzz, line};
     use super::super::time::tests::{EFAULT, EINVAL, st, words};

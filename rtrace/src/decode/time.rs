@@ -480,6 +480,10 @@ pub static DEFS: &[SyscallDef] = &[
 ];
 
 #[cfg(test)]
+#[expect(
+    clippy::too_many_lines,
+    reason = "tests list one strace line after another"
+)]
 pub(crate) mod tests {
     use super::super::fs::tests::{fuzz, line};
     use syscalls::Sysno;
