@@ -430,13 +430,14 @@ fn write_wire_field(out: &mut Vec<u8>, field: &str, bytes: &[u8], abbrev: impl F
     }
 }
 
-/// Writes `field="\x00\x50"`, and under `-X verbose` what `comment` writes in a
-/// comment.
+/// Writes `field="\x00\x50"`, and under `-X verbose` what `comment` writes (names
+/// abbreviated) in a comment.
 fn write_wire_bytes(out: &mut Vec<u8>, field: &str, bytes: &[u8], comment: impl Fn(&mut Vec<u8>)) {
     out.extend_from_slice(field.as_bytes());
     out.push(b'=');
     text::quoted(out, bytes, HexStrings::All);
     if text::style() == text::XlatStyle::Verbose {
+        let _names = text::use_style(text::XlatStyle::Abbrev);
         out.extend_from_slice(b" /* ");
         comment(out);
         out.extend_from_slice(b" */");
@@ -530,12 +531,16 @@ fn write_sockaddr_nl(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
 
 /// Writes the fields of a `sockaddr_ll`.
 fn write_sockaddr_ll(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
-    let protocol = u16::from_be_bytes(b.get(2..4)?.try_into().ok()?);
+    let protocol_bytes = b.get(2..4)?;
+    let protocol = u16::from_be_bytes(protocol_bytes.try_into().ok()?);
     let (ifindex, hatype) = (u32_at(b, 4)?, u16_at(b, 8)?);
     let (pkttype, halen) = (*b.get(10)?, *b.get(11)?);
-    out.extend_from_slice(b", sll_protocol=htons(");
-    xval(out, &ETH_PROTOCOLS, u64::from(protocol), "ETH_P_???");
-    out.extend_from_slice(b"), sll_ifindex=");
+    write_wire_field(out, "sll_protocol", protocol_bytes, |out| {
+        out.extend_from_slice(b"htons(");
+        xval(out, &ETH_PROTOCOLS, u64::from(protocol), "ETH_P_???");
+        out.push(b')');
+    });
+    out.extend_from_slice(b", sll_ifindex=");
     write_ifindex(out, ifindex);
     out.extend_from_slice(b", sll_hatype=");
     xval(out, &ARPHRD_TYPES, u64::from(hatype), "ARPHRD_???");
