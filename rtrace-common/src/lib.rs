@@ -55,7 +55,7 @@ pub struct RecordHeader {
     /// CPU that produced the record.
     pub cpu: u32,
     /// `bpf_ktime_get_ns` when the record was produced; 0 in syscall records, whose
-    /// time is [`SyscallRecord::enter_ns`].
+    /// time is [`SyscallRecord::enter_time`].
     pub ts_ns: u64,
 }
 const _: () = assert!(size_of::<RecordHeader>() == 24);
@@ -105,8 +105,9 @@ pub struct SyscallRecord {
     /// Return value as the kernel gave it (negative errno on failure).
     pub ret: i64,
     pub args: [u64; 6],
-    /// When the call entered (0 when the enter was missed).
-    pub enter_ns: u64,
+    /// When the call entered, on the clock [`CLOCK_JIFFIES`] chose; 0 when the enter
+    /// was missed.
+    pub enter_time: u64,
     pub slots: [SlotMeta; SLOT_COUNT],
     pub data: [[u8; SLOT_SIZE]; SLOT_COUNT],
 }
@@ -302,10 +303,16 @@ pub struct InFlight {
     /// Syscall number.
     pub nr: u32,
     pub args: [u64; 6],
-    /// `bpf_ktime_get_ns` at enter.
-    pub enter_ns: u64,
+    /// When the call entered, on the clock [`CLOCK_JIFFIES`] chose.
+    pub enter_time: u64,
 }
 const _: () = assert!(size_of::<InFlight>() == 64);
+
+/// Name of the kernel global that picks the clock of `enter_time`: nonzero for
+/// `jiffies` (`bpf_jiffies64`, a load: what the stuck view and `--unfinished` need),
+/// zero for nanoseconds (`bpf_ktime_get_ns`, a clock source read that costs as much as
+/// the rest of a `sys_enter`).
+pub const CLOCK_JIFFIES: &str = "CLOCK_JIFFIES";
 
 /// Slots read at enter, kept per thread until exit.
 #[repr(C)]

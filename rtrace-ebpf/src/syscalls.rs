@@ -9,7 +9,7 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns},
+    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns, generated::bpf_jiffies64},
     macros::{btf_tracepoint, raw_tracepoint, tracepoint},
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
@@ -22,7 +22,7 @@ use crate::{
     capture::{Slots, capture, copy_words},
     maps::{CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced},
     regs::{syscall_args, syscall_args_btf},
-    task::current,
+    task::{current, global},
 };
 
 #[raw_tracepoint(tracepoint = "sys_enter")]
@@ -131,6 +131,23 @@ pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
     on_exit((tgid, tid), ret, missed).map_or(0, |_| 0)
 }
 
+/// Nonzero: calls are timed in jiffies, not nanoseconds (see
+/// `rtrace_common::CLOCK_JIFFIES`). Set by the loader.
+#[unsafe(no_mangle)]
+static CLOCK_JIFFIES: u32 = 0;
+
+/// The time a call entered, on the clock the loader chose.
+#[inline(always)]
+fn enter_time() -> u64 {
+    if global(&CLOCK_JIFFIES) != 0 {
+        // SAFETY: a helper without arguments.
+        unsafe { bpf_jiffies64() }
+    } else {
+        // SAFETY: as above.
+        unsafe { bpf_ktime_get_ns() }
+    }
+}
+
 #[inline(always)]
 fn spec_for(nr: u64) -> Option<&'static CaptureSpec> {
     #[expect(
@@ -142,7 +159,7 @@ fn spec_for(nr: u64) -> Option<&'static CaptureSpec> {
 
 #[inline(always)]
 fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32> {
-    let now = unsafe { bpf_ktime_get_ns() };
+    let now = enter_time();
     let spec = spec_for(nr);
     let flags = spec.map_or(0, |s| s.flags);
 
@@ -153,7 +170,7 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
             nr,
             args: &args,
             ret: 0,
-            enter_ns: now,
+            enter_time: now,
             flags: 0,
             kind: kind::SYSCALL_NO_RETURN,
         };
@@ -171,7 +188,7 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
         tid,
         nr: nr as u32,
         args,
-        enter_ns: now,
+        enter_time: now,
     };
     // SAFETY: an array map value; only this thread uses its slot while it is in a call
     // (another live thread mapping to the same slot is detected at exit by `tid`).
@@ -238,8 +255,8 @@ fn on_exit(
         }
         e
     };
-    let (nr, args, enter_ns, flags) = if entry.tid == tid {
-        (u64::from(entry.nr), entry.args, entry.enter_ns, 0)
+    let (nr, args, enter_time, flags) = if entry.tid == tid {
+        (u64::from(entry.nr), entry.args, entry.enter_time, 0)
     } else {
         // Attached while the call was in progress: the registers still hold its args.
         let (nr, args) = missed_call()?;
@@ -262,7 +279,7 @@ fn on_exit(
         nr,
         args: &args,
         ret,
-        enter_ns,
+        enter_time,
         flags,
         kind: kind::SYSCALL,
     };
@@ -280,7 +297,7 @@ struct CallInfo<'a> {
     nr: u64,
     args: &'a [u64; 6],
     ret: i64,
-    enter_ns: u64,
+    enter_time: u64,
     flags: u32,
     kind: u32,
 }
@@ -316,7 +333,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             tid: call.tid,
             tgid: call.tgid,
             cpu: bpf_get_smp_processor_id(),
-            // Syscall records carry their enter time in `enter_ns`; a second clock
+            // Syscall records carry their enter time in `enter_time`; a second clock
             // read per call buys nothing the decoder uses.
             ts_ns: 0,
         };
@@ -330,7 +347,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
         (*rec).flags = call.flags;
         (*rec).ret = call.ret;
         copy_words(&raw mut (*rec).args, call.args);
-        (*rec).enter_ns = call.enter_ns;
+        (*rec).enter_time = call.enter_time;
         let slots = Slots {
             metas: (*rec).slots.as_mut_ptr(),
             data: (*rec).data.as_mut_ptr().cast(),

@@ -22,8 +22,9 @@ pub struct Blocked {
     pub tid: u32,
     pub nr: u32,
     pub args: [u64; 6],
-    /// `CLOCK_MONOTONIC` (as `bpf_ktime_get_ns`) at enter.
-    pub enter_ns: u64,
+    /// When the call entered, on the kernel's clock (see [`crate::clock`]); 0 when
+    /// the enter was not seen.
+    pub enter_time: u64,
 }
 
 impl Blocked {
@@ -37,8 +38,8 @@ impl Blocked {
             args: self.args,
             ret: 0,
             returns: false,
-            enter_missed: self.enter_ns == 0,
-            enter_ns: self.enter_ns,
+            enter_missed: self.enter_time == 0,
+            enter_time: self.enter_time,
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }
@@ -111,7 +112,7 @@ impl InFlightView {
             tid,
             nr: entry.nr,
             args: entry.args,
-            enter_ns: entry.enter_ns,
+            enter_time: entry.enter_time,
         })
     }
 }
@@ -121,16 +122,4 @@ impl Drop for InFlightView {
         // SAFETY: unmapping exactly what new() mapped.
         unsafe { libc::munmap(self.base.as_ptr().cast(), self.bytes) };
     }
-}
-
-/// `CLOCK_MONOTONIC` now, in the kernel's `bpf_ktime_get_ns` terms.
-#[must_use]
-pub fn now_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime fills the struct.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &raw mut ts) };
-    u64::try_from(ts.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(ts.tv_nsec).unwrap_or(0)
 }

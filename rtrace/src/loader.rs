@@ -11,7 +11,7 @@ use aya::{
 };
 use rtrace_common::{COMM_LEN, CaptureSpec, comm_match, counter};
 
-use crate::{btf, inflight::InFlightView};
+use crate::{btf, clock::KernelClock, inflight::InFlightView};
 
 /// The eBPF object `cargo xtask build` made, embedded at build time.
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
@@ -219,6 +219,7 @@ impl Tracer {
         ring_size: u32,
         follow_forks: bool,
         kind: TracepointKind,
+        clock: &KernelClock,
     ) -> Result<Self, LoadError> {
         if EBPF_OBJECT.is_empty() {
             return Err(LoadError::NoObject);
@@ -226,6 +227,7 @@ impl Tracer {
         raise_memlock_limit();
         let task = btf::task_offsets();
         let follow_forks = u32::from(follow_forks);
+        let clock_jiffies = u32::from(clock.uses_jiffies());
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
         let inflight_mask = inflight_slots - 1;
@@ -239,6 +241,7 @@ impl Tracer {
             .override_global("TASK_TGID_OFFSET", &task.tgid, true)
             .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
+            .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {
                 if is_permission(&e) {

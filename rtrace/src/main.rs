@@ -3,6 +3,7 @@
 
 mod btf;
 mod cli;
+mod clock;
 mod decode;
 mod filter;
 mod inflight;

@@ -155,12 +155,12 @@ impl StraceFormatter {
         }
         self.line.clear();
         self.prefix(ev.tid);
-        let shown_unfinished = ev.enter_ns != 0
+        let shown_unfinished = ev.enter_time != 0
             && !self.unfinished.is_empty()
             && self
                 .unfinished
                 .get(&ev.tid)
-                .is_some_and(|&enter| enter == ev.enter_ns);
+                .is_some_and(|&enter| enter == ev.enter_time);
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
             decode::format_resumed(ev, &self.opts, &mut self.line);
@@ -257,16 +257,16 @@ impl StraceFormatter {
         self.writer.write_all(&self.line)
     }
 
-    /// Writes `epoll_wait(3,  <unfinished ...>` for a call blocked since `enter_ns`,
+    /// Writes `epoll_wait(3,  <unfinished ...>` for a call blocked since `enter_time`,
     /// once per call.
     ///
     /// # Errors
     /// When writing fails.
     pub fn unfinished(&mut self, blocked: &Blocked) -> io::Result<()> {
-        if self.unfinished.get(&blocked.tid) == Some(&blocked.enter_ns) {
+        if self.unfinished.get(&blocked.tid) == Some(&blocked.enter_time) {
             return Ok(());
         }
-        self.unfinished.insert(blocked.tid, blocked.enter_ns);
+        self.unfinished.insert(blocked.tid, blocked.enter_time);
         self.line.clear();
         self.prefix(blocked.tid);
         let mut line = std::mem::take(&mut self.line);

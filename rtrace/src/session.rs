@@ -21,9 +21,10 @@ use tokio::{
 
 use crate::{
     cli::Cli,
+    clock::KernelClock,
     decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
     filter::TracedSet,
-    inflight::{self, Blocked, InFlightView},
+    inflight::{Blocked, InFlightView},
     launch::Launch,
     loader::{self, Tracer},
     output::StraceFormatter,
@@ -108,7 +109,7 @@ fn blocked_before_attach(pid: u32, tid: u32) -> Option<Blocked> {
         tid,
         nr,
         args,
-        enter_ns: 0,
+        enter_time: 0,
     })
 }
 
@@ -220,7 +221,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         unabbreviated: cli.unabbreviated,
     };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
-    let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints)?;
+    let clock = KernelClock::new();
+    let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints, &clock)?;
     let shown = cli
         .filters
         .iter()
@@ -292,6 +294,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
         unfinished_after: cli.unfinished,
+        clock,
         shown,
         tracer,
         events: 0,
@@ -348,6 +351,8 @@ struct RingReader {
     inflight: InFlightView,
     /// How long a call blocks before it is shown `<unfinished ...>`.
     unfinished_after: Duration,
+    /// The clock calls are stamped on at enter.
+    clock: KernelClock,
     /// The calls `-e trace=` shows (the stuck view shows all).
     shown: TracedSet,
     /// The loaded programs (detached when dropped) and their counters.
@@ -444,14 +449,15 @@ impl RingReader {
 
     /// Shows calls blocked longer than the threshold as `<unfinished ...>`.
     fn show_unfinished(&self, formatter: &mut StraceFormatter) -> io::Result<()> {
-        let now = inflight::now_ns();
-        let threshold = u64::try_from(self.unfinished_after.as_nanos()).unwrap_or(u64::MAX);
         for blocked in self
             .inflight
             .snapshot(formatter.tasks().collect::<Vec<_>>())
         {
-            if now.saturating_sub(blocked.enter_ns) >= threshold && self.shown.contains(blocked.nr)
-            {
+            let blocked_long = self
+                .clock
+                .since(blocked.enter_time)
+                .is_some_and(|d| d >= self.unfinished_after);
+            if blocked_long && self.shown.contains(blocked.nr) {
                 formatter.unfinished(&blocked)?;
             }
         }
@@ -462,7 +468,6 @@ impl RingReader {
     /// stderr: the calls rtrace saw enter from the in-flight array, the ones entered
     /// before rtrace attached from `/proc/TID/syscall`.
     fn print_stuck(&self, formatter: &StraceFormatter) {
-        let now = inflight::now_ns();
         let mut blocked = self.inflight.snapshot(formatter.tasks());
         let seen: HashSet<u32> = blocked.iter().map(|b| b.tid).collect();
         for &pid in &self.alive {
@@ -474,19 +479,17 @@ impl RingReader {
                 }
             }
         }
-        blocked.sort_by_key(|b| (b.enter_ns, b.tid));
+        blocked.sort_by_key(|b| (b.enter_time, b.tid));
         let mut text = format!(
             "rtrace: {} thread{} in a syscall:\n",
             blocked.len(),
             if blocked.len() == 1 { "" } else { "s" }
         );
         for b in &blocked {
-            let since = if b.enter_ns == 0 {
-                "since before rtrace attached".to_string()
-            } else {
-                #[expect(clippy::cast_precision_loss, reason = "display only")]
-                let secs = now.saturating_sub(b.enter_ns) as f64 / 1e9;
-                format!("for {secs:.3}s")
+            let since = match self.clock.since(b.enter_time) {
+                _ if b.enter_time == 0 => "since before rtrace attached".to_string(),
+                Some(d) => format!("for {:.3}s", d.as_secs_f64()),
+                None => "for an unknown time".to_string(),
             };
             let _ = writeln!(
                 text,

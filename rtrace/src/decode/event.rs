@@ -46,7 +46,7 @@ pub struct SyscallEvent<'a> {
     pub returns: bool,
     /// The enter was not seen: rtrace attached during the call.
     pub enter_missed: bool,
-    pub enter_ns: u64,
+    pub enter_time: u64,
     pub slots: [Capture<'a>; SLOT_COUNT],
 }
 
@@ -178,7 +178,7 @@ fn parse_syscall<'a>(
     let flags: u32 = read(bytes, 28).ok_or(RecordError::Short(bytes.len()))?;
     let ret: i64 = read(bytes, 32).ok_or(RecordError::Short(bytes.len()))?;
     let args: [u64; 6] = read(bytes, 40).ok_or(RecordError::Short(bytes.len()))?;
-    let enter_ns: u64 = read(bytes, 88).ok_or(short)?;
+    let enter_time: u64 = read(bytes, 88).ok_or(short)?;
     let mut slots = [Capture::Empty; SLOT_COUNT];
     for (i, slot) in slots.iter_mut().enumerate() {
         let Some(len) = read::<u16>(bytes, 96 + i * 4) else {
@@ -205,7 +205,7 @@ fn parse_syscall<'a>(
         ret,
         returns: header.kind == kind::SYSCALL,
         enter_missed: flags & record_flags::ENTER_MISSED != 0,
-        enter_ns,
+        enter_time,
         slots,
     })
 }
@@ -229,7 +229,7 @@ pub(crate) mod testing {
             flags: 0,
             ret,
             args,
-            enter_ns: 1,
+            enter_time: 1,
             slots: [SlotMeta::default(); SLOT_COUNT],
             data: [[0; rtrace_common::SLOT_SIZE]; SLOT_COUNT],
         };
