@@ -66,7 +66,11 @@ pub fn run(bench: &Bench) -> Result<()> {
     let busy = Busy::start()?;
     let idle = Idle::start()?;
     let samples = interleaved(&configs, bench.runs, |config| {
-        let target = if config == Config::RtraceIdle { idle.pid() } else { busy.pid() };
+        let target = if config == Config::RtraceIdle {
+            idle.pid()
+        } else {
+            busy.pid()
+        };
         measure(bench, config, target).with_context(|| format!("bystander: {}", config.name()))
     })?;
     drop(busy);
@@ -225,7 +229,10 @@ struct Idle(Child);
 
 impl Idle {
     fn start() -> Result<Self> {
-        let child = Command::new("sleep").arg("3600").spawn().context("starting sleep")?;
+        let child = Command::new("sleep")
+            .arg("3600")
+            .spawn()
+            .context("starting sleep")?;
         Ok(Self(child))
     }
 

@@ -37,7 +37,12 @@ enum Config {
 }
 
 impl Config {
-    const ALL: [Self; 4] = [Self::Untraced, Self::EmptyProgram, Self::Rtrace, Self::Strace];
+    const ALL: [Self; 4] = [
+        Self::Untraced,
+        Self::EmptyProgram,
+        Self::Rtrace,
+        Self::Strace,
+    ];
 
     fn name(self) -> &'static str {
         match self {
