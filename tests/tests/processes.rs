@@ -85,19 +85,25 @@ fn calls_by_task(file: &Path) -> BTreeMap<u32, Vec<String>> {
         .collect()
 }
 
+/// `-f -o OUT -p PID`: follow `pid`'s children, trace to `out`.
+fn follow_args(out: &Path, pid: u32) -> Vec<String> {
+    [
+        "-f",
+        "-o",
+        &out.display().to_string(),
+        "-p",
+        &pid.to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 /// Traces the fork-tree helper with `-f` from attach: returns each task's calls.
 fn trace_fork_tree(program: &Path, name: &str) -> BTreeMap<u32, Vec<String>> {
     let scratch = ScratchDir::new(&format!("forktree-{name}"));
     let out = scratch.path().join("trace");
     let mut helper = Helper::start(&helper_binary(), "forktree", &[]);
-    let args = vec![
-        "-f".to_owned(),
-        "-o".to_owned(),
-        out.display().to_string(),
-        "-p".to_owned(),
-        helper.pid().to_string(),
-    ];
-    let (mut tracer, _stderr) = start_tracer(program, &args, name);
+    let (mut tracer, _stderr) = start_tracer(program, &follow_args(&out, helper.pid()), name);
     helper.trigger();
     helper.wait_for_success();
     wait_exit(&mut tracer, name);
@@ -133,14 +139,7 @@ fn trace_fork_tree_together() -> [BTreeMap<u32, Vec<String>>; 2] {
         .iter()
         .map(|(program, name)| {
             let out = scratch.path().join(name);
-            let args = vec![
-                "-f".to_owned(),
-                "-o".to_owned(),
-                out.display().to_string(),
-                "-p".to_owned(),
-                helper.pid().to_string(),
-            ];
-            let (child, stderr) = start_tracer(program, &args, name);
+            let (child, stderr) = start_tracer(program, &follow_args(&out, helper.pid()), name);
             (child, stderr, out, *name)
         })
         .collect();

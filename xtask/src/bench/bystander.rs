@@ -63,8 +63,8 @@ struct Sample {
 /// Runs the benchmark and prints its table.
 pub fn run(bench: &Bench) -> Result<()> {
     let (configs, bpftrace_note) = configs();
-    let busy = Busy::start()?;
-    let idle = Idle::start()?;
+    let busy = Target::busy()?;
+    let idle = Target::idle()?;
     let samples = interleaved(&configs, bench.runs, |config| {
         let target = if config == Config::RtraceIdle {
             idle.pid()
@@ -224,11 +224,12 @@ fn print(
     table.print();
 }
 
-/// A process that makes no syscalls while measured (`sleep`), killed on drop.
-struct Idle(Child);
+/// A process rtrace may trace, killed on drop.
+struct Target(Child);
 
-impl Idle {
-    fn start() -> Result<Self> {
+impl Target {
+    /// One that makes no syscalls while measured.
+    fn idle() -> Result<Self> {
         let child = Command::new("sleep")
             .arg("3600")
             .spawn()
@@ -236,23 +237,8 @@ impl Idle {
         Ok(Self(child))
     }
 
-    fn pid(&self) -> u32 {
-        self.0.id()
-    }
-}
-
-impl Drop for Idle {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        process::reap(&self.0).ok();
-    }
-}
-
-/// The busy traced process: an endless dd bs=1 on [`BUSY_CPU`], killed on drop.
-struct Busy(Child);
-
-impl Busy {
-    fn start() -> Result<Self> {
+    /// The busy one: an endless dd bs=1 on [`BUSY_CPU`].
+    fn busy() -> Result<Self> {
         let child = process::pinned(Some(BUSY_CPU), "dd")
             .args(["if=/dev/zero", "of=/dev/null", "bs=1", "status=none"])
             .spawn()
@@ -265,7 +251,7 @@ impl Busy {
     }
 }
 
-impl Drop for Busy {
+impl Drop for Target {
     fn drop(&mut self) {
         self.0.kill().ok();
         process::reap(&self.0).ok();
