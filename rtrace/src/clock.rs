@@ -136,6 +136,30 @@ fn elapsed(reference: Reading, hz: u64, stamp: u64, now: u64) -> Duration {
     Duration::from_nanos(now.saturating_sub(stamp_ns))
 }
 
+/// How long thread `tid` has been off the CPU: the scheduler's clock now (the mark of
+/// this thread, which is running) less the last start of that one, from
+/// `/proc/.../sched` (kernels with `CONFIG_SCHED_DEBUG`). For a thread blocked in a
+/// call that began before rtrace attached, this is how long it has waited at least.
+#[must_use]
+pub fn off_cpu_for(tid: u32) -> Option<Duration> {
+    let last_start = |path: &str| exec_start_ms(&fs::read_to_string(path).ok()?);
+    // A yield brings this thread's own mark up to now (the scheduler updates the
+    // running thread's at ticks and switches only).
+    // SAFETY: no arguments.
+    unsafe { libc::sched_yield() };
+    let now = last_start("/proc/thread-self/sched")?;
+    let then = last_start(&format!("/proc/{tid}/sched"))?;
+    Duration::try_from_secs_f64((now - then) / 1e3).ok()
+}
+
+/// `se.exec_start` of a `/proc/.../sched` text: milliseconds on the scheduler's clock.
+fn exec_start_ms(text: &str) -> Option<f64> {
+    text.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        (name.trim() == "se.exec_start").then(|| value.trim().parse().ok())?
+    })
+}
+
 /// `CLOCK_MONOTONIC` now, in nanoseconds (the kernel's `bpf_ktime_get_ns`).
 #[must_use]
 pub fn now_ns() -> u64 {
@@ -191,6 +215,16 @@ mod tests {
         assert_eq!(tick_rate(first, after(1010, 100)), Some(100));
         assert_eq!(tick_rate(first, after(1050, 100)), None);
         assert_eq!(tick_rate(first, first), None);
+    }
+
+    #[test]
+    fn reads_the_last_start() {
+        let text = "sleep (4242, #threads: 1)\n\
+            -------------------------------------------------------------------\n\
+            se.exec_start                                :      12266438.955887\n\
+            se.vruntime                                  :             3.108546\n";
+        assert_eq!(exec_start_ms(text), Some(12_266_438.955_887));
+        assert_eq!(exec_start_ms("se.vruntime : 1\n"), None);
     }
 
     #[test]

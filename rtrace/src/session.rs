@@ -21,7 +21,7 @@ use tokio::{
 
 use crate::{
     cli::Cli,
-    clock::KernelClock,
+    clock::{self, KernelClock},
     decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
     filter::TracedSet,
     inflight::{Blocked, InFlightView},
@@ -486,10 +486,19 @@ impl RingReader {
             if blocked.len() == 1 { "" } else { "s" }
         );
         for b in &blocked {
-            let since = match self.clock.since(b.enter_time) {
-                _ if b.enter_time == 0 => "since before rtrace attached".to_string(),
-                Some(d) => format!("for {:.3}s", d.as_secs_f64()),
-                None => "for an unknown time".to_string(),
+            let since = if b.enter_time == 0 {
+                match clock::off_cpu_for(b.tid) {
+                    Some(d) => format!(
+                        "for at least {:.3}s (since before rtrace attached)",
+                        d.as_secs_f64()
+                    ),
+                    None => "since before rtrace attached".to_string(),
+                }
+            } else {
+                match self.clock.since(b.enter_time) {
+                    Some(d) => format!("for {:.3}s", d.as_secs_f64()),
+                    None => "for an unknown time".to_string(),
+                }
             };
             let _ = writeln!(
                 text,

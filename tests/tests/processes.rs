@@ -399,6 +399,52 @@ fn blocked_calls_show_while_they_block_and_in_the_stuck_view() {
     }
 }
 
+/// A call that began before rtrace attached has no enter stamp: the stuck view tells how
+/// long its thread has been off the CPU, a lower bound of the time in the call.
+#[test]
+fn the_stuck_view_times_calls_entered_before_attach() {
+    require_root();
+    let scratch = ScratchDir::new("blocked-before");
+    let out = scratch.path().join("trace");
+    // The helper waits for its trigger in read(0, ...) from its start.
+    let mut helper = Helper::start(&helper_binary(), "blocker", &[]);
+    let pid = helper.pid();
+    wait_until_in(pid, 0);
+    thread::sleep(Duration::from_millis(1200));
+    let args: Vec<String> = [
+        "--stuck",
+        "-o",
+        &out.display().to_string(),
+        "-p",
+        &pid.to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let (mut rtrace, mut stderr) = start_tracer(&rtrace_binary(), &args, "rtrace");
+    let mut view = String::new();
+    while !view.contains("read(0,") {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no stuck view:\n{view}"
+        );
+        view.push_str(&line);
+    }
+    let stuck_line = view.lines().find(|l| l.contains("read(0,")).unwrap();
+    let secs: f64 = stuck_line
+        .split_once("for at least ")
+        .and_then(|(_, d)| d.split_once("s (since before rtrace attached)"))
+        .and_then(|(d, _)| d.parse().ok())
+        .unwrap_or_else(|| panic!("no lower bound in {stuck_line:?}"));
+    assert!(
+        (1.1..30.0).contains(&secs),
+        "blocked for {secs}s? {stuck_line}"
+    );
+    helper.trigger();
+    helper.wait_for_success();
+    wait_exit(&mut rtrace, "rtrace");
+}
+
 #[test]
 fn a_thousand_targets_are_traced_at_once() {
     const TARGETS: usize = 1000;
