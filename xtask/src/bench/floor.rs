@@ -6,7 +6,7 @@ use std::{
     fs,
     io::{BufRead, BufReader, Write},
     path::{Path, PathBuf},
-    process::{Command, Stdio},
+    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -22,15 +22,22 @@ use super::{
 enum Config {
     Untraced,
     Rtrace,
+    /// rtrace tracing the loop and [`IDLE_TARGETS`] sleeping processes: what a large
+    /// traced set costs each event.
+    RtraceThousand,
     Strace,
     PerfTrace,
 }
+
+/// Sleeping processes traced beside the loop in [`Config::RtraceThousand`].
+const IDLE_TARGETS: usize = 999;
 
 impl Config {
     fn name(self) -> &'static str {
         match self {
             Self::Untraced => "untraced",
             Self::Rtrace => "rtrace -o",
+            Self::RtraceThousand => "rtrace -o, 1,000 targets",
             Self::Strace => "strace -o",
             Self::PerfTrace => "perf trace -o",
         }
@@ -62,9 +69,11 @@ impl Sample {
 /// Runs the benchmark and prints its table.
 pub fn run(bench: &Bench) -> Result<()> {
     let (configs, perf_note) = configs(bench.dir);
+    let idle = Sleepers::start(IDLE_TARGETS)?;
     let samples = interleaved(&configs, bench.runs, |config| {
-        measure(bench, config).with_context(|| format!("floor: {}", config.name()))
+        measure(bench, config, &idle.pids()).with_context(|| format!("floor: {}", config.name()))
     })?;
+    drop(idle);
     let mut table = table(bench, &configs, &samples);
     table.note(format!(
         "{} syscalls per loop; loop s: dd released -> dd exited; trace done s: -> tracer exited, \
@@ -80,7 +89,12 @@ pub fn run(bench: &Bench) -> Result<()> {
 
 /// The configurations to measure, and why `perf trace` is missing when it is.
 fn configs(dir: &Path) -> (Vec<Config>, Option<String>) {
-    let mut configs = vec![Config::Untraced, Config::Rtrace, Config::Strace];
+    let mut configs = vec![
+        Config::Untraced,
+        Config::Rtrace,
+        Config::RtraceThousand,
+        Config::Strace,
+    ];
     match perf_trace_works(dir) {
         Ok(()) => {
             configs.push(Config::PerfTrace);
@@ -108,20 +122,26 @@ fn perf_trace_works(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn measure(bench: &Bench, config: Config) -> Result<Sample> {
+/// Measures one run; `idle` are the sleeping processes [`Config::RtraceThousand`] adds.
+fn measure(bench: &Bench, config: Config, idle: &[u32]) -> Result<Sample> {
     let command = process::dd_command(bench.blocks);
     let out = output_path(bench.dir, config);
     match config {
         Config::Untraced => Ok(Sample::untraced(Held::spawn(&command, None)?.run()?.0)),
-        Config::Rtrace => {
+        Config::Rtrace | Config::RtraceThousand => {
             let mut rtrace = Command::new(bench.rtrace);
             rtrace.arg("-o").arg(&out);
-            attached_run(rtrace, &command, &out, true)
+            let idle = if config == Config::RtraceThousand {
+                idle
+            } else {
+                &[]
+            };
+            attached_run(rtrace, &command, &out, Some(idle))
         }
         Config::Strace => {
             let mut strace = Command::new("strace");
             strace.arg("-o").arg(&out);
-            attached_run(strace, &command, &out, false)
+            attached_run(strace, &command, &out, None)
         }
         Config::PerfTrace => perf_run(&command, &out),
     }
@@ -131,6 +151,7 @@ fn output_path(dir: &Path, config: Config) -> PathBuf {
     let name = match config {
         Config::Untraced => "untraced",
         Config::Rtrace => "rtrace",
+        Config::RtraceThousand => "rtrace-thousand",
         Config::Strace => "strace",
         Config::PerfTrace => "perf",
     };
@@ -138,15 +159,36 @@ fn output_path(dir: &Path, config: Config) -> PathBuf {
 }
 
 /// A tracer that attaches with `-p PID` and says so on stderr (rtrace, strace).
-fn attached_run(mut tracer: Command, command: &str, out: &Path, is_rtrace: bool) -> Result<Sample> {
+/// `rtrace_idle` is `Some` for rtrace, with the idle pids it traces beside the loop:
+/// those never exit, so it is interrupted once the loop has.
+fn attached_run(
+    mut tracer: Command,
+    command: &str,
+    out: &Path,
+    rtrace_idle: Option<&[u32]>,
+) -> Result<Sample> {
     let mut held = Held::spawn(command, None)?;
-    let tracer = Tracer::start(tracer.arg("-p").arg(held.pid().to_string()), 1)?;
+    let idle = rtrace_idle.unwrap_or_default();
+    let pids: Vec<String> = std::iter::once(held.pid())
+        .chain(idle.iter().copied())
+        .map(|p| p.to_string())
+        .collect();
+    let mut tracer = Tracer::start(tracer.arg("-p").arg(pids.join(",")), pids.len())?;
     let start = held.release()?;
     process::reap(&held.child)?;
     let loop_time = start.elapsed();
+    if !idle.is_empty() {
+        // Its lines are all written once it has read the loop's exit.
+        process::poll_until(Duration::from_secs(30), "rtrace to write the exit", || {
+            fs::read(out)
+                .ok()
+                .filter(|t| t.ends_with(b"+++ exited with 0 +++\n"))
+        })?;
+        tracer.interrupt()?;
+    }
     let exit = tracer.finish()?;
     let done = start.elapsed();
-    let lost = is_rtrace.then(|| exit.rtrace_lost());
+    let lost = rtrace_idle.map(|_| exit.rtrace_lost());
     Ok(Sample {
         loop_time,
         done,
@@ -253,4 +295,34 @@ fn table(bench: &Bench, configs: &[Config], samples: &[Vec<Sample>]) -> Table {
         ]);
     }
     table
+}
+
+/// Sleeping processes, killed on drop.
+struct Sleepers(Vec<Child>);
+
+impl Sleepers {
+    fn start(count: usize) -> Result<Self> {
+        let children = (0..count)
+            .map(|_| {
+                Command::new("sleep")
+                    .arg("3600")
+                    .spawn()
+                    .context("starting sleep")
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self(children))
+    }
+
+    fn pids(&self) -> Vec<u32> {
+        self.0.iter().map(Child::id).collect()
+    }
+}
+
+impl Drop for Sleepers {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            child.kill().ok();
+            process::reap(child).ok();
+        }
+    }
 }
