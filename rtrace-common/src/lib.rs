@@ -332,7 +332,10 @@ pub mod counter {
     /// In-flight entries overwritten by another thread sharing the slot (the call is
     /// still printed, from the registers at exit, without its enter time).
     pub const INFLIGHT_COLLISIONS: u32 = 1;
-    pub const COUNT: u32 = 2;
+    /// Records submitted on this CPU: the ring's fill is looked at every
+    /// `WAKEUP_CHECK_EVERY`th (a read of positions the reader writes as it consumes).
+    pub const SUBMITTED: u32 = 2;
+    pub const COUNT: u32 = 3;
 }
 
 #[cfg(feature = "user")]

@@ -20,7 +20,9 @@ use rtrace_common::{
 
 use crate::{
     capture::{Slots, capture, copy_words},
-    maps::{CAPTURE_SPECS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced},
+    maps::{
+        CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
+    },
     regs::{syscall_args, syscall_args_btf},
     task::{current, global},
 };
@@ -374,14 +376,30 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
 #[unsafe(no_mangle)]
 static WAKEUP_BYTES: u64 = 1 << 20;
 
+/// Records between two looks at the ring's fill, per CPU: a look reads the
+/// consumer position, a cache line the reader writes as it consumes.
+const WAKEUP_CHECK_EVERY: u64 = 16;
+
 #[inline(always)]
 fn wakeup_flag() -> u64 {
+    let no_wakeup = u64::from(BPF_RB_NO_WAKEUP);
+    let Some(submitted) = COUNTERS.get_ptr_mut(counter::SUBMITTED) else {
+        return no_wakeup;
+    };
+    // SAFETY: a per-CPU value; programs do not preempt each other on one CPU.
+    let n = unsafe {
+        *submitted += 1;
+        *submitted
+    };
+    if n % WAKEUP_CHECK_EVERY != 0 {
+        return no_wakeup;
+    }
     // SAFETY: a global written once by the loader.
     let mark = unsafe { core::ptr::read_volatile(&WAKEUP_BYTES) };
     if RING.query(u64::from(BPF_RB_AVAIL_DATA)) >= mark {
         u64::from(BPF_RB_FORCE_WAKEUP)
     } else {
-        u64::from(BPF_RB_NO_WAKEUP)
+        no_wakeup
     }
 }
 
