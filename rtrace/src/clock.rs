@@ -67,8 +67,9 @@ pub enum KernelClock {
     Jiffies {
         first: Reading,
         taken: Instant,
-        /// The second reading's tick rate, taken when first needed.
-        rate: OnceLock<Option<(Reading, u64)>>,
+        /// A second reading and the tick rate, taken when first needed (and again
+        /// while the rate cannot be told).
+        rate: OnceLock<(Reading, u64)>,
     },
 }
 
@@ -100,15 +101,16 @@ impl KernelClock {
         match self {
             KernelClock::Nanoseconds => Some(Duration::from_nanos(now.saturating_sub(stamp))),
             KernelClock::Jiffies { first, taken, rate } => {
-                let &(reference, hz) = rate
-                    .get_or_init(|| {
-                        if let Some(wait) = CALIBRATION.checked_sub(taken.elapsed()) {
-                            std::thread::sleep(wait);
-                        }
-                        let second = Reading::take()?;
-                        tick_rate(*first, second).map(|hz| (second, hz))
-                    })
-                    .as_ref()?;
+                let &(reference, hz) = if let Some(known) = rate.get() {
+                    known
+                } else {
+                    if let Some(wait) = CALIBRATION.checked_sub(taken.elapsed()) {
+                        std::thread::sleep(wait);
+                    }
+                    let second = Reading::take()?;
+                    let hz = tick_rate(*first, second)?;
+                    rate.get_or_init(|| (second, hz))
+                };
                 Some(elapsed(reference, hz, stamp, now))
             }
         }
