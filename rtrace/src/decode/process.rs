@@ -243,6 +243,49 @@ const RUSAGE_COUNTERS: [&str; 14] = [
     "msgsnd", "msgrcv", "nsignals", "nvcsw", "nivcsw",
 ];
 
+xlat! {
+    /// `pidfd_open` flags, `include/uapi/linux/pidfd.h`.
+    PIDFD_OPEN_FLAGS { PIDFD_NONBLOCK = libc::O_NONBLOCK }
+}
+
+fn pidfd_open_flags(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    flags_dflt(
+        call.out,
+        &PIDFD_OPEN_FLAGS,
+        call.arg(i) & 0xffff_ffff,
+        "PIDFD_???",
+    );
+}
+
+/// `struct tms` (`times`): four `clock_t`s, each with its seconds in a comment.
+fn tms(call: &mut Call<'_, '_>, i: usize) {
+    const FIELDS: [&str; 4] = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"];
+    call.next();
+    let ptr = call.arg(i);
+    let start = call.out.len();
+    let printed = match call.capture(i, 0).bytes() {
+        Some(b) if ptr != 0 && !call.failed() => (|| {
+            for (k, name) in FIELDS.iter().enumerate() {
+                let ticks = u64_at(b, 8 * k)?;
+                call.out
+                    .extend_from_slice(if k == 0 { b"{" } else { b", " });
+                call.out.extend_from_slice(name.as_bytes());
+                call.out.push(b'=');
+                text::clock_ticks(call.out, ticks);
+            }
+            call.out.push(b'}');
+            Some(())
+        })()
+        .is_some(),
+        _ => false,
+    };
+    if !printed {
+        call.out.truncate(start);
+        call.pointer(ptr);
+    }
+}
+
 /// `struct rusage`: `{ru_utime={...}, ru_stime={...}, ...}`, with `-v` every counter,
 /// or the pointer.
 fn rusage(call: &mut Call<'_, '_>, i: usize) {
@@ -1354,6 +1397,12 @@ pub static DEFS: &[SyscallDef] = &[
         ],
         0,
     ),
+    def(Sysno::times, &[Arg::custom_with(tms, &[struct_cap(32)])], 0),
+    def(
+        Sysno::pidfd_open,
+        &[INT, Arg::custom(pidfd_open_flags)],
+        class::DESC,
+    ),
     def(Sysno::set_tid_address, &[PTR], 0),
     def(Sysno::set_robust_list, &[PTR, ULONG], 0),
     def(Sysno::getrlimit, &[RESOURCE, RLIMIT_OUT], 0),
@@ -1959,6 +2008,36 @@ mod tests {
         assert_eq!(
             line(Sysno::getrusage, &[0, 0], EFAULT, &[]),
             strace("getrusage(RUSAGE_SELF, NULL)            = -1 EFAULT (Bad address)")
+        );
+    }
+
+    #[test]
+    fn times_and_pidfd_open() {
+        // clock_t ticks at 100 per second, as sysconf(_SC_CLK_TCK) says on Linux.
+        let tms: Vec<u8> = [2u64, 5, 0, 150]
+            .iter()
+            .flat_map(|t| t.to_le_bytes())
+            .collect();
+        assert_eq!(
+            line(
+                Sysno::times,
+                &[0x7ffc_1fc4_1070],
+                1_719_365_503,
+                &[Some(&tms)]
+            ),
+            "times({tms_utime=2 /* 0.02 s */, tms_stime=5 /* 0.05 s */, tms_cutime=0, tms_cstime=150 /* 1.50 s */}) = 1719365503"
+        );
+        assert_eq!(
+            line(Sysno::times, &[0], 1_719_365_503, &[]),
+            "times(NULL) = 1719365503"
+        );
+        assert_eq!(
+            line(Sysno::pidfd_open, &[17136, 0], 6, &[]),
+            "pidfd_open(17136, 0) = 6"
+        );
+        assert_eq!(
+            line(Sysno::pidfd_open, &[17136, 0o4000], 6, &[]),
+            "pidfd_open(17136, PIDFD_NONBLOCK) = 6"
         );
     }
 
