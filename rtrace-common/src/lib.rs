@@ -52,7 +52,8 @@ pub struct RecordHeader {
     pub tid: u32,
     /// Thread group id (userspace pid).
     pub tgid: u32,
-    /// CPU that produced the record.
+    /// CPU that produced the record; 0 in syscall records (a helper call per call
+    /// for a field nothing reads).
     pub cpu: u32,
     /// `bpf_ktime_get_ns` when the record was produced; 0 in syscall records, whose
     /// time is [`SyscallRecord::enter_time`].

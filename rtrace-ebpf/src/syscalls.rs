@@ -9,7 +9,7 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_get_smp_processor_id, bpf_ktime_get_ns, generated::bpf_jiffies64},
+    helpers::{bpf_ktime_get_ns, generated::bpf_jiffies64},
     macros::{btf_tracepoint, raw_tracepoint, tracepoint},
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
@@ -334,9 +334,9 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             kind: call.kind,
             tid: call.tid,
             tgid: call.tgid,
-            cpu: bpf_get_smp_processor_id(),
-            // Syscall records carry their enter time in `enter_time`; a second clock
-            // read per call buys nothing the decoder uses.
+            // Syscall records carry their enter time in `enter_time`; a clock read,
+            // and the CPU (a helper call), would buy nothing the decoder uses.
+            cpu: 0,
             ts_ns: 0,
         };
         #[expect(
