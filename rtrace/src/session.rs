@@ -113,6 +113,21 @@ fn blocked_before_attach(pid: u32, tid: u32) -> Option<Blocked> {
     })
 }
 
+/// This process's peak resident memory (`VmHWM`): its own image's, unlike
+/// `ru_maxrss`, which also counts the image of the process that forked it.
+fn peak_rss_kib() -> Option<u64> {
+    fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("VmHWM:")?
+                .trim()
+                .strip_suffix(" kB")?
+                .parse()
+                .ok()
+        })
+}
+
 /// A descriptor that becomes readable when process `pid` exits.
 fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     // SAFETY: pidfd_open has no memory arguments.
@@ -325,7 +340,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         let secs = started.elapsed().as_secs_f64();
         #[expect(clippy::cast_precision_loss, reason = "display only")]
         let rate = events as f64 / secs.max(1e-9);
-        eprintln!("rtrace: {events} events in {secs:.3}s ({rate:.0}/s), {lost} lost");
+        let peak = peak_rss_kib().map_or_else(String::new, |k| format!(", peak RSS {k} KiB"));
+        eprintln!("rtrace: {events} events in {secs:.3}s ({rate:.0}/s), {lost} lost{peak}");
     }
     if lost > 0 {
         eprintln!("rtrace: {lost} events lost");

@@ -66,7 +66,8 @@ fn footprint_run(bench: &Bench) -> Result<Footprint> {
     let out = bench.dir.join("daemon.rtrace.out");
     let mut held = Held::spawn(&process::dd_command(bench.blocks), None)?;
     let mut cmd = Command::new(bench.rtrace);
-    cmd.arg("-o")
+    cmd.arg("--stats")
+        .arg("-o")
         .arg(&out)
         .arg("-p")
         .arg(held.pid().to_string());
@@ -83,7 +84,11 @@ fn footprint_run(bench: &Bench) -> Result<Footprint> {
         startup_cpu,
         tracing_cpu: exit.usage.cpu.saturating_sub(startup_cpu),
         attached_rss_kib,
-        peak_rss_kib: exit.usage.max_rss_kib,
+        // Not wait4's maxrss: that counts the image of the process that forked rtrace
+        // (this one, which has read big trace files by now) before it exec'd.
+        peak_rss_kib: exit
+            .rtrace_peak_rss_kib()
+            .context("rtrace --stats gave no peak RSS")?,
         lost: exit.rtrace_lost(),
     })
 }
@@ -141,7 +146,7 @@ fn footprint(bench: &Bench) -> Result<()> {
     ]);
     table.note(
         "events: lines rtrace wrote. startup: until it said `attached` (/proc/PID/task/*/schedstat); \
-         tracing: from then to exit (wait4 total less startup). Peak RSS: wait4 maxrss",
+         tracing: from then to exit (wait4 total less startup). Peak RSS: rtrace's own VmHWM, from its --stats line",
     );
     table.print();
     Ok(())

@@ -22,8 +22,6 @@ pub const TRACER_TIMEOUT: Duration = Duration::from_secs(90);
 pub struct Usage {
     /// User plus system CPU time.
     pub cpu: Duration,
-    /// Peak resident set size, in KiB.
-    pub max_rss_kib: u64,
     /// Whether it exited with status 0.
     pub success: bool,
     /// Whether it ended as SIGINT asks to (killed by it, or exit status 130 as strace).
@@ -58,7 +56,6 @@ fn wait4(pid: u32, flags: i32) -> Result<Option<Usage>> {
     }
     Ok(Some(Usage {
         cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
-        max_rss_kib: u64::try_from(usage.ru_maxrss).unwrap_or(0),
         success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         interrupted: (libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGINT)
             || (libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 128 + libc::SIGINT),
@@ -216,6 +213,18 @@ pub struct TracerExit {
 
 impl TracerExit {
     /// The `N` of rtrace's closing `rtrace: N events lost` (0 when it has none).
+    /// The peak RSS rtrace's `--stats` line gave, in KiB.
+    pub fn rtrace_peak_rss_kib(&self) -> Option<u64> {
+        self.stderr.lines().find_map(|l| {
+            l.strip_prefix("rtrace: ")?
+                .split_once(", peak RSS ")?
+                .1
+                .strip_suffix(" KiB")?
+                .parse()
+                .ok()
+        })
+    }
+
     pub fn rtrace_lost(&self) -> u64 {
         self.stderr
             .lines()
