@@ -259,31 +259,21 @@ fn pidfd_open_flags(call: &mut Call<'_, '_>, i: usize) {
 }
 
 /// `struct tms` (`times`): four `clock_t`s, each with its seconds in a comment.
-fn tms(call: &mut Call<'_, '_>, i: usize) {
+fn write_tms(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     const FIELDS: [&str; 4] = ["tms_utime", "tms_stime", "tms_cutime", "tms_cstime"];
-    call.next();
-    let ptr = call.arg(i);
-    let start = call.out.len();
-    let printed = match call.capture(i, 0).bytes() {
-        Some(b) if ptr != 0 && !call.failed() => (|| {
-            for (k, name) in FIELDS.iter().enumerate() {
-                let ticks = u64_at(b, 8 * k)?;
-                call.out
-                    .extend_from_slice(if k == 0 { b"{" } else { b", " });
-                call.out.extend_from_slice(name.as_bytes());
-                call.out.push(b'=');
-                text::clock_ticks(call.out, ticks);
-            }
-            call.out.push(b'}');
-            Some(())
-        })()
-        .is_some(),
-        _ => false,
-    };
-    if !printed {
-        call.out.truncate(start);
-        call.pointer(ptr);
+    for (k, name) in FIELDS.iter().enumerate() {
+        let ticks = u64_at(b, 8 * k)?;
+        out.extend_from_slice(if k == 0 { b"{" } else { b", " });
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'=');
+        text::clock_ticks(out, ticks);
     }
+    out.push(b'}');
+    Some(())
+}
+
+fn tms(call: &mut Call<'_, '_>, i: usize) {
+    out_struct(call, i, write_tms);
 }
 
 /// `struct rusage`: `{ru_utime={...}, ru_stime={...}, ...}`, with `-v` every counter,

@@ -5,10 +5,7 @@
 //! tracer can cost), with an empty bpftrace script, and with rtrace tracing another,
 //! busy process; the differences in its CPU time, per syscall, are the cost.
 
-use std::{
-    process::{Child, Command},
-    time::Duration,
-};
+use std::{process::Command, time::Duration};
 
 use anyhow::{Context, Result};
 
@@ -16,7 +13,7 @@ use super::{
     Bench, Benchmark,
     empty_program::{EmptyProgram, SYSCALL_TRACEPOINTS},
     interleaved,
-    process::{self, Held, Tracer},
+    process::{self, Background, Held, Tracer},
     report::{Table, as_f64, grouped, median_count, median_secs, range, times},
 };
 
@@ -63,8 +60,8 @@ struct Sample {
 /// Runs the benchmark and prints its table.
 pub fn run(bench: &Bench) -> Result<()> {
     let (configs, bpftrace_note) = configs();
-    let busy = Target::busy()?;
-    let idle = Target::idle()?;
+    let busy = busy()?;
+    let idle = Background::sleeper()?;
     let samples = interleaved(&configs, bench.runs, |config| {
         let target = if config == Config::RtraceIdle {
             idle.pid()
@@ -224,36 +221,12 @@ fn print(
     table.print();
 }
 
-/// A process rtrace may trace, killed on drop.
-struct Target(Child);
-
-impl Target {
-    /// One that makes no syscalls while measured.
-    fn idle() -> Result<Self> {
-        let child = Command::new("sleep")
-            .arg("3600")
-            .spawn()
-            .context("starting sleep")?;
-        Ok(Self(child))
-    }
-
-    /// The busy one: an endless dd bs=1 on [`BUSY_CPU`].
-    fn busy() -> Result<Self> {
-        let child = process::pinned(Some(BUSY_CPU), "dd")
-            .args(["if=/dev/zero", "of=/dev/null", "bs=1", "status=none"])
-            .spawn()
-            .context("starting the busy loop")?;
-        Ok(Self(child))
-    }
-
-    fn pid(&self) -> u32 {
-        self.0.id()
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        self.0.kill().ok();
-        process::reap(&self.0).ok();
-    }
+/// The busy traced process: an endless dd bs=1 on [`BUSY_CPU`].
+fn busy() -> Result<Background> {
+    Background::spawn(process::pinned(Some(BUSY_CPU), "dd").args([
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=1",
+        "status=none",
+    ]))
 }

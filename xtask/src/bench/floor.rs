@@ -6,7 +6,7 @@ use std::{
     fs,
     io::{BufRead, BufReader, Write},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 
 use super::{
     Bench, Benchmark, interleaved,
-    process::{self, Held, Tracer},
+    process::{self, Background, Held, Tracer},
     report::{Table, as_f64, grouped, median, median_count, median_secs, range, thousands, times},
 };
 
@@ -69,9 +69,12 @@ impl Sample {
 /// Runs the benchmark and prints its table.
 pub fn run(bench: &Bench) -> Result<()> {
     let (configs, perf_note) = configs(bench.dir);
-    let idle = Sleepers::start(IDLE_TARGETS)?;
+    let idle = (0..IDLE_TARGETS)
+        .map(|_| Background::sleeper())
+        .collect::<Result<Vec<_>>>()?;
+    let idle_pids: Vec<u32> = idle.iter().map(Background::pid).collect();
     let samples = interleaved(&configs, bench.runs, |config| {
-        measure(bench, config, &idle.pids()).with_context(|| format!("floor: {}", config.name()))
+        measure(bench, config, &idle_pids).with_context(|| format!("floor: {}", config.name()))
     })?;
     drop(idle);
     let mut table = table(bench, &configs, &samples);
@@ -295,34 +298,4 @@ fn table(bench: &Bench, configs: &[Config], samples: &[Vec<Sample>]) -> Table {
         ]);
     }
     table
-}
-
-/// Sleeping processes, killed on drop.
-struct Sleepers(Vec<Child>);
-
-impl Sleepers {
-    fn start(count: usize) -> Result<Self> {
-        let children = (0..count)
-            .map(|_| {
-                Command::new("sleep")
-                    .arg("3600")
-                    .spawn()
-                    .context("starting sleep")
-            })
-            .collect::<Result<_>>()?;
-        Ok(Self(children))
-    }
-
-    fn pids(&self) -> Vec<u32> {
-        self.0.iter().map(Child::id).collect()
-    }
-}
-
-impl Drop for Sleepers {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            child.kill().ok();
-            process::reap(child).ok();
-        }
-    }
 }

@@ -482,3 +482,30 @@ pub fn installed(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
+
+/// A process that runs beside a measurement (a traced target, an idle one), killed and
+/// reaped on drop.
+pub struct Background(Child);
+
+impl Background {
+    pub fn spawn(cmd: &mut Command) -> Result<Self> {
+        let child = cmd.spawn().with_context(|| format!("starting {cmd:?}"))?;
+        Ok(Self(child))
+    }
+
+    /// A `sleep`: a process that makes no syscalls while measured.
+    pub fn sleeper() -> Result<Self> {
+        Self::spawn(Command::new("sleep").arg("3600"))
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        reap(&self.0).ok();
+    }
+}
