@@ -152,16 +152,18 @@ impl FdPaths {
 
     /// Records that `fd` was opened as `path` (relative to `dirfd`, or to the current
     /// directory when `dirfd` is `AT_FDCWD`).
-    /// The kernel names a descriptor by its file's real path: the process's own
-    /// `/proc` entry when it is still open, else the opened path with symlinks resolved.
+    /// The kernel names a descriptor by its file's real path: the opened path with
+    /// symlinks resolved. Only when it cannot be made absolute does the process's own
+    /// `/proc` entry serve: by the time the record is decoded, the number may already
+    /// name another file.
     pub fn opened(&self, tgid: u32, fd: i32, dirfd: i32, path: &[u8]) {
-        let real = readlink(&format!("/proc/{tgid}/fd/{fd}")).or_else(|| {
-            let full = self.absolute(tgid, dirfd, path)?;
-            Some(
+        let real = self
+            .absolute(tgid, dirfd, path)
+            .map(|full| {
                 fs::canonicalize(std::ffi::OsStr::from_bytes(&full))
-                    .map_or(full, |p| p.as_os_str().as_bytes().to_vec()),
-            )
-        });
+                    .map_or(full, |p| p.as_os_str().as_bytes().to_vec())
+            })
+            .or_else(|| readlink(&format!("/proc/{tgid}/fd/{fd}")));
         if let Some(real) = real {
             self.known.borrow_mut().insert((tgid, fd), real);
         }
