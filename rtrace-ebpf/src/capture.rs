@@ -63,6 +63,18 @@ impl Slots {
         }
     }
 
+    /// Whether every slot is still empty (nothing read since [`Slots::clear`]).
+    #[inline(always)]
+    pub fn all_empty(self) -> bool {
+        let words = self.metas.cast::<u64>();
+        let mut any = 0;
+        for i in 0..SLOT_COUNT / 2 {
+            // SAFETY: as in `clear`.
+            any |= unsafe { core::ptr::read_volatile(words.add(i)) };
+        }
+        any == 0
+    }
+
     /// Reads `len` bytes (clamped to a slot) from user memory into slot `i`.
     #[inline(always)]
     fn read_bytes(self, i: usize, src: u64, len: u64) -> Option<u32> {

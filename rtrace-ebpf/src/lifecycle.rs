@@ -21,7 +21,7 @@ use rtrace_common::{
 };
 
 use crate::{
-    maps::{RING, add_target, count, current_name_is_watched, inflight_slot, is_traced},
+    maps::{ENTER_DATA, RING, add_target, count, current_name_is_watched, inflight_slot, is_traced},
     task::{TASK_EXIT_CODE_OFFSET, TASK_PID_OFFSET, TASK_TGID_OFFSET, current, global},
 };
 
@@ -59,12 +59,13 @@ pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
         return 0;
     }
     // A thread killed inside a call (exit_group from another thread) never reaches
-    // sys_exit: free its in-flight slot.
+    // sys_exit: free its in-flight slot and what its enter stashed.
     if let Some(slot) = inflight_slot(tid) {
         // SAFETY: an array map value.
         unsafe {
             if (*slot).tid == tid {
                 (*slot).tid = 0;
+                let _ = ENTER_DATA.remove(&tid);
             }
         }
     }

@@ -14,7 +14,7 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord, capture_when, counter, kind,
+    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord, capture_when, counter, kind,
     record_flags, spec_flags, syscall_record_size,
 };
 
@@ -175,6 +175,7 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
             enter_time: now,
             flags: 0,
             kind: kind::SYSCALL_NO_RETURN,
+            stash: core::ptr::null(),
         };
         emit(&call, spec);
         return None;
@@ -234,6 +235,11 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) 
             capture::<true>(slots, i, slot, args, 0, sp);
         }
     }
+    // Nothing read (the pointers were NULL, as recvfrom's address arguments usually
+    // are): no stash, and at exit no lookup finds one. Storing copies the whole value.
+    if slots.all_empty() {
+        return;
+    }
     // SAFETY: scratch points to a valid EnterCaptures.
     if ENTER_DATA.insert(&tid, unsafe { &*scratch }, 0).is_err() {
         count(counter::INFLIGHT_COLLISIONS);
@@ -275,6 +281,15 @@ fn on_exit(
     {
         return None;
     }
+    let stash = if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
+        ENTER_DATA.get_ptr(&tid)
+    } else {
+        None
+    };
+    // A stash left by an earlier call of this tid (one whose exit was not seen, say
+    // while the process was detached) is not this call's.
+    // SAFETY: a live map value, only read.
+    let stash = stash.filter(|&s| unsafe { (*s).args } == args);
     let call = CallInfo {
         tgid,
         tid,
@@ -284,9 +299,10 @@ fn on_exit(
         enter_time,
         flags,
         kind: kind::SYSCALL,
+        stash: stash.unwrap_or(core::ptr::null()),
     };
     emit(&call, spec);
-    if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
+    if stash.is_some() {
         let _ = ENTER_DATA.remove(&tid);
     }
     None
@@ -302,6 +318,8 @@ struct CallInfo<'a> {
     enter_time: u64,
     flags: u32,
     kind: u32,
+    /// What enter read for this call, or null: nothing was stashed.
+    stash: *const EnterCaptures,
 }
 
 /// Sends one record in the smallest size class that holds the spec's slots.
@@ -361,7 +379,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             for i in 0..N {
                 let slot = &spec.slots[i];
                 if slot.when == capture_when::ENTER && !at_enter {
-                    copy_enter_slot(slots, i, call.tid);
+                    copy_enter_slot(slots, i, call.stash);
                 } else {
                     // The record's copy of the args: ring memory may be indexed.
                     capture::<false>(slots, i, slot, &(*rec).args, call.ret, 0);
@@ -403,17 +421,17 @@ fn wakeup_flag() -> u64 {
     }
 }
 
-/// Copies slot `i` of the thread's stashed enter captures into `slots`.
+/// Copies slot `i` of the call's stashed enter captures, if any, into `slots`.
 #[inline(never)]
-fn copy_enter_slot(slots: Slots, i: usize, tid: u32) {
-    let Some(stash) = ENTER_DATA.get_ptr_mut(&tid) else {
+fn copy_enter_slot(slots: Slots, i: usize, stash: *const EnterCaptures) {
+    if stash.is_null() {
         return;
-    };
-    // SAFETY: a live map value of type EnterCaptures, checked non-null.
+    }
+    // SAFETY: a live map value of type EnterCaptures, checked non-null; only read.
     let from = unsafe {
         Slots {
-            metas: (*stash).slots.as_mut_ptr(),
-            data: (*stash).data.as_mut_ptr().cast(),
+            metas: (*stash).slots.as_ptr().cast_mut(),
+            data: (*stash).data.as_ptr().cast_mut().cast(),
             count: SLOT_COUNT,
         }
     };
