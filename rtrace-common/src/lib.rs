@@ -336,7 +336,9 @@ pub mod counter {
     /// Records submitted on this CPU: the ring's fill is looked at every
     /// `WAKEUP_CHECK_EVERY`th (a read of positions the reader writes as it consumes).
     pub const SUBMITTED: u32 = 2;
-    pub const COUNT: u32 = 3;
+    /// Not a count: the jiffy of this CPU's last forced wakeup of the reader.
+    pub const LAST_WAKEUP: u32 = 3;
+    pub const COUNT: u32 = 4;
 }
 
 #[cfg(feature = "user")]

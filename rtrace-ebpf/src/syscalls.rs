@@ -414,11 +414,24 @@ fn wakeup_flag() -> u64 {
     }
     // SAFETY: a global written once by the loader.
     let mark = unsafe { core::ptr::read_volatile(&WAKEUP_BYTES) };
-    if RING.query(u64::from(BPF_RB_AVAIL_DATA)) >= mark {
-        u64::from(BPF_RB_FORCE_WAKEUP)
-    } else {
-        no_wakeup
+    if RING.query(u64::from(BPF_RB_AVAIL_DATA)) < mark {
+        return no_wakeup;
     }
+    // One forced wakeup per CPU per jiffy: the reader takes a while to be scheduled
+    // and drain, and until it has, every further wakeup is an interrupt for nothing
+    // (thousands a second under a busy service).
+    let Some(last) = COUNTERS.get_ptr_mut(counter::LAST_WAKEUP) else {
+        return no_wakeup;
+    };
+    // SAFETY: a helper without arguments; `last` is a per-CPU value, as above.
+    unsafe {
+        let now = bpf_jiffies64();
+        if *last == now {
+            return no_wakeup;
+        }
+        *last = now;
+    }
+    u64::from(BPF_RB_FORCE_WAKEUP)
 }
 
 /// Copies slot `i` of the call's stashed enter captures, if any, into `slots`.
