@@ -3,7 +3,8 @@
 //! noisy machine still compare. Four benchmarks, each printing a small table:
 //!
 //! - `floor`: a one-byte read/write loop untraced, under rtrace, strace and `perf trace`;
-//! - `service`: nginx requests/s under wrk, untraced and with its workers traced;
+//! - `service`: nginx's and php -S's requests/s under wrk, untraced and with their
+//!   workers traced;
 //! - `bystander`: what tracing one process costs another, untraced, process;
 //! - `daemon`: rtrace's own CPU and memory per event, and the event rate it sustains.
 
@@ -136,6 +137,7 @@ fn packages(benchmark: Benchmark) -> (Packages, Packages) {
             vec![
                 strace,
                 ("nginx", "/usr/sbin/nginx"),
+                ("php-cli", "/usr/bin/php"),
                 ("wrk", "/usr/bin/wrk"),
             ],
             vec![],
