@@ -86,16 +86,29 @@ const SIGRTMIN: i32 = 32;
 /// lines and wait statuses).
 #[must_use]
 pub fn name(sig: i32) -> String {
-    let mut out = Vec::new();
-    match u64::try_from(sig).ok().and_then(|n| SIGNALS.name(n)) {
-        Some(name) => out.extend_from_slice(name.as_bytes()),
-        None if sig == SIGRTMIN => out.extend_from_slice(b"SIGRTMIN"),
-        None if (SIGRTMIN + 1..=64).contains(&sig) => {
-            let _ = write!(out, "SIGRT_{}", sig - SIGRTMIN);
-        }
-        None => text::decimal(&mut out, sig),
+    with_name(sig, str::to_owned)
+}
+
+/// Calls `f` with the name [`name`] gives, built without allocating: sets and
+/// sigactions print many per call.
+fn with_name<R>(sig: i32, f: impl FnOnce(&str) -> R) -> R {
+    if let Some(name) = u64::try_from(sig).ok().and_then(|n| SIGNALS.name(n)) {
+        return f(name);
     }
-    String::from_utf8(out).unwrap_or_default()
+    if sig == SIGRTMIN {
+        return f("SIGRTMIN");
+    }
+    let mut digits = itoa::Buffer::new();
+    if (SIGRTMIN + 1..=64).contains(&sig) {
+        const PREFIX: &str = "SIGRT_";
+        let n = digits.format(sig - SIGRTMIN);
+        let mut buf = [0u8; PREFIX.len() + 2];
+        let len = PREFIX.len() + n.len();
+        buf[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
+        buf[PREFIX.len()..len].copy_from_slice(n.as_bytes());
+        return f(std::str::from_utf8(&buf[..len]).unwrap_or_default());
+    }
+    f(digits.format(sig))
 }
 
 /// Whether a signal number has a name.
@@ -108,7 +121,9 @@ fn has_name(sig: i32) -> bool {
 /// or the number (`0`, `77`), in the `-X` style (`10`, `10 /* SIGUSR1 */`).
 pub fn write_name(out: &mut Vec<u8>, sig: i32) {
     if has_name(sig) {
-        text::named(out, &name(sig), text::Number::Signed(sig.into()));
+        with_name(sig, |name| {
+            text::named(out, name, text::Number::Signed(sig.into()));
+        });
     } else {
         text::decimal(out, sig);
     }
@@ -125,13 +140,17 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
     }
     out.push(b'[');
     let mut first = true;
-    for bit in 0..bits {
-        let on = bytes
-            .get(bit / 8)
-            .is_some_and(|b| b & (1 << (bit % 8)) != 0);
-        if on == inverted {
-            continue;
-        }
+    let shown = bytes.iter().enumerate().flat_map(|(i, &b)| {
+        let mut left = if inverted { !b } else { b };
+        std::iter::from_fn(move || {
+            (left != 0).then(|| {
+                let bit = left.trailing_zeros() as usize;
+                left &= left - 1;
+                i * 8 + bit
+            })
+        })
+    });
+    for bit in shown {
         if !first {
             out.push(b' ');
         }
@@ -139,12 +158,11 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
         let Ok(sig) = i32::try_from(bit + 1) else {
             break;
         };
-        let name = name(sig);
         // Sets print names without the `SIG` prefix.
-        match name.strip_prefix("SIG") {
+        with_name(sig, |name| match name.strip_prefix("SIG") {
             Some(short) => text::named(out, short, text::Number::Signed(sig.into())),
             None => text::decimal(out, sig),
-        }
+        });
     }
     out.push(b']');
 }
