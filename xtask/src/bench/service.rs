@@ -234,6 +234,7 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
             "requests/s",
             "range",
             "vs untraced",
+            "per round",
             "lines",
             "syscalls/request",
             "lost",
@@ -253,6 +254,11 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
             grouped(per_second),
             range(runs.iter().map(|s| s.load.per_second), grouped),
             times(per_second / base),
+            times(median(
+                runs.iter()
+                    .zip(&samples[0])
+                    .map(|(s, u)| s.load.per_second / u.load.per_second),
+            )),
             if traced {
                 grouped(median_count(runs.iter().map(|s| s.lines)))
             } else {
@@ -278,6 +284,10 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
             table.note(format!("{}: wrk reported {error}", config.name()));
         }
     }
+    table.note(
+        "per round: the median of each round's ratio to that round's untraced run (the \
+         machine's speed drifts between rounds; a round's runs are next to each other)",
+    );
     table.note(
         "syscalls/request: trace lines, less strace's `<... resumed>` halves, per request wrk counted; \
          lines, lost, tracer CPU s (user+sys of the tracer over the run): median per run",
