@@ -64,7 +64,15 @@ pub(crate) const fn enter_cap(size: u32) -> Cap {
 /// Writes a two-field time struct: `{tv_sec=1, tv_nsec=2}`.
 fn write_pair(out: &mut Vec<u8>, b: &[u8], off: usize, names: [&str; 2]) -> Option<()> {
     let (sec, frac) = (i64_at(b, off)?, i64_at(b, off + 8)?);
-    let _ = write!(out, "{{{}={sec}, {}={frac}}}", names[0], names[1]);
+    out.push(b'{');
+    out.extend_from_slice(names[0].as_bytes());
+    out.push(b'=');
+    text::decimal(out, sec);
+    out.extend_from_slice(b", ");
+    out.extend_from_slice(names[1].as_bytes());
+    out.push(b'=');
+    text::decimal(out, frac);
+    out.push(b'}');
     Some(())
 }
 
