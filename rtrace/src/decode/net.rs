@@ -345,7 +345,12 @@ fn family_name(out: &mut Vec<u8>, family: u16) {
 /// Writes an IPv4 address: `127.0.0.1`.
 fn write_ipv4(out: &mut Vec<u8>, a: &[u8]) {
     if let [a, b, c, d] = a {
-        let _ = write!(out, "{a}.{b}.{c}.{d}");
+        for (i, part) in [a, b, c, d].into_iter().enumerate() {
+            if i > 0 {
+                out.push(b'.');
+            }
+            text::decimal(out, *part);
+        }
     }
 }
 
@@ -450,7 +455,9 @@ fn write_sockaddr_in(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
     let port = u16::from_be_bytes(port_bytes.try_into().ok()?);
     let addr = b.get(4..8)?;
     write_wire_field(out, "sin_port", port_bytes, |out| {
-        let _ = write!(out, "htons({port})");
+        out.extend_from_slice(b"htons(");
+        text::decimal(out, port);
+        out.push(b')');
     });
     write_wire_field(out, "sin_addr", addr, |out| {
         out.extend_from_slice(b"inet_addr(\"");
@@ -467,7 +474,9 @@ fn write_sockaddr_in6(out: &mut Vec<u8>, b: &[u8], len: usize) -> Option<()> {
     let flowinfo = u32::from_be_bytes(flow_bytes.try_into().ok()?);
     let addr: &[u8; 16] = b.get(8..24)?.try_into().ok()?;
     write_wire_field(out, "sin6_port", port_bytes, |out| {
-        let _ = write!(out, "htons({port})");
+        out.extend_from_slice(b"htons(");
+        text::decimal(out, port);
+        out.push(b')');
     });
     write_wire_field(out, "sin6_flowinfo", flow_bytes, |out| {
         let _ = write!(out, "htonl({flowinfo})");
@@ -707,17 +716,17 @@ fn socklen(call: &Call<'_, '_>, i: usize) -> SockLen {
 
 /// Writes `[16]` or `[128 => 16]`.
 fn write_socklen(out: &mut Vec<u8>, before: i32, after: Option<i32>) {
+    out.push(b'[');
     match after {
         Some(after) if after != before => {
-            let _ = write!(out, "[{before} => {after}]");
+            text::decimal(out, before);
+            out.extend_from_slice(b" => ");
+            text::decimal(out, after);
         }
-        Some(after) => {
-            let _ = write!(out, "[{after}]");
-        }
-        None => {
-            let _ = write!(out, "[{before}]");
-        }
+        Some(after) => text::decimal(out, after),
+        None => text::decimal(out, before),
     }
+    out.push(b']');
 }
 
 /// An address the kernel fills and its in/out length (`accept`, `getsockname`,
@@ -839,7 +848,9 @@ fn write_iovecs(
             _ if base != 0 && total == 0 => call.quoted_buf(&[], 0),
             _ => call.pointer(base),
         }
-        let _ = write!(call.out, ", iov_len={len}}}");
+        call.put(", iov_len=");
+        text::decimal(call.out, len);
+        call.put("}");
     }
     if shown < count {
         call.put(if shown > 0 { ", ..." } else { "..." });

@@ -139,7 +139,8 @@ fn pollfd_array(call: &mut Call<'_, '_>, i: usize) {
             break;
         }
         let fd = i32_at(entry, 0).unwrap_or(-1);
-        let _ = write!(call.out, "{{fd={fd}");
+        call.put("{fd=");
+        text::decimal(call.out, fd);
         if fd >= 0 {
             call.put(", events=");
             let events = u64::from(i16_at(entry, 4).unwrap_or(0).cast_unsigned());
@@ -399,7 +400,13 @@ fn write_epoll_event(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
         clippy::cast_possible_truncation,
         reason = "the u32 member is the low half"
     )]
-    let _ = write!(out, ", data={{u32={}, u64={data}}}}}", data as u32);
+    {
+        out.extend_from_slice(b", data={u32=");
+        text::decimal(out, data as u32);
+        out.extend_from_slice(b", u64=");
+        text::decimal(out, data);
+        out.extend_from_slice(b"}}");
+    }
     Some(())
 }
 
