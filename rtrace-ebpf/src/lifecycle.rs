@@ -9,8 +9,8 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::{
-        bpf_get_smp_processor_id, bpf_ktime_get_ns,
-        bpf_probe_read_kernel, generated::bpf_probe_read_kernel as probe_read_kernel_raw,
+        bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
+        generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
     macros::raw_tracepoint,
     programs::RawTracePointContext,
@@ -21,7 +21,9 @@ use rtrace_common::{
 };
 
 use crate::{
-    maps::{ENTER_DATA, RING, add_target, count, current_name_is_watched, inflight_slot, is_traced},
+    maps::{
+        ENTER_DATA, RING, add_target, count, current_name_is_watched, inflight_slot, is_traced,
+    },
     task::{TASK_EXIT_CODE_OFFSET, TASK_PID_OFFSET, TASK_TGID_OFFSET, current, global},
 };
 

@@ -14,8 +14,8 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord, capture_when, counter, kind,
-    record_flags, spec_flags, syscall_record_size,
+    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord, capture_when,
+    counter, kind, record_flags, spec_flags, syscall_record_size,
 };
 
 use crate::{
