@@ -41,6 +41,14 @@ enum Kind {
 impl Kind {
     const ALL: [Self; 2] = [Self::Nginx, Self::Php];
 
+    /// The server's program, and the name of its temp dir and trace files.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Nginx => "nginx",
+            Self::Php => "php",
+        }
+    }
+
     fn title(self) -> String {
         match self {
             Self::Nginx => format!("nginx ({WORKERS} workers, a {PAGE_BYTES}-byte static file)"),
@@ -114,7 +122,7 @@ pub fn run(bench: &Bench) -> Result<()> {
 fn measure(bench: &Bench, server: &Server, config: Config) -> Result<Sample> {
     let out = bench.dir.join(format!(
         "service.{}.{}.out",
-        server.name,
+        server.kind.name(),
         config.name().split(' ').next().unwrap_or("x")
     ));
     let pids: Vec<String> = server.workers.iter().map(u32::to_string).collect();
@@ -299,7 +307,7 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
 /// the foreground as our child, in a process group of its own (killed whole when done,
 /// or when the benchmark fails).
 struct Server {
-    name: &'static str,
+    kind: Kind,
     master: Child,
     dir: PathBuf,
     url: String,
@@ -308,10 +316,7 @@ struct Server {
 
 impl Server {
     fn start(kind: Kind) -> Result<Self> {
-        let name = match kind {
-            Kind::Nginx => "nginx",
-            Kind::Php => "php",
-        };
+        let name = kind.name();
         let dir = std::env::temp_dir().join(format!("rtrace-bench-{name}-{}", std::process::id()));
         let port = free_port()?;
         let (mut cmd, page) = match kind {
@@ -345,7 +350,7 @@ impl Server {
             .spawn()
             .with_context(|| format!("starting {name}"))?;
         let mut server = Self {
-            name,
+            kind,
             master,
             dir,
             url: format!("http://127.0.0.1:{port}/{page}"),
@@ -381,7 +386,7 @@ impl Server {
         if self.workers.iter().any(|w| !now.contains(w)) {
             bail!(
                 "{} workers {:?} are gone (now {now:?})",
-                self.name,
+                self.kind.name(),
                 self.workers
             );
         }
