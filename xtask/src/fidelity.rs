@@ -195,6 +195,13 @@ const CORPUS: &[Program] = &[
         strsize: STRSIZE,
     },
     Program {
+        name: "php-server",
+        argv: &["php", "{data}/serve_once.php", "18083"],
+        follow: false,
+        peer: Peer::Curl(18083),
+        strsize: STRSIZE,
+    },
+    Program {
         name: "curl",
         argv: &[
             "curl",
