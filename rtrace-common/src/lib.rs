@@ -55,8 +55,9 @@ pub struct RecordHeader {
     /// CPU that produced the record; 0 in syscall records (a helper call per call
     /// for a field nothing reads).
     pub cpu: u32,
-    /// `bpf_ktime_get_ns` when the record was produced; 0 in syscall records, whose
-    /// time is [`SyscallRecord::enter_time`].
+    /// `bpf_ktime_get_ns` when the record was produced. In syscall records, the
+    /// exit's, and only when [`STAMP_EXIT`] asks for it (0 otherwise); their enter's is
+    /// [`SyscallRecord::enter_time`].
     pub ts_ns: u64,
 }
 const _: () = assert!(size_of::<RecordHeader>() == 24);
@@ -314,6 +315,10 @@ const _: () = assert!(size_of::<InFlight>() == 64);
 /// zero for nanoseconds (`bpf_ktime_get_ns`, a clock source read that costs as much as
 /// the rest of a `sys_enter`).
 pub const CLOCK_JIFFIES: &str = "CLOCK_JIFFIES";
+
+/// Name of the kernel global that, nonzero, stamps each syscall record with its exit
+/// time (`bpf_ktime_get_ns`), for `-T`. Zero otherwise: the clock read is not free.
+pub const STAMP_EXIT: &str = "STAMP_EXIT";
 
 /// Slots read at enter, kept per thread until exit.
 #[repr(C)]

@@ -138,6 +138,11 @@ pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
 #[unsafe(no_mangle)]
 static CLOCK_JIFFIES: u32 = 0;
 
+/// Nonzero: syscall records carry their exit time (see `rtrace_common::STAMP_EXIT`).
+/// Set by the loader.
+#[unsafe(no_mangle)]
+static STAMP_EXIT: u32 = 0;
+
 /// The time a call entered, on the clock the loader chose.
 #[inline(always)]
 fn enter_time() -> u64 {
@@ -352,10 +357,10 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             kind: call.kind,
             tid: call.tid,
             tgid: call.tgid,
-            // Syscall records carry their enter time in `enter_time`; a clock read,
-            // and the CPU (a helper call), would buy nothing the decoder uses.
+            // The CPU would be a helper call that buys nothing the decoder uses; the
+            // exit time, a clock read that only `-T` needs.
             cpu: 0,
-            ts_ns: 0,
+            ts_ns: exit_time(call),
         };
         #[expect(
             clippy::cast_possible_truncation,
@@ -388,6 +393,20 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
         }
     }
     entry.submit(wakeup_flag());
+}
+
+/// When the call returned, if asked for (`-T`); a call that does not return is sent at
+/// its enter.
+#[inline(always)]
+fn exit_time(call: &CallInfo<'_>) -> u64 {
+    if global(&STAMP_EXIT) == 0 {
+        0
+    } else if call.kind == kind::SYSCALL_NO_RETURN {
+        call.enter_time
+    } else {
+        // SAFETY: a helper without arguments.
+        unsafe { bpf_ktime_get_ns() }
+    }
 }
 
 /// Ring fill (bytes) past which a record wakes the reader.

@@ -68,6 +68,20 @@ pub struct Cli {
           default_value = "abbrev", value_parser = parse_xlat_style)]
     pub xlat: crate::decode::text::XlatStyle,
 
+    /// Start each line with the time of day (`-t`: `12:53:30`), with microseconds
+    /// (`-tt`), or as seconds since the epoch (`-ttt`). A call's line carries the time
+    /// it entered; a signal's, its delivery.
+    #[arg(short = 't', long = "absolute-timestamps", action = clap::ArgAction::Count)]
+    pub absolute_times: u8,
+
+    /// Start each line with the time since the line before (`     0.000323`).
+    #[arg(short = 'r', long = "relative-timestamps")]
+    pub relative_times: bool,
+
+    /// End each call's line with the time it spent in the kernel (`<0.000031>`).
+    #[arg(short = 'T', long = "syscall-times")]
+    pub syscall_times: bool,
+
     /// Print structures, arrays and execve's environment unabbreviated: every field
     /// of a `stat`, every element of an array (as far as the capture holds them).
     #[arg(short = 'v', long = "no-abbrev")]

@@ -40,6 +40,7 @@ impl Blocked {
             returns: false,
             enter_missed: self.enter_time == 0,
             enter_time: self.enter_time,
+            exit_time: 0,
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }

@@ -212,13 +212,15 @@ pub fn default_ring_size() -> u32 {
 }
 
 impl Tracer {
-    /// Loads the programs (not yet attached) with a ring of `ring_size` bytes.
+    /// Loads the programs (not yet attached) with a ring of `ring_size` bytes; with
+    /// `stamp_exit`, syscall records carry their exit time.
     ///
     /// # Errors
     /// When the object is missing, privileges are lacking, or the kernel rejects it.
     pub fn load(
         ring_size: u32,
         follow_forks: bool,
+        stamp_exit: bool,
         kind: TracepointKind,
         clock: &KernelClock,
     ) -> Result<Self, LoadError> {
@@ -229,6 +231,7 @@ impl Tracer {
         let task = btf::task_offsets();
         let follow_forks = u32::from(follow_forks);
         let clock_jiffies = u32::from(clock.uses_jiffies());
+        let stamp_exit = u32::from(stamp_exit);
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
         let inflight_mask = inflight_slots - 1;
@@ -243,6 +246,7 @@ impl Tracer {
             .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)
+            .override_global(rtrace_common::STAMP_EXIT, &stamp_exit, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {
                 if is_permission(&e) {

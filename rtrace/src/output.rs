@@ -13,6 +13,7 @@ use syscalls::Sysno;
 use crate::{
     decode::{self, Capture, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
     inflight::Blocked,
+    timing::Timestamps,
 };
 
 /// strace writes `= ` at this column (prefix included) when the call is shorter.
@@ -81,6 +82,8 @@ pub struct StraceFormatter {
     unfinished: FxHashMap<u32, u64>,
     /// Signal lines waiting for the call their task is in to print first.
     held_signals: FxHashMap<u32, Vec<u8>>,
+    /// `-t`, `-r`, `-T`.
+    times: Timestamps,
 }
 
 impl StraceFormatter {
@@ -103,7 +106,27 @@ impl StraceFormatter {
             file_prefix: false,
             unfinished: FxHashMap::default(),
             held_signals: FxHashMap::default(),
+            times: Timestamps::none(),
         })
+    }
+
+    /// Shows the time columns of `-t`, `-r` and `-T`.
+    pub fn set_timestamps(&mut self, times: Timestamps) {
+        self.times = times;
+    }
+
+    /// The pid prefix, then the leading time columns for an event at `time`
+    /// (`CLOCK_MONOTONIC` ns; 0: unknown, now).
+    fn leader(&mut self, tid: u32, time: u64) {
+        self.prefix(tid);
+        if self.times.leads() {
+            let time = if time == 0 {
+                crate::clock::now_ns()
+            } else {
+                time
+            };
+            self.times.lead(&mut self.line, time);
+        }
     }
 
     /// The traced tasks (threads) alive now.
@@ -154,13 +177,20 @@ impl StraceFormatter {
             self.exit_codes.insert(ev.tgid, ev.args[0] as i32);
         }
         self.line.clear();
-        self.prefix(ev.tid);
         let shown_unfinished = ev.enter_time != 0
             && !self.unfinished.is_empty()
             && self
                 .unfinished
                 .get(&ev.tid)
                 .is_some_and(|&enter| enter == ev.enter_time);
+        // strace stamps a line when it starts it: at the call's enter, or at its
+        // return for the `<... resumed>` half.
+        let starts = if shown_unfinished || ev.enter_time == 0 {
+            ev.exit_time
+        } else {
+            ev.enter_time
+        };
+        self.leader(ev.tid, starts);
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
             decode::format_resumed(ev, &self.opts, &mut self.line);
@@ -170,6 +200,9 @@ impl StraceFormatter {
         }
         pad_to_return_column(&mut self.line);
         decode::format_return(ev, &self.opts, &mut self.line);
+        if self.times.durations() && ev.returns && ev.enter_time != 0 && ev.exit_time != 0 {
+            Timestamps::duration(&mut self.line, ev.enter_time, ev.exit_time);
+        }
         self.line.push(b'\n');
         self.writer.write_all(&self.line)?;
         self.forget_closed_fds(ev);
@@ -224,7 +257,7 @@ impl StraceFormatter {
     pub fn exited(&mut self, exit: &ThreadExit) -> io::Result<()> {
         self.release_signals(exit.tid)?;
         self.line.clear();
-        self.prefix(exit.tid);
+        self.leader(exit.tid, exit.time);
         let status = exit.status.map_or_else(
             || {
                 self.exit_codes
@@ -268,7 +301,7 @@ impl StraceFormatter {
         }
         self.unfinished.insert(blocked.tid, blocked.enter_time);
         self.line.clear();
-        self.prefix(blocked.tid);
+        self.leader(blocked.tid, blocked.enter_time);
         let mut line = std::mem::take(&mut self.line);
         self.format_blocked(blocked, &mut line);
         self.line = line;
@@ -310,7 +343,7 @@ impl StraceFormatter {
     /// When writing fails.
     pub fn signal(&mut self, delivery: &SignalDelivery<'_>) -> io::Result<()> {
         self.line.clear();
-        self.prefix(delivery.tid);
+        self.leader(delivery.tid, delivery.time);
         let _style = decode::text::use_style(self.opts.xlat);
         decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
         self.line.push(b'\n');

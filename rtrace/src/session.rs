@@ -28,6 +28,7 @@ use crate::{
     launch::Launch,
     loader::{self, Tracer},
     output::StraceFormatter,
+    timing::{Absolute, Timestamps},
 };
 
 /// How often the ring is drained when the kernel does not wake us.
@@ -245,8 +246,24 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         unabbreviated: cli.unabbreviated,
     };
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
-    let clock = KernelClock::new();
-    let mut tracer = Tracer::load(ring_size, cli.follow_forks, cli.tracepoints, &clock)?;
+    let times = Timestamps::new(
+        Absolute::from_count(cli.absolute_times),
+        cli.relative_times,
+        cli.syscall_times,
+    );
+    // Printed times need the nanosecond clock; the stuck view alone does with ticks.
+    let clock = if times.any() {
+        KernelClock::Nanoseconds
+    } else {
+        KernelClock::new()
+    };
+    let mut tracer = Tracer::load(
+        ring_size,
+        cli.follow_forks,
+        times.durations(),
+        cli.tracepoints,
+        &clock,
+    )?;
     let shown = cli
         .filters
         .iter()
@@ -259,6 +276,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             .map_or_else(String::new, |p| p.display().to_string());
         format!("cannot open output {path}")
     })?;
+    formatter.set_timestamps(times);
     for &pid in &targets {
         tracer.add_target(pid)?;
     }
@@ -570,7 +588,12 @@ impl RingReader {
                     }
                     if self.alive.remove(&pid) {
                         self.gone.push((pid, std::time::Instant::now()));
-                        let exit = ThreadExit { tid: pid, tgid: pid, status: None };
+                        let exit = ThreadExit {
+                            tid: pid,
+                            tgid: pid,
+                            status: None,
+                            time: 0,
+                        };
                         formatter.exited(&exit).ok();
                     }
                 }

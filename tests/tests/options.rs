@@ -1,6 +1,6 @@
 //! Options that change what prints, checked against strace on the same command:
-//! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, and the launch form
-//! `rtrace -- CMD`.
+//! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
+//! `-r`, `-T`, and the launch form `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -40,8 +40,8 @@ fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<S
         .collect()
 }
 
-/// Compares both tracers' lines for the same options and command.
-fn same_as_strace(options: &[&str], command: &[&str]) {
+/// Both tracers' lines for the same options and command: (strace's, rtrace's).
+fn both_traces(options: &[&str], command: &[&str]) -> (Vec<String>, Vec<String>) {
     // Tests run in parallel: each comparison gets a directory of its own.
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     require_root();
@@ -60,18 +60,41 @@ fn same_as_strace(options: &[&str], command: &[&str]) {
         &scratch.path().join("r"),
     );
     assert!(!strace.is_empty());
+    (strace, rtrace)
+}
+
+/// Asserts that both traces have the same lines once `normalise`d.
+fn assert_same_lines(
+    what: &str,
+    strace: &[String],
+    rtrace: &[String],
+    normalise: impl Fn(&str) -> String,
+) {
+    let strace: Vec<String> = strace.iter().map(|l| normalise(l)).collect();
+    let rtrace: Vec<String> = rtrace.iter().map(|l| normalise(l)).collect();
     // The envp pointer of the first line points into each tracer's own memory.
     let first = |lines: &[String]| {
         lines
             .first()
             .map(|l| l.split(", 0x").next().unwrap_or(l).to_owned())
     };
-    assert_eq!(first(&rtrace), first(&strace), "first line, {options:?}");
+    assert_eq!(first(&rtrace), first(&strace), "first line, {what}");
     assert!(
         strace[1..] == rtrace[1..],
-        "{options:?} -- {command:?}\n----- strace -----\n{}\n----- rtrace -----\n{}",
+        "{what}\n----- strace -----\n{}\n----- rtrace -----\n{}",
         strace.join("\n"),
         rtrace.join("\n")
+    );
+}
+
+/// Compares both tracers' lines for the same options and command.
+fn same_as_strace(options: &[&str], command: &[&str]) {
+    let (strace, rtrace) = both_traces(options, command);
+    assert_same_lines(
+        &format!("{options:?} -- {command:?}"),
+        &strace,
+        &rtrace,
+        str::to_owned,
     );
 }
 
@@ -193,4 +216,106 @@ fn structures_and_arrays_unabbreviated() {
         &["-v", "-s", "2", "-e", "trace=execve,read"],
         &["cat", "-u", "-s", &file],
     );
+}
+
+/// `sec.micros` at the start of `text` (after spaces), and the rest after one space.
+fn leading_seconds(text: &str) -> Option<(f64, &str)> {
+    let text = text.trim_start();
+    let (number, rest) = text.split_once(' ')?;
+    let (secs, micros) = number.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(secs.trim_start_matches('-')) && micros.len() == 6 && digits(micros))
+        .then(|| Some((number.parse().ok()?, rest)))
+        .flatten()
+}
+
+/// A line's `-tt` time of day (`12:53:30.123456 `) as seconds into the day, and the
+/// rest.
+fn time_of_day(line: &str) -> Option<(f64, &str)> {
+    let (clock, rest) = line.split_at_checked(16)?;
+    let b = clock.as_bytes();
+    let shape = b[2] == b':' && b[5] == b':' && b[8] == b'.' && b[15] == b' ';
+    let field = |r: std::ops::Range<usize>| clock[r].parse::<f64>().ok();
+    shape.then_some(())?;
+    Some((
+        field(0..2)? * 3600.0 + field(3..5)? * 60.0 + field(6..15)?,
+        rest,
+    ))
+}
+
+/// A line's `-T` time (` <0.000031>` at its end) and the line without it.
+fn time_spent(line: &str) -> Option<(f64, &str)> {
+    let (rest, spent) = line.strip_suffix('>')?.rsplit_once(" <")?;
+    Some((leading_seconds(&format!("{spent} "))?.0, rest))
+}
+
+#[test]
+fn time_columns_are_straces_and_time_the_calls() {
+    // -tt and -T: every line starts with the time of day, and every call that returns
+    // ends with its time; the rest is strace's line, padding included.
+    // (Not the calls whose results differ from run to run: a pid, random bytes.)
+    const STEADY: &str = "trace=!set_tid_address,getrandom";
+    let (strace, rtrace) = both_traces(&["-tt", "-T", "-e", STEADY], &["sleep", "0.2"]);
+    let bare = |line: &str| {
+        let (_, rest) = time_of_day(line).unwrap_or_else(|| panic!("no time of day: {line}"));
+        time_spent(rest).map_or(rest, |(_, call)| call).to_owned()
+    };
+    assert_same_lines("-tt -T -- sleep 0.2", &strace, &rtrace, bare);
+    let mut last = 0.0;
+    for line in &rtrace {
+        let (at, rest) = time_of_day(line).unwrap();
+        // One thread: lines in the order their calls entered (a run that spans midnight
+        // would start again at 0).
+        assert!(at >= last || at < 1.0, "time goes back at: {line}");
+        last = at;
+        let returns = !rest.ends_with("= ?") && !rest.starts_with("+++");
+        assert_eq!(time_spent(rest).is_some(), returns, "{line}");
+    }
+    let sleep = rtrace
+        .iter()
+        .find(|l| l.contains("clock_nanosleep("))
+        .expect("the sleep's call");
+    let spent = time_spent(sleep).unwrap().0;
+    assert!((0.2..0.3).contains(&spent), "{sleep}");
+
+    // -r: the time since the line before; the line after the sleep's shows it.
+    let (strace, rtrace) = both_traces(&["-r", "-e", STEADY], &["sleep", "0.2"]);
+    let bare = |line: &str| {
+        leading_seconds(line)
+            .unwrap_or_else(|| panic!("no relative time: {line}"))
+            .1
+            .to_owned()
+    };
+    assert_same_lines("-r -- sleep 0.2", &strace, &rtrace, bare);
+    let after_sleep = rtrace
+        .iter()
+        .skip_while(|l| !l.contains("clock_nanosleep("))
+        .nth(1)
+        .expect("a line after the sleep's");
+    let since = leading_seconds(after_sleep).unwrap().0;
+    assert!((0.2..0.3).contains(&since), "{after_sleep}");
+    assert!(
+        rtrace
+            .iter()
+            .all(|l| leading_seconds(l).is_some_and(|(s, _)| s >= 0.0)),
+        "{rtrace:?}"
+    );
+
+    // -ttt: seconds since the epoch, the wall clock's.
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    let (_, rtrace) = both_traces(&["-ttt"], &["true"]);
+    let after = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    for line in &rtrace {
+        let (at, _) = leading_seconds(line).unwrap_or_else(|| panic!("no epoch time: {line}"));
+        assert!(
+            (before - 0.01..after + 0.01).contains(&at),
+            "{line} not in {before}..{after}"
+        );
+    }
 }

@@ -47,6 +47,9 @@ pub struct SyscallEvent<'a> {
     /// The enter was not seen: rtrace attached during the call.
     pub enter_missed: bool,
     pub enter_time: u64,
+    /// When the call returned (`CLOCK_MONOTONIC` ns); 0 unless `-T` asked the kernel
+    /// to stamp it.
+    pub exit_time: u64,
     pub slots: [Capture<'a>; SLOT_COUNT],
 }
 
@@ -65,6 +68,8 @@ pub struct ThreadExit {
     pub tgid: u32,
     /// Wait status, as `wait4` would report it; `None` when the kernel did not say.
     pub status: Option<u32>,
+    /// When (`CLOCK_MONOTONIC` ns); 0 when no record said.
+    pub time: u64,
 }
 
 /// A traced task created another.
@@ -87,6 +92,8 @@ pub struct SignalDelivery<'a> {
     /// Sent to a task inside a syscall and ignored there: strace shows it once that
     /// call returns.
     pub held_by_call: bool,
+    /// When it was delivered (`CLOCK_MONOTONIC` ns).
+    pub time: u64,
 }
 
 /// One decoded record. Made per record on the stack, never boxed: the syscall variant
@@ -137,6 +144,7 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 tid: header.tid,
                 tgid: header.tgid,
                 status: (rec.flags & exit_flags::EXIT_CODE_VALID != 0).then_some(rec.exit_code),
+                time: header.ts_ns,
             }))
         }
         kind::FORK => {
@@ -163,6 +171,7 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                     .then(|| bytes.get(info_at..info_at + SIGINFO_SIZE))
                     .flatten(),
                 held_by_call: rec.flags & signal_flags::HELD_BY_CALL != 0,
+                time: header.ts_ns,
             }))
         }
         other => Err(RecordError::UnknownKind(other)),
@@ -206,6 +215,7 @@ fn parse_syscall<'a>(
         returns: header.kind == kind::SYSCALL,
         enter_missed: flags & record_flags::ENTER_MISSED != 0,
         enter_time,
+        exit_time: header.ts_ns,
         slots,
     })
 }
