@@ -82,6 +82,20 @@ pub struct Cli {
     #[arg(short = 'T', long = "syscall-times")]
     pub syscall_times: bool,
 
+    /// Instead of the trace, print a table at the end: for each syscall, its calls,
+    /// errors and the time spent in them (wall-clock time between enter and exit, as
+    /// strace's `-c -w`).
+    #[arg(short = 'c', long = "summary-only")]
+    pub summary_only: bool,
+
+    /// Print the trace, and the `-c` table at the end.
+    #[arg(short = 'C', long = "summary", conflicts_with = "summary_only")]
+    pub summary: bool,
+
+    /// Accepted for strace's `-c -w`: the table's times are always wall-clock times.
+    #[arg(short = 'w', long = "summary-wall-clock")]
+    pub summary_wall_clock: bool,
+
     /// Print structures, arrays and execve's environment unabbreviated: every field
     /// of a `stat`, every element of an array (as far as the capture holds them).
     #[arg(short = 'v', long = "no-abbrev")]

@@ -11,6 +11,7 @@ mod launch;
 mod loader;
 mod output;
 mod session;
+mod summary;
 mod timing;
 
 use std::process::ExitCode;

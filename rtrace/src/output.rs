@@ -13,6 +13,7 @@ use syscalls::Sysno;
 use crate::{
     decode::{self, Capture, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
     inflight::Blocked,
+    summary::Summary,
     timing::Timestamps,
 };
 
@@ -84,6 +85,10 @@ pub struct StraceFormatter {
     held_signals: FxHashMap<u32, Vec<u8>>,
     /// `-t`, `-r`, `-T`.
     times: Timestamps,
+    /// `-c` / `-C`: calls counted for the table at the end.
+    summary: Option<Summary>,
+    /// Lines are written (all but `-c`).
+    lines: bool,
 }
 
 impl StraceFormatter {
@@ -107,7 +112,26 @@ impl StraceFormatter {
             unfinished: FxHashMap::default(),
             held_signals: FxHashMap::default(),
             times: Timestamps::none(),
+            summary: None,
+            lines: true,
         })
+    }
+
+    /// Counts calls for the `-c` table; with `lines` false, writes nothing else.
+    pub fn set_summary(&mut self, lines: bool) {
+        self.summary = Some(Summary::default());
+        self.lines = lines;
+    }
+
+    /// Writes the `-c` table, if asked for.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_summary(&mut self) -> io::Result<()> {
+        if let Some(summary) = &self.summary {
+            summary.write(&mut self.writer)?;
+        }
+        self.writer.flush()
     }
 
     /// Shows the time columns of `-t`, `-r` and `-T`.
@@ -175,6 +199,12 @@ impl StraceFormatter {
         if !ev.returns && ev.nr == syscalls::Sysno::exit_group as u32 {
             #[expect(clippy::cast_possible_truncation, reason = "exit codes are C ints")]
             self.exit_codes.insert(ev.tgid, ev.args[0] as i32);
+        }
+        if let Some(summary) = &mut self.summary {
+            summary.count(ev);
+            if !self.lines {
+                return Ok(());
+            }
         }
         self.line.clear();
         let shown_unfinished = ev.enter_time != 0
@@ -266,6 +296,10 @@ impl StraceFormatter {
             },
             |s| i32::from_ne_bytes(s.to_ne_bytes()),
         );
+        if !self.lines {
+            self.forget_task(exit);
+            return Ok(());
+        }
         if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
             let _ = write!(self.line, "+++ killed by {}", decode::signal::name(sig));
@@ -280,6 +314,12 @@ impl StraceFormatter {
                 libc::WEXITSTATUS(status)
             );
         }
+        self.forget_task(exit);
+        self.writer.write_all(&self.line)
+    }
+
+    /// Forgets what was kept about a task that ended.
+    fn forget_task(&mut self, exit: &ThreadExit) {
         self.live_tasks.remove(&exit.tid);
         self.exit_codes.remove(&exit.tgid);
         if exit.tid == exit.tgid
@@ -287,7 +327,6 @@ impl StraceFormatter {
         {
             paths.forget_process(exit.tgid);
         }
-        self.writer.write_all(&self.line)
     }
 
     /// Writes `epoll_wait(3,  <unfinished ...>` for a call blocked since `enter_time`,
@@ -296,7 +335,7 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn unfinished(&mut self, blocked: &Blocked) -> io::Result<()> {
-        if self.unfinished.get(&blocked.tid) == Some(&blocked.enter_time) {
+        if !self.lines || self.unfinished.get(&blocked.tid) == Some(&blocked.enter_time) {
             return Ok(());
         }
         self.unfinished.insert(blocked.tid, blocked.enter_time);
@@ -342,6 +381,9 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn signal(&mut self, delivery: &SignalDelivery<'_>) -> io::Result<()> {
+        if !self.lines {
+            return Ok(());
+        }
         self.line.clear();
         self.leader(delivery.tid, delivery.time);
         let _style = decode::text::use_style(self.opts.xlat);

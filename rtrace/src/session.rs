@@ -251,8 +251,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         cli.relative_times,
         cli.syscall_times,
     );
+    let summary = cli.summary_only || cli.summary;
     // Printed times need the nanosecond clock; the stuck view alone does with ticks.
-    let clock = if times.any() {
+    let clock = if times.any() || summary {
         KernelClock::Nanoseconds
     } else {
         KernelClock::new()
@@ -260,7 +261,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let mut tracer = Tracer::load(
         ring_size,
         cli.follow_forks,
-        times.durations(),
+        times.durations() || summary,
         cli.tracepoints,
         &clock,
     )?;
@@ -277,6 +278,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         format!("cannot open output {path}")
     })?;
     formatter.set_timestamps(times);
+    if summary {
+        formatter.set_summary(!cli.summary_only);
+    }
     for &pid in &targets {
         tracer.add_target(pid)?;
     }
@@ -353,7 +357,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         .follow(&mut formatter, &mut exited_rx, sigusr1)
         .await?;
 
-    match formatter.release_all_signals() {
+    match formatter
+        .release_all_signals()
+        .and_then(|()| formatter.write_summary())
+    {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
         _ => {}
     }

@@ -1,6 +1,6 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
-//! `-r`, `-T`, and the launch form `rtrace -- CMD`.
+//! `-r`, `-T`, the `-c` table, and the launch form `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -318,4 +318,61 @@ fn time_columns_are_straces_and_time_the_calls() {
             "{line} not in {before}..{after}"
         );
     }
+}
+
+/// A `-c` table's row: syscall, calls, errors, seconds.
+type Row = (String, u64, u64, f64);
+
+/// The rows of a `-c` table, and its rule and total lines.
+fn summary_rows(table: &[String]) -> (Vec<Row>, Vec<String>) {
+    assert!(table.len() >= 5, "not a table: {table:?}");
+    let row = |line: &String| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (errors, name) = match fields[..] {
+            [_, _, _, _, errors, name] => (errors.parse().unwrap(), name),
+            [_, _, _, _, name] => (0, name),
+            _ => panic!("not a row: {line:?}"),
+        };
+        (
+            name.to_owned(),
+            fields[3].parse().unwrap(),
+            errors,
+            fields[1].parse().unwrap(),
+        )
+    };
+    let rows = table[2..table.len() - 2].iter().map(row).collect();
+    (rows, table[table.len() - 2..].to_vec())
+}
+
+#[test]
+fn the_summary_counts_calls_and_errors_as_strace_and_times_them() {
+    // strace -c -w: the same calls, the same errors, the time each took; the sleep first.
+    let (strace, rtrace) = both_traces(&["-c", "-w"], &["sleep", "0.2"]);
+    assert_eq!(rtrace[..2], strace[..2], "the header");
+    let (strace_rows, strace_total) = summary_rows(&strace);
+    let (rtrace_rows, rtrace_total) = summary_rows(&rtrace);
+    let counts = |rows: &[Row]| {
+        let mut counts: Vec<(String, u64, u64)> = rows
+            .iter()
+            .map(|(n, c, e, _)| (n.clone(), *c, *e))
+            .collect();
+        counts.sort();
+        counts
+    };
+    assert_eq!(counts(&rtrace_rows), counts(&strace_rows));
+    let (first, _, _, secs) = &rtrace_rows[0];
+    assert_eq!(first, "clock_nanosleep", "{rtrace:?}");
+    assert!((0.2..0.3).contains(secs), "{rtrace:?}");
+    assert_eq!(rtrace_total[0], strace_total[0], "the rule above the total");
+    let total = |line: &str| -> Vec<String> {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        vec![
+            f[0].to_owned(),
+            f[3].to_owned(),
+            f[4].to_owned(),
+            f[5].to_owned(),
+        ]
+    };
+    // 100.00, calls, errors, "total".
+    assert_eq!(total(&rtrace_total[1]), total(&strace_total[1]));
 }
