@@ -82,6 +82,19 @@ pub struct Cli {
     #[arg(short = 'T', long = "syscall-times")]
     pub syscall_times: bool,
 
+    /// Print only the calls that returned without an error.
+    #[arg(short = 'z', long = "successful-only")]
+    pub successful_only: bool,
+
+    /// Print only the calls that returned an error (`= -1 ENOENT ...`).
+    #[arg(short = 'Z', long = "failed-only", conflicts_with = "successful_only")]
+    pub failed_only: bool,
+
+    /// Leave out the `Process N attached` and `detached` messages (`-q`), and the
+    /// `+++ exited with N +++` lines too (`-qq`).
+    #[arg(short = 'q', long = "quiet", action = clap::ArgAction::Count)]
+    pub quiet: u8,
+
     /// Instead of the trace, print a table at the end: for each syscall, its calls,
     /// errors and the time spent in them (wall-clock time between enter and exit, as
     /// strace's `-c -w`).

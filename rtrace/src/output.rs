@@ -64,6 +64,28 @@ pub enum Sink {
     File,
 }
 
+/// Which calls print, by how they returned (`-z`, `-Z`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    /// `-z`: the calls that returned without an error.
+    Successful,
+    /// `-Z`: the calls that returned an error.
+    Failed,
+}
+
+impl StatusFilter {
+    /// Whether `ev`'s line prints. A call that does not return (`exit_group`) has no
+    /// status to match, and prints only when all do, as with strace.
+    fn shows(self, ev: &SyscallEvent<'_>) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Successful => ev.returns && !ev.failed(),
+            StatusFilter::Failed => ev.failed(),
+        }
+    }
+}
+
 /// Prints events as strace does: one line each, prefixed with the tid when several
 /// tasks are traced (`[pid  1234] ` on a terminal, `1234  ` in a `-o` file).
 pub struct StraceFormatter {
@@ -89,6 +111,10 @@ pub struct StraceFormatter {
     summary: Option<Summary>,
     /// Lines are written (all but `-c`).
     lines: bool,
+    /// `-z`, `-Z`.
+    status: StatusFilter,
+    /// `+++ exited` lines are written (all but `-qq`).
+    exit_lines: bool,
 }
 
 impl StraceFormatter {
@@ -114,7 +140,19 @@ impl StraceFormatter {
             times: Timestamps::none(),
             summary: None,
             lines: true,
+            status: StatusFilter::All,
+            exit_lines: true,
         })
+    }
+
+    /// Prints only the calls that `status` lets through.
+    pub fn set_status_filter(&mut self, status: StatusFilter) {
+        self.status = status;
+    }
+
+    /// Leaves out the `+++ exited` lines (`-qq`).
+    pub fn hide_exit_lines(&mut self) {
+        self.exit_lines = false;
     }
 
     /// Counts calls for the `-c` table; with `lines` false, writes nothing else.
@@ -213,6 +251,11 @@ impl StraceFormatter {
                 .unfinished
                 .get(&ev.tid)
                 .is_some_and(|&enter| enter == ev.enter_time);
+        // The second half of a line already begun prints whatever the status.
+        if !shown_unfinished && !self.status.shows(ev) {
+            self.forget_closed_fds(ev);
+            return self.release_signals(ev.tid);
+        }
         // strace stamps a line when it starts it: at the call's enter, or at its
         // return for the `<... resumed>` half.
         let starts = if shown_unfinished || ev.enter_time == 0 {
@@ -296,7 +339,7 @@ impl StraceFormatter {
             },
             |s| i32::from_ne_bytes(s.to_ne_bytes()),
         );
-        if !self.lines {
+        if !self.lines || !self.exit_lines {
             self.forget_task(exit);
             return Ok(());
         }

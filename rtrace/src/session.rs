@@ -27,7 +27,7 @@ use crate::{
     inflight::{Blocked, InFlightView},
     launch::Launch,
     loader::{self, Tracer},
-    output::StraceFormatter,
+    output::{StatusFilter, StraceFormatter},
     timing::{Absolute, Timestamps},
 };
 
@@ -281,6 +281,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if summary {
         formatter.set_summary(!cli.summary_only);
     }
+    if cli.successful_only {
+        formatter.set_status_filter(StatusFilter::Successful);
+    } else if cli.failed_only {
+        formatter.set_status_filter(StatusFilter::Failed);
+    }
+    if cli.quiet >= 2 {
+        formatter.hide_exit_lines();
+    }
     for &pid in &targets {
         tracer.add_target(pid)?;
     }
@@ -301,10 +309,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         for &tid in &tids {
             formatter.add_task(tid);
         }
-        if tids.len() > 1 {
-            eprintln!("rtrace: Process {pid} attached with {} threads", tids.len());
-        } else {
-            eprintln!("rtrace: Process {pid} attached");
+        if cli.quiet == 0 {
+            if tids.len() > 1 {
+                eprintln!("rtrace: Process {pid} attached with {} threads", tids.len());
+            } else {
+                eprintln!("rtrace: Process {pid} attached");
+            }
         }
     }
 
@@ -345,6 +355,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         clock,
         shown,
         tracer,
+        quiet: cli.quiet > 0,
         events: 0,
         lost_reported: 0,
         gone: Vec::new(),
@@ -364,7 +375,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
         _ => {}
     }
-    if matches!(stop, Stop::Interrupted) {
+    if matches!(stop, Stop::Interrupted) && cli.quiet == 0 {
         for pid in &reader.alive {
             eprintln!("rtrace: Process {pid} detached");
         }
@@ -409,6 +420,8 @@ struct RingReader {
     shown: TracedSet,
     /// The loaded programs (detached when dropped) and their counters.
     tracer: Tracer,
+    /// `-q`: no attach messages.
+    quiet: bool,
     /// Records read.
     events: u64,
     /// The lost count last reported while tracing.
@@ -491,7 +504,9 @@ impl RingReader {
                 Ok(Event::TargetAdded { tid, tgid }) => {
                     self.alive.insert(tgid);
                     formatter.add_task(tid);
-                    eprintln!("rtrace: Process {tgid} attached");
+                    if !self.quiet {
+                        eprintln!("rtrace: Process {tgid} attached");
+                    }
                 }
                 Err(e) => eprintln!("rtrace: skipping a malformed record: {e}"),
             }

@@ -1,6 +1,6 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
-//! `-r`, `-T`, the `-c` table, and the launch form `rtrace -- CMD`.
+//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-qq`, and the launch form `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -375,4 +375,13 @@ fn the_summary_counts_calls_and_errors_as_strace_and_times_them() {
     };
     // 100.00, calls, errors, "total".
     assert_eq!(total(&rtrace_total[1]), total(&strace_total[1]));
+}
+
+#[test]
+fn calls_by_how_they_returned_and_quiet_exits() {
+    // (Not the calls whose results differ from run to run: a pid, random bytes.)
+    let steady = ["-e", "trace=!set_tid_address,getrandom"];
+    same_as_strace(&["-Z"], &["ls", "/"]);
+    same_as_strace(&[&["-z"], &steady[..]].concat(), &["ls", "/"]);
+    same_as_strace(&[&["-qq"], &steady[..]].concat(), &["ls", "/"]);
 }
