@@ -53,9 +53,11 @@ pub struct Cli {
     )]
     pub strsize: usize,
 
-    /// Print the path behind each file descriptor: `read(3</etc/passwd>, ...`.
-    #[arg(short = 'y')]
-    pub fd_paths: bool,
+    /// Print the path behind each file descriptor: `read(3</etc/passwd>, ...` (`-y`),
+    /// and for sockets their protocol and addresses:
+    /// `recvfrom(7<TCP:[127.0.0.1:80->127.0.0.1:41558]>, ...` (`-yy`).
+    #[arg(short = 'y', action = clap::ArgAction::Count)]
+    pub fd_paths: u8,
 
     /// Print strings with non-text bytes in hexadecimal (`-x`), or every string
     /// (`-xx`).

@@ -287,12 +287,19 @@ impl StraceFormatter {
         let Some(paths) = &self.opts.fd_paths else {
             return;
         };
-        if !ev.returns || ev.ret != 0 {
-            return;
-        }
         let nr = i64::from(ev.nr);
         #[expect(clippy::cast_possible_truncation, reason = "C int argument")]
         let fd = ev.args[0] as i32;
+        // Whatever they returned: a connect in progress (EINPROGRESS) still gets a peer.
+        if [Sysno::bind, Sysno::connect, Sysno::listen, Sysno::shutdown]
+            .iter()
+            .any(|s| i64::from(s.id()) == nr)
+        {
+            paths.socket_changed(ev.tgid, fd);
+        }
+        if !ev.returns || ev.ret != 0 {
+            return;
+        }
         if nr == i64::from(Sysno::close.id()) {
             paths.forget(ev.tgid, fd);
         } else if nr == i64::from(Sysno::fchdir.id()) {

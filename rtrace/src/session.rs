@@ -237,7 +237,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         1 => HexStrings::NonAscii,
         _ => HexStrings::All,
     };
-    let fd_paths = cli.fd_paths.then(|| std::rc::Rc::new(FdPaths::default()));
+    let fd_paths = match cli.fd_paths {
+        0 => None,
+        1 => Some(std::rc::Rc::new(FdPaths::default())),
+        _ => Some(std::rc::Rc::new(FdPaths::with_sockets())),
+    };
     let opts = DecodeOptions {
         strsize: cli.strsize,
         hex,

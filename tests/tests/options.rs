@@ -385,3 +385,68 @@ fn calls_by_how_they_returned_and_quiet_exits() {
     same_as_strace(&[&["-z"], &steady[..]].concat(), &["ls", "/"]);
     same_as_strace(&[&["-qq"], &steady[..]].concat(), &["ls", "/"]);
 }
+
+#[test]
+fn sockets_show_their_addresses_with_yy() {
+    // A server and its clients, TCP and UNIX, that then talk: the lines of the talk, on
+    // sockets that no longer change, are strace's.
+    let scratch = ScratchDir::new("yy");
+    let script = scratch.path().join("talk.py");
+    let path = scratch.path().join("s.sock");
+    fs::write(
+        &script,
+        format!(
+            "import os, socket, time\n\
+             if os.path.exists('{0}'): os.unlink('{0}')\n\
+             l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()\n\
+             c = socket.create_connection(l.getsockname()); s, _ = l.accept()\n\
+             u = socket.socket(socket.AF_UNIX); u.bind('{0}'); u.listen()\n\
+             v = socket.socket(socket.AF_UNIX); v.connect('{0}'); w, _ = u.accept()\n\
+             time.sleep(0.3)\n\
+             c.send(b'hi'); s.recv(2); v.send(b'u'); w.recv(1)\n\
+             time.sleep(0.3)\n",
+            path.display()
+        ),
+    )
+    .unwrap();
+    let (strace, rtrace) = both_traces(
+        &["-yy", "-e", "trace=sendto,recvfrom"],
+        &["python3", &script.display().to_string()],
+    );
+    // Inodes and ephemeral ports differ from run to run.
+    let numbers = |line: &str| {
+        let mut out = String::new();
+        let mut digits = String::new();
+        for c in line.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            out.push_str(if digits.len() >= 5 { "N" } else { &digits });
+            digits.clear();
+            out.push(c);
+        }
+        out.pop();
+        out
+    };
+    let talk = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("sendto(") || l.starts_with("recvfrom("))
+            .map(|l| numbers(l))
+            .collect()
+    };
+    assert_eq!(talk(&rtrace), talk(&strace));
+    assert!(
+        talk(&rtrace)
+            .iter()
+            .any(|l| l.contains("<TCP:[127.0.0.1:N->127.0.0.1:N]>")),
+        "{rtrace:?}"
+    );
+    assert!(
+        talk(&rtrace)
+            .iter()
+            .any(|l| l.contains("<UNIX-STREAM:[N->N,\"") && l.contains("/s.sock\"]>")),
+        "{rtrace:?}"
+    );
+}

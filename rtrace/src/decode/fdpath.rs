@@ -13,12 +13,16 @@ use std::{
 
 use syscalls::Sysno;
 
+use super::sockets::{Sockets, socket_inode};
+
 /// What each traced process's descriptors point to.
 #[derive(Debug, Default)]
 pub struct FdPaths {
     known: RefCell<HashMap<(u32, i32), Vec<u8>>>,
     /// Each process's working directory, as last learned (`/proc`, fork, chdir).
     cwds: RefCell<HashMap<u32, Vec<u8>>>,
+    /// `-yy`: sockets show what they are connected to.
+    sockets: Option<Sockets>,
 }
 
 /// Syscalls whose return value is a new descriptor.
@@ -64,6 +68,38 @@ fn readlink(path: &str) -> Option<Vec<u8>> {
 }
 
 impl FdPaths {
+    /// `-yy`: paths, and sockets described by their addresses.
+    #[must_use]
+    pub fn with_sockets() -> Self {
+        FdPaths {
+            sockets: Some(Sockets::default()),
+            ..FdPaths::default()
+        }
+    }
+
+    /// What `fd` prints as after its number: its path, or with `-yy`, for a socket,
+    /// its protocol and addresses.
+    #[must_use]
+    pub fn shown(&self, tgid: u32, fd: i32) -> Option<Vec<u8>> {
+        let path = self.path(tgid, fd)?;
+        if let Some(sockets) = &self.sockets
+            && let Some(inode) = socket_inode(&path)
+        {
+            return Some(sockets.describe(tgid, fd, inode).unwrap_or(path));
+        }
+        Some(path)
+    }
+
+    /// A call on socket `fd` returned that may have changed its addresses (`bind`,
+    /// `connect`, `listen`, `shutdown`).
+    pub fn socket_changed(&self, tgid: u32, fd: i32) {
+        if let Some(sockets) = &self.sockets
+            && let Some(inode) = self.path(tgid, fd).and_then(|p| socket_inode(&p))
+        {
+            sockets.forget(inode);
+        }
+    }
+
     /// The path of `fd` in process `tgid`, if known or still open.
     #[must_use]
     pub fn path(&self, tgid: u32, fd: i32) -> Option<Vec<u8>> {
@@ -171,6 +207,7 @@ impl FdPaths {
 
     /// Forgets `fd` (closed, or about to be replaced).
     pub fn forget(&self, tgid: u32, fd: i32) {
+        self.socket_changed(tgid, fd);
         self.known.borrow_mut().remove(&(tgid, fd));
     }
 

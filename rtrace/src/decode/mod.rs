@@ -8,6 +8,7 @@
 pub mod errno;
 pub mod event;
 pub mod fdpath;
+pub mod sockets;
 pub mod table;
 pub mod text;
 pub mod xlat;
@@ -170,7 +171,7 @@ impl<'e> Call<'e, '_> {
     /// With `-y`, writes `<path>` after a descriptor.
     pub fn annotate_fd(&mut self, fd: i32) {
         if let Some(paths) = &self.opts.fd_paths
-            && let Some(path) = paths.path(self.ev.tgid, fd)
+            && let Some(path) = paths.shown(self.ev.tgid, fd)
         {
             push_angled(self.out, &path);
         }
@@ -378,7 +379,7 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
     {
         note_new_fd(paths, ev, compiled, fd);
         text::decimal(out, fd);
-        if let Some(path) = paths.path(ev.tgid, fd) {
+        if let Some(path) = paths.shown(ev.tgid, fd) {
             push_angled(out, &path);
         }
         return;

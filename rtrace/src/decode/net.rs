@@ -692,7 +692,13 @@ fn fd_pair(call: &mut Call<'_, '_>, i: usize) {
         .and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
     match pair {
         Some((a, b)) if ptr != 0 && !call.failed() => {
-            let _ = write!(call.out, "[{a}, {b}]");
+            call.out.push(b'[');
+            text::decimal(call.out, a);
+            call.annotate_fd(a);
+            call.out.extend_from_slice(b", ");
+            text::decimal(call.out, b);
+            call.annotate_fd(b);
+            call.out.push(b']');
         }
         _ => call.pointer(ptr),
     }

@@ -1,0 +1,331 @@
+//! `-yy`: what a socket descriptor is connected to, as strace prints it:
+//! `7<TCP:[127.0.0.1:18099->127.0.0.1:41558]>`, `5<TCP:[127.0.0.1:18099]>` (bound or
+//! listening), `11<UNIX-STREAM:[76040457->76040454,"/tmp/yy.sock"]>`, or the inode
+//! alone (`6<TCP:[76040443]>`) while the socket has no address.
+//!
+//! The protocol comes from the descriptor's `system.sockprotoname` attribute, the
+//! addresses from `NETLINK_SOCK_DIAG` (in rtrace's network namespace, as for strace).
+//! A socket shows as it is when rtrace decodes the line, a moment after the call (strace
+//! shows it as it was when the call began): a server's accepted connections and
+//! listeners, which do not change, print as strace prints them. A description is kept
+//! per inode until a call that may change it (`bind`, `connect`, `listen`, `shutdown`,
+//! `close`) returns. A process that has exited, or closed the socket, by the time its
+//! lines are decoded prints its descriptors bare.
+
+use std::{
+    cell::RefCell, collections::HashMap, ffi::CString, net::IpAddr, os::unix::ffi::OsStrExt as _,
+};
+
+use netlink_packet_core::{
+    NLM_F_DUMP, NLM_F_REQUEST, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+};
+use netlink_packet_sock_diag::{
+    SockDiagMessage,
+    constants::{
+        AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, UDIAG_SHOW_NAME,
+        UDIAG_SHOW_PEER,
+    },
+    inet::{ExtensionFlags, InetRequest, SocketId, StateFlags},
+    unix::{self, ShowFlags, UnixRequest},
+};
+use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_SOCK_DIAG};
+
+/// Socket descriptions by inode.
+#[derive(Debug, Default)]
+pub struct Sockets {
+    known: RefCell<HashMap<u64, Vec<u8>>>,
+}
+
+/// The inode in a descriptor's link text, `socket:[76040439]`.
+#[must_use]
+pub fn socket_inode(link: &[u8]) -> Option<u64> {
+    let digits = link.strip_prefix(b"socket:[")?.strip_suffix(b"]")?;
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+impl Sockets {
+    /// `TCP:[...]` for socket `inode`, open as `fd` in `tgid`; `None` when the protocol
+    /// cannot be read (the descriptor is closed by now).
+    #[must_use]
+    pub fn describe(&self, tgid: u32, fd: i32, inode: u64) -> Option<Vec<u8>> {
+        if let Some(text) = self.known.borrow().get(&inode) {
+            return Some(text.clone());
+        }
+        let protocol = protocol_name(tgid, fd)?;
+        let mut text = Vec::new();
+        let addressed = match (protocol.as_str(), u32::try_from(inode)) {
+            (p, Ok(ino)) if p.starts_with("UNIX") => unix_socket(&mut text, ino),
+            (p, Ok(ino)) => inet_kind(p)
+                .is_some_and(|(family, proto)| inet_socket(&mut text, p, family, proto, ino)),
+            _ => false,
+        };
+        if !addressed {
+            text.clear();
+            text.extend_from_slice(format!("{protocol}:[{inode}]").as_bytes());
+        }
+        self.known.borrow_mut().insert(inode, text.clone());
+        Some(text)
+    }
+
+    /// Forgets what socket `inode` was: a call changed it, or closed it.
+    pub fn forget(&self, inode: u64) {
+        self.known.borrow_mut().remove(&inode);
+    }
+}
+
+/// The socket's protocol as the kernel names it (`TCP`, `UDPv6`, `UNIX-STREAM`,
+/// `NETLINK`).
+fn protocol_name(tgid: u32, fd: i32) -> Option<String> {
+    let path = CString::new(format!("/proc/{tgid}/fd/{fd}")).ok()?;
+    let mut buf = [0u8; 64];
+    // SAFETY: a NUL-terminated path and attribute name, and a buffer of the length given.
+    let n = unsafe {
+        libc::getxattr(
+            path.as_ptr(),
+            c"system.sockprotoname".as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    let n = usize::try_from(n).ok()?;
+    let name = buf[..n].split(|&b| b == 0).next()?;
+    String::from_utf8(name.to_vec()).ok()
+}
+
+/// The address family and protocol number of an internet protocol name.
+fn inet_kind(protocol: &str) -> Option<(u8, u8)> {
+    Some(match protocol {
+        "TCP" => (AF_INET, IPPROTO_TCP),
+        "TCPv6" => (AF_INET6, IPPROTO_TCP),
+        "UDP" => (AF_INET, IPPROTO_UDP),
+        "UDPv6" => (AF_INET6, IPPROTO_UDP),
+        "UDP-Lite" => (AF_INET, IPPROTO_UDPLITE),
+        "UDP-Litev6" => (AF_INET6, IPPROTO_UDPLITE),
+        _ => return None,
+    })
+}
+
+/// Sends one `sock_diag` request and hands each response to `each` until it returns
+/// true or the answer ends.
+fn query(request: SockDiagMessage, dump: bool, mut each: impl FnMut(&SockDiagMessage) -> bool) {
+    let Ok(mut socket) = Socket::new(NETLINK_SOCK_DIAG) else {
+        return;
+    };
+    if socket.bind_auto().is_err() || socket.connect(&SocketAddr::new(0, 0)).is_err() {
+        return;
+    }
+    let mut header = NetlinkHeader::default();
+    header.flags = NLM_F_REQUEST | if dump { NLM_F_DUMP } else { 0 };
+    let mut packet = NetlinkMessage::new(header, request.into());
+    packet.finalize();
+    let mut buf = vec![0; packet.buffer_len()];
+    packet.serialize(&mut buf);
+    if socket.send(&buf, 0).is_err() {
+        return;
+    }
+    loop {
+        let Ok((data, _)) = socket.recv_from_full() else {
+            return;
+        };
+        let mut at = 0;
+        while at < data.len() {
+            let Ok(message) = NetlinkMessage::<SockDiagMessage>::deserialize(&data[at..]) else {
+                return;
+            };
+            let len = message.header.length as usize;
+            match message.payload {
+                NetlinkPayload::InnerMessage(inner) if each(&inner) => return,
+                NetlinkPayload::Done(_) | NetlinkPayload::Error(_) => return,
+                _ => {}
+            }
+            if len == 0 {
+                return;
+            }
+            at += len;
+        }
+        if !dump {
+            return;
+        }
+    }
+}
+
+/// `TCP:[127.0.0.1:80->127.0.0.1:5000]`, or `TCP:[127.0.0.1:80]` without a peer.
+fn inet_socket(out: &mut Vec<u8>, name: &str, family: u8, protocol: u8, inode: u32) -> bool {
+    let socket_id = if family == AF_INET {
+        SocketId::new_v4()
+    } else {
+        SocketId::new_v6()
+    };
+    let request = SockDiagMessage::InetRequest(InetRequest {
+        family,
+        protocol,
+        extensions: ExtensionFlags::empty(),
+        states: StateFlags::all(),
+        socket_id,
+    });
+    let mut found = None;
+    query(request, true, |message| match message {
+        SockDiagMessage::InetResponse(r) if r.header.inode == inode => {
+            found = Some(r.header.socket_id.clone());
+            true
+        }
+        _ => false,
+    });
+    let Some(id) = found else {
+        return false;
+    };
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b":[");
+    push_endpoint(out, id.source_address, id.source_port);
+    if id.destination_port != 0 || !id.destination_address.is_unspecified() {
+        out.extend_from_slice(b"->");
+        push_endpoint(out, id.destination_address, id.destination_port);
+    }
+    out.push(b']');
+    true
+}
+
+/// `127.0.0.1:80`, `[::1]:80`.
+fn push_endpoint(out: &mut Vec<u8>, address: IpAddr, port: u16) {
+    let text = match address {
+        IpAddr::V4(a) => format!("{a}:{port}"),
+        // As inet_ntop prints them: `[::1]`, `[::ffff:127.0.0.1]`.
+        IpAddr::V6(a) => format!("[{a}]:{port}"),
+    };
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// `UNIX-STREAM:[ino->peer,"/path"]`, the peer and the path when there are.
+fn unix_socket(out: &mut Vec<u8>, inode: u32) -> bool {
+    let request = SockDiagMessage::UnixRequest(UnixRequest {
+        state_flags: unix::StateFlags::all(),
+        inode,
+        show_flags: ShowFlags::from_bits_truncate(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER),
+        cookie: [0xff; 8],
+    });
+    let mut found = None;
+    query(request, false, |message| match message {
+        SockDiagMessage::UnixResponse(r) if r.header.inode == inode => {
+            found = Some(r.clone());
+            true
+        }
+        _ => false,
+    });
+    let Some(response) = found else {
+        return false;
+    };
+    let kind = match i32::from(response.header.kind) {
+        libc::SOCK_STREAM => "UNIX-STREAM",
+        libc::SOCK_DGRAM => "UNIX-DGRAM",
+        libc::SOCK_SEQPACKET => "UNIX-SEQPACKET",
+        _ => "UNIX",
+    };
+    out.extend_from_slice(format!("{kind}:[{inode}").as_bytes());
+    for nla in &response.nlas {
+        if let unix::nlas::Nla::Peer(peer) = nla
+            && *peer != 0
+        {
+            out.extend_from_slice(format!("->{peer}").as_bytes());
+        }
+    }
+    for nla in &response.nlas {
+        if let unix::nlas::Nla::Name(name) = nla {
+            out.extend_from_slice(b",\"");
+            match name {
+                unix::nlas::UnixDiagName::Pathname(path) => {
+                    out.extend_from_slice(path.as_bytes());
+                }
+                unix::nlas::UnixDiagName::Abstract(bytes) => {
+                    out.push(b'@');
+                    out.extend_from_slice(bytes);
+                }
+            }
+            out.push(b'"');
+        }
+    }
+    out.push(b']');
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd as _;
+
+    fn described(fd: i32) -> String {
+        let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+        let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
+        String::from_utf8(
+            Sockets::default()
+                .describe(std::process::id(), fd, inode)
+                .unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn socket_links_name_their_inode() {
+        assert_eq!(socket_inode(b"socket:[76040439]"), Some(76_040_439));
+        assert_eq!(socket_inode(b"pipe:[76040439]"), None);
+        assert_eq!(socket_inode(b"/etc/passwd"), None);
+    }
+
+    #[test]
+    fn tcp_listeners_and_connections_show_their_addresses() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let (server, peer) = listener.accept().unwrap();
+        assert_eq!(
+            described(listener.as_raw_fd()),
+            format!("TCP:[127.0.0.1:{port}]")
+        );
+        assert_eq!(
+            described(server.as_raw_fd()),
+            format!("TCP:[127.0.0.1:{port}->127.0.0.1:{}]", peer.port())
+        );
+        assert_eq!(
+            described(client.as_raw_fd()),
+            format!("TCP:[127.0.0.1:{}->127.0.0.1:{port}]", peer.port())
+        );
+    }
+
+    #[test]
+    fn unix_sockets_show_their_peer_and_path() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let inode = |fd: i32| {
+            let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+            socket_inode(link.as_os_str().as_bytes()).unwrap()
+        };
+        let (ia, ib) = (inode(a.as_raw_fd()), inode(b.as_raw_fd()));
+        assert_eq!(
+            described(a.as_raw_fd()),
+            format!("UNIX-STREAM:[{ia}->{ib}]")
+        );
+        let dir = std::env::temp_dir().join(format!("rtrace-yy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let il = inode(listener.as_raw_fd());
+        assert_eq!(
+            described(listener.as_raw_fd()),
+            format!("UNIX-STREAM:[{il},\"{}\"]", path.display())
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_socket_without_an_address_shows_its_inode() {
+        // SAFETY: a plain socket call; the descriptor is closed below.
+        let fd = unsafe { libc::socket(libc::AF_INET6, libc::SOCK_DGRAM, 0) };
+        assert!(fd >= 0);
+        let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).unwrap();
+        let inode = socket_inode(link.as_os_str().as_bytes()).unwrap();
+        let text = described(fd);
+        // SAFETY: our own descriptor.
+        unsafe { libc::close(fd) };
+        // Unbound UDP sockets are not in the kernel's tables: no address to show.
+        assert_eq!(text, format!("UDPv6:[{inode}]"));
+    }
+}
