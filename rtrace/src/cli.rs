@@ -31,8 +31,9 @@ pub struct Cli {
 
     /// Follow forks: trace the children (and their children) that traced processes
     /// create from now on, from their first syscall.
-    #[arg(short = 'f', long = "follow-forks")]
-    pub follow_forks: bool,
+    /// With `-o FILE`, `-ff` writes each task's lines to `FILE.TID` instead.
+    #[arg(short = 'f', long = "follow-forks", action = clap::ArgAction::Count)]
+    pub follow_forks: u8,
 
     /// Which calls to show, as strace's `-e trace=SET`: names, classes (`%file`,
     /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`), `!` to

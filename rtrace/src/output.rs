@@ -4,7 +4,7 @@
 use std::{
     fs::File,
     io::{self, BufWriter, Write},
-    path::Path,
+    path::{Path, PathBuf},
 };
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -62,6 +62,40 @@ fn read_process_memory(tid: u32, addr: u64, len: usize) -> Vec<u8> {
 pub enum Sink {
     Stderr,
     File,
+    /// `-ff -o FILE`: each task's lines to `FILE.TID`, without the tid before them.
+    PerTask,
+}
+
+/// `-ff`: a file per traced task, open while the task lives.
+struct PerTaskFiles {
+    base: PathBuf,
+    open: FxHashMap<u32, BufWriter<File>>,
+}
+
+impl PerTaskFiles {
+    /// Task `tid`'s file, created at its first line.
+    fn of(&mut self, tid: u32) -> io::Result<&mut BufWriter<File>> {
+        if !self.open.contains_key(&tid) {
+            let mut name = self.base.clone().into_os_string();
+            name.push(format!(".{tid}"));
+            // Small buffers: a thousand tasks may be traced at once.
+            let file = BufWriter::with_capacity(1 << 13, File::create(name)?);
+            self.open.insert(tid, file);
+        }
+        Ok(self.open.get_mut(&tid).expect("inserted above"))
+    }
+
+    /// Closes task `tid`'s file: it ended.
+    fn close(&mut self, tid: u32) -> io::Result<()> {
+        match self.open.remove(&tid) {
+            Some(mut file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.open.values_mut().try_for_each(Write::flush)
+    }
 }
 
 /// Which calls print, by how they returned (`-z`, `-Z`).
@@ -113,6 +147,8 @@ pub struct StraceFormatter {
     lines: bool,
     /// `-z`, `-Z`.
     status: StatusFilter,
+    /// `-ff`: the files lines go to instead of `writer` (which keeps the `-c` table).
+    per_task: Option<PerTaskFiles>,
     /// `+++ exited` lines are written (all but `-qq`).
     exit_lines: bool,
 }
@@ -142,7 +178,33 @@ impl StraceFormatter {
             lines: true,
             status: StatusFilter::All,
             exit_lines: true,
+            per_task: None,
         })
+    }
+
+    /// `-ff -o FILE`: each task's lines go to `FILE.TID`.
+    pub fn write_per_task(&mut self, base: &Path) {
+        self.sink = Sink::PerTask;
+        self.per_task = Some(PerTaskFiles {
+            base: base.to_path_buf(),
+            open: FxHashMap::default(),
+        });
+    }
+
+    /// Writes `bytes` where task `tid`'s lines go.
+    fn write_for(&mut self, tid: u32, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.per_task {
+            Some(files) => files.of(tid)?.write_all(bytes),
+            None => self.writer.write_all(bytes),
+        }
+    }
+
+    /// Writes the line built for task `tid`.
+    fn write_line(&mut self, tid: u32) -> io::Result<()> {
+        let line = std::mem::take(&mut self.line);
+        let written = self.write_for(tid, &line);
+        self.line = line;
+        written
     }
 
     /// Prints only the calls that `status` lets through.
@@ -224,7 +286,7 @@ impl StraceFormatter {
                 self.line.extend_from_slice(digits);
                 self.line.extend_from_slice(b"] ");
             }
-            Sink::File | Sink::Stderr => {}
+            Sink::File | Sink::Stderr | Sink::PerTask => {}
         }
     }
 
@@ -277,7 +339,7 @@ impl StraceFormatter {
             Timestamps::duration(&mut self.line, ev.enter_time, ev.exit_time);
         }
         self.line.push(b'\n');
-        self.writer.write_all(&self.line)?;
+        self.write_line(ev.tid)?;
         self.forget_closed_fds(ev);
         self.release_signals(ev.tid)
     }
@@ -324,7 +386,7 @@ impl StraceFormatter {
             return Ok(());
         }
         match self.held_signals.remove(&tid) {
-            Some(lines) => self.writer.write_all(&lines),
+            Some(lines) => self.write_for(tid, &lines),
             None => Ok(()),
         }
     }
@@ -365,7 +427,11 @@ impl StraceFormatter {
             );
         }
         self.forget_task(exit);
-        self.writer.write_all(&self.line)
+        self.write_line(exit.tid)?;
+        match &mut self.per_task {
+            Some(files) => files.close(exit.tid),
+            None => Ok(()),
+        }
     }
 
     /// Forgets what was kept about a task that ended.
@@ -395,7 +461,7 @@ impl StraceFormatter {
         self.format_blocked(blocked, &mut line);
         self.line = line;
         self.line.push(b'\n');
-        self.writer.write_all(&self.line)
+        self.write_line(blocked.tid)
     }
 
     /// `epoll_wait(3,  <unfinished ...>` for a blocked call, with the memory of its
@@ -446,7 +512,7 @@ impl StraceFormatter {
                 .extend_from_slice(&self.line);
             return Ok(());
         }
-        self.writer.write_all(&self.line)
+        self.write_line(delivery.tid)
     }
 
     /// Counts a task a traced one created.
@@ -469,6 +535,9 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn flush(&mut self) -> io::Result<()> {
+        if let Some(files) = &mut self.per_task {
+            files.flush()?;
+        }
         self.writer.flush()
     }
 
@@ -481,7 +550,7 @@ impl StraceFormatter {
         for tid in tids {
             self.release_signals(tid)?;
         }
-        self.writer.flush()
+        self.flush()
     }
 }
 

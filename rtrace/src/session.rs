@@ -264,7 +264,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     };
     let mut tracer = Tracer::load(
         ring_size,
-        cli.follow_forks,
+        cli.follow_forks > 0,
         times.durations() || summary,
         cli.tracepoints,
         &clock,
@@ -274,7 +274,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         .iter()
         .fold(TracedSet::default(), TracedSet::and);
     tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
-    let mut formatter = StraceFormatter::new(opts, cli.output.as_deref()).with_context(|| {
+    // -ff -o FILE: the lines go to FILE.TID, and stderr keeps what is not a task's.
+    let per_task = cli.follow_forks > 1 && cli.output.is_some();
+    let single_output = if per_task { None } else { cli.output.as_deref() };
+    let mut formatter = StraceFormatter::new(opts, single_output).with_context(|| {
         let path = cli
             .output
             .as_ref()
@@ -282,6 +285,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         format!("cannot open output {path}")
     })?;
     formatter.set_timestamps(times);
+    if per_task && let Some(base) = &cli.output {
+        formatter.write_per_task(base);
+    }
     if summary {
         formatter.set_summary(!cli.summary_only);
     }
@@ -324,7 +330,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
 
     formatter.attached();
     // Several processes to come: every line says whose it is, as with strace -f.
-    if cli.follow_forks || !cli.names.is_empty() {
+    if cli.follow_forks > 0 || !cli.names.is_empty() {
         formatter.always_prefix_file();
     }
     if let Some(launch) = &mut launch {

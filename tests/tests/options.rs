@@ -1,6 +1,7 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
-//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-qq`, and the launch form `rtrace -- CMD`.
+//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-qq`, `-yy`, `-ff`, and the launch form
+//! `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -8,7 +9,10 @@ use std::{
     process::{Command, Stdio},
 };
 
-use rtrace_tests::process::{ScratchDir, require_root, rtrace_binary};
+use rtrace_tests::{
+    normalise::normalise_trace,
+    process::{ScratchDir, require_root, rtrace_binary},
+};
 
 /// Runs `tracer OPTIONS -o FILE -- CMD` with ASLR off; returns the trace's lines.
 fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<String> {
@@ -448,5 +452,91 @@ fn sockets_show_their_addresses_with_yy() {
             .iter()
             .any(|l| l.contains("<UNIX-STREAM:[N->N,\"") && l.contains("/s.sock\"]>")),
         "{rtrace:?}"
+    );
+}
+
+/// The files `tracer -ff -o BASE -- CMD` writes, as (pid, lines), in pid order.
+fn per_task_traces(
+    tracer: &Path,
+    options: &[&str],
+    command: &[&str],
+    base: &Path,
+) -> Vec<(u32, Vec<String>)> {
+    let status = Command::new("setarch")
+        .arg("-R")
+        .arg(tracer)
+        .args(options)
+        .arg("-o")
+        .arg(base)
+        .arg("--")
+        .args(command)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("running a tracer");
+    assert!(status.success(), "{}: {status}", tracer.display());
+    let dir = base.parent().unwrap();
+    let prefix = format!("{}.", base.file_name().unwrap().to_str().unwrap());
+    let mut files: Vec<(u32, Vec<String>)> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let pid = path
+                .file_name()?
+                .to_str()?
+                .strip_prefix(&prefix)?
+                .parse()
+                .ok()?;
+            let text = fs::read_to_string(&path).ok()?;
+            Some((pid, text.lines().map(str::to_owned).collect()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn each_task_gets_a_file_of_its_own_with_ff() {
+    require_root();
+    let scratch = ScratchDir::new("ff");
+    // (Not the calls whose results differ from run to run: random bytes, pids.)
+    let options = ["-ff", "-e", "trace=!getrandom,getppid,set_tid_address"];
+    let command = ["sh", "-c", "/bin/true & wait"];
+    let strace = per_task_traces(
+        Path::new("/usr/bin/strace"),
+        &options,
+        &command,
+        &scratch.path().join("s"),
+    );
+    let rtrace = per_task_traces(
+        &rtrace_binary(),
+        &options,
+        &command,
+        &scratch.path().join("r"),
+    );
+    assert_eq!(strace.len(), 2, "strace wrote {} files", strace.len());
+    assert_eq!(rtrace.len(), 2, "rtrace wrote {} files", rtrace.len());
+    // Pids differ between the runs: each file's own, and the shell's child's.
+    let named = |files: &[(u32, Vec<String>)]| -> Vec<Vec<String>> {
+        files
+            .iter()
+            .map(|(pid, lines)| normalise_trace(lines, *pid))
+            .collect()
+    };
+    for (task, (s, r)) in named(&strace).iter().zip(named(&rtrace).iter()).enumerate() {
+        assert_same_lines(&format!("-ff, task {task}"), s, r, str::to_owned);
+    }
+    // The child's file holds its calls alone, without a pid before them.
+    let child = &rtrace[1].1;
+    assert!(
+        child.iter().any(|l| l.starts_with("execve(\"/bin/true\"")),
+        "{child:?}"
+    );
+    assert_eq!(
+        child.last().map(String::as_str),
+        Some("+++ exited with 0 +++")
     );
 }
