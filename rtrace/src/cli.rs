@@ -85,6 +85,12 @@ pub struct Cli {
     #[arg(short = 'T', long = "syscall-times")]
     pub syscall_times: bool,
 
+    /// Align return values at this column (`= ` starts there when the call is
+    /// shorter).
+    #[arg(short = 'a', long = "columns", value_name = "COLUMN",
+          default_value_t = crate::output::RETURN_COLUMN)]
+    pub return_column: usize,
+
     /// Print only the calls that returned without an error.
     #[arg(short = 'z', long = "successful-only")]
     pub successful_only: bool,

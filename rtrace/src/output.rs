@@ -17,12 +17,13 @@ use crate::{
     timing::Timestamps,
 };
 
-/// strace writes `= ` at this column (prefix included) when the call is shorter.
-const RETURN_COLUMN: usize = 40;
+/// strace writes `= ` at this column (prefix included) when the call is shorter; `-a`
+/// sets another.
+pub const RETURN_COLUMN: usize = 40;
 
-/// Pads a line that ends with a call's `)` so that its `= ` lands where strace puts it.
-fn pad_to_return_column(line: &mut Vec<u8>) {
-    let width = line.len().max(RETURN_COLUMN - 1);
+/// Pads a line that ends with a call's `)` so that its `= ` lands at `column`.
+fn pad_to_return_column(line: &mut Vec<u8>, column: usize) {
+    let width = line.len().max(column.saturating_sub(1));
     line.resize(width, b' ');
     line.push(b' ');
 }
@@ -149,6 +150,8 @@ pub struct StraceFormatter {
     status: StatusFilter,
     /// `-ff`: the files lines go to instead of `writer` (which keeps the `-c` table).
     per_task: Option<PerTaskFiles>,
+    /// `-a`: where `= ` goes.
+    return_column: usize,
     /// `+++ exited` lines are written (all but `-qq`).
     exit_lines: bool,
 }
@@ -179,7 +182,13 @@ impl StraceFormatter {
             status: StatusFilter::All,
             exit_lines: true,
             per_task: None,
+            return_column: RETURN_COLUMN,
         })
+    }
+
+    /// `-a COLUMN`: aligns return values there.
+    pub fn set_return_column(&mut self, column: usize) {
+        self.return_column = column;
     }
 
     /// `-ff -o FILE`: each task's lines go to `FILE.TID`.
@@ -333,7 +342,7 @@ impl StraceFormatter {
             decode::format_call_args(ev, &self.opts, &mut self.line);
             self.line.push(b')');
         }
-        pad_to_return_column(&mut self.line);
+        pad_to_return_column(&mut self.line, self.return_column);
         decode::format_return(ev, &self.opts, &mut self.line);
         if self.times.durations() && ev.returns && ev.enter_time != 0 && ev.exit_time != 0 {
             Timestamps::duration(&mut self.line, ev.enter_time, ev.exit_time);
@@ -561,11 +570,11 @@ mod tests {
     #[test]
     fn return_values_line_up_at_column_40() {
         let mut line = b"close(3)".to_vec();
-        pad_to_return_column(&mut line);
+        pad_to_return_column(&mut line, RETURN_COLUMN);
         line.extend_from_slice(b"= 0");
         assert_eq!(line, b"close(3)                                = 0");
         let mut long = b"openat(AT_FDCWD, \"/etc/ld.so.cache\", O_RDONLY|O_CLOEXEC)".to_vec();
-        pad_to_return_column(&mut long);
+        pad_to_return_column(&mut long, RETURN_COLUMN);
         assert!(long.ends_with(b") "));
     }
 }

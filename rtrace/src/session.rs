@@ -276,7 +276,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
     // -ff -o FILE: the lines go to FILE.TID, and stderr keeps what is not a task's.
     let per_task = cli.follow_forks > 1 && cli.output.is_some();
-    let single_output = if per_task { None } else { cli.output.as_deref() };
+    let single_output = if per_task {
+        None
+    } else {
+        cli.output.as_deref()
+    };
     let mut formatter = StraceFormatter::new(opts, single_output).with_context(|| {
         let path = cli
             .output
@@ -285,6 +289,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         format!("cannot open output {path}")
     })?;
     formatter.set_timestamps(times);
+    formatter.set_return_column(cli.return_column);
     if per_task && let Some(base) = &cli.output {
         formatter.write_per_task(base);
     }

@@ -1,6 +1,6 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
-//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-qq`, `-yy`, `-ff`, and the launch form
+//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-qq`, `-yy`, `-ff`, `-a`, and the launch form
 //! `rtrace -- CMD`.
 
 use std::{
@@ -539,4 +539,11 @@ fn each_task_gets_a_file_of_its_own_with_ff() {
         child.last().map(String::as_str),
         Some("+++ exited with 0 +++")
     );
+}
+
+#[test]
+fn return_values_align_at_the_column_asked_for() {
+    let steady = ["-e", "trace=!set_tid_address,getrandom"];
+    same_as_strace(&[&["-a", "20"], &steady[..]].concat(), &["true"]);
+    same_as_strace(&[&["-a", "0"], &steady[..]].concat(), &["true"]);
 }
