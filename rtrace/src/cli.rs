@@ -36,8 +36,8 @@ pub struct Cli {
     pub follow_forks: u8,
 
     /// Which calls to show, as strace's `-e trace=SET`: names, classes (`%file`,
-    /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`), `!` to
-    /// negate. Repeatable (each narrows the set).
+    /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`),
+    /// `/REGEX`, `?NAME` (may not exist), `!` to negate. Repeatable (each narrows the set).
     #[arg(short = 'e', value_name = "EXPR", value_parser = crate::filter::TracedSet::parse)]
     pub filters: Vec<crate::filter::TracedSet>,
 

@@ -1,6 +1,8 @@
 //! `-e trace=SET`: which syscalls print, as strace names them: syscall names, classes
-//! (`%file`, `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`),
-//! `all`, `none`, a leading `!` for the complement. The classes come from the syscall
+//! (`%file`, `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`,
+//! and without the `%`, as strace still takes them), `/REGEX` for the names it matches,
+//! `?NAME` for a name that may not exist, `all`, `none`, a leading `!` for the
+//! complement. The classes come from the syscall
 //! table's rows; the kernel skips the others at exit, so they cost no record.
 
 use std::str::FromStr as _;
@@ -38,6 +40,44 @@ fn class_named(name: &str) -> Option<u16> {
     })
 }
 
+/// Adds the syscalls `item` names to `traced`.
+fn add_item(traced: &mut [bool], item: &str) -> Result<(), String> {
+    let mut add = |nr: usize| {
+        if let Some(t) = traced.get_mut(nr) {
+            *t = true;
+        }
+    };
+    if let Some(pattern) = item.strip_prefix('/') {
+        let regex = regex_lite::Regex::new(pattern)
+            .map_err(|e| format!("invalid regular expression '{pattern}': {e}"))?;
+        for sysno in Sysno::iter().filter(|s| regex.is_match(s.name())) {
+            add(usize::try_from(sysno.id()).unwrap_or(usize::MAX));
+        }
+        return Ok(());
+    }
+    let (optional, name) = match item.strip_prefix('?') {
+        Some(name) => (true, name),
+        None => (false, item),
+    };
+    if let Ok(sysno) = Sysno::from_str(name) {
+        add(usize::try_from(sysno.id()).unwrap_or(usize::MAX));
+        return Ok(());
+    }
+    // A class: `%file`, or `file` as strace took it before the `%`.
+    if let Some(bits) = class_named(name.strip_prefix('%').unwrap_or(name)) {
+        for (nr, row) in table::table().iter().enumerate() {
+            if row.as_ref().is_some_and(|r| r.def.class & bits != 0) {
+                add(nr);
+            }
+        }
+        return Ok(());
+    }
+    if optional {
+        return Ok(());
+    }
+    Err(format!("invalid system call '{item}'"))
+}
+
 impl TracedSet {
     /// Parses one `-e` expression (`trace=` may be left out, as strace allows).
     ///
@@ -62,26 +102,7 @@ impl TracedSet {
             match item {
                 "all" => traced.fill(true),
                 "none" => {}
-                _ => {
-                    if let Some(name) = item.strip_prefix('%') {
-                        let bits = class_named(name)
-                            .ok_or_else(|| format!("invalid system call '{item}'"))?;
-                        for (nr, row) in table::table().iter().enumerate() {
-                            if row.as_ref().is_some_and(|r| r.def.class & bits != 0) {
-                                traced[nr] = true;
-                            }
-                        }
-                    } else {
-                        let sysno = Sysno::from_str(item)
-                            .map_err(|()| format!("invalid system call '{item}'"))?;
-                        if let Some(t) = usize::try_from(sysno.id())
-                            .ok()
-                            .and_then(|nr| traced.get_mut(nr))
-                        {
-                            *t = true;
-                        }
-                    }
-                }
+                _ => add_item(&mut traced, item)?,
             }
         }
         if negate {
@@ -150,6 +171,34 @@ mod tests {
     }
 
     #[test]
+    fn legacy_classes_patterns_and_optional_names() {
+        // `file` without the `%`, as strace still takes it.
+        assert_eq!(
+            TracedSet::parse("trace=file").unwrap(),
+            TracedSet::parse("%file").unwrap()
+        );
+        assert_eq!(
+            TracedSet::parse("network").unwrap(),
+            TracedSet::parse("%network").unwrap()
+        );
+        // `/REGEX`: every name it matches, anywhere in the name.
+        let open = TracedSet::parse("trace=/^open").unwrap();
+        assert!(open.contains(nr(Sysno::open)));
+        assert!(open.contains(nr(Sysno::openat)));
+        assert!(open.contains(nr(Sysno::openat2)));
+        assert!(!open.contains(nr(Sysno::close)));
+        let stats = TracedSet::parse("/stat$").unwrap();
+        assert!(stats.contains(nr(Sysno::stat)));
+        assert!(stats.contains(nr(Sysno::fstat)));
+        assert!(!stats.contains(nr(Sysno::newfstatat)));
+        assert!(!stats.contains(nr(Sysno::statx)));
+        // `?NAME`: a name this architecture lacks is no error.
+        let set = TracedSet::parse("trace=?foo,read").unwrap();
+        assert!(set.contains(nr(Sysno::read)));
+        assert!(!set.contains(nr(Sysno::write)));
+    }
+
+    #[test]
     fn errors_say_what_is_wrong() {
         assert_eq!(
             TracedSet::parse("trace=reed").unwrap_err(),
@@ -158,6 +207,11 @@ mod tests {
         assert_eq!(
             TracedSet::parse("%files").unwrap_err(),
             "invalid system call '%files'"
+        );
+        assert!(
+            TracedSet::parse("/(")
+                .unwrap_err()
+                .starts_with("invalid regular expression '('")
         );
         assert!(
             TracedSet::parse("verbose=all")

@@ -114,6 +114,10 @@ fn trace_sets_by_class_and_name() {
     let file = data_file(&scratch);
     same_as_strace(&["-e", "trace=%file"], &["cat", &file]);
     same_as_strace(&["-e", "trace=read,close"], &["cat", &file]);
+    // Patterns, optional names, a class without its `%`.
+    same_as_strace(&["-e", "trace=/^(open|clo)"], &["cat", &file]);
+    same_as_strace(&["-e", "trace=?no_such_call,read"], &["cat", &file]);
+    same_as_strace(&["-e", "trace=file"], &["cat", &file]);
     same_as_strace(
         &[
             "-e",
