@@ -38,8 +38,10 @@ pub struct Cli {
     /// Which calls to show, as strace's `-e trace=SET`: names, classes (`%file`,
     /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`),
     /// `/REGEX`, `?NAME` (may not exist), `!` to negate. Repeatable (each narrows the set).
-    #[arg(short = 'e', value_name = "EXPR", value_parser = crate::filter::TracedSet::parse)]
-    pub filters: Vec<crate::filter::TracedSet>,
+    /// Also `-e signal=SET` (the signal lines to show: `SIGCHLD`, `!CHLD,ALRM`, `none`)
+    /// and `-e status=SET` (`successful`, `failed`, `unfinished`).
+    #[arg(short = 'e', value_name = "EXPR", value_parser = crate::filter::Qualifier::parse)]
+    pub filters: Vec<crate::filter::Qualifier>,
 
     /// Write the trace to FILE instead of stderr.
     #[arg(short = 'o', long = "output", value_name = "FILE")]

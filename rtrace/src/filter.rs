@@ -2,7 +2,8 @@
 //! (`%file`, `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`,
 //! and without the `%`, as strace still takes them), `/REGEX` for the names it matches,
 //! `?NAME` for a name that may not exist, `all`, `none`, a leading `!` for the
-//! complement. The classes come from the syscall
+//! complement. And `-e signal=SET`, the signal lines to show, and `-e status=SET`, the
+//! calls to show by how they returned. The classes come from the syscall
 //! table's rows; the kernel skips the others at exit, so they cost no record.
 
 use std::str::FromStr as _;
@@ -10,7 +11,184 @@ use std::str::FromStr as _;
 use rtrace_common::MAX_SYSCALLS;
 use syscalls::Sysno;
 
-use crate::decode::table::{self, class};
+use crate::decode::{
+    SyscallEvent,
+    table::{self, class},
+};
+
+/// One `-e` expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Qualifier {
+    Trace(TracedSet),
+    Signal(SignalSet),
+    Status(StatusSet),
+}
+
+impl Qualifier {
+    /// Parses `QUALIFIER=SET`, or a bare `SET` for `trace=`.
+    ///
+    /// # Errors
+    /// An unknown qualifier, or a set it does not take.
+    pub fn parse(expr: &str) -> Result<Self, String> {
+        match expr.split_once('=') {
+            Some(("signal" | "signals" | "s", value)) => {
+                SignalSet::parse(value).map(Qualifier::Signal)
+            }
+            Some(("status", value)) => StatusSet::parse(value).map(Qualifier::Status),
+            _ => TracedSet::parse(expr).map(Qualifier::Trace),
+        }
+    }
+
+    /// The `trace=` set, if this is one.
+    #[must_use]
+    pub fn trace(&self) -> Option<&TracedSet> {
+        match self {
+            Qualifier::Trace(set) => Some(set),
+            _ => None,
+        }
+    }
+}
+
+/// Splits `!a,b` into the complement flag and the items.
+fn items(value: &str) -> (bool, impl Iterator<Item = &str>) {
+    let (negate, list) = match value.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
+    (negate, list.split(',').filter(|s| !s.is_empty()))
+}
+
+/// `-e signal=SET`: the signals whose `--- SIG... ---` lines print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignalSet {
+    /// Indexed by signal number, 1 to 64.
+    shown: [bool; 65],
+}
+
+impl Default for SignalSet {
+    fn default() -> Self {
+        SignalSet { shown: [true; 65] }
+    }
+}
+
+impl SignalSet {
+    /// Parses `SIGCHLD,USR1,10`, `all`, `none`, `!...`: names with or without `SIG`, in
+    /// any case, or numbers.
+    ///
+    /// # Errors
+    /// A name or number that is no signal.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let (negate, list) = items(value);
+        let mut shown = [false; 65];
+        for item in list {
+            match item {
+                "all" => shown.fill(true),
+                "none" => {}
+                _ => {
+                    let signo = crate::decode::signal::number(item)
+                        .ok_or_else(|| format!("invalid signal '{item}'"))?;
+                    shown[signo] = true;
+                }
+            }
+        }
+        if negate {
+            for s in &mut shown {
+                *s = !*s;
+            }
+        }
+        Ok(SignalSet { shown })
+    }
+
+    /// Whether signal `signo`'s lines print.
+    #[must_use]
+    pub fn contains(&self, signo: i32) -> bool {
+        usize::try_from(signo)
+            .ok()
+            .and_then(|s| self.shown.get(s))
+            .copied()
+            .unwrap_or(true)
+    }
+}
+
+/// `-e status=SET`, `-z`, `-Z`: the calls that print, by how they returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusSet {
+    /// Returned without an error.
+    pub successful: bool,
+    /// Returned an error.
+    pub failed: bool,
+    /// Did not return (`exit_group`, or the process ended inside the call).
+    pub unfinished: bool,
+}
+
+impl Default for StatusSet {
+    fn default() -> Self {
+        StatusSet {
+            successful: true,
+            failed: true,
+            unfinished: true,
+        }
+    }
+}
+
+impl StatusSet {
+    /// `-z`.
+    pub const SUCCESSFUL: StatusSet = StatusSet {
+        successful: true,
+        failed: false,
+        unfinished: false,
+    };
+    /// `-Z`.
+    pub const FAILED: StatusSet = StatusSet {
+        successful: false,
+        failed: true,
+        unfinished: false,
+    };
+
+    /// Parses `successful`, `failed`, `unfinished`, `all`, `none`, `!...`
+    /// (`unavailable` and `detached` are taken, and match nothing rtrace prints).
+    ///
+    /// # Errors
+    /// Another word.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let (negate, list) = items(value);
+        let mut set = StatusSet {
+            successful: false,
+            failed: false,
+            unfinished: false,
+        };
+        for item in list {
+            match item {
+                "all" => set = StatusSet::default(),
+                "none" | "unavailable" | "detached" => {}
+                "successful" => set.successful = true,
+                "failed" => set.failed = true,
+                "unfinished" => set.unfinished = true,
+                _ => return Err(format!("invalid status '{item}'")),
+            }
+        }
+        if negate {
+            set = StatusSet {
+                successful: !set.successful,
+                failed: !set.failed,
+                unfinished: !set.unfinished,
+            };
+        }
+        Ok(set)
+    }
+
+    /// Whether `ev`'s line prints.
+    #[must_use]
+    pub fn shows(self, ev: &SyscallEvent<'_>) -> bool {
+        if !ev.returns {
+            self.unfinished
+        } else if ev.failed() {
+            self.failed
+        } else {
+            self.successful
+        }
+    }
+}
 
 /// The syscalls to show, by number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -88,17 +266,14 @@ impl TracedSet {
             Some(("trace" | "t", value)) => value,
             Some((qualifier, _)) => {
                 return Err(format!(
-                    "unsupported -e qualifier '{qualifier}' (rtrace knows trace=)"
+                    "unsupported -e qualifier '{qualifier}' (rtrace knows trace=, signal=, status=)"
                 ));
             }
             None => expr,
         };
-        let (negate, list) = match value.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, value),
-        };
+        let (negate, list) = items(value);
         let mut traced = vec![false; MAX_SYSCALLS as usize];
-        for item in list.split(',').filter(|s| !s.is_empty()) {
+        for item in list {
             match item {
                 "all" => traced.fill(true),
                 "none" => {}
@@ -196,6 +371,39 @@ mod tests {
         let set = TracedSet::parse("trace=?foo,read").unwrap();
         assert!(set.contains(nr(Sysno::read)));
         assert!(!set.contains(nr(Sysno::write)));
+    }
+
+    #[test]
+    fn signal_and_status_sets() {
+        let Ok(Qualifier::Signal(chld)) = Qualifier::parse("signal=SIGCHLD,usr1") else {
+            panic!("not a signal set");
+        };
+        assert!(chld.contains(libc::SIGCHLD));
+        assert!(chld.contains(libc::SIGUSR1));
+        assert!(!chld.contains(libc::SIGALRM));
+        let Ok(Qualifier::Signal(not_chld)) = Qualifier::parse("signal=!CHLD,34") else {
+            panic!("not a signal set");
+        };
+        assert!(!not_chld.contains(libc::SIGCHLD));
+        assert!(!not_chld.contains(34));
+        assert!(not_chld.contains(libc::SIGUSR2));
+        assert_eq!(
+            Qualifier::parse("status=failed"),
+            Ok(Qualifier::Status(StatusSet::FAILED))
+        );
+        assert_eq!(
+            Qualifier::parse("status=!failed,unfinished"),
+            Ok(Qualifier::Status(StatusSet::SUCCESSFUL))
+        );
+        assert_eq!(
+            Qualifier::parse("status=oops").unwrap_err(),
+            "invalid status 'oops'"
+        );
+        assert_eq!(
+            Qualifier::parse("signal=SIGNOPE").unwrap_err(),
+            "invalid signal 'SIGNOPE'"
+        );
+        assert!(matches!(Qualifier::parse("read"), Ok(Qualifier::Trace(_))));
     }
 
     #[test]

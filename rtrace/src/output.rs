@@ -12,6 +12,7 @@ use syscalls::Sysno;
 
 use crate::{
     decode::{self, Capture, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
+    filter::{SignalSet, StatusSet},
     inflight::Blocked,
     summary::Summary,
     timing::Timestamps,
@@ -99,28 +100,6 @@ impl PerTaskFiles {
     }
 }
 
-/// Which calls print, by how they returned (`-z`, `-Z`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusFilter {
-    All,
-    /// `-z`: the calls that returned without an error.
-    Successful,
-    /// `-Z`: the calls that returned an error.
-    Failed,
-}
-
-impl StatusFilter {
-    /// Whether `ev`'s line prints. A call that does not return (`exit_group`) has no
-    /// status to match, and prints only when all do, as with strace.
-    fn shows(self, ev: &SyscallEvent<'_>) -> bool {
-        match self {
-            StatusFilter::All => true,
-            StatusFilter::Successful => ev.returns && !ev.failed(),
-            StatusFilter::Failed => ev.failed(),
-        }
-    }
-}
-
 /// Prints events as strace does: one line each, prefixed with the tid when several
 /// tasks are traced (`[pid  1234] ` on a terminal, `1234  ` in a `-o` file).
 pub struct StraceFormatter {
@@ -146,8 +125,10 @@ pub struct StraceFormatter {
     summary: Option<Summary>,
     /// Lines are written (all but `-c`).
     lines: bool,
-    /// `-z`, `-Z`.
-    status: StatusFilter,
+    /// `-z`, `-Z`, `-e status=`.
+    status: StatusSet,
+    /// `-e signal=`.
+    signals: SignalSet,
     /// `-ff`: the files lines go to instead of `writer` (which keeps the `-c` table).
     per_task: Option<PerTaskFiles>,
     /// `-a`: where `= ` goes.
@@ -179,7 +160,8 @@ impl StraceFormatter {
             times: Timestamps::none(),
             summary: None,
             lines: true,
-            status: StatusFilter::All,
+            status: StatusSet::default(),
+            signals: SignalSet::default(),
             exit_lines: true,
             per_task: None,
             return_column: RETURN_COLUMN,
@@ -217,8 +199,13 @@ impl StraceFormatter {
     }
 
     /// Prints only the calls that `status` lets through.
-    pub fn set_status_filter(&mut self, status: StatusFilter) {
+    pub fn set_status_filter(&mut self, status: StatusSet) {
         self.status = status;
+    }
+
+    /// Prints only the signal lines of `signals`.
+    pub fn set_signal_filter(&mut self, signals: SignalSet) {
+        self.signals = signals;
     }
 
     /// Leaves out the `+++ exited` lines (`-qq`).
@@ -506,7 +493,7 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn signal(&mut self, delivery: &SignalDelivery<'_>) -> io::Result<()> {
-        if !self.lines {
+        if !self.lines || !self.signals.contains(delivery.signo) {
             return Ok(());
         }
         self.line.clear();

@@ -23,11 +23,11 @@ use crate::{
     cli::Cli,
     clock::{self, KernelClock},
     decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
-    filter::TracedSet,
+    filter::{Qualifier, StatusSet, TracedSet},
     inflight::{Blocked, InFlightView},
     launch::Launch,
     loader::{self, Tracer},
-    output::{StatusFilter, StraceFormatter},
+    output::StraceFormatter,
     timing::{Absolute, Timestamps},
 };
 
@@ -272,6 +272,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let shown = cli
         .filters
         .iter()
+        .filter_map(Qualifier::trace)
         .fold(TracedSet::default(), TracedSet::and);
     tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
     // -ff -o FILE: the lines go to FILE.TID, and stderr keeps what is not a task's.
@@ -296,10 +297,18 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if summary {
         formatter.set_summary(!cli.summary_only);
     }
+    // The last of each qualifier counts, as with strace; -z and -Z are status= sets.
+    for qualifier in &cli.filters {
+        match qualifier {
+            Qualifier::Signal(set) => formatter.set_signal_filter(set.clone()),
+            Qualifier::Status(set) => formatter.set_status_filter(*set),
+            Qualifier::Trace(_) => {}
+        }
+    }
     if cli.successful_only {
-        formatter.set_status_filter(StatusFilter::Successful);
+        formatter.set_status_filter(StatusSet::SUCCESSFUL);
     } else if cli.failed_only {
-        formatter.set_status_filter(StatusFilter::Failed);
+        formatter.set_status_filter(StatusSet::FAILED);
     }
     if cli.quiet >= 2 {
         formatter.hide_exit_lines();

@@ -1,7 +1,7 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
-//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-qq`, `-yy`, `-ff`, `-a`, and the launch form
-//! `rtrace -- CMD`.
+//! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-e signal=` and `status=`, `-qq`, `-yy`, `-ff`,
+//! `-a`, and the launch form `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -550,4 +550,19 @@ fn return_values_align_at_the_column_asked_for() {
     let steady = ["-e", "trace=!set_tid_address,getrandom"];
     same_as_strace(&[&["-a", "20"], &steady[..]].concat(), &["true"]);
     same_as_strace(&[&["-a", "0"], &steady[..]].concat(), &["true"]);
+}
+
+#[test]
+fn signal_lines_and_calls_by_status_as_e_qualifiers() {
+    // A timer's SIGALRM, then the exit: the signal line shows or not as signal= says.
+    let alarm = [
+        "python3",
+        "-c",
+        "import signal; signal.signal(signal.SIGALRM, lambda *a: None); \
+         signal.setitimer(signal.ITIMER_REAL, 0.05); signal.pause()",
+    ];
+    same_as_strace(&["-e", "trace=none", "-e", "signal=ALRM"], &alarm);
+    same_as_strace(&["-e", "trace=none", "-e", "signal=!SIGALRM"], &alarm);
+    // Failed calls, and the exit_group that never returns.
+    same_as_strace(&["-e", "status=!successful"], &["ls", "/"]);
 }

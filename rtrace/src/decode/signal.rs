@@ -89,6 +89,22 @@ pub fn name(sig: i32) -> String {
     with_name(sig, str::to_owned)
 }
 
+/// The number of a signal named as `-e signal=` takes it: `SIGCHLD`, `chld`, `RTMIN`,
+/// `SIGRT_3`, or a number from 1 to 64.
+#[must_use]
+pub fn number(text: &str) -> Option<usize> {
+    if let Ok(n) = text.parse::<usize>() {
+        return (1..=64).contains(&n).then_some(n);
+    }
+    let upper = text.to_ascii_uppercase();
+    let short = upper.strip_prefix("SIG").unwrap_or(&upper);
+    (1..=64).find(|&n| {
+        with_name(i32::try_from(n).unwrap_or(0), |name| {
+            name.strip_prefix("SIG").unwrap_or(name) == short
+        })
+    })
+}
+
 /// Calls `f` with the name [`name`] gives, built without allocating: sets and
 /// sigactions print many per call.
 fn with_name<R>(sig: i32, f: impl FnOnce(&str) -> R) -> R {
