@@ -67,8 +67,7 @@ pub enum KernelClock {
     Jiffies {
         first: Reading,
         taken: Instant,
-        /// A second reading and the tick rate, taken when first needed (and again
-        /// while the rate cannot be told).
+        /// A second reading and the tick rate, taken by [`KernelClock::calibrate`].
         rate: OnceLock<(Reading, u64)>,
     },
 }
@@ -93,24 +92,35 @@ impl KernelClock {
         matches!(self, KernelClock::Jiffies { .. })
     }
 
+    /// Takes the second reading and tells the tick rate, before tracing starts.
+    ///
+    /// Not later: `/proc/timer_list` lists every timer of every CPU, and on a machine
+    /// with many a read takes tens of milliseconds in the kernel (87 ms here, for 281 KB).
+    /// Taken while tracing, that stalled the daemon long enough for a busy process to
+    /// fill the ring. If the rate cannot be told, durations stay unknown: there is no
+    /// second try.
+    pub fn calibrate(&self) {
+        if let KernelClock::Jiffies { first, taken, rate } = self {
+            if let Some(wait) = CALIBRATION.checked_sub(taken.elapsed()) {
+                std::thread::sleep(wait);
+            }
+            if let Some(second) = Reading::take()
+                && let Some(hz) = tick_rate(*first, second)
+            {
+                let _ = rate.set((second, hz));
+            }
+        }
+    }
+
     /// How long ago a call stamped `stamp` entered; `None` when the tick rate could
-    /// not be told.
+    /// not be told (see [`KernelClock::calibrate`]).
     #[must_use]
     pub fn since(&self, stamp: u64) -> Option<Duration> {
         let now = now_ns();
         match self {
             KernelClock::Nanoseconds => Some(Duration::from_nanos(now.saturating_sub(stamp))),
-            KernelClock::Jiffies { first, taken, rate } => {
-                let &(reference, hz) = if let Some(known) = rate.get() {
-                    known
-                } else {
-                    if let Some(wait) = CALIBRATION.checked_sub(taken.elapsed()) {
-                        std::thread::sleep(wait);
-                    }
-                    let second = Reading::take()?;
-                    let hz = tick_rate(*first, second)?;
-                    rate.get_or_init(|| (second, hz))
-                };
+            KernelClock::Jiffies { rate, .. } => {
+                let &(reference, hz) = rate.get()?;
                 Some(elapsed(reference, hz, stamp, now))
             }
         }
@@ -227,6 +237,17 @@ mod tests {
             se.vruntime                                  :             3.108546\n";
         assert_eq!(exec_start_ms(text), Some(12_266_438.955_887));
         assert_eq!(exec_start_ms("se.vruntime : 1\n"), None);
+    }
+
+    #[test]
+    fn an_uncalibrated_clock_tells_no_duration_and_reads_nothing() {
+        let clock = KernelClock::Jiffies {
+            first: Reading { jiffies: 1, ns: 1 },
+            taken: Instant::now(),
+            rate: OnceLock::new(),
+        };
+        assert_eq!(clock.since(1), None);
+        assert!(matches!(&clock, KernelClock::Jiffies { rate, .. } if rate.get().is_none()));
     }
 
     #[test]

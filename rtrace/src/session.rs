@@ -269,6 +269,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         cli.tracepoints,
         &clock,
     )?;
+    // Loading took long enough to tell the tick rate; tracing has not begun.
+    clock.calibrate();
     let shown = cli
         .filters
         .iter()
