@@ -14,8 +14,8 @@ use rtrace_tests::{
     process::{ScratchDir, require_root, rtrace_binary},
 };
 
-/// Runs `tracer OPTIONS -o FILE -- CMD` with ASLR off; returns the trace's lines.
-fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<String> {
+/// Runs `tracer OPTIONS -o OUT -- CMD` with ASLR off, to its successful end.
+fn run_tracer(tracer: &Path, options: &[&str], command: &[&str], out: &Path) {
     let status = Command::new("setarch")
         .arg("-R")
         .arg(tracer)
@@ -37,6 +37,11 @@ fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<S
         "{} {options:?} -- {command:?}: {status}",
         tracer.display()
     );
+}
+
+/// Runs `tracer OPTIONS -o FILE -- CMD` with ASLR off; returns the trace's lines.
+fn trace(tracer: &Path, options: &[&str], command: &[&str], out: &Path) -> Vec<String> {
+    run_tracer(tracer, options, command, out);
     fs::read_to_string(out)
         .expect("reading a trace")
         .lines()
@@ -466,22 +471,7 @@ fn per_task_traces(
     command: &[&str],
     base: &Path,
 ) -> Vec<(u32, Vec<String>)> {
-    let status = Command::new("setarch")
-        .arg("-R")
-        .arg(tracer)
-        .args(options)
-        .arg("-o")
-        .arg(base)
-        .arg("--")
-        .args(command)
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .expect("running a tracer");
-    assert!(status.success(), "{}: {status}", tracer.display());
+    run_tracer(tracer, options, command, base);
     let dir = base.parent().unwrap();
     let prefix = format!("{}.", base.file_name().unwrap().to_str().unwrap());
     let mut files: Vec<(u32, Vec<String>)> = fs::read_dir(dir)
