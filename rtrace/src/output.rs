@@ -65,11 +65,11 @@ pub enum Sink {
     Stderr,
     File,
     /// `-ff -o FILE`: each task's lines to `FILE.TID`, without the tid before them.
-    PerTask,
+    PerTask(PerTaskFiles),
 }
 
 /// `-ff`: a file per traced task, open while the task lives.
-struct PerTaskFiles {
+pub struct PerTaskFiles {
     base: PathBuf,
     open: FxHashMap<u32, BufWriter<File>>,
 }
@@ -129,8 +129,6 @@ pub struct StraceFormatter {
     status: StatusSet,
     /// `-e signal=`.
     signals: SignalSet,
-    /// `-ff`: the files lines go to instead of `writer` (which keeps the `-c` table).
-    per_task: Option<PerTaskFiles>,
     /// `-a`: where `= ` goes.
     return_column: usize,
     /// `+++ exited` lines are written (all but `-qq`).
@@ -163,7 +161,6 @@ impl StraceFormatter {
             status: StatusSet::default(),
             signals: SignalSet::default(),
             exit_lines: true,
-            per_task: None,
             return_column: RETURN_COLUMN,
         })
     }
@@ -175,8 +172,8 @@ impl StraceFormatter {
 
     /// `-ff -o FILE`: each task's lines go to `FILE.TID`.
     pub fn write_per_task(&mut self, base: &Path) {
-        self.sink = Sink::PerTask;
-        self.per_task = Some(PerTaskFiles {
+        // `writer` stays on stderr, for the `-c` table.
+        self.sink = Sink::PerTask(PerTaskFiles {
             base: base.to_path_buf(),
             open: FxHashMap::default(),
         });
@@ -184,9 +181,9 @@ impl StraceFormatter {
 
     /// Writes `bytes` where task `tid`'s lines go.
     fn write_for(&mut self, tid: u32, bytes: &[u8]) -> io::Result<()> {
-        match &mut self.per_task {
-            Some(files) => files.of(tid)?.write_all(bytes),
-            None => self.writer.write_all(bytes),
+        match &mut self.sink {
+            Sink::PerTask(files) => files.of(tid)?.write_all(bytes),
+            Sink::File | Sink::Stderr => self.writer.write_all(bytes),
         }
     }
 
@@ -268,7 +265,7 @@ impl StraceFormatter {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(tid).as_bytes();
         let padding = b"     ".get(digits.len()..).unwrap_or_default();
-        match self.sink {
+        match &self.sink {
             // `{tid:<5} `
             Sink::File if self.file_prefix => {
                 self.line.extend_from_slice(digits);
@@ -282,7 +279,7 @@ impl StraceFormatter {
                 self.line.extend_from_slice(digits);
                 self.line.extend_from_slice(b"] ");
             }
-            Sink::File | Sink::Stderr | Sink::PerTask => {}
+            Sink::File | Sink::Stderr | Sink::PerTask(_) => {}
         }
     }
 
@@ -394,8 +391,6 @@ impl StraceFormatter {
     /// When writing fails.
     pub fn exited(&mut self, exit: &ThreadExit) -> io::Result<()> {
         self.release_signals(exit.tid)?;
-        self.line.clear();
-        self.leader(exit.tid, exit.time);
         let status = exit.status.map_or_else(
             || {
                 self.exit_codes
@@ -408,6 +403,8 @@ impl StraceFormatter {
             self.forget_task(exit);
             return Ok(());
         }
+        self.line.clear();
+        self.leader(exit.tid, exit.time);
         if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
             let _ = write!(self.line, "+++ killed by {}", decode::signal::name(sig));
@@ -424,9 +421,9 @@ impl StraceFormatter {
         }
         self.forget_task(exit);
         self.write_line(exit.tid)?;
-        match &mut self.per_task {
-            Some(files) => files.close(exit.tid),
-            None => Ok(()),
+        match &mut self.sink {
+            Sink::PerTask(files) => files.close(exit.tid),
+            Sink::File | Sink::Stderr => Ok(()),
         }
     }
 
@@ -531,7 +528,7 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn flush(&mut self) -> io::Result<()> {
-        if let Some(files) = &mut self.per_task {
+        if let Sink::PerTask(files) = &mut self.sink {
             files.flush()?;
         }
         self.writer.flush()

@@ -92,9 +92,15 @@ impl FdPaths {
 
     /// A call on socket `fd` returned that may have changed its addresses (`bind`,
     /// `connect`, `listen`, `shutdown`).
+    /// Only a path already known counts: a socket described at all was described
+    /// through it, and a close need not read `/proc` for a descriptor now gone.
     pub fn socket_changed(&self, tgid: u32, fd: i32) {
         if let Some(sockets) = &self.sockets
-            && let Some(inode) = self.path(tgid, fd).and_then(|p| socket_inode(&p))
+            && let Some(inode) = self
+                .known
+                .borrow()
+                .get(&(tgid, fd))
+                .and_then(|p| socket_inode(p))
         {
             sockets.forget(inode);
         }
