@@ -100,6 +100,13 @@ impl PerTaskFiles {
     }
 }
 
+/// A name a call removed: relative to `dirfd`, and for a rename the name it took.
+struct RemovedName<'e> {
+    dirfd: i32,
+    path: &'e [u8],
+    renamed_to: Option<(i32, &'e [u8])>,
+}
+
 /// Prints events as strace does: one line each, prefixed with the tid when several
 /// tasks are traced (`[pid  1234] ` on a terminal, `1234  ` in a `-o` file).
 pub struct StraceFormatter {
@@ -337,6 +344,12 @@ impl StraceFormatter {
         self.release_signals(ev.tid)
     }
 
+    /// A call `-e trace=` hides, sent for `-y`: what it did to descriptors counts.
+    pub fn track_descriptors(&mut self, ev: &SyscallEvent<'_>) {
+        decode::track_descriptors(ev, &self.opts);
+        self.forget_closed_fds(ev);
+    }
+
     /// With `-y`, forgets what a successful close or exec made stale.
     fn forget_closed_fds(&self, ev: &SyscallEvent<'_>) {
         let Some(paths) = &self.opts.fd_paths else {
@@ -357,6 +370,8 @@ impl StraceFormatter {
         }
         if nr == i64::from(Sysno::close.id()) {
             paths.forget(ev.tgid, fd);
+        } else if let Some(removed) = self.removed_name(ev) {
+            paths.removed(ev.tgid, removed.dirfd, removed.path, removed.renamed_to);
         } else if nr == i64::from(Sysno::fchdir.id()) {
             paths.changed_dir_to_fd(ev.tgid, fd);
         } else if nr == i64::from(Sysno::chdir.id())
@@ -364,6 +379,36 @@ impl StraceFormatter {
         {
             paths.changed_dir(ev.tgid, path);
         }
+    }
+
+    /// The name a successful `unlink` or `rename` removed, relative to which directory,
+    /// and for a rename the new one. (`unlinkat` of a directory removes no file's name.)
+    #[expect(clippy::cast_possible_truncation, reason = "C int arguments")]
+    fn removed_name<'e>(&self, ev: &'e SyscallEvent<'_>) -> Option<RemovedName<'e>> {
+        let nr = i64::from(ev.nr);
+        let is = |s: Sysno| i64::from(s.id()) == nr;
+        let path = |i: usize| decode::captured_arg(ev, &self.opts, i)?.bytes();
+        let cwd = libc::AT_FDCWD;
+        let (dirfd, path, renamed_to) = if is(Sysno::unlink) {
+            (cwd, path(0)?, None)
+        } else if is(Sysno::unlinkat) && ev.args[2] & libc::AT_REMOVEDIR as u64 == 0 {
+            (ev.args[0] as i32, path(1)?, None)
+        } else if is(Sysno::rename) {
+            (cwd, path(0)?, Some((cwd, path(1)?)))
+        } else if is(Sysno::renameat) || is(Sysno::renameat2) {
+            (
+                ev.args[0] as i32,
+                path(1)?,
+                Some((ev.args[2] as i32, path(3)?)),
+            )
+        } else {
+            return None;
+        };
+        Some(RemovedName {
+            dirfd,
+            path,
+            renamed_to,
+        })
     }
 
     /// With `-y`, the directory a launched command starts in: ours.

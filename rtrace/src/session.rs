@@ -505,9 +505,11 @@ impl RingReader {
                         }
                     }
                 }
-                // Execs always come (see TracedSet::skipped); the rest are filtered in
-                // the kernel.
-                Ok(Event::Syscall(ev)) if !self.shown.contains(ev.nr) => {}
+                // Execs always come (see TracedSet::skipped), and with -y the calls
+                // that change descriptors; the rest are filtered in the kernel.
+                Ok(Event::Syscall(ev)) if !self.shown.contains(ev.nr) => {
+                    formatter.track_descriptors(&ev);
+                }
                 // A process that joined by taking a watched name at exec: its exec's
                 // arguments were in the old image, gone by the time it returns.
                 Ok(Event::Syscall(ev)) if ev.enter_missed && is_exec(&ev) => {}

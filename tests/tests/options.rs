@@ -464,6 +464,89 @@ fn sockets_show_their_addresses_with_yy() {
     );
 }
 
+#[test]
+fn descriptors_of_every_kind_with_y_and_yy() {
+    // Descriptors whose file the call that made them tells (anonymous files, a memfd,
+    // a pidfd, copies), a deleted file and a device, in a process that has exited by
+    // the time its lines are decoded; then a pipe and sockets, read from /proc while
+    // the process still runs.
+    let scratch = ScratchDir::new("fdkinds");
+    let script = scratch.path().join("kinds.py");
+    let doomed = scratch.path().join("doomed");
+    fs::write(
+        &script,
+        format!(
+            "import os, select, socket, time\n\
+             e = os.eventfd(0, os.EFD_CLOEXEC); os.write(e, (1).to_bytes(8, 'little')); os.close(e)\n\
+             p = select.epoll(); p.close()\n\
+             m = os.memfd_create('php-shm'); os.write(m, b'abc'); os.close(m)\n\
+             f = os.pidfd_open(os.getppid()); os.close(f)\n\
+             d = os.open('{0}', os.O_CREAT | os.O_WRONLY); os.unlink('{0}'); os.write(d, b'd'); os.close(d)\n\
+             n = os.open('/dev/null', os.O_WRONLY); c = os.dup(n); os.dup2(n, 20)\n\
+             os.write(20, b'z'); os.close(20); os.close(c); os.close(n)\n\
+             r, w = os.pipe(); a, b = socket.socketpair(); t = socket.socket()\n\
+             os.write(w, b'p'); os.read(r, 1); a.send(b's'); b.recv(1)\n\
+             time.sleep(0.5)\n",
+            doomed.display()
+        ),
+    )
+    .unwrap();
+    let calls = "trace=eventfd2,epoll_create1,memfd_create,pidfd_open,unlink,write,read,\
+                 dup,dup2,fcntl,close,pipe2,socketpair,socket,sendto,recvfrom";
+    // From the script's first call; inode numbers and the parent's pid vary by run.
+    let steady = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .skip_while(|l| !l.starts_with("eventfd2("))
+            .map(|l| {
+                let mut line = String::new();
+                let mut digits = String::new();
+                for c in l.chars().chain(std::iter::once('\n')) {
+                    if c.is_ascii_digit() {
+                        digits.push(c);
+                        continue;
+                    }
+                    line.push_str(if digits.len() >= 4 { "N" } else { &digits });
+                    digits.clear();
+                    line.push(c);
+                }
+                line.pop();
+                line
+            })
+            .collect()
+    };
+    for y in ["-y", "-yy"] {
+        let (strace, rtrace) = both_traces(
+            &[y, "-e", calls],
+            &["python3", &script.display().to_string()],
+        );
+        let (strace, rtrace) = (steady(&strace), steady(&rtrace));
+        assert!(
+            strace == rtrace,
+            "{y}\n----- strace -----\n{}\n----- rtrace -----\n{}",
+            strace.join("\n"),
+            rtrace.join("\n")
+        );
+        let shown = rtrace.join("\n");
+        for expected in [
+            "= 3<anon_inode:[eventfd]>",
+            "= 3<anon_inode:[eventpoll]>",
+            "</memfd:php-shm>(deleted)",
+            "/doomed>(deleted), \"d\"",
+            "<pipe:[N]>",
+        ] {
+            assert!(shown.contains(expected), "{y}: no {expected} in\n{shown}");
+        }
+        if y == "-yy" {
+            assert!(shown.contains("</dev/null<char 1:3>>"), "{shown}");
+            assert!(shown.contains("<pid:N>"), "{shown}");
+            assert!(shown.contains("<UNIX-STREAM:[N->N]>"), "{shown}");
+        } else {
+            assert!(shown.contains("<anon_inode:[pidfd]>"), "{shown}");
+        }
+    }
+}
+
 /// The files `tracer -ff -o BASE -- CMD` writes, as (pid, lines), in pid order.
 fn per_task_traces(
     tracer: &Path,

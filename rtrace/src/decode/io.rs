@@ -214,8 +214,10 @@ fn pipe_fds(call: &mut Call<'_, '_>, i: usize) {
         Some((r, w)) if !call.failed() && ptr != 0 => {
             call.out.push(b'[');
             text::decimal(call.out, r);
+            call.annotate_new_fd(r, "pipe:");
             call.put(", ");
             text::decimal(call.out, w);
+            call.annotate_new_fd(w, "pipe:");
             call.out.push(b']');
         }
         _ => call.pointer(ptr),

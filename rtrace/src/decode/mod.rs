@@ -177,6 +177,17 @@ impl<'e> Call<'e, '_> {
         }
     }
 
+    /// With `-y`, writes `<path>` after a descriptor this call made of a kind `/proc`
+    /// names with `prefix` (`pipe:`, `socket:`).
+    pub fn annotate_new_fd(&mut self, fd: i32, prefix: &str) {
+        if let Some(paths) = &self.opts.fd_paths
+            && !self.failed()
+        {
+            paths.made_of_kind(self.ev.tgid, fd, prefix);
+        }
+        self.annotate_fd(fd);
+    }
+
     /// Starts the next argument: writes `, ` except before the first.
     pub fn next(&mut self) {
         if self.first_arg {
@@ -374,10 +385,10 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
     }
     let compiled = table::lookup(ev.nr, opts);
     if let Some(paths) = &opts.fd_paths
-        && fdpath::returns_fd(ev.nr)
+        && let Some(made) = fdpath::new_fd(ev)
         && let Ok(fd) = i32::try_from(ev.ret)
     {
-        note_new_fd(paths, ev, compiled, fd);
+        note_new_fd(paths, ev, compiled, fd, made);
         text::decimal(out, fd);
         if let Some(path) = paths.shown(ev.tgid, fd) {
             push_angled(out, &path);
@@ -398,29 +409,43 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
     }
 }
 
-/// Writes `<path>`, as `-y` shows a descriptor's file.
+/// Writes `<path>`, as `-y` shows a descriptor's file; a deleted file's mark goes after
+/// it, as strace puts it: `</tmp/x>(deleted)`.
 fn push_angled(out: &mut Vec<u8>, path: &[u8]) {
+    let (path, deleted) = fdpath::split_deleted(path);
     out.push(b'<');
     out.extend_from_slice(path);
     out.push(b'>');
+    if deleted {
+        out.extend_from_slice(b"(deleted)");
+    }
 }
 
-/// Learns the path of a descriptor a call just returned: the opened path, made
-/// absolute, for opens; `/proc` for the rest (after forgetting what the number meant).
+/// Learns what a descriptor a call just returned is (after forgetting what the number
+/// meant): the opened path, made absolute, for opens; what the call tells for the rest.
 fn note_new_fd(
     paths: &fdpath::FdPaths,
     ev: &SyscallEvent<'_>,
     compiled: Option<&Compiled>,
     fd: i32,
+    made: fdpath::NewFd,
 ) {
     paths.forget(ev.tgid, fd);
     let Some(compiled) = compiled else { return };
-    let Some(i) = compiled
-        .def
-        .args
-        .iter()
-        .position(|a| matches!(a.print, Print::Path))
-    else {
+    let arg_slot = |is: fn(&Print) -> bool| {
+        let i = compiled.def.args.iter().position(|a| is(&a.print))?;
+        Some((i, ev.slots.get(usize::from(compiled.first_slot[i]))?))
+    };
+    if made != fdpath::NewFd::Opened {
+        // memfd_create's name, whole (a name cut at -s is not the file's).
+        let name = match arg_slot(|p| matches!(p, Print::Str)) {
+            Some((_, Capture::Data(name))) => Some(*name),
+            _ => None,
+        };
+        paths.created(ev.tgid, fd, made, name);
+        return;
+    }
+    let Some((i, Capture::Data(path))) = arg_slot(|p| matches!(p, Print::Path)) else {
         return;
     };
     let dirfd = match i.checked_sub(1).map(|d| (d, compiled.def.args[d].print)) {
@@ -428,10 +453,49 @@ fn note_new_fd(
         Some((d, Print::DirFd)) => ev.args[d] as i32,
         _ => libc::AT_FDCWD,
     };
-    let slot = usize::from(compiled.first_slot[i]);
-    if let Some(Capture::Data(path)) = ev.slots.get(slot) {
-        paths.opened(ev.tgid, fd, dirfd, path);
+    paths.opened(ev.tgid, fd, dirfd, path);
+}
+
+/// With `-y`, learns what a call that is not shown did to descriptors: the new ones it
+/// made. (Closes, renames and directory changes: [`crate::output`].)
+pub fn track_descriptors(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
+    let Some(paths) = &opts.fd_paths else { return };
+    if !ev.returns || ev.failed() {
+        return;
     }
+    if let Some(made) = fdpath::new_fd(ev)
+        && let Ok(fd) = i32::try_from(ev.ret)
+    {
+        note_new_fd(paths, ev, table::lookup(ev.nr, opts), fd, made);
+        return;
+    }
+    let nr = i64::from(ev.nr);
+    let (arg, kind) = if nr == i64::from(Sysno::socketpair.id()) {
+        (3, "socket:")
+    } else if nr == i64::from(Sysno::pipe.id()) || nr == i64::from(Sysno::pipe2.id()) {
+        (0, "pipe:")
+    } else {
+        return;
+    };
+    let pair = captured_arg(ev, opts, arg)
+        .and_then(Capture::bytes)
+        .and_then(|b| Some([fs::i32_at(b, 0)?, fs::i32_at(b, 4)?]));
+    for fd in pair.into_iter().flatten() {
+        paths.made_of_kind(ev.tgid, fd, kind);
+    }
+}
+
+/// The first capture of argument `i`, as the options decode the call.
+#[must_use]
+pub fn captured_arg<'e>(
+    ev: &SyscallEvent<'e>,
+    opts: &DecodeOptions,
+    i: usize,
+) -> Option<Capture<'e>> {
+    let compiled = table::lookup(ev.nr, opts)?;
+    let first = usize::from(*compiled.first_slot.get(i)?);
+    let end = usize::from(*compiled.first_slot.get(i + 1)?);
+    (first < end).then(|| ev.slots.get(first).copied())?
 }
 
 /// Prints a whole call without strace's column padding: `read(3, "abc", 1024) = 3`

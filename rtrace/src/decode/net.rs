@@ -694,10 +694,10 @@ fn fd_pair(call: &mut Call<'_, '_>, i: usize) {
         Some((a, b)) if ptr != 0 && !call.failed() => {
             call.out.push(b'[');
             text::decimal(call.out, a);
-            call.annotate_fd(a);
+            call.annotate_new_fd(a, "socket:");
             call.out.extend_from_slice(b", ");
             text::decimal(call.out, b);
-            call.annotate_fd(b);
+            call.annotate_new_fd(b, "socket:");
             call.out.push(b']');
         }
         _ => call.pointer(ptr),

@@ -463,7 +463,7 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
 }
 
 /// The capture spec of every syscall that needs one, for the kernel's `CAPTURE_SPECS`
-/// map; calls outside `traced` are marked skipped.
+/// map; calls outside `traced` are marked skipped, but for those `-y` must see.
 #[must_use]
 pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, CaptureSpec)> {
     let mut specs = Vec::new();
@@ -523,7 +523,13 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
         .map(|s| u32::try_from(s.id()).expect("positive"));
     for (nrs, flag) in [
         (forks.to_vec(), spec_flags::FORKS),
-        (traced.skipped().collect(), spec_flags::SKIP),
+        (
+            traced
+                .skipped()
+                .filter(|&nr| opts.fd_paths.is_none() || !super::fdpath::tracks(nr))
+                .collect(),
+            spec_flags::SKIP,
+        ),
     ] {
         for nr in nrs {
             match specs.iter_mut().find(|(n, _)| *n == nr) {
