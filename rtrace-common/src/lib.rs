@@ -52,9 +52,10 @@ pub struct RecordHeader {
     pub tid: u32,
     /// Thread group id (userspace pid).
     pub tgid: u32,
-    /// CPU that produced the record; 0 in syscall records (a helper call per call
-    /// for a field nothing reads).
-    pub cpu: u32,
+    /// A word whose meaning depends on the kind: in syscall records, the inode number
+    /// of the pipe or socket the call made (see [`spec_flags::RET_FD_INODE`]), 0 when
+    /// none; in the others, the CPU that produced the record.
+    pub aux: u32,
     /// `bpf_ktime_get_ns` when the record was produced. In syscall records, the
     /// exit's, and only when [`STAMP_EXIT`] asks for it (0 otherwise); their enter's is
     /// [`SyscallRecord::enter_time`].
@@ -278,6 +279,13 @@ pub mod spec_flags {
     /// Not shown (`-e trace=`): the call is tracked while in flight (the stuck view
     /// sees it) but sends no record.
     pub const SKIP: u32 = 8;
+    /// The call returns a new descriptor (`socket`, `accept`): the record's
+    /// `header.aux` carries its file's inode number, read as the call returns. Pipe and
+    /// socket inode numbers are 32-bit (`get_next_ino`).
+    pub const RET_FD_INODE: u32 = 16;
+    /// The call writes new descriptors to user memory, captured at the start of slot 0
+    /// (`pipe`, `socketpair`): `header.aux` carries the first one's inode number.
+    pub const SLOT0_FD_INODE: u32 = 32;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map

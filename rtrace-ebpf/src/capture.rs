@@ -156,6 +156,21 @@ impl Slots {
         unsafe { self.data.add(i * SLOT_SIZE + offset).cast::<u64>().read() }
     }
 
+    /// The first 4 bytes of slot 0, or `u32::MAX` when it holds fewer.
+    #[inline(always)]
+    pub fn first_u32(self) -> u32 {
+        if self.count == 0 {
+            return u32::MAX;
+        }
+        // SAFETY: slot 0's meta, and its first 4 bytes once the meta says they were read.
+        unsafe {
+            if (*self.metas).len < 4 {
+                return u32::MAX;
+            }
+            self.data.cast::<u32>().read_unaligned()
+        }
+    }
+
     /// Copies slot `i` of `from` into slot `i` of `self`.
     #[inline(always)]
     pub fn copy_slot(self, from: Slots, i: usize) {

@@ -38,7 +38,7 @@ fn header(record_kind: u32, tgid: u32, tid: u32) -> RecordHeader {
         tid,
         tgid,
         // SAFETY: helpers without arguments.
-        cpu: unsafe { bpf_get_smp_processor_id() },
+        aux: unsafe { bpf_get_smp_processor_id() },
         ts_ns: unsafe { bpf_ktime_get_ns() },
     }
 }

@@ -24,7 +24,7 @@ use crate::{
         CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
     regs::{syscall_args, syscall_args_btf},
-    task::{current, global},
+    task::{current, fd_inode, global},
 };
 
 #[raw_tracepoint(tracepoint = "sys_enter")]
@@ -359,7 +359,7 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             tgid: call.tgid,
             // The CPU would be a helper call that buys nothing the decoder uses; the
             // exit time, a clock read that only `-T` needs.
-            cpu: 0,
+            aux: 0,
             ts_ns: exit_time(call),
         };
         #[expect(
@@ -390,9 +390,26 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
                     capture::<false>(slots, i, slot, &(*rec).args, call.ret, 0);
                 }
             }
+            (*rec).header.aux = made_inode(call, spec.flags, slots);
         }
     }
     entry.submit(wakeup_flag());
+}
+
+/// The inode number of the pipe or socket a successful call made, for the specs that
+/// ask (see [`spec_flags::RET_FD_INODE`]); 0 otherwise.
+#[inline(always)]
+fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
+    if flags & (spec_flags::RET_FD_INODE | spec_flags::SLOT0_FD_INODE) == 0 || call.ret < 0 {
+        return 0;
+    }
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a descriptor")]
+    let fd = if flags & spec_flags::RET_FD_INODE != 0 {
+        call.ret as u32
+    } else {
+        slots.first_u32()
+    };
+    fd_inode(fd)
 }
 
 /// When the call returned, if asked for (`-T`); a call that does not return is sent at

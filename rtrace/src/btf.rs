@@ -19,21 +19,61 @@ pub struct TaskOffsets {
     pub tgid: u32,
 }
 
+/// What the kernel programs read at offsets the kernel build decides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KernelOffsets {
+    pub task: TaskOffsets,
+    pub file: FileOffsets,
+}
+
 /// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
 #[must_use]
-pub fn task_offsets() -> TaskOffsets {
+pub fn kernel_offsets() -> KernelOffsets {
     let Ok(data) = fs::read("/sys/kernel/btf/vmlinux") else {
-        return TaskOffsets::default();
+        return KernelOffsets::default();
     };
     let Some(btf) = Btf::parse(&data) else {
-        return TaskOffsets::default();
+        return KernelOffsets::default();
     };
+    KernelOffsets {
+        task: task_offsets(&btf),
+        file: file_offsets(&btf),
+    }
+}
+
+fn task_offsets(btf: &Btf<'_>) -> TaskOffsets {
     let field = |name| btf.member_offset("task_struct", name).unwrap_or(0);
     TaskOffsets {
         exit_code: field("exit_code"),
         pid: field("pid"),
         tgid: field("tgid"),
     }
+}
+
+/// Offsets on the way from a task to a descriptor's inode number (see the kernel
+/// programs' `fd_inode`): all zero when one is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileOffsets {
+    pub task_files: u32,
+    pub files_fdt: u32,
+    pub fdtable_max_fds: u32,
+    pub fdtable_fd: u32,
+    pub file_inode: u32,
+    pub inode_ino: u32,
+}
+
+fn file_offsets(btf: &Btf<'_>) -> FileOffsets {
+    let found = || {
+        Some(FileOffsets {
+            task_files: btf.member_offset("task_struct", "files")?,
+            files_fdt: btf.member_offset("files_struct", "fdt")?,
+            fdtable_max_fds: btf.member_offset("fdtable", "max_fds")?,
+            fdtable_fd: btf.member_offset("fdtable", "fd")?,
+            file_inode: btf.member_offset("file", "f_inode")?,
+            inode_ino: btf.member_offset("inode", "i_ino")?,
+        })
+    };
+    found().unwrap_or_default()
 }
 
 struct Btf<'a> {
@@ -149,10 +189,22 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_way_to_a_descriptors_inode_on_this_kernel() {
+        if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            let off = kernel_offsets().file;
+            assert!(off.task_files > 64, "{off:?}");
+            // fdtable starts with max_fds, then the array; an inode's number follows
+            // its mode, flags and pointers.
+            assert_eq!((off.fdtable_max_fds, off.fdtable_fd), (0, 8), "{off:?}");
+            assert!(off.file_inode > 0 && off.inode_ino > 8, "{off:?}");
+        }
+    }
+
+    #[test]
     fn finds_exit_code_on_this_kernel() {
         // Every kernel rtrace supports ships BTF; task_struct.exit_code sits well inside.
         if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
-            let off = task_offsets();
+            let off = kernel_offsets().task;
             for (name, v) in [
                 ("exit_code", off.exit_code),
                 ("pid", off.pid),

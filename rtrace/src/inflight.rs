@@ -41,6 +41,7 @@ impl Blocked {
             enter_missed: self.enter_time == 0,
             enter_time: self.enter_time,
             exit_time: 0,
+            made_inode: 0,
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }

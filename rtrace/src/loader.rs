@@ -228,7 +228,7 @@ impl Tracer {
             return Err(LoadError::NoObject);
         }
         raise_memlock_limit();
-        let task = btf::task_offsets();
+        let btf::KernelOffsets { task, file } = btf::kernel_offsets();
         let follow_forks = u32::from(follow_forks);
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
@@ -243,6 +243,12 @@ impl Tracer {
             .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
             .override_global("TASK_PID_OFFSET", &task.pid, true)
             .override_global("TASK_TGID_OFFSET", &task.tgid, true)
+            .override_global("TASK_FILES_OFFSET", &file.task_files, true)
+            .override_global("FILES_FDT_OFFSET", &file.files_fdt, true)
+            .override_global("FDTABLE_MAX_FDS_OFFSET", &file.fdtable_max_fds, true)
+            .override_global("FDTABLE_FD_OFFSET", &file.fdtable_fd, true)
+            .override_global("FILE_INODE_OFFSET", &file.file_inode, true)
+            .override_global("INODE_INO_OFFSET", &file.inode_ino, true)
             .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)

@@ -121,6 +121,7 @@ mod tests {
             enter_missed: enter == 0,
             enter_time: enter,
             exit_time: exit,
+            made_inode: 0,
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }

@@ -50,6 +50,9 @@ pub struct SyscallEvent<'a> {
     /// When the call returned (`CLOCK_MONOTONIC` ns); 0 unless `-T` asked the kernel
     /// to stamp it.
     pub exit_time: u64,
+    /// The inode number of the pipe or socket the call made (for `-y`), read by the
+    /// kernel as the call returned; 0 when none.
+    pub made_inode: u32,
     pub slots: [Capture<'a>; SLOT_COUNT],
 }
 
@@ -216,6 +219,7 @@ fn parse_syscall<'a>(
         enter_missed: flags & record_flags::ENTER_MISSED != 0,
         enter_time,
         exit_time: header.ts_ns,
+        made_inode: header.aux,
         slots,
     })
 }
@@ -232,7 +236,7 @@ pub(crate) mod testing {
                 kind: kind::SYSCALL,
                 tid: 42,
                 tgid: 42,
-                cpu: 0,
+                aux: 0,
                 ts_ns: 2,
             },
             nr,

@@ -3,9 +3,10 @@
 //! the descriptor, reused its number or exited; so what a descriptor is comes from the
 //! calls rtrace saw wherever they tell it: the opened path (made absolute against the
 //! process's directory), the anonymous file an `eventfd` or `epoll_create` makes, the
-//! descriptor a `dup` copies, a removed or renamed name. `/proc/PID/fd` serves for
-//! descriptors opened before, and for pipes and sockets (whose inode no call tells)
-//! only while it still shows one. Closes and execs forget them.
+//! descriptor a `dup` copies, a removed or renamed name, and for pipes and sockets the
+//! inode number the kernel read as the call returned. `/proc/PID/fd` serves for
+//! descriptors opened before, and for a socket pair's second end only while it still
+//! shows a socket. Closes and execs forget them.
 
 use std::{
     cell::RefCell,
@@ -49,9 +50,10 @@ pub enum NewFd {
     Pidfd(u32),
     /// A `memfd_create`: `/memfd:NAME (deleted)`.
     Memfd,
-    /// Something `/proc` names with this prefix (`socket:[N]`): what it names at
-    /// decode time counts only when it is still of that kind.
-    Kind(&'static str),
+    /// A pipe or socket, `/proc` names it `PREFIX[INODE]` (`socket:[N]`). The kernel
+    /// tells the inode number (0: it could not), or else `/proc` at decode time, if it
+    /// still shows a file of that kind.
+    Kind { prefix: &'static str, inode: u32 },
 }
 
 /// `fcntl` commands that return a new descriptor: `F_DUPFD`, `F_DUPFD_CLOEXEC`.
@@ -78,7 +80,10 @@ pub fn new_fd(ev: &super::SyscallEvent<'_>) -> Option<NewFd> {
             }
             NewFd::Duplicate(ev.args[0] as i32)
         } else if is(&[Sysno::socket, Sysno::accept, Sysno::accept4]) {
-            NewFd::Kind("socket:")
+            NewFd::Kind {
+                prefix: "socket:",
+                inode: ev.made_inode,
+            }
         } else if is(&[Sysno::pidfd_open]) {
             NewFd::Pidfd(ev.args[0] as u32)
         } else if is(&[Sysno::memfd_create]) {
@@ -434,25 +439,32 @@ impl FdPaths {
                 Some(name) => [b"/memfd:", name, DELETED].concat(),
                 None => return,
             },
-            NewFd::Kind(prefix) => {
-                self.made_of_kind(tgid, fd, prefix);
+            NewFd::Kind { prefix, inode } => {
+                self.made_of_kind(tgid, fd, prefix, inode);
                 return;
             }
         };
         self.known.borrow_mut().insert((tgid, fd), path);
     }
 
-    /// Learns `fd` from `/proc` if it names a file of the kind a call just made there
-    /// (`pipe:`, `socket:`): decoded a moment after the call, the number may already
-    /// have been closed and given to another file. Otherwise it stays unknown.
-    pub fn made_of_kind(&self, tgid: u32, fd: i32, prefix: &str) {
+    /// Learns a pipe or socket a call just made: `PREFIX[INODE]` (`pipe:[N]`) when the
+    /// kernel told the inode number, else from `/proc` if it still names a file of
+    /// that kind (decoded a moment after the call, the number may already have been
+    /// closed and given to another file). Otherwise it stays unknown.
+    pub fn made_of_kind(&self, tgid: u32, fd: i32, prefix: &str, inode: u32) {
         self.forget(tgid, fd);
-        if let Some(p) = readlink(&format!("/proc/{tgid}/fd/{fd}"))
-            && p.starts_with(prefix.as_bytes())
-        {
-            self.known.borrow_mut().insert((tgid, fd), p);
+        let path = if inode != 0 {
+            Some(format!("{prefix}[{inode}]").into_bytes())
         } else {
-            self.unknown.borrow_mut().insert((tgid, fd));
+            readlink(&format!("/proc/{tgid}/fd/{fd}")).filter(|p| p.starts_with(prefix.as_bytes()))
+        };
+        match path {
+            Some(p) => {
+                self.known.borrow_mut().insert((tgid, fd), p);
+            }
+            None => {
+                self.unknown.borrow_mut().insert((tgid, fd));
+            }
         }
     }
 
@@ -551,6 +563,7 @@ mod tests {
             enter_missed: false,
             enter_time: 0,
             exit_time: 0,
+            made_inode: 0,
             slots: [crate::decode::Capture::Empty; rtrace_common::SLOT_COUNT],
         }
     }
@@ -581,7 +594,13 @@ mod tests {
             made(Sysno::pidfd_open, [77, 0, 0, 0, 0, 0]),
             Some(NewFd::Pidfd(77))
         );
-        assert_eq!(made(Sysno::accept4, [0; 6]), Some(NewFd::Kind("socket:")));
+        assert_eq!(
+            made(Sysno::accept4, [0; 6]),
+            Some(NewFd::Kind {
+                prefix: "socket:",
+                inode: 0
+            })
+        );
         // signalfd on an existing descriptor makes nothing new.
         assert_eq!(
             made(Sysno::signalfd4, [u64::from(u32::MAX), 0, 8, 0, 0, 0]),
@@ -636,12 +655,23 @@ mod tests {
         assert_eq!(paths.shown(gone, 6).unwrap(), b"/memfd:shm (deleted)");
         // A socket /proc cannot show any more stays unknown, even once the number is
         // read again: never a later file's name.
-        paths.created(gone, 7, NewFd::Kind("socket:"), None);
+        let socket = |inode| NewFd::Kind {
+            prefix: "socket:",
+            inode,
+        };
+        paths.created(gone, 7, socket(0), None);
         assert!(paths.shown(gone, 7).is_none());
+        // Unless the kernel told its inode number.
+        paths.created(gone, 8, socket(4321), None);
+        assert_eq!(plain_path(&paths, gone, 8), b"socket:[4321]");
         // -y alone: a pidfd as /proc names it.
         let plain = FdPaths::default();
         plain.created(gone, 5, NewFd::Pidfd(1234), None);
         assert_eq!(plain.shown(gone, 5).unwrap(), b"anon_inode:[pidfd]");
+    }
+
+    fn plain_path(paths: &FdPaths, tgid: u32, fd: i32) -> Vec<u8> {
+        paths.path(tgid, fd).unwrap()
     }
 
     #[test]

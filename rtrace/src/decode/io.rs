@@ -214,10 +214,10 @@ fn pipe_fds(call: &mut Call<'_, '_>, i: usize) {
         Some((r, w)) if !call.failed() && ptr != 0 => {
             call.out.push(b'[');
             text::decimal(call.out, r);
-            call.annotate_new_fd(r, "pipe:");
+            call.annotate_new_fd(r, "pipe:", call.ev.made_inode);
             call.put(", ");
             text::decimal(call.out, w);
-            call.annotate_new_fd(w, "pipe:");
+            call.annotate_new_fd(w, "pipe:", call.ev.made_inode);
             call.out.push(b']');
         }
         _ => call.pointer(ptr),

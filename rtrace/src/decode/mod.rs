@@ -177,13 +177,14 @@ impl<'e> Call<'e, '_> {
         }
     }
 
-    /// With `-y`, writes `<path>` after a descriptor this call made of a kind `/proc`
-    /// names with `prefix` (`pipe:`, `socket:`).
-    pub fn annotate_new_fd(&mut self, fd: i32, prefix: &str) {
+    /// With `-y`, writes `<path>` after a pipe or socket this call made: `/proc` names
+    /// it with `prefix` (`pipe:`, `socket:`) and its inode number, `inode` if the kernel
+    /// told it (else 0).
+    pub fn annotate_new_fd(&mut self, fd: i32, prefix: &str, inode: u32) {
         if let Some(paths) = &self.opts.fd_paths
             && !self.failed()
         {
-            paths.made_of_kind(self.ev.tgid, fd, prefix);
+            paths.made_of_kind(self.ev.tgid, fd, prefix, inode);
         }
         self.annotate_fd(fd);
     }
@@ -479,9 +480,22 @@ pub fn track_descriptors(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     };
     let pair = captured_arg(ev, opts, arg)
         .and_then(Capture::bytes)
-        .and_then(|b| Some([fs::i32_at(b, 0)?, fs::i32_at(b, 4)?]));
-    for fd in pair.into_iter().flatten() {
-        paths.made_of_kind(ev.tgid, fd, kind);
+        .and_then(|b| Some((fs::i32_at(b, 0)?, fs::i32_at(b, 4)?)));
+    if let Some((first, second)) = pair {
+        let (first_inode, second_inode) = pair_inodes(ev, kind);
+        paths.made_of_kind(ev.tgid, first, kind, first_inode);
+        paths.made_of_kind(ev.tgid, second, kind, second_inode);
+    }
+}
+
+/// The inode numbers the kernel told of a pair of new descriptors (0: not told): a
+/// pipe's two ends are one file; of a socket pair, only the first end's is sent.
+#[must_use]
+pub fn pair_inodes(ev: &SyscallEvent<'_>, kind: &str) -> (u32, u32) {
+    if kind == "pipe:" {
+        (ev.made_inode, ev.made_inode)
+    } else {
+        (ev.made_inode, 0)
     }
 }
 

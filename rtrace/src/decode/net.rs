@@ -694,10 +694,10 @@ fn fd_pair(call: &mut Call<'_, '_>, i: usize) {
         Some((a, b)) if ptr != 0 && !call.failed() => {
             call.out.push(b'[');
             text::decimal(call.out, a);
-            call.annotate_new_fd(a, "socket:");
+            call.annotate_new_fd(a, "socket:", call.ev.made_inode);
             call.out.extend_from_slice(b", ");
             text::decimal(call.out, b);
-            call.annotate_new_fd(b, "socket:");
+            call.annotate_new_fd(b, "socket:", 0);
             call.out.push(b']');
         }
         _ => call.pointer(ptr),

@@ -519,10 +519,28 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
             specs.push((u32::try_from(nr).expect("table is small"), spec));
         }
     }
-    let forks = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]
-        .map(|s| u32::try_from(s.id()).expect("positive"));
+    let numbers = |calls: &[Sysno]| -> Vec<u32> {
+        calls
+            .iter()
+            .map(|s| u32::try_from(s.id()).expect("positive"))
+            .collect()
+    };
+    let forks = numbers(&[Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]);
+    // -y: the kernel tells the inode numbers of the pipes and sockets calls make, which
+    // /proc may no longer show when the line is decoded. (Their descriptors are the
+    // first capture of the pair calls: slot 0.)
+    let (made_fds, made_pairs) = if opts.fd_paths.is_some() {
+        (
+            numbers(&[Sysno::socket, Sysno::accept, Sysno::accept4]),
+            numbers(&[Sysno::pipe, Sysno::pipe2, Sysno::socketpair]),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     for (nrs, flag) in [
-        (forks.to_vec(), spec_flags::FORKS),
+        (forks, spec_flags::FORKS),
+        (made_fds, spec_flags::RET_FD_INODE),
+        (made_pairs, spec_flags::SLOT0_FD_INODE),
         (
             traced
                 .skipped()
