@@ -5,6 +5,7 @@
 #![no_main]
 
 mod capture;
+mod clock;
 mod lifecycle;
 mod maps;
 mod regs;

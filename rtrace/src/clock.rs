@@ -3,30 +3,32 @@
 //! which costs as much as the rest of the program), so the stuck view and
 //! `--unfinished` see durations to the tick (1 to 10 ms), which is what they print.
 //!
-//! Userspace has no `jiffies` of its own: `/proc/timer_list` shows the kernel's
-//! `jiffies` next to `now` (`CLOCK_MONOTONIC`), and two readings a little apart give the
-//! tick rate. Where it cannot be read, calls are stamped in nanoseconds as before.
+//! Userspace has no `jiffies` of its own. One reading of `jiffies` and `CLOCK_MONOTONIC`
+//! at the same instant (a tiny kernel program, run once; or, where the kernel cannot
+//! run it, `/proc/timer_list`) tells both the tick rate and where the ticks are: the
+//! kernel starts `jiffies` at `INITIAL_JIFFIES`, five minutes' worth of ticks before a
+//! 32-bit wrap, and counts `HZ` a second from boot, as the monotonic clock counts
+//! nanoseconds.
 
-use std::{
-    fs,
-    sync::OnceLock,
-    time::{Duration, Instant},
-};
+use std::{fs, sync::OnceLock, time::Duration};
 
 /// The tick rates Linux can be built with (`CONFIG_HZ`).
 const TICK_RATES: [u64; 4] = [100, 250, 300, 1000];
-/// How far apart the two readings are taken, at the least.
-const CALIBRATION: Duration = Duration::from_millis(100);
+/// How far the ticks since boot may be from the monotonic clock, as time: `jiffies`
+/// starts with the first tick, a moment after the clock.
+const BOOT_SLACK: Duration = Duration::from_secs(30);
 
-/// `jiffies` and `CLOCK_MONOTONIC` (ns) at one moment, from `/proc/timer_list`.
+/// `jiffies` and `CLOCK_MONOTONIC` (ns) at one moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reading {
-    jiffies: u64,
-    ns: u64,
+    pub jiffies: u64,
+    pub ns: u64,
 }
 
 impl Reading {
-    fn take() -> Option<Self> {
+    /// A reading from `/proc/timer_list` (slow on a busy host: it lists every timer).
+    #[must_use]
+    pub fn from_timer_list() -> Option<Self> {
         parse_timer_list(&fs::read_to_string("/proc/timer_list").ok()?)
     }
 }
@@ -45,16 +47,15 @@ fn parse_timer_list(text: &str) -> Option<Reading> {
     Some(Reading { jiffies, ns })
 }
 
-/// The tick rate two readings imply, if it is one Linux can have.
-fn tick_rate(first: Reading, second: Reading) -> Option<u64> {
-    let ticks = second.jiffies.checked_sub(first.jiffies)?;
-    let ns = second.ns.checked_sub(first.ns).filter(|&ns| ns > 0)?;
-    #[expect(clippy::cast_precision_loss, reason = "a rate estimate")]
-    let measured = ticks as f64 * 1e9 / ns as f64;
+/// The tick rate a reading implies: the one at which the ticks counted since
+/// `INITIAL_JIFFIES` (`(u32)(-300 * HZ)`) took as long as the monotonic clock says.
+fn tick_rate(reading: Reading) -> Option<u64> {
+    let slack = BOOT_SLACK.as_nanos();
     TICK_RATES.into_iter().find(|&hz| {
-        #[expect(clippy::cast_precision_loss, reason = "small constants")]
-        let hz = hz as f64;
-        (measured - hz).abs() <= hz * 0.1
+        let initial = (1u64 << 32) - 300 * hz;
+        let ticks = reading.jiffies.wrapping_sub(initial);
+        let ticks_ns = u128::from(ticks) * 1_000_000_000 / u128::from(hz);
+        ticks_ns.abs_diff(u128::from(reading.ns)) <= slack
     })
 }
 
@@ -63,26 +64,17 @@ fn tick_rate(first: Reading, second: Reading) -> Option<u64> {
 pub enum KernelClock {
     /// `bpf_ktime_get_ns`: `CLOCK_MONOTONIC` nanoseconds.
     Nanoseconds,
-    /// `bpf_jiffies64`, read back through two readings of `/proc/timer_list`.
-    Jiffies {
-        first: Reading,
-        taken: Instant,
-        /// A second reading and the tick rate, taken by [`KernelClock::calibrate`].
-        rate: OnceLock<(Reading, u64)>,
-    },
+    /// `bpf_jiffies64`, read back through a reading and the tick rate it implies, set
+    /// by [`KernelClock::calibrate`].
+    Jiffies { rate: OnceLock<(Reading, u64)> },
 }
 
 impl KernelClock {
-    /// Jiffies when `/proc/timer_list` can be read; nanoseconds otherwise.
+    /// Calls stamped with `jiffies`, read back once calibrated.
     #[must_use]
-    pub fn new() -> Self {
-        match Reading::take() {
-            Some(first) => KernelClock::Jiffies {
-                first,
-                taken: Instant::now(),
-                rate: OnceLock::new(),
-            },
-            None => KernelClock::Nanoseconds,
+    pub fn jiffies() -> Self {
+        KernelClock::Jiffies {
+            rate: OnceLock::new(),
         }
     }
 
@@ -92,23 +84,14 @@ impl KernelClock {
         matches!(self, KernelClock::Jiffies { .. })
     }
 
-    /// Takes the second reading and tells the tick rate, before tracing starts.
-    ///
-    /// Not later: `/proc/timer_list` lists every timer of every CPU, and on a machine
-    /// with many a read takes tens of milliseconds in the kernel (87 ms here, for 281 KB).
-    /// Taken while tracing, that stalled the daemon long enough for a busy process to
-    /// fill the ring. If the rate cannot be told, durations stay unknown: there is no
-    /// second try.
-    pub fn calibrate(&self) {
-        if let KernelClock::Jiffies { first, taken, rate } = self {
-            if let Some(wait) = CALIBRATION.checked_sub(taken.elapsed()) {
-                std::thread::sleep(wait);
-            }
-            if let Some(second) = Reading::take()
-                && let Some(hz) = tick_rate(*first, second)
-            {
-                let _ = rate.set((second, hz));
-            }
+    /// Takes the tick rate and reference from a reading, before tracing starts. If the
+    /// rate cannot be told, durations stay unknown.
+    pub fn calibrate(&self, reading: Option<Reading>) {
+        if let KernelClock::Jiffies { rate } = self
+            && let Some(reading) = reading
+            && let Some(hz) = tick_rate(reading)
+        {
+            let _ = rate.set((reading, hz));
         }
     }
 
@@ -119,17 +102,11 @@ impl KernelClock {
         let now = now_ns();
         match self {
             KernelClock::Nanoseconds => Some(Duration::from_nanos(now.saturating_sub(stamp))),
-            KernelClock::Jiffies { rate, .. } => {
+            KernelClock::Jiffies { rate } => {
                 let &(reference, hz) = rate.get()?;
                 Some(elapsed(reference, hz, stamp, now))
             }
         }
-    }
-}
-
-impl Default for KernelClock {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -211,22 +188,41 @@ mod tests {
     }
 
     #[test]
-    fn tells_the_tick_rate() {
-        let first = Reading {
-            jiffies: 1000,
-            ns: 1_000_000_000,
+    fn tells_the_tick_rate_from_one_reading() {
+        // This fixture's machine: 250 Hz, up 11285 s.
+        let reading = parse_timer_list(TIMER_LIST).unwrap();
+        assert_eq!(tick_rate(reading), Some(250));
+        // Each rate, 2 s and 40 days after boot, the first tick 0.3 s after the clock.
+        for hz in TICK_RATES {
+            for uptime_ms in [2_000, 40 * 86_400_000] {
+                let ns: u64 = uptime_ms * 1_000_000;
+                let jiffies = (1u64 << 32) - 300 * hz + (ns - 300_000_000) * hz / 1_000_000_000;
+                assert_eq!(tick_rate(Reading { jiffies, ns }), Some(hz), "{hz} Hz");
+            }
+        }
+        // Nothing that fits: no rate.
+        let odd = Reading {
+            jiffies: 1_000,
+            ns: 11_285_029_097_366,
         };
-        let after = |jiffies: u64, ms: u64| Reading {
-            jiffies,
-            ns: first.ns + ms * 1_000_000,
-        };
-        assert_eq!(tick_rate(first, after(1025, 100)), Some(250));
-        assert_eq!(tick_rate(first, after(1026, 104)), Some(250));
-        assert_eq!(tick_rate(first, after(1030, 100)), Some(300));
-        assert_eq!(tick_rate(first, after(1100, 100)), Some(1000));
-        assert_eq!(tick_rate(first, after(1010, 100)), Some(100));
-        assert_eq!(tick_rate(first, after(1050, 100)), None);
-        assert_eq!(tick_rate(first, first), None);
+        assert_eq!(tick_rate(odd), None);
+    }
+
+    #[test]
+    fn one_reading_tells_the_rate_two_readings_measure() {
+        // /proc/timer_list is readable here (root). Two readings 200 ms apart measure
+        // the rate the one reading tells.
+        let first = Reading::from_timer_list().expect("reading /proc/timer_list");
+        std::thread::sleep(Duration::from_millis(200));
+        let second = Reading::from_timer_list().expect("reading /proc/timer_list");
+        let hz = tick_rate(first).expect("a tick rate Linux can have");
+        assert_eq!(tick_rate(second), Some(hz));
+        #[expect(clippy::cast_precision_loss, reason = "a rate estimate")]
+        let measured =
+            (second.jiffies - first.jiffies) as f64 * 1e9 / (second.ns - first.ns) as f64;
+        #[expect(clippy::cast_precision_loss, reason = "small constants")]
+        let hz_f = hz as f64;
+        assert!((measured - hz_f).abs() < hz_f * 0.15, "{measured} vs {hz}");
     }
 
     #[test]
@@ -240,14 +236,11 @@ mod tests {
     }
 
     #[test]
-    fn an_uncalibrated_clock_tells_no_duration_and_reads_nothing() {
-        let clock = KernelClock::Jiffies {
-            first: Reading { jiffies: 1, ns: 1 },
-            taken: Instant::now(),
-            rate: OnceLock::new(),
-        };
+    fn an_uncalibrated_clock_tells_no_duration() {
+        let clock = KernelClock::jiffies();
         assert_eq!(clock.since(1), None);
-        assert!(matches!(&clock, KernelClock::Jiffies { rate, .. } if rate.get().is_none()));
+        clock.calibrate(None);
+        assert_eq!(clock.since(1), None);
     }
 
     #[test]

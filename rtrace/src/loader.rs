@@ -7,11 +7,15 @@ use std::{fs, io, path::Path};
 use aya::{
     Btf, Ebpf, EbpfLoader,
     maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
-    programs::{BtfTracePoint, RawTracePoint, TracePoint},
+    programs::{BtfTracePoint, RawTracePoint, RawTracePointRunOptions, TestRun as _, TracePoint},
 };
 use rtrace_common::{COMM_LEN, CaptureSpec, comm_match, counter};
 
-use crate::{btf, clock::KernelClock, inflight::InFlightView};
+use crate::{
+    btf,
+    clock::{KernelClock, Reading},
+    inflight::InFlightView,
+};
 
 /// The eBPF object `cargo xtask build` made, embedded at build time.
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
@@ -121,6 +125,8 @@ pub struct Tracer {
     ebpf: Ebpf,
     /// Entries of the in-flight array.
     inflight_slots: u32,
+    /// `jiffies` and `CLOCK_MONOTONIC` at one instant, read by the kernel at load.
+    clock_reading: Option<Reading>,
     /// How the syscall programs attach.
     kind: TracepointKind,
     targets: Array<MapData, u8>,
@@ -261,6 +267,7 @@ impl Tracer {
                     LoadError::Unsupported(chain(&e))
                 }
             })?;
+        let clock_reading = read_clocks(&mut ebpf);
         for hook in hooks(kind) {
             let name = hook.program;
             let program = ebpf
@@ -286,6 +293,7 @@ impl Tracer {
         Ok(Tracer {
             ebpf,
             inflight_slots,
+            clock_reading,
             kind,
             targets,
             counters,
@@ -397,6 +405,13 @@ impl Tracer {
         Ok(())
     }
 
+    /// `jiffies` and `CLOCK_MONOTONIC` at one instant, as the kernel read them while
+    /// loading; `None` where it cannot run the program that reads them (before 5.10).
+    #[must_use]
+    pub fn clock_reading(&self) -> Option<Reading> {
+        self.clock_reading
+    }
+
     /// Takes the ring buffer out, for the reader.
     ///
     /// # Errors
@@ -430,6 +445,24 @@ impl Tracer {
             .get(&counter::LOST, 0)
             .map_or(0, |per_cpu| per_cpu.iter().sum())
     }
+}
+
+/// Runs the `clock_reading` program once (`BPF_PROG_TEST_RUN`) and reads what it saw;
+/// the program is unloaded after.
+fn read_clocks(ebpf: &mut Ebpf) -> Option<Reading> {
+    let program: &mut RawTracePoint = ebpf.program_mut("clock_reading")?.try_into().ok()?;
+    program.load().ok()?;
+    let ran = program.test_run(RawTracePointRunOptions::new()).is_ok();
+    let _ = program.unload();
+    if !ran {
+        return None;
+    }
+    let map: Array<&MapData, u64> = Array::try_from(ebpf.map("CLOCK_READING")?).ok()?;
+    let reading = Reading {
+        jiffies: map.get(&0, 0).ok()?,
+        ns: map.get(&1, 0).ok()?,
+    };
+    (reading.ns != 0).then_some(reading)
 }
 
 fn take_map<M>(ebpf: &mut Ebpf, name: &'static str) -> Result<M, LoadError>

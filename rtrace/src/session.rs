@@ -260,7 +260,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     let clock = if times.any() || summary {
         KernelClock::Nanoseconds
     } else {
-        KernelClock::new()
+        KernelClock::jiffies()
     };
     let mut tracer = Tracer::load(
         ring_size,
@@ -269,8 +269,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         cli.tracepoints,
         &clock,
     )?;
-    // Loading took long enough to tell the tick rate; tracing has not begun.
-    clock.calibrate();
+    // Before tracing begins: /proc/timer_list (where the kernel could not read its
+    // clocks) lists every timer, tens of milliseconds in the kernel on a busy host.
+    if clock.uses_jiffies() {
+        clock.calibrate(
+            tracer
+                .clock_reading()
+                .or_else(clock::Reading::from_timer_list),
+        );
+    }
     let shown = cli
         .filters
         .iter()
