@@ -53,8 +53,8 @@ pub struct RecordHeader {
     /// Thread group id (userspace pid).
     pub tgid: u32,
     /// A word whose meaning depends on the kind: in syscall records, the inode number
-    /// of the pipe or socket the call made (see [`spec_flags::RET_FD_INODE`]), 0 when
-    /// none; in the others, the CPU that produced the record.
+    /// of the socket the call returned (see [`spec_flags::RET_FD_INODE`]), 0 when none;
+    /// in the others, the CPU that produced the record.
     pub aux: u32,
     /// `bpf_ktime_get_ns` when the record was produced. In syscall records, the
     /// exit's, and only when [`STAMP_EXIT`] asks for it (0 otherwise); their enter's is
@@ -283,8 +283,8 @@ pub mod spec_flags {
     /// `header.aux` carries its file's inode number, read as the call returns. Pipe and
     /// socket inode numbers are 32-bit (`get_next_ino`).
     pub const RET_FD_INODE: u32 = 16;
-    /// The call writes new descriptors to user memory, captured at the start of slot 0
-    /// (`pipe`, `socketpair`): `header.aux` carries the first one's inode number.
+    /// The call writes two new descriptors to user memory, captured as slot 0's 8
+    /// bytes (`pipe`, `socketpair`): their inode numbers follow them in the slot.
     pub const SLOT0_FD_INODE: u32 = 32;
 }
 

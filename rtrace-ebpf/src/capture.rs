@@ -156,18 +156,35 @@ impl Slots {
         unsafe { self.data.add(i * SLOT_SIZE + offset).cast::<u64>().read() }
     }
 
-    /// The first 4 bytes of slot 0, or `u32::MAX` when it holds fewer.
+    /// The two descriptors a `pipe` or `socketpair` wrote, when slot 0 holds them (its
+    /// 8 bytes read).
     #[inline(always)]
-    pub fn first_u32(self) -> u32 {
+    pub fn fd_pair(self) -> Option<(u32, u32)> {
         if self.count == 0 {
-            return u32::MAX;
+            return None;
         }
-        // SAFETY: slot 0's meta, and its first 4 bytes once the meta says they were read.
+        // SAFETY: slot 0's meta, and its first 8 bytes once the meta says they were read.
         unsafe {
-            if (*self.metas).len < 4 {
-                return u32::MAX;
+            if (*self.metas).len != 8 {
+                return None;
             }
-            self.data.cast::<u32>().read_unaligned()
+            let fds = self.data.cast::<u32>();
+            Some((fds.read_unaligned(), fds.add(1).read_unaligned()))
+        }
+    }
+
+    /// Appends `a` and `b` to the pair slot 0 holds (see [`Slots::fd_pair`]).
+    #[inline(always)]
+    pub fn append_to_pair(self, a: u32, b: u32) {
+        if self.count == 0 {
+            return;
+        }
+        // SAFETY: bytes 8..16 of slot 0, which has SLOT_SIZE bytes; then its meta.
+        unsafe {
+            let words = self.data.cast::<u32>();
+            words.add(2).write_unaligned(a);
+            words.add(3).write_unaligned(b);
+            (*self.metas).len = 16;
         }
     }
 

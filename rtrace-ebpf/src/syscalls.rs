@@ -396,20 +396,24 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
     entry.submit(wakeup_flag());
 }
 
-/// The inode number of the pipe or socket a successful call made, for the specs that
-/// ask (see [`spec_flags::RET_FD_INODE`]); 0 otherwise.
+/// For the specs that ask (`-y`), the inode numbers of the pipes and sockets a
+/// successful call made: the returned descriptor's, sent in the header (see
+/// [`spec_flags::RET_FD_INODE`]); a pair's, after the pair in slot 0.
 #[inline(always)]
 fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
-    if flags & (spec_flags::RET_FD_INODE | spec_flags::SLOT0_FD_INODE) == 0 || call.ret < 0 {
+    if call.ret < 0 {
         return 0;
     }
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a descriptor")]
-    let fd = if flags & spec_flags::RET_FD_INODE != 0 {
-        call.ret as u32
-    } else {
-        slots.first_u32()
-    };
-    fd_inode(fd)
+    if flags & spec_flags::RET_FD_INODE != 0 {
+        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a descriptor")]
+        return fd_inode(call.ret as u32);
+    }
+    if flags & spec_flags::SLOT0_FD_INODE != 0
+        && let Some((first, second)) = slots.fd_pair()
+    {
+        slots.append_to_pair(fd_inode(first), fd_inode(second));
+    }
+    0
 }
 
 /// When the call returned, if asked for (`-T`); a call that does not return is sent at

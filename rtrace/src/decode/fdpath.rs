@@ -5,8 +5,8 @@
 //! process's directory), the anonymous file an `eventfd` or `epoll_create` makes, the
 //! descriptor a `dup` copies, a removed or renamed name, and for pipes and sockets the
 //! inode number the kernel read as the call returned. `/proc/PID/fd` serves for
-//! descriptors opened before, and for a socket pair's second end only while it still
-//! shows a socket. Closes and execs forget them.
+//! descriptors opened before (and, on a kernel without BTF, for pipes and sockets, only
+//! while it still shows one). Closes and execs forget them.
 
 use std::{
     cell::RefCell,

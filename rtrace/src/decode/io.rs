@@ -206,18 +206,14 @@ fn pipe_flags(call: &mut Call<'_, '_>, i: usize) {
 fn pipe_fds(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
-    let cap = call.capture(i, 0);
-    let fds = cap
-        .bytes()
-        .and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
-    match fds {
-        Some((r, w)) if !call.failed() && ptr != 0 => {
+    match super::fd_pair(call.capture(i, 0)) {
+        Some([(r, r_inode), (w, w_inode)]) if !call.failed() && ptr != 0 => {
             call.out.push(b'[');
             text::decimal(call.out, r);
-            call.annotate_new_fd(r, "pipe:", call.ev.made_inode);
+            call.annotate_new_fd(r, "pipe:", r_inode);
             call.put(", ");
             text::decimal(call.out, w);
-            call.annotate_new_fd(w, "pipe:", call.ev.made_inode);
+            call.annotate_new_fd(w, "pipe:", w_inode);
             call.out.push(b']');
         }
         _ => call.pointer(ptr),

@@ -478,25 +478,25 @@ pub fn track_descriptors(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     } else {
         return;
     };
-    let pair = captured_arg(ev, opts, arg)
-        .and_then(Capture::bytes)
-        .and_then(|b| Some((fs::i32_at(b, 0)?, fs::i32_at(b, 4)?)));
-    if let Some((first, second)) = pair {
-        let (first_inode, second_inode) = pair_inodes(ev, kind);
-        paths.made_of_kind(ev.tgid, first, kind, first_inode);
-        paths.made_of_kind(ev.tgid, second, kind, second_inode);
+    for (fd, inode) in captured_arg(ev, opts, arg)
+        .and_then(fd_pair)
+        .into_iter()
+        .flatten()
+    {
+        paths.made_of_kind(ev.tgid, fd, kind, inode);
     }
 }
 
-/// The inode numbers the kernel told of a pair of new descriptors (0: not told): a
-/// pipe's two ends are one file; of a socket pair, only the first end's is sent.
+/// The two descriptors a `pipe` or `socketpair` wrote, each with the inode number the
+/// kernel read after them for `-y` (0: not read).
 #[must_use]
-pub fn pair_inodes(ev: &SyscallEvent<'_>, kind: &str) -> (u32, u32) {
-    if kind == "pipe:" {
-        (ev.made_inode, ev.made_inode)
-    } else {
-        (ev.made_inode, 0)
-    }
+pub fn fd_pair(capture: Capture<'_>) -> Option<[(i32, u32); 2]> {
+    let b = capture.bytes()?;
+    let inode = |at| fs::u32_at(b, at).unwrap_or(0);
+    Some([
+        (fs::i32_at(b, 0)?, inode(8)),
+        (fs::i32_at(b, 4)?, inode(12)),
+    ])
 }
 
 /// The first capture of argument `i`, as the options decode the call.

@@ -686,18 +686,14 @@ fn unsigned_int(call: &mut Call<'_, '_>, i: usize) {
 fn fd_pair(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let ptr = call.arg(i);
-    let pair = call
-        .capture(i, 0)
-        .bytes()
-        .and_then(|b| Some((i32_at(b, 0)?, i32_at(b, 4)?)));
-    match pair {
-        Some((a, b)) if ptr != 0 && !call.failed() => {
+    match super::fd_pair(call.capture(i, 0)) {
+        Some([(a, a_inode), (b, b_inode)]) if ptr != 0 && !call.failed() => {
             call.out.push(b'[');
             text::decimal(call.out, a);
-            call.annotate_new_fd(a, "socket:", call.ev.made_inode);
+            call.annotate_new_fd(a, "socket:", a_inode);
             call.out.extend_from_slice(b", ");
             text::decimal(call.out, b);
-            call.annotate_new_fd(b, "socket:", 0);
+            call.annotate_new_fd(b, "socket:", b_inode);
             call.out.push(b']');
         }
         _ => call.pointer(ptr),
@@ -1589,6 +1585,21 @@ mod tests {
             st(
                 "socketpair(AF_INET, SOCK_STREAM, 0, 0x7ffc1796ece0) = -1 EOPNOTSUPP (Operation not supported)"
             )
+        );
+    }
+
+    #[test]
+    fn socketpair_ends_are_named_by_the_inodes_the_kernel_read() {
+        // -y: the kernel appends each end's inode number to the pair; a process long
+        // gone from /proc still gets them.
+        let opts = DecodeOptions {
+            fd_paths: Some(std::rc::Rc::new(super::super::fdpath::FdPaths::default())),
+            ..DecodeOptions::default()
+        };
+        let pair = [int(8), int(9), int(4242), int(4243)].concat();
+        assert_eq!(
+            line_with(&opts, Sysno::socketpair, &[1, 1, 0, A], 0, &[Some(&pair)]),
+            st("socketpair(AF_UNIX, SOCK_STREAM, 0, [8<socket:[4242]>, 9<socket:[4243]>]) = 0")
         );
     }
 
