@@ -399,6 +399,27 @@ fn calls_by_how_they_returned_and_quiet_exits() {
     same_as_strace(&[&["-qq"], &steady[..]].concat(), &["ls", "/"]);
 }
 
+/// `line` with every run of at least `min_digits` digits written `N`.
+fn long_numbers_masked(line: &str, min_digits: usize) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        out.push_str(if digits.len() >= min_digits {
+            "N"
+        } else {
+            &digits
+        });
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 #[test]
 fn sockets_show_their_addresses_with_yy() {
     // A server and its clients, TCP and UNIX, that then talk: the lines of the talk, on
@@ -426,27 +447,12 @@ fn sockets_show_their_addresses_with_yy() {
         &["-yy", "-e", "trace=sendto,recvfrom"],
         &["python3", &script.display().to_string()],
     );
-    // Inodes and ephemeral ports differ from run to run.
-    let numbers = |line: &str| {
-        let mut out = String::new();
-        let mut digits = String::new();
-        for c in line.chars().chain(std::iter::once(' ')) {
-            if c.is_ascii_digit() {
-                digits.push(c);
-                continue;
-            }
-            out.push_str(if digits.len() >= 5 { "N" } else { &digits });
-            digits.clear();
-            out.push(c);
-        }
-        out.pop();
-        out
-    };
     let talk = |lines: &[String]| -> Vec<String> {
         lines
             .iter()
             .filter(|l| l.starts_with("sendto(") || l.starts_with("recvfrom("))
-            .map(|l| numbers(l))
+            // Inodes and ephemeral ports differ from run to run.
+            .map(|l| long_numbers_masked(l, 5))
             .collect()
     };
     assert_eq!(talk(&rtrace), talk(&strace));
@@ -499,21 +505,7 @@ fn descriptors_of_every_kind_with_y_and_yy() {
         lines
             .iter()
             .skip_while(|l| !l.starts_with("eventfd2("))
-            .map(|l| {
-                let mut line = String::new();
-                let mut digits = String::new();
-                for c in l.chars().chain(std::iter::once('\n')) {
-                    if c.is_ascii_digit() {
-                        digits.push(c);
-                        continue;
-                    }
-                    line.push_str(if digits.len() >= 4 { "N" } else { &digits });
-                    digits.clear();
-                    line.push(c);
-                }
-                line.pop();
-                line
-            })
+            .map(|l| long_numbers_masked(l, 4))
             .collect()
     };
     for y in ["-y", "-yy"] {
