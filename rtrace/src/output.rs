@@ -29,6 +29,14 @@ fn pad_to_return_column(line: &mut Vec<u8>, column: usize) {
     line.push(b' ');
 }
 
+/// The thread group (process) of thread `tid`, from `/proc/TID/status`.
+fn thread_group(tid: u32) -> Option<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{tid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Tgid:")?.trim().parse().ok())
+}
+
 /// Reads up to `len` bytes at `addr` in process `tid`'s memory; fewer if the range
 /// ends in unmapped memory, none if the process is gone.
 fn read_process_memory(tid: u32, addr: u64, len: usize) -> Vec<u8> {
@@ -510,6 +518,8 @@ impl StraceFormatter {
                 read_process_memory(blocked.tid, addr, len)
             });
         let mut ev = blocked.as_event();
+        // -y names the descriptors by process: the blocked thread's, alive now.
+        ev.tgid = thread_group(blocked.tid).unwrap_or(blocked.tid);
         for (slot, bytes, cut) in &captured {
             if let Some(s) = ev.slots.get_mut(*slot) {
                 *s = if *cut {

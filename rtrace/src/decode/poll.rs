@@ -141,6 +141,7 @@ fn pollfd_array(call: &mut Call<'_, '_>, i: usize) {
         let fd = i32_at(entry, 0).unwrap_or(-1);
         call.put("{fd=");
         text::decimal(call.out, fd);
+        call.annotate_fd(fd);
         if fd >= 0 {
             call.put(", events=");
             let events = u64::from(i16_at(entry, 4).unwrap_or(0).cast_unsigned());
@@ -258,13 +259,23 @@ fn write_fd_set(out: &mut Vec<u8>, bytes: &[u8], nfds: i32, limit: usize) -> usi
     n
 }
 
-/// An `fd_set` argument as it was before the call.
+/// An `fd_set` argument as it was before the call; with `-y`, each descriptor with its
+/// path (`[3</etc/hosts> 4<pipe:[1234]>]`), as strace prints the sets given (not those
+/// returned).
 fn fd_set_arg(call: &mut Call<'_, '_>, i: usize) {
     call.next();
     let (ptr, nfds, cap) = (call.arg(i), call.arg_int(0), call.capture(i, 0));
     match cap.bytes() {
         Some(b) if ptr != 0 && nfds >= 0 => {
-            write_fd_set(call.out, b, nfds, usize::MAX);
+            call.out.push(b'[');
+            for (n, fd) in set_fds(b, nfds).enumerate() {
+                if n > 0 {
+                    call.out.push(b' ');
+                }
+                text::decimal(call.out, fd);
+                call.annotate_fd(i32::try_from(fd).unwrap_or(-1));
+            }
+            call.out.push(b']');
         }
         _ => call.pointer(ptr),
     }
@@ -873,6 +884,37 @@ mod tests {
             st(
                 "ppoll([{fd=0, events=POLLIN}], 1, {tv_sec=5, tv_nsec=0}, NULL, 8) = ? ERESTARTNOHAND (To be restarted if no handler)"
             )
+        );
+    }
+
+    #[test]
+    fn given_descriptors_show_their_paths_with_y() {
+        // The record's process (42) opened 3 and 4 while traced; strace annotates the
+        // descriptors given, not those returned.
+        let paths = super::super::fdpath::FdPaths::default();
+        paths.opened(42, 3, libc::AT_FDCWD, b"/etc/hosts");
+        paths.opened(42, 4, libc::AT_FDCWD, b"/etc/passwd");
+        let opts = DecodeOptions {
+            fd_paths: Some(std::rc::Rc::new(paths)),
+            ..DecodeOptions::default()
+        };
+        let two = pollfds(&[(3, IN, IN), (4, OUT, 0)]);
+        assert_eq!(
+            line_with(&opts, Sysno::poll, &[FDS, 2, 0], 1, &[Some(&two)]),
+            st(
+                "poll([{fd=3</etc/hosts>, events=POLLIN}, {fd=4</etc/passwd>, events=POLLOUT}], 2, 0) = 1 ([{fd=3, revents=POLLIN}])"
+            )
+        );
+        let (r, w) = (fd_set(&[3]), fd_set(&[4]));
+        assert_eq!(
+            line_with(
+                &opts,
+                Sysno::select,
+                &[5, FDS, FDS + 8, 0, 0],
+                1,
+                &[Some(&r), Some(&r), Some(&w), Some(&w)]
+            ),
+            st("select(5, [3</etc/hosts>], [4</etc/passwd>], NULL, NULL) = 1 (in [3])")
         );
     }
 
