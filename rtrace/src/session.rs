@@ -612,6 +612,15 @@ impl RingReader {
         eprint!("{text}");
     }
 
+    /// Drains the ring once more before stopping on a signal.
+    fn last_drain(&mut self, formatter: &mut StraceFormatter) -> Result<Stop> {
+        match self.drain(formatter).and_then(|()| formatter.flush()) {
+            Ok(()) => Ok(Stop::Interrupted),
+            Err(e) if is_closed_output(&e) => Ok(Stop::OutputClosed),
+            Err(e) => Err(e).context("writing the trace"),
+        }
+    }
+
     async fn follow(
         &mut self,
         formatter: &mut StraceFormatter,
@@ -682,8 +691,9 @@ impl RingReader {
                     self.drain(formatter).ok();
                     self.print_stuck(formatter);
                 }
-                _ = sigterm.recv() => return Ok(Stop::Interrupted),
-                _ = sigint.recv() => return Ok(Stop::Interrupted),
+                // What the ring holds was traced before the signal: it is written too.
+                _ = sigterm.recv() => return self.last_drain(formatter),
+                _ = sigint.recv() => return self.last_drain(formatter),
             }
             match self.drain(formatter).and_then(|()| formatter.flush()) {
                 Ok(()) => {}
