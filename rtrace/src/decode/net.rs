@@ -1010,11 +1010,17 @@ fn write_int_value(out: &mut Vec<u8>, b: &[u8], level: u64, name: u64) -> Option
     let v = i32_at(b, 0)?;
     out.push(b'[');
     let txrehash = level == SOL_SOCKET && name == libc::SO_TXREHASH as u64;
+    // A connect's outcome, as `poll` then `getsockopt(SO_ERROR)` tell it.
+    let error = level == SOL_SOCKET && name == libc::SO_ERROR as u64 && v > 0;
     #[expect(clippy::cast_sign_loss, reason = "sets hold values sign-extended")]
-    match TXREHASH_VALUES
-        .name(i64::from(v) as u64)
-        .filter(|_| txrehash)
-    {
+    let named = if error {
+        syscalls::Errno::new(v).name()
+    } else {
+        TXREHASH_VALUES
+            .name(i64::from(v) as u64)
+            .filter(|_| txrehash)
+    };
+    match named {
         Some(n) => out.extend_from_slice(n.as_bytes()),
         None => text::decimal(out, v),
     }
@@ -2539,6 +2545,16 @@ mod tests {
                 &[Some(&int(0)), Some(&int(4)), Some(&int(4))]
             ),
             st("getsockopt(3, SOL_SOCKET, SO_ERROR, [0], [4]) = 0")
+        );
+        // The outcome of a non-blocking connect, by name.
+        assert_eq!(
+            line(
+                Sysno::getsockopt,
+                &[7, 1, 4, A, L],
+                0,
+                &[Some(&int(111)), Some(&int(4)), Some(&int(4))]
+            ),
+            st("getsockopt(7, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0")
         );
     }
 
