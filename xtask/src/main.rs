@@ -119,7 +119,11 @@ fn main() -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Task::Test { args } => {
-            toolchain::ensure_packages(&[("strace", "/usr/bin/strace")])?;
+            // strace to compare with; PHP-FPM, the workers rtrace is for.
+            toolchain::ensure_packages(&[
+                ("strace", "/usr/bin/strace"),
+                ("php-fpm", "/usr/sbin/php-fpm8.2"),
+            ])?;
             let bin = build(&root)?;
             toolchain::run(cargo().current_dir(&root).args([
                 "test",
