@@ -103,6 +103,26 @@ pub fn lines_by_process(
     Ok(by_process)
 }
 
+/// The lines of a `-o` trace whose every line starts with its pid (`%-5d `), by pid, in
+/// each process's own order, without the prefix.
+///
+/// # Errors
+/// If a line has no pid prefix.
+pub fn lines_by_pid(text: &str) -> Result<BTreeMap<u32, Vec<String>>, String> {
+    let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for line in text.lines() {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let pid = line[..digits]
+            .parse()
+            .map_err(|_| format!("no pid prefix: {line:?}"))?;
+        by_pid
+            .entry(pid)
+            .or_default()
+            .push(line[digits..].trim_start().to_owned());
+    }
+    Ok(by_pid)
+}
+
 /// Joins each `CALL <unfinished ...>` with the `<... NAME resumed>REST` that follows it in
 /// the same process's lines, and pads every finished call as strace pads a line without
 /// prefix.

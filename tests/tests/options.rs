@@ -399,6 +399,21 @@ fn calls_by_how_they_returned_and_quiet_exits() {
     same_as_strace(&[&["-qq"], &steady[..]].concat(), &["ls", "/"]);
 }
 
+/// `line` with the number after each of `marks` written `N` (a pid, any length).
+fn digits_after(line: &str, marks: &[&str]) -> String {
+    let mut out = line.to_owned();
+    for mark in marks {
+        if let Some(at) = out.find(mark) {
+            let start = at + mark.len();
+            let digits = out[start..].bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                out.replace_range(start..start + digits, "N");
+            }
+        }
+    }
+    out
+}
+
 /// `line` with every run of at least `min_digits` digits written `N`.
 fn long_numbers_masked(line: &str, min_digits: usize) -> String {
     let mut out = String::new();
@@ -505,7 +520,7 @@ fn descriptors_of_every_kind_with_y_and_yy() {
         lines
             .iter()
             .skip_while(|l| !l.starts_with("eventfd2("))
-            .map(|l| long_numbers_masked(l, 4))
+            .map(|l| digits_after(&long_numbers_masked(l, 4), &["pidfd_open(", "<pid:"]))
             .collect()
     };
     for y in ["-y", "-yy"] {

@@ -15,7 +15,7 @@ use std::{
 
 use rtrace_tests::{
     compare::UNFINISHED,
-    interleave::whole_calls,
+    interleave::{lines_by_pid, whole_calls},
     process::{DEADLINE, ScratchDir, require_root, rtrace_binary},
 };
 
@@ -120,6 +120,22 @@ impl Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
+        // SIGTERM: the master stops its workers, then itself. Killed outright, it would
+        // leave them behind, blocked in accept.
+        // SAFETY: signals to processes this pool started.
+        unsafe { libc::kill(i32::try_from(self.master.id()).unwrap_or(-1), libc::SIGTERM) };
+        let start = Instant::now();
+        while start.elapsed() < DEADLINE {
+            if self.master.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        // Stuck: its workers, still its children (their pids not yet free), go first.
+        for &worker in &self.workers {
+            // SAFETY: as above.
+            unsafe { libc::kill(i32::try_from(worker).unwrap_or(-1), libc::SIGKILL) };
+        }
         let _ = self.master.kill();
         let _ = self.master.wait();
     }
@@ -164,16 +180,8 @@ fn stop(mut tracer: Child) {
 /// Each worker's calls in a `-o` trace, split calls joined.
 fn calls_by_worker(file: &Path) -> BTreeMap<u32, Vec<String>> {
     let text = fs::read_to_string(file).expect("reading a trace");
-    let mut lines: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    for line in text.lines() {
-        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        let pid = line[..digits].parse().expect("a pid prefix");
-        lines
-            .entry(pid)
-            .or_default()
-            .push(line[digits..].trim_start().to_owned());
-    }
-    lines
+    lines_by_pid(&text)
+        .expect("a pid before each line")
         .into_iter()
         .map(|(pid, mut lines)| {
             // A call still blocked when the tracer stopped.

@@ -13,7 +13,7 @@ use std::{
 };
 
 use rtrace_tests::{
-    interleave::whole_calls,
+    interleave::{lines_by_pid, whole_calls},
     normalise::call_name,
     process::{DEADLINE, Helper, ScratchDir, require_root, rtrace_binary},
 };
@@ -65,17 +65,9 @@ fn wait_exit(child: &mut Child, name: &str) {
 /// processes' lines joined again.
 fn calls_by_task(file: &Path) -> BTreeMap<u32, Vec<String>> {
     let text = fs::read_to_string(file).expect("reading a trace");
-    let mut raw: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    for line in text.lines() {
-        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        let pid: u32 = line[..digits]
-            .parse()
-            .unwrap_or_else(|_| panic!("no pid prefix: {line:?}"));
-        raw.entry(pid)
-            .or_default()
-            .push(line[digits..].trim_start().to_owned());
-    }
-    raw.into_iter()
+    lines_by_pid(&text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
         .map(|(pid, lines)| {
             (
                 pid,
