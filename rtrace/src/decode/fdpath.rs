@@ -102,8 +102,9 @@ pub fn new_fd(ev: &super::SyscallEvent<'_>) -> Option<NewFd> {
 
 /// Calls that change what descriptors or the working directory name (or, for `-yy`, a
 /// socket's addresses). With `-y`, the kernel sends them even when `-e trace=` hides
-/// them, so that the paths of the calls shown stay right.
-const DESCRIPTOR_CALLS: [Sysno; 40] = [
+/// them, so that the paths of the calls shown stay right. (With those that make the
+/// anonymous files of [`anonymous_name`].)
+const DESCRIPTOR_CALLS: [Sysno; 30] = [
     Sysno::open,
     Sysno::openat,
     Sysno::openat2,
@@ -122,16 +123,6 @@ const DESCRIPTOR_CALLS: [Sysno; 40] = [
     Sysno::memfd_create,
     Sysno::signalfd,
     Sysno::signalfd4,
-    Sysno::epoll_create,
-    Sysno::epoll_create1,
-    Sysno::eventfd,
-    Sysno::eventfd2,
-    Sysno::timerfd_create,
-    Sysno::inotify_init,
-    Sysno::inotify_init1,
-    Sysno::fanotify_init,
-    Sysno::userfaultfd,
-    Sysno::io_uring_setup,
     Sysno::close,
     Sysno::unlink,
     Sysno::unlinkat,
@@ -149,9 +140,8 @@ const DESCRIPTOR_CALLS: [Sysno; 40] = [
 /// Whether `-y` needs to see calls of this number, shown or not.
 #[must_use]
 pub fn tracks(nr: u32) -> bool {
-    DESCRIPTOR_CALLS
-        .iter()
-        .any(|s| i64::from(s.id()) == i64::from(nr))
+    let nr = i64::from(nr);
+    DESCRIPTOR_CALLS.iter().any(|s| i64::from(s.id()) == nr) || anonymous_name(nr).is_some()
 }
 
 /// The `/proc` name of the anonymous file a call makes (`fs/anon_inodes.c` callers).

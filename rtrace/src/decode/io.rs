@@ -204,20 +204,7 @@ fn pipe_flags(call: &mut Call<'_, '_>, i: usize) {
 
 /// The two descriptors `pipe` wrote: `[3, 4]`.
 fn pipe_fds(call: &mut Call<'_, '_>, i: usize) {
-    call.next();
-    let ptr = call.arg(i);
-    match super::fd_pair(call.capture(i, 0)) {
-        Some([(r, r_inode), (w, w_inode)]) if !call.failed() && ptr != 0 => {
-            call.out.push(b'[');
-            text::decimal(call.out, r);
-            call.annotate_new_fd(r, "pipe:", r_inode);
-            call.put(", ");
-            text::decimal(call.out, w);
-            call.annotate_new_fd(w, "pipe:", w_inode);
-            call.out.push(b']');
-        }
-        _ => call.pointer(ptr),
-    }
+    call.new_fd_pair(i, "pipe:");
 }
 
 /// Writes `[N]` from a captured `loff_t`, or the pointer.

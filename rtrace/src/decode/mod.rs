@@ -189,6 +189,25 @@ impl<'e> Call<'e, '_> {
         self.annotate_fd(fd);
     }
 
+    /// The two descriptors a `pipe` or `socketpair` wrote to argument `i`, `[3, 4]`, with
+    /// `-y` each with its file (`/proc` names them with `prefix`: `pipe:`, `socket:`).
+    pub fn new_fd_pair(&mut self, i: usize, prefix: &str) {
+        self.next();
+        let ptr = self.arg(i);
+        match fd_pair(self.capture(i, 0)) {
+            Some([(a, a_inode), (b, b_inode)]) if ptr != 0 && !self.failed() => {
+                self.out.push(b'[');
+                text::decimal(self.out, a);
+                self.annotate_new_fd(a, prefix, a_inode);
+                self.out.extend_from_slice(b", ");
+                text::decimal(self.out, b);
+                self.annotate_new_fd(b, prefix, b_inode);
+                self.out.push(b']');
+            }
+            _ => self.pointer(ptr),
+        }
+    }
+
     /// Starts the next argument: writes `, ` except before the first.
     pub fn next(&mut self) {
         if self.first_arg {

@@ -684,20 +684,7 @@ fn unsigned_int(call: &mut Call<'_, '_>, i: usize) {
 
 /// `socketpair`'s descriptors: `[3, 4]`.
 fn fd_pair(call: &mut Call<'_, '_>, i: usize) {
-    call.next();
-    let ptr = call.arg(i);
-    match super::fd_pair(call.capture(i, 0)) {
-        Some([(a, a_inode), (b, b_inode)]) if ptr != 0 && !call.failed() => {
-            call.out.push(b'[');
-            text::decimal(call.out, a);
-            call.annotate_new_fd(a, "socket:", a_inode);
-            call.out.extend_from_slice(b", ");
-            text::decimal(call.out, b);
-            call.annotate_new_fd(b, "socket:", b_inode);
-            call.out.push(b']');
-        }
-        _ => call.pointer(ptr),
-    }
+    call.new_fd_pair(i, "socket:");
 }
 
 /// An in/out `socklen_t`: its value before the call, and after it (`None` when the
