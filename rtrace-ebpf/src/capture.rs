@@ -54,7 +54,7 @@ impl Slots {
     /// words (a plain loop compiles to a call to a byte-at-a-time `memset`).
     #[inline(always)]
     pub fn clear(self) {
-        const { assert!(slot_status::EMPTY == 0 && SLOT_COUNT % 2 == 0) };
+        const { assert!(slot_status::EMPTY == 0 && SLOT_COUNT.is_multiple_of(2)) };
         let words = self.metas.cast::<u64>();
         for i in 0..SLOT_COUNT / 2 {
             // SAFETY: the metas array holds SLOT_COUNT 4-byte metas, 8-byte aligned in

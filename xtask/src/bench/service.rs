@@ -22,7 +22,7 @@ use super::{
     empty_program::{EmptyProgram, SYSCALL_TRACEPOINTS},
     interleaved,
     process::{self, Tracer},
-    report::{Table, as_f64, grouped, median, median_count, median_secs, range, times},
+    report::{Table, as_f64, grouped, median, median_count, range, times},
 };
 
 const WORKERS: usize = 2;
@@ -94,6 +94,8 @@ struct Sample {
     /// Lines less strace's `resumed` halves: one per syscall.
     syscalls: u64,
     lost: u64,
+    /// The tracer's CPU time while wrk ran: what it took from the server's two CPUs
+    /// (its start-up, the kernel's check of its programs, is before).
     tracer_cpu: Duration,
 }
 
@@ -146,7 +148,15 @@ fn measure(bench: &Bench, server: &Server, config: Config) -> Result<Sample> {
             Some(Tracer::start(&mut cmd, pids.len())?)
         }
     };
+    let cpu_before = tracer
+        .as_ref()
+        .map(|t| process::cpu_so_far(t.child.id()))
+        .transpose()?;
     let load = wrk(&server.url, bench.seconds);
+    let cpu_during = match (&tracer, cpu_before) {
+        (Some(t), Some(before)) => process::cpu_so_far(t.child.id())?.saturating_sub(before),
+        _ => Duration::ZERO,
+    };
     let exit = match tracer {
         Some(mut tracer) => {
             tracer.interrupt()?;
@@ -156,21 +166,20 @@ fn measure(bench: &Bench, server: &Server, config: Config) -> Result<Sample> {
     };
     let load = load?;
     server.check_workers()?;
-    let (lines, syscalls, lost, tracer_cpu) = match exit {
+    let (lines, syscalls, lost) = match exit {
         Some(exit) => (
             process::count_lines(&out),
             process::count_syscalls(&out),
             exit.rtrace_lost(),
-            exit.usage.cpu,
         ),
-        None => (0, 0, 0, Duration::ZERO),
+        None => (0, 0, 0),
     };
     Ok(Sample {
         load,
         lines,
         syscalls,
         lost,
-        tracer_cpu,
+        tracer_cpu: cpu_during,
     })
 }
 
@@ -246,7 +255,7 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
             "lines",
             "syscalls/request",
             "lost",
-            "tracer CPU s",
+            "tracer µs/request",
         ],
     );
     let base = median(samples[0].iter().map(|s| s.load.per_second));
@@ -283,7 +292,12 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
                 "-".into()
             },
             if traced {
-                format!("{:.2}", median_secs(runs.iter().map(|s| &s.tracer_cpu)))
+                format!(
+                    "{:.2}",
+                    median(runs.iter().map(|s| {
+                        s.tracer_cpu.as_secs_f64() * 1e6 / as_f64(s.load.requests.max(1))
+                    }))
+                )
             } else {
                 "-".into()
             },
@@ -298,7 +312,8 @@ fn print(bench: &Bench, kind: Kind, samples: &[Vec<Sample>]) {
     );
     table.note(
         "syscalls/request: trace lines, less strace's `<... resumed>` halves, per request wrk counted; \
-         lines, lost, tracer CPU s (user+sys of the tracer over the run): median per run",
+         tracer µs/request: the tracer's CPU time while wrk ran, per request; \
+         lines, lost and it: median per run",
     );
     table.print();
 }
