@@ -531,8 +531,10 @@ enum IoctlArg {
     InInt,
     /// An `int` the kernel writes: `[0]`, or the pointer on failure.
     OutInt,
-    /// A `struct termios` the kernel reads or writes.
-    Termios { out: bool },
+    /// A terminal's settings the kernel reads or writes, in one of its layouts.
+    Termios { out: bool, layout: TermLayout },
+    /// Modem line bits the kernel reads or writes: `[TIOCM_DTR|TIOCM_RTS]`.
+    ModemBits { out: bool },
     /// A `struct winsize` the kernel reads or writes.
     Winsize { out: bool },
     /// `TCFLSH`'s queue selector.
@@ -543,28 +545,135 @@ enum IoctlArg {
     InodeFlags { out: bool },
 }
 
+/// The structures terminal settings come in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TermLayout {
+    /// The kernel's `struct termios`: 32-bit flags, 19 control characters (`TCGETS`).
+    Termios,
+    /// `struct termios2`: a `termios` and the input and output speeds (`TCGETS2`).
+    Termios2,
+    /// The old `struct termio`: 16-bit flags, 8 control characters (`TCGETA`).
+    Termio,
+}
+
 /// Known requests: the value, strace's name, and how the argument prints.
 #[expect(clippy::cast_possible_truncation, reason = "ioctl requests are 32-bit")]
 const IOCTLS: &[(u32, &str, IoctlArg)] = &[
     (
         libc::TCGETS as u32,
         "TCGETS",
-        IoctlArg::Termios { out: true },
+        IoctlArg::Termios {
+            out: true,
+            layout: TermLayout::Termios,
+        },
     ),
     (
         libc::TCSETS as u32,
         "SNDCTL_TMR_START or TCSETS",
-        IoctlArg::Termios { out: false },
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termios,
+        },
     ),
     (
         libc::TCSETSW as u32,
         "SNDCTL_TMR_STOP or TCSETSW",
-        IoctlArg::Termios { out: false },
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termios,
+        },
     ),
     (
         libc::TCSETSF as u32,
         "SNDCTL_TMR_CONTINUE or TCSETSF",
-        IoctlArg::Termios { out: false },
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termios,
+        },
+    ),
+    (
+        libc::TCGETS2 as u32,
+        "TCGETS2",
+        IoctlArg::Termios {
+            out: true,
+            layout: TermLayout::Termios2,
+        },
+    ),
+    (
+        libc::TCSETS2 as u32,
+        "TCSETS2",
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termios2,
+        },
+    ),
+    (
+        libc::TCSETSW2 as u32,
+        "TCSETSW2",
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termios2,
+        },
+    ),
+    (
+        libc::TCSETSF2 as u32,
+        "TCSETSF2",
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termios2,
+        },
+    ),
+    (
+        libc::TCGETA as u32,
+        "TCGETA",
+        IoctlArg::Termios {
+            out: true,
+            layout: TermLayout::Termio,
+        },
+    ),
+    (
+        libc::TCSETA as u32,
+        "TCSETA",
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termio,
+        },
+    ),
+    (
+        libc::TCSETAW as u32,
+        "TCSETAW",
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termio,
+        },
+    ),
+    (
+        libc::TCSETAF as u32,
+        "TCSETAF",
+        IoctlArg::Termios {
+            out: false,
+            layout: TermLayout::Termio,
+        },
+    ),
+    (
+        libc::TIOCMGET as u32,
+        "TIOCMGET",
+        IoctlArg::ModemBits { out: true },
+    ),
+    (
+        libc::TIOCMSET as u32,
+        "TIOCMSET",
+        IoctlArg::ModemBits { out: false },
+    ),
+    (
+        libc::TIOCMBIS as u32,
+        "TIOCMBIS",
+        IoctlArg::ModemBits { out: false },
+    ),
+    (
+        libc::TIOCMBIC as u32,
+        "TIOCMBIC",
+        IoctlArg::ModemBits { out: false },
     ),
     (
         libc::TIOCGWINSZ as u32,
@@ -627,6 +736,14 @@ xlat! {
         FS_EOFBLOCKS_FL = 0x40_0000, FS_NOCOW_FL = 0x80_0000, FS_DAX_FL = 0x200_0000,
         FS_INLINE_DATA_FL = 0x1000_0000, FS_PROJINHERIT_FL = 0x2000_0000,
         FS_CASEFOLD_FL = 0x4000_0000, FS_RESERVED_FL = 0x8000_0000_u32,
+    }
+}
+
+xlat! {
+    /// Modem lines, `include/uapi/asm-generic/termios.h`.
+    pub MODEM_BITS {
+        TIOCM_LE, TIOCM_DTR, TIOCM_RTS, TIOCM_ST, TIOCM_SR, TIOCM_CTS, TIOCM_CAR, TIOCM_RNG,
+        TIOCM_DSR, TIOCM_OUT1 = 0x2000, TIOCM_OUT2 = 0x4000, TIOCM_LOOP = 0x8000,
     }
 }
 
@@ -743,14 +860,23 @@ const CONTROL_CHARS: [&str; 17] = [
 ];
 /// `NCCS` of the kernel's `struct termios`.
 const KERNEL_NCCS: usize = 19;
+/// `NCC` of `struct termio`.
+const TERMIO_NCC: usize = 8;
+/// Where `struct termios2` keeps `c_ispeed` (after a `termios`; `c_ospeed` follows).
+const TERMIOS2_ISPEED_AT: usize = 36;
+/// Bytes of `struct termios2`, the largest layout: what `ioctl` captures.
+const TERMIOS2_SIZE: u32 = 44;
 
-/// `struct termios` (36 bytes): `{c_iflag=ICRNL|IXON, c_oflag=..., ...}`; `whole`, with
-/// `c_line` and `c_cc` (strace's `-v`).
-fn write_termios(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
-    let input = u64::from(u32_at(b, 0)?);
-    let output = u64::from(u32_at(b, 4)?);
-    let control = u64::from(u32_at(b, 8)?);
-    let local = u64::from(u32_at(b, 12)?);
+/// Terminal settings: `{c_iflag=ICRNL|IXON, c_oflag=..., ...}`; `whole`, with `c_line`,
+/// `c_cc` and (`termios2`) the speeds, as strace's `-v` prints them.
+fn write_termios(out: &mut Vec<u8>, b: &[u8], layout: TermLayout, whole: bool) -> Option<()> {
+    let flag = |i: usize| -> Option<u64> {
+        Some(match layout {
+            TermLayout::Termio => u64::from(u16_at(b, 2 * i)?),
+            TermLayout::Termios | TermLayout::Termios2 => u64::from(u32_at(b, 4 * i)?),
+        })
+    };
+    let (input, output, control, local) = (flag(0)?, flag(1)?, flag(2)?, flag(3)?);
     let tc = |v: libc::tcflag_t| u64::from(v);
     out.extend_from_slice(b"{c_iflag=");
     term_flags(out, &TERM_IFLAGS, input);
@@ -792,8 +918,12 @@ fn write_termios(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
         out.extend_from_slice(b", ...}");
         return Some(());
     }
-    let line = *b.get(16)?;
-    let chars = b.get(17..17 + KERNEL_NCCS)?;
+    let (line_at, chars) = match layout {
+        TermLayout::Termio => (8, TERMIO_NCC),
+        TermLayout::Termios | TermLayout::Termios2 => (16, KERNEL_NCCS),
+    };
+    let line = *b.get(line_at)?;
+    let chars = b.get(line_at + 1..line_at + 1 + chars)?;
     out.extend_from_slice(b", c_line=");
     xval(out, &LINE_DISCIPLINES, u64::from(line), "N_???");
     out.extend_from_slice(b", c_cc=[");
@@ -809,7 +939,14 @@ fn write_termios(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
         out.extend_from_slice(b"]=");
         text::hex(out, u64::from(c));
     }
-    out.extend_from_slice(b"]}");
+    out.push(b']');
+    if layout == TermLayout::Termios2 {
+        out.extend_from_slice(b", c_ispeed=");
+        text::decimal(out, u32_at(b, TERMIOS2_ISPEED_AT)?);
+        out.extend_from_slice(b", c_ospeed=");
+        text::decimal(out, u32_at(b, TERMIOS2_ISPEED_AT + 4)?);
+    }
+    out.push(b'}');
     Some(())
 }
 
@@ -886,14 +1023,16 @@ fn ioctl_arg(call: &mut Call<'_, '_>, i: usize) {
                 bracketed_int(call, cap, v);
             }
         }
-        IoctlArg::Termios { out } | IoctlArg::Winsize { out } => {
-            let termios = matches!(kind, IoctlArg::Termios { .. });
-            let cap = call.capture(i, if termios { 2 } else { 1 });
+        IoctlArg::Termios { out, .. } | IoctlArg::Winsize { out } => {
+            let layout = match kind {
+                IoctlArg::Termios { layout, .. } => Some(layout),
+                _ => None,
+            };
+            let cap = call.capture(i, if layout.is_some() { 2 } else { 1 });
             let printed = match cap.bytes() {
-                Some(b) if v != 0 && !(out && call.failed()) => if termios {
-                    write_termios(call.out, b, call.opts.unabbreviated)
-                } else {
-                    write_winsize(call.out, b)
+                Some(b) if v != 0 && !(out && call.failed()) => match layout {
+                    Some(layout) => write_termios(call.out, b, layout, call.opts.unabbreviated),
+                    None => write_winsize(call.out, b),
                 }
                 .is_some(),
                 _ => false,
@@ -913,13 +1052,29 @@ fn ioctl_arg(call: &mut Call<'_, '_>, i: usize) {
                 _ => call.pointer(v),
             }
         }
+        IoctlArg::ModemBits { out } => {
+            let bits = call.capture(i, 0).bytes().and_then(|b| u32_at(b, 0));
+            match bits {
+                Some(bits) if v != 0 && !(out && call.failed()) => {
+                    call.out.push(b'[');
+                    text::flags(call.out, &MODEM_BITS, u64::from(bits));
+                    call.out.push(b']');
+                }
+                _ => call.pointer(v),
+            }
+        }
         IoctlArg::Flush => xval(call.out, &TCFLSH_QUEUES, v & 0xffff_ffff, "TC???"),
         IoctlArg::FlowAction => xval(call.out, &TCXONC_ACTIONS, v & 0xffff_ffff, "TC???"),
     }
 }
 
-/// `ioctl`'s argument captures: an int, a `struct winsize`, a `struct termios`.
-const IOCTL_ARG: Arg = Arg::custom_with(ioctl_arg, &[struct_cap(4), struct_cap(8), struct_cap(36)]);
+/// `ioctl`'s argument captures: an int, a `struct winsize`, terminal settings (as many
+/// bytes as the largest layout has: a smaller one's buffer is read past its end, which
+/// only fails, printing the pointer, where it ends a mapping).
+const IOCTL_ARG: Arg = Arg::custom_with(
+    ioctl_arg,
+    &[struct_cap(4), struct_cap(8), struct_cap(TERMIOS2_SIZE)],
+);
 
 // ---------------------------------------------------------------------------------
 // Rows.
@@ -1498,6 +1653,28 @@ mod tests {
         );
         fuzz(Sysno::fcntl, &[3, 5, 0x1000], 0, &[&getlk]);
         fuzz(Sysno::fcntl, &[3, 16, 0x1000], 0, &[owner]);
+    }
+
+    #[test]
+    fn ioctl_modem_lines() {
+        let dtr_rts = 0x6i32.to_le_bytes();
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5415, 0x1000], 0, &[Some(&dtr_rts)]),
+            "ioctl(3, TIOCMGET, [TIOCM_DTR|TIOCM_RTS]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[4, 0x5415, 0x7ffd_3bc7_cc70], ENOTTY, &[]),
+            "ioctl(4, TIOCMGET, 0x7ffd3bc7cc70) = -1 ENOTTY (Inappropriate ioctl for device)"
+        );
+        let dtr = 0x2i32.to_le_bytes();
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5416, 0x1000], 0, &[Some(&dtr)]),
+            "ioctl(3, TIOCMBIS, [TIOCM_DTR]) = 0"
+        );
+        assert_eq!(
+            line(Sysno::ioctl, &[3, 0x5417, 0x1000], ENOTTY, &[Some(&dtr)]),
+            "ioctl(3, TIOCMBIC, [TIOCM_DTR]) = -1 ENOTTY (Inappropriate ioctl for device)"
+        );
     }
 
     #[test]

@@ -1194,19 +1194,8 @@ mod tests {
             ]
         );
 
-        let mut termios = fields(
-            36,
-            &[
-                (0, &0x500u32.to_le_bytes()),
-                (4, &0x5u32.to_le_bytes()),
-                (8, &0xbfu32.to_le_bytes()),
-                (12, &0x8a3bu32.to_le_bytes()),
-            ],
-        );
-        termios[17..36].copy_from_slice(&[
-            3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0xf, 0x17, 0x16, 0, 0, 0,
-        ]);
-        let flags = "c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE";
+        let termios = pty_termios();
+        let flags = PTY_FLAGS;
         assert_eq!(
             abbreviated_and_whole(
                 &opts,
@@ -1219,6 +1208,79 @@ mod tests {
                 format!("ioctl(0, TCGETS, {{{flags}, ...}}) = 0"),
                 format!(
                     "ioctl(0, TCGETS, {{{flags}, c_line=N_TTY, c_cc=[[VINTR]=0x3, [VQUIT]=0x1c, [VERASE]=0x7f, [VKILL]=0x15, [VEOF]=0x4, [VTIME]=0, [VMIN]=0x1, [VSWTC]=0, [VSTART]=0x11, [VSTOP]=0x13, [VSUSP]=0x1a, [VEOL]=0, [VREPRINT]=0x12, [VDISCARD]=0xf, [VWERASE]=0x17, [VLNEXT]=0x16, [VEOL2]=0, [17]=0, [18]=0]}}) = 0"
+                ),
+            ]
+        );
+    }
+
+    /// A pty's settings as the kernel gave them: the `struct termios` bytes.
+    fn pty_termios() -> Vec<u8> {
+        let mut termios = fields(
+            36,
+            &[
+                (0, &0x500u32.to_le_bytes()),
+                (4, &0x5u32.to_le_bytes()),
+                (8, &0xbfu32.to_le_bytes()),
+                (12, &0x8a3bu32.to_le_bytes()),
+            ],
+        );
+        termios[17..36].copy_from_slice(&[
+            3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a, 0, 0x12, 0xf, 0x17, 0x16, 0, 0, 0,
+        ]);
+        termios
+    }
+
+    /// How strace prints [`pty_termios`]'s flags.
+    const PTY_FLAGS: &str = "c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE";
+
+    #[test]
+    fn termios2_and_termio_whole_with_v() {
+        let opts = DecodeOptions::default();
+        let termios = pty_termios();
+        let flags = PTY_FLAGS;
+        // termios2: a termios and the speeds (`TCGETS2`), as strace printed a pty's.
+        let mut termios2 = termios.clone();
+        termios2.extend_from_slice(&38400u32.to_le_bytes());
+        termios2.extend_from_slice(&38400u32.to_le_bytes());
+        assert_eq!(
+            abbreviated_and_whole(
+                &opts,
+                Sysno::ioctl,
+                &[4, 0x802c_542a, 0x1000],
+                0,
+                &[None, None, Some(&termios2)]
+            ),
+            [
+                format!("ioctl(4, TCGETS2, {{{flags}, ...}}) = 0"),
+                format!(
+                    "ioctl(4, TCGETS2, {{{flags}, c_line=N_TTY, c_cc=[[VINTR]=0x3, [VQUIT]=0x1c, [VERASE]=0x7f, [VKILL]=0x15, [VEOF]=0x4, [VTIME]=0, [VMIN]=0x1, [VSWTC]=0, [VSTART]=0x11, [VSTOP]=0x13, [VSUSP]=0x1a, [VEOL]=0, [VREPRINT]=0x12, [VDISCARD]=0xf, [VWERASE]=0x17, [VLNEXT]=0x16, [VEOL2]=0, [17]=0, [18]=0], c_ispeed=38400, c_ospeed=38400}}) = 0"
+                ),
+            ]
+        );
+
+        // termio: 16-bit flags and 8 control characters (`TCGETA`).
+        let mut termio = fields(
+            18,
+            &[
+                (0, &0x500u16.to_le_bytes()),
+                (2, &0x5u16.to_le_bytes()),
+                (4, &0xbfu16.to_le_bytes()),
+                (6, &0x8a3bu16.to_le_bytes()),
+            ],
+        );
+        termio[9..17].copy_from_slice(&[3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0]);
+        assert_eq!(
+            abbreviated_and_whole(
+                &opts,
+                Sysno::ioctl,
+                &[4, 0x5405, 0x1000],
+                0,
+                &[None, None, Some(&termio)]
+            ),
+            [
+                format!("ioctl(4, TCGETA, {{{flags}, ...}}) = 0"),
+                format!(
+                    "ioctl(4, TCGETA, {{{flags}, c_line=N_TTY, c_cc=[[VINTR]=0x3, [VQUIT]=0x1c, [VERASE]=0x7f, [VKILL]=0x15, [VEOF]=0x4, [VTIME]=0, [VMIN]=0x1, [VSWTC]=0]}}) = 0"
                 ),
             ]
         );
