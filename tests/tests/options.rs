@@ -231,6 +231,42 @@ fn structures_and_arrays_unabbreviated() {
     );
 }
 
+#[test]
+fn terminal_settings_of_a_pty() {
+    // termios (TCGETS), termios2 (TCGETS2, TCSETS2), termio (TCGETA) and a modem-line
+    // request a pty refuses (TIOCMGET): abbreviated, and whole with -v.
+    let scratch = ScratchDir::new("pty");
+    let script = scratch.path().join("pty.py");
+    fs::write(
+        &script,
+        "import fcntl, os, termios\n\
+         m, s = os.openpty()\n\
+         termios.tcgetattr(s)\n\
+         t = fcntl.ioctl(s, 0x802c542a, bytes(44))\n\
+         fcntl.ioctl(s, 0x402c542b, t)\n\
+         fcntl.ioctl(s, termios.TCGETA, bytes(18))\n\
+         try:\n    fcntl.ioctl(s, termios.TIOCMGET, bytes(4))\n\
+         except OSError:\n    pass\n",
+    )
+    .unwrap();
+    let command = ["python3", &script.display().to_string()];
+    for options in [&["-e", "trace=ioctl"][..], &["-v", "-e", "trace=ioctl"]] {
+        let (strace, rtrace) = both_traces(options, &command);
+        // Python asks every descriptor it opens whether it is a terminal: those lines
+        // are the same, but are not this test's.
+        let pty = |lines: &[String]| -> Vec<String> {
+            lines
+                .iter()
+                .filter(|l| l.starts_with("ioctl(") && !l.contains("ENOTTY") || l.contains("TIOCM"))
+                .map(|l| long_numbers_masked(l, 8))
+                .collect()
+        };
+        let (strace, rtrace) = (pty(&strace), pty(&rtrace));
+        assert!(strace.len() >= 5, "{strace:?}");
+        assert_eq!(rtrace, strace, "{options:?}");
+    }
+}
+
 /// `sec.micros` at the start of `text` (after spaces), and the rest after one space.
 fn leading_seconds(text: &str) -> Option<(f64, &str)> {
     let text = text.trim_start();
