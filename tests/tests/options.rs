@@ -167,6 +167,11 @@ fn constants_as_numbers_or_both() {
             &["-X", style, "-e", "trace=%file,%desc,getdents64"],
             &["ls", "-l", &dir],
         );
+        // The persona's domain and flags, as set and as returned.
+        same_as_strace(
+            &["-X", style, "-e", "trace=personality"],
+            &["setarch", "x86_64", "-R", "-3", "true"],
+        );
     }
     same_as_strace(
         &[

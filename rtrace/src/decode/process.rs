@@ -665,6 +665,56 @@ fn resource(call: &mut Call<'_, '_>, i: usize) {
     xval(call.out, &RLIMITS, call.arg(i) & 0xffff_ffff, "RLIMIT_???");
 }
 
+xlat! {
+    /// Execution domains whose whole definition is their low byte
+    /// (`include/uapi/linux/personality.h`); the others carry flags and never match.
+    PERSONALITY_TYPES {
+        PER_LINUX = 0, PER_BSD = 6, PER_LINUX32 = 8, PER_RISCOS = 0xc, PER_OSF4 = 0xf,
+        PER_HPUX = 0x10,
+    }
+}
+
+xlat! {
+    /// Personality flags, above the execution domain's byte.
+    PERSONALITY_FLAGS {
+        UNAME26 = 0x2_0000, ADDR_NO_RANDOMIZE = 0x4_0000, FDPIC_FUNCPTRS = 0x8_0000,
+        MMAP_PAGE_ZERO = 0x10_0000, ADDR_COMPAT_LAYOUT = 0x20_0000,
+        READ_IMPLIES_EXEC = 0x40_0000, ADDR_LIMIT_32BIT = 0x80_0000,
+        SHORT_INODE = 0x100_0000, WHOLE_SECONDS = 0x200_0000, STICKY_TIMEOUTS = 0x400_0000,
+        ADDR_LIMIT_3GB = 0x800_0000,
+    }
+}
+
+/// `PER_LINUX|ADDR_NO_RANDOMIZE`: the execution domain (the low byte), then the flags.
+fn write_personality(out: &mut Vec<u8>, p: u64) {
+    xval(out, &PERSONALITY_TYPES, p & 0xff, "PER_???");
+    if p & !0xff != 0 {
+        out.push(b'|');
+        text::flags(out, &PERSONALITY_FLAGS, p & !0xff);
+    }
+}
+
+/// `personality`'s argument: `0xffffffff` asks without changing anything.
+fn personality_arg(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let p = call.arg(i) & 0xffff_ffff;
+    if p == 0xffff_ffff {
+        text::hex(call.out, p);
+    } else {
+        write_personality(call.out, p);
+    }
+}
+
+/// `personality`'s return, the persona before the call: `0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)`.
+fn personality_ret(call: &mut Call<'_, '_>) {
+    #[expect(clippy::cast_sign_loss, reason = "a persona prints unsigned")]
+    let p = call.ret() as u64 & 0xffff_ffff;
+    text::hex(call.out, p);
+    call.put(" (");
+    write_personality(call.out, p);
+    call.out.push(b')');
+}
+
 const RLIMIT_IN: Arg = Arg::custom_with(rlimit_in, &[struct_cap(16)]);
 const RLIMIT_OUT: Arg = Arg::custom_with(rlimit_out, &[struct_cap(16)]);
 const RESOURCE: Arg = Arg::custom(resource);
@@ -1304,6 +1354,12 @@ pub static DEFS: &[SyscallDef] = &[
         class: P,
     },
     def(Sysno::getpid, &[], 0),
+    SyscallDef {
+        sysno: Sysno::personality,
+        args: &[Arg::custom(personality_arg)],
+        ret: Ret::Custom(personality_ret),
+        class: 0,
+    },
     def(Sysno::getppid, &[], 0),
     def(Sysno::gettid, &[], 0),
     def(Sysno::getuid, &[], 0),
@@ -1549,6 +1605,31 @@ mod tests {
     #[test]
     fn ids() {
         assert_eq!(line(Sysno::getpid, &[], 20643, &[]), "getpid() = 20643");
+        for (args, ret, text) in [
+            (0xffff_ffff, 0, "personality(0xffffffff) = 0 (PER_LINUX)"),
+            (
+                0x4_0000,
+                0,
+                "personality(PER_LINUX|ADDR_NO_RANDOMIZE) = 0 (PER_LINUX)",
+            ),
+            (
+                8,
+                0x4_0000,
+                "personality(PER_LINUX32) = 0x40000 (PER_LINUX|ADDR_NO_RANDOMIZE)",
+            ),
+            (
+                0x40_0013,
+                8,
+                "personality(0x13 /* PER_??? */|READ_IMPLIES_EXEC) = 0x8 (PER_LINUX32)",
+            ),
+            (
+                0x1_0000,
+                0x10,
+                "personality(PER_LINUX|0x10000) = 0x10 (PER_HPUX)",
+            ),
+        ] {
+            assert_eq!(line(Sysno::personality, &[args], ret, &[]), text);
+        }
         assert_eq!(line(Sysno::getppid, &[], 20640, &[]), "getppid() = 20640");
         assert_eq!(line(Sysno::gettid, &[], 20643, &[]), "gettid() = 20643");
         assert_eq!(line(Sysno::getuid, &[], 0, &[]), "getuid() = 0");
