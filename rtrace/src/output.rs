@@ -250,7 +250,12 @@ impl StraceFormatter {
     /// The pid prefix, then the leading time columns for an event at `time`
     /// (`CLOCK_MONOTONIC` ns; 0: unknown, now).
     fn leader(&mut self, tid: u32, time: u64) {
-        self.prefix(tid);
+        self.leader_among(tid, time, self.live_tasks.len());
+    }
+
+    /// [`Self::leader`], for a line begun when `tasks` tasks were traced.
+    fn leader_among(&mut self, tid: u32, time: u64, tasks: usize) {
+        self.prefix(tid, tasks);
         if self.times.leads() {
             let time = if time == 0 {
                 crate::clock::now_ns()
@@ -276,7 +281,9 @@ impl StraceFormatter {
         self.file_prefix = self.live_tasks.len() > 1;
     }
 
-    fn prefix(&mut self, tid: u32) {
+    /// The pid prefix: in a `-o` file with `-f`, always; on stderr, while more than one
+    /// task is traced (`tasks`), as strace decides when it begins the line.
+    fn prefix(&mut self, tid: u32, tasks: usize) {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(tid).as_bytes();
         let padding = b"     ".get(digits.len()..).unwrap_or_default();
@@ -288,7 +295,7 @@ impl StraceFormatter {
                 self.line.push(b' ');
             }
             // `[pid {tid:>5}] `
-            Sink::Stderr if self.live_tasks.len() > 1 => {
+            Sink::Stderr if tasks > 1 => {
                 self.line.extend_from_slice(b"[pid ");
                 self.line.extend_from_slice(padding);
                 self.line.extend_from_slice(digits);
@@ -333,7 +340,11 @@ impl StraceFormatter {
         } else {
             ev.enter_time
         };
-        self.leader(ev.tid, starts);
+        // strace begins a whole line at the call's enter, when the task the call made
+        // (fork, vfork, clone) did not exist yet: `vfork() = 42`, unprefixed.
+        let made = !shown_unfinished && made_task(ev).is_some_and(|t| self.live_tasks.contains(&t));
+        let tasks = self.live_tasks.len() - usize::from(made);
+        self.leader_among(ev.tid, starts, tasks);
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
             decode::format_resumed(ev, &self.opts, &mut self.line);
@@ -600,6 +611,18 @@ impl StraceFormatter {
         }
         self.flush()
     }
+}
+
+/// The task a successful `fork`, `vfork`, `clone` or `clone3` made, in its parent.
+fn made_task(ev: &SyscallEvent<'_>) -> Option<u32> {
+    use syscalls::Sysno;
+    let makes = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]
+        .iter()
+        .any(|&s| s as u32 == ev.nr);
+    if !makes || !ev.returns || ev.ret <= 0 {
+        return None;
+    }
+    u32::try_from(ev.ret).ok()
 }
 
 #[cfg(test)]

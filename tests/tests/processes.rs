@@ -1,6 +1,7 @@
 //! Many processes: a master that forks workers which fork again and start threads,
 //! followed with `-f` from each task's first call; calls that block for seconds, shown
-//! `<unfinished ...>` while they block and named by the stuck view; a thousand targets.
+//! `<unfinished ...>` while they block and named by the stuck view; a thousand targets; the
+//! pid prefix on a terminal.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -641,4 +642,65 @@ fn a_thousand_targets_by_name() {
             h.pid()
         );
     }
+}
+
+/// What a tracer writes on stderr for `command`, pids masked.
+fn stderr_lines(tracer: &Path, options: &[&str], command: &[&str]) -> Vec<String> {
+    let out = Command::new(tracer)
+        .args(options)
+        .arg("--")
+        .args(command)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running a tracer");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .map(|l| {
+            let mut masked = String::new();
+            let mut digits = String::new();
+            for c in l.chars().chain(std::iter::once('\n')) {
+                if c.is_ascii_digit() {
+                    digits.push(c);
+                    continue;
+                }
+                masked.push_str(if digits.len() >= 3 { "N" } else { &digits });
+                digits.clear();
+                masked.push(c);
+            }
+            masked.trim_end().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_pid_prefix_appears_as_straces_on_a_terminal() {
+    // On stderr, strace prefixes a line with the pid once more than one task is
+    // traced, counted when it begins the line: a vfork's line begins before the child
+    // exists, so it has none; the child's lines have one.
+    require_root();
+    let options = [
+        "-f",
+        "-qq",
+        "-e",
+        "trace=vfork,exit_group",
+        "-e",
+        "signal=none",
+    ];
+    let command = ["sh", "-c", "/bin/true; /bin/true"];
+    let mut strace = stderr_lines(Path::new("/usr/bin/strace"), &options, &command);
+    let mut rtrace = stderr_lines(&rtrace_binary(), &options, &command);
+    assert!(
+        strace.iter().any(|l| l.starts_with("vfork()")),
+        "{strace:?}"
+    );
+    // A child's exit_group and its parent's return from vfork run at once on two CPUs:
+    // either may come first. The lines, each with its prefix or none, are the same.
+    strace.sort();
+    rtrace.sort();
+    assert_eq!(rtrace, strace);
 }
