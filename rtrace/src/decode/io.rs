@@ -556,125 +556,57 @@ enum TermLayout {
     Termio,
 }
 
+/// A request whose argument is terminal settings.
+#[expect(clippy::cast_possible_truncation, reason = "ioctl requests are 32-bit")]
+const fn termios(
+    code: libc::Ioctl,
+    name: &'static str,
+    out: bool,
+    layout: TermLayout,
+) -> (u32, &'static str, IoctlArg) {
+    (code as u32, name, IoctlArg::Termios { out, layout })
+}
+
+/// A request whose argument is modem line bits.
+#[expect(clippy::cast_possible_truncation, reason = "ioctl requests are 32-bit")]
+const fn modem(code: libc::Ioctl, name: &'static str, out: bool) -> (u32, &'static str, IoctlArg) {
+    (code as u32, name, IoctlArg::ModemBits { out })
+}
+
 /// Known requests: the value, strace's name, and how the argument prints.
 #[expect(clippy::cast_possible_truncation, reason = "ioctl requests are 32-bit")]
 const IOCTLS: &[(u32, &str, IoctlArg)] = &[
-    (
-        libc::TCGETS as u32,
-        "TCGETS",
-        IoctlArg::Termios {
-            out: true,
-            layout: TermLayout::Termios,
-        },
-    ),
-    (
-        libc::TCSETS as u32,
+    termios(libc::TCGETS, "TCGETS", true, TermLayout::Termios),
+    termios(
+        libc::TCSETS,
         "SNDCTL_TMR_START or TCSETS",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termios,
-        },
+        false,
+        TermLayout::Termios,
     ),
-    (
-        libc::TCSETSW as u32,
+    termios(
+        libc::TCSETSW,
         "SNDCTL_TMR_STOP or TCSETSW",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termios,
-        },
+        false,
+        TermLayout::Termios,
     ),
-    (
-        libc::TCSETSF as u32,
+    termios(
+        libc::TCSETSF,
         "SNDCTL_TMR_CONTINUE or TCSETSF",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termios,
-        },
+        false,
+        TermLayout::Termios,
     ),
-    (
-        libc::TCGETS2 as u32,
-        "TCGETS2",
-        IoctlArg::Termios {
-            out: true,
-            layout: TermLayout::Termios2,
-        },
-    ),
-    (
-        libc::TCSETS2 as u32,
-        "TCSETS2",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termios2,
-        },
-    ),
-    (
-        libc::TCSETSW2 as u32,
-        "TCSETSW2",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termios2,
-        },
-    ),
-    (
-        libc::TCSETSF2 as u32,
-        "TCSETSF2",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termios2,
-        },
-    ),
-    (
-        libc::TCGETA as u32,
-        "TCGETA",
-        IoctlArg::Termios {
-            out: true,
-            layout: TermLayout::Termio,
-        },
-    ),
-    (
-        libc::TCSETA as u32,
-        "TCSETA",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termio,
-        },
-    ),
-    (
-        libc::TCSETAW as u32,
-        "TCSETAW",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termio,
-        },
-    ),
-    (
-        libc::TCSETAF as u32,
-        "TCSETAF",
-        IoctlArg::Termios {
-            out: false,
-            layout: TermLayout::Termio,
-        },
-    ),
-    (
-        libc::TIOCMGET as u32,
-        "TIOCMGET",
-        IoctlArg::ModemBits { out: true },
-    ),
-    (
-        libc::TIOCMSET as u32,
-        "TIOCMSET",
-        IoctlArg::ModemBits { out: false },
-    ),
-    (
-        libc::TIOCMBIS as u32,
-        "TIOCMBIS",
-        IoctlArg::ModemBits { out: false },
-    ),
-    (
-        libc::TIOCMBIC as u32,
-        "TIOCMBIC",
-        IoctlArg::ModemBits { out: false },
-    ),
+    termios(libc::TCGETS2, "TCGETS2", true, TermLayout::Termios2),
+    termios(libc::TCSETS2, "TCSETS2", false, TermLayout::Termios2),
+    termios(libc::TCSETSW2, "TCSETSW2", false, TermLayout::Termios2),
+    termios(libc::TCSETSF2, "TCSETSF2", false, TermLayout::Termios2),
+    termios(libc::TCGETA, "TCGETA", true, TermLayout::Termio),
+    termios(libc::TCSETA, "TCSETA", false, TermLayout::Termio),
+    termios(libc::TCSETAW, "TCSETAW", false, TermLayout::Termio),
+    termios(libc::TCSETAF, "TCSETAF", false, TermLayout::Termio),
+    modem(libc::TIOCMGET, "TIOCMGET", true),
+    modem(libc::TIOCMSET, "TIOCMSET", false),
+    modem(libc::TIOCMBIS, "TIOCMBIS", false),
+    modem(libc::TIOCMBIC, "TIOCMBIC", false),
     (
         libc::TIOCGWINSZ as u32,
         "TIOCGWINSZ",
