@@ -247,6 +247,28 @@ fn replace_number(line: &str, number: &str, token: &str) -> String {
     text
 }
 
+/// `line` with every run of at least `min_digits` digits written `N`.
+#[must_use]
+pub fn long_numbers_masked(line: &str, min_digits: usize) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        out.push_str(if digits.len() >= min_digits {
+            "N"
+        } else {
+            &digits
+        });
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use std::{
 };
 
 use rtrace_tests::{
-    normalise::normalise_trace,
+    normalise::{long_numbers_masked, normalise_trace},
     process::{ScratchDir, require_root, rtrace_binary},
 };
 
@@ -452,27 +452,6 @@ fn digits_after(line: &str, marks: &[&str]) -> String {
             }
         }
     }
-    out
-}
-
-/// `line` with every run of at least `min_digits` digits written `N`.
-fn long_numbers_masked(line: &str, min_digits: usize) -> String {
-    let mut out = String::new();
-    let mut digits = String::new();
-    for c in line.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        out.push_str(if digits.len() >= min_digits {
-            "N"
-        } else {
-            &digits
-        });
-        digits.clear();
-        out.push(c);
-    }
-    out.pop();
     out
 }
 

@@ -15,7 +15,7 @@ use std::{
 
 use rtrace_tests::{
     interleave::{lines_by_pid, whole_calls},
-    normalise::call_name,
+    normalise::{call_name, long_numbers_masked},
     process::{DEADLINE, Helper, ScratchDir, require_root, rtrace_binary},
 };
 
@@ -660,20 +660,7 @@ fn stderr_lines(tracer: &Path, options: &[&str], command: &[&str]) -> Vec<String
     );
     String::from_utf8_lossy(&out.stderr)
         .lines()
-        .map(|l| {
-            let mut masked = String::new();
-            let mut digits = String::new();
-            for c in l.chars().chain(std::iter::once('\n')) {
-                if c.is_ascii_digit() {
-                    digits.push(c);
-                    continue;
-                }
-                masked.push_str(if digits.len() >= 3 { "N" } else { &digits });
-                digits.clear();
-                masked.push(c);
-            }
-            masked.trim_end().to_owned()
-        })
+        .map(|l| long_numbers_masked(l, 3).trim_end().to_owned())
         .collect()
 }
 
