@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use aya::maps::{MapData, RingBuf};
 use tokio::{
     io::unix::AsyncFd,
-    signal::unix::{SignalKind, signal},
+    signal::unix::{Signal, SignalKind, signal},
     sync::mpsc,
 };
 
@@ -195,9 +195,63 @@ impl Initial {
     }
 }
 
-/// Runs a session as the command line says: its steps in order, top to bottom.
-///
-/// # Errors
+/// The signals a session answers, each with its handler from the start of `run` on:
+/// one sent while the programs load is kept, and answered once the session starts.
+/// (Started in the background by a script, rtrace inherits SIGINT ignored; without an
+/// early handler, a Ctrl-C during the load would be lost.)
+struct Signals {
+    /// SIGUSR1: print the stuck view.
+    stuck: Signal,
+    /// SIGINT: detach, as strace does on Ctrl-C.
+    interrupt: Signal,
+    /// SIGTERM: the same.
+    terminate: Signal,
+}
+
+/// The signals in [`Signals`], held back from delivery until it drops.
+struct HeldSignals(libc::sigset_t);
+
+impl Signals {
+    const NUMBERS: [libc::c_int; 3] = [libc::SIGUSR1, libc::SIGINT, libc::SIGTERM];
+
+    fn install() -> Result<Self> {
+        Ok(Self {
+            stuck: signal(SignalKind::user_defined1()).context("installing SIGUSR1 handler")?,
+            interrupt: signal(SignalKind::interrupt()).context("installing SIGINT handler")?,
+            terminate: signal(SignalKind::terminate()).context("installing SIGTERM handler")?,
+        })
+    }
+
+    /// Holds the signals back while the programs load. The verifier gives up on a
+    /// program when a signal is pending (EAGAIN), and the load starts over, with logs:
+    /// seconds more. Held, the signal waits instead, for the guard to drop. The runtime
+    /// runs on this one thread, so no other thread takes the signal meanwhile.
+    fn hold() -> HeldSignals {
+        // SAFETY: sigemptyset initialises the set that sigaddset and pthread_sigmask
+        // then read; pthread_sigmask writes the old mask into `old`.
+        unsafe {
+            let mut set = std::mem::zeroed();
+            libc::sigemptyset(&raw mut set);
+            for signo in Self::NUMBERS {
+                libc::sigaddset(&raw mut set, signo);
+            }
+            let mut old = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, &raw const set, &raw mut old);
+            HeldSignals(old)
+        }
+    }
+}
+
+impl Drop for HeldSignals {
+    fn drop(&mut self) {
+        // SAFETY: restores the mask `Signals::hold` saved; a held signal is delivered
+        // to its handler on return.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &raw const self.0, std::ptr::null_mut())
+        };
+    }
+}
+
 /// Gives back to the system the heap that loading used and freed. Parsing the
 /// kernel's BTF and relocating the programs leave ~21 MiB of free heap that glibc keeps
 /// mapped (a live allocation above it stops the automatic trim), resident for the
@@ -207,13 +261,14 @@ fn release_load_memory() {
     unsafe { libc::malloc_trim(0) };
 }
 
+/// Runs a session as the command line says: its steps in order, top to bottom.
+///
+/// # Errors
 /// Bad targets, missing privileges, a kernel that cannot run the programs, an
 /// output that cannot be written.
 #[expect(clippy::too_many_lines, reason = "the session's steps, read in order")]
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    // Installed first: a SIGUSR1 (stuck view) sent while the programs load must not
-    // kill us.
-    let sigusr1 = signal(SignalKind::user_defined1()).context("installing SIGUSR1 handler")?;
+    let signals = Signals::install()?;
     let mut launch = if cli.command.is_empty() {
         None
     } else {
@@ -262,6 +317,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     } else {
         KernelClock::jiffies()
     };
+    let held = Signals::hold();
     let mut tracer = Tracer::load(
         ring_size,
         cli.follow_forks > 0,
@@ -269,6 +325,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         cli.tracepoints,
         &clock,
     )?;
+    drop(held);
     // Before tracing begins: /proc/timer_list (where the kernel could not read its
     // clocks) lists every timer, tens of milliseconds in the kernel on a busy host.
     if clock.uses_jiffies() {
@@ -398,7 +455,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         reader.print_stuck(&formatter);
     }
     let stop = reader
-        .follow(&mut formatter, &mut exited_rx, sigusr1)
+        .follow(&mut formatter, &mut exited_rx, signals)
         .await?;
 
     match formatter
@@ -625,10 +682,8 @@ impl RingReader {
         &mut self,
         formatter: &mut StraceFormatter,
         exited: &mut mpsc::UnboundedReceiver<u32>,
-        mut sigusr1: tokio::signal::unix::Signal,
+        mut signals: Signals,
     ) -> Result<Stop> {
-        let mut sigterm = signal(SignalKind::terminate()).context("installing SIGTERM handler")?;
-        let mut sigint = signal(SignalKind::interrupt()).context("installing SIGINT handler")?;
         // The kernel wakes us only when the ring fills past a mark; this timer drains
         // what trickles in between, so lines reach the output promptly.
         let mut drain_timer = tokio::time::interval(DRAIN_INTERVAL);
@@ -687,13 +742,13 @@ impl RingReader {
                         self.lost_reported = lost;
                     }
                 }
-                _ = sigusr1.recv() => {
+                _ = signals.stuck.recv() => {
                     self.drain(formatter).ok();
                     self.print_stuck(formatter);
                 }
                 // What the ring holds was traced before the signal: it is written too.
-                _ = sigterm.recv() => return self.last_drain(formatter),
-                _ = sigint.recv() => return self.last_drain(formatter),
+                _ = signals.terminate.recv() => return self.last_drain(formatter),
+                _ = signals.interrupt.recv() => return self.last_drain(formatter),
             }
             match self.drain(formatter).and_then(|()| formatter.flush()) {
                 Ok(()) => {}

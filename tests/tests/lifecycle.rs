@@ -1,5 +1,5 @@
 //! What users see around the trace itself: one-line errors for bad input, a clean
-//! detach on Ctrl-C and SIGTERM, a quiet exit when the output pipe closes, and nothing
+//! detach on Ctrl-C and SIGTERM (even one sent while the programs load), a quiet exit when the output pipe closes, and nothing
 //! of rtrace's left in the kernel afterwards, even after `kill -9`.
 
 use std::{
@@ -176,6 +176,12 @@ fn wait_exit(child: &mut Child, limit: Duration) -> ExitStatus {
 
 /// The ids of the BPF programs a process holds, from its descriptors' fdinfo.
 fn programs_held_by(pid: u32) -> Vec<u32> {
+    held_by(pid, "prog_id:")
+}
+
+/// The ids of the BPF objects of one kind (`prog_id:`, `map_id:`, `link_id:`) a process
+/// holds, from its descriptors' fdinfo.
+fn held_by(pid: u32, kind: &str) -> Vec<u32> {
     let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/fdinfo")) else {
         return Vec::new();
     };
@@ -183,7 +189,7 @@ fn programs_held_by(pid: u32) -> Vec<u32> {
         .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
         .filter_map(|info| {
             info.lines()
-                .find_map(|l| l.strip_prefix("prog_id:")?.trim().parse().ok())
+                .find_map(|l| l.strip_prefix(kind)?.trim().parse().ok())
         })
         .collect();
     ids.sort_unstable();
@@ -262,6 +268,58 @@ fn ctrl_c_and_sigterm_detach_cleanly_and_leave_nothing_loaded() {
         assert!(
             left.is_empty(),
             "signal {sig}: programs left in the kernel: {left:?}"
+        );
+    }
+}
+
+#[test]
+fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
+    let _serial = serial();
+    require_root();
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        let sleeper = Sleeper::start();
+        let mut command = Command::new(rtrace_binary());
+        command
+            .args(["-p", &sleeper.pid().to_string(), "-o", "/dev/null"])
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped());
+        // As a script's `rtrace ... &` starts it: SIGINT ignored until rtrace handles it.
+        // SAFETY: signal(2) only, between fork and exec.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+                libc::signal(libc::SIGINT, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+        let mut rtrace = command.spawn().expect("starting rtrace");
+        // Its maps made, its programs loading: a second in the verifier comes next.
+        let start = Instant::now();
+        while held_by(rtrace.id(), "map_id:").is_empty() {
+            assert!(start.elapsed() < DEADLINE, "rtrace made no maps");
+            thread::sleep(Duration::from_millis(2));
+        }
+        assert!(
+            held_by(rtrace.id(), "link_id:").is_empty(),
+            "rtrace attached before the test could signal it while loading"
+        );
+        signal(&rtrace, sig);
+        let status = wait_exit(&mut rtrace, DEADLINE);
+        let mut stderr = String::new();
+        rtrace
+            .stderr
+            .take()
+            .expect("piped")
+            .read_to_string(&mut stderr)
+            .expect("reading rtrace stderr");
+        assert!(
+            status.success(),
+            "signal {sig}: rtrace exited with {status}; stderr: {stderr}"
+        );
+        let pid = sleeper.pid();
+        assert_eq!(
+            stderr,
+            format!("rtrace: Process {pid} attached\nrtrace: Process {pid} detached\n"),
+            "signal {sig}"
         );
     }
 }
