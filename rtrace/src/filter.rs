@@ -112,6 +112,10 @@ impl SignalSet {
 
 /// `-e status=SET`, `-z`, `-Z`: the calls that print, by how they returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "strace's status words, each shown or not"
+)]
 pub struct StatusSet {
     /// Returned without an error.
     pub successful: bool,
@@ -119,6 +123,8 @@ pub struct StatusSet {
     pub failed: bool,
     /// Did not return (`exit_group`, or the process ended inside the call).
     pub unfinished: bool,
+    /// In progress when rtrace detached.
+    pub detached: bool,
 }
 
 impl Default for StatusSet {
@@ -127,6 +133,7 @@ impl Default for StatusSet {
             successful: true,
             failed: true,
             unfinished: true,
+            detached: true,
         }
     }
 }
@@ -137,16 +144,18 @@ impl StatusSet {
         successful: true,
         failed: false,
         unfinished: false,
+        detached: false,
     };
     /// `-Z`.
     pub const FAILED: StatusSet = StatusSet {
         successful: false,
         failed: true,
         unfinished: false,
+        detached: false,
     };
 
-    /// Parses `successful`, `failed`, `unfinished`, `all`, `none`, `!...`
-    /// (`unavailable` and `detached` are taken, and match nothing rtrace prints).
+    /// Parses `successful`, `failed`, `unfinished`, `detached`, `all`, `none`, `!...`
+    /// (`unavailable` is taken, and matches nothing rtrace prints).
     ///
     /// # Errors
     /// Another word.
@@ -156,14 +165,16 @@ impl StatusSet {
             successful: false,
             failed: false,
             unfinished: false,
+            detached: false,
         };
         for item in list {
             match item {
                 "all" => set = StatusSet::default(),
-                "none" | "unavailable" | "detached" => {}
+                "none" | "unavailable" => {}
                 "successful" => set.successful = true,
                 "failed" => set.failed = true,
                 "unfinished" => set.unfinished = true,
+                "detached" => set.detached = true,
                 _ => return Err(format!("invalid status '{item}'")),
             }
         }
@@ -172,6 +183,7 @@ impl StatusSet {
                 successful: !set.successful,
                 failed: !set.failed,
                 unfinished: !set.unfinished,
+                detached: !set.detached,
             };
         }
         Ok(set)
@@ -393,7 +405,19 @@ mod tests {
         );
         assert_eq!(
             Qualifier::parse("status=!failed,unfinished"),
-            Ok(Qualifier::Status(StatusSet::SUCCESSFUL))
+            Ok(Qualifier::Status(StatusSet {
+                detached: true,
+                ..StatusSet::SUCCESSFUL
+            }))
+        );
+        assert_eq!(
+            Qualifier::parse("status=detached"),
+            Ok(Qualifier::Status(StatusSet {
+                successful: false,
+                failed: false,
+                unfinished: false,
+                detached: true,
+            }))
         );
         assert_eq!(
             Qualifier::parse("status=oops").unwrap_err(),

@@ -512,18 +512,52 @@ impl StraceFormatter {
             return Ok(());
         }
         self.unfinished.insert(blocked.tid, blocked.enter_time);
+        self.pending_line(blocked, decode::UNFINISHED)
+    }
+
+    /// Ends the lines of the calls in progress as rtrace detaches, as strace ends them:
+    /// the call that entered last as `read(0,  <detached ...>`, the line strace still
+    /// has open; the others as `read(0,  <unfinished ...>`, lines strace ended when
+    /// another began. With a file per task (`-ff`), every line is still open: all are
+    /// `<detached ...>`. `blocked` is in the order the calls entered; a call already
+    /// shown unfinished (`--unfinished`) is not shown again.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn detached(&mut self, blocked: &[Blocked]) -> io::Result<()> {
+        if !self.lines || !self.status.detached {
+            return Ok(());
+        }
+        let pending: Vec<&Blocked> = blocked
+            .iter()
+            .filter(|b| self.unfinished.get(&b.tid) != Some(&b.enter_time))
+            .collect();
+        let per_task = matches!(self.sink, Sink::PerTask(_));
+        for (i, blocked) in pending.iter().enumerate() {
+            let marker = if per_task || i + 1 == pending.len() {
+                decode::DETACHED
+            } else {
+                decode::UNFINISHED
+            };
+            self.pending_line(blocked, marker)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a line for a call in progress, ended by `marker`.
+    fn pending_line(&mut self, blocked: &Blocked, marker: &str) -> io::Result<()> {
         self.line.clear();
         self.leader(blocked.tid, blocked.enter_time);
         let mut line = std::mem::take(&mut self.line);
-        self.format_blocked(blocked, &mut line);
+        self.format_blocked(blocked, &mut line, marker);
         self.line = line;
         self.line.push(b'\n');
         self.write_line(blocked.tid)
     }
 
-    /// `epoll_wait(3,  <unfinished ...>` for a blocked call, with the memory of its
-    /// input arguments read from the process.
-    fn format_blocked(&self, blocked: &Blocked, out: &mut Vec<u8>) {
+    /// `epoll_wait(3,  <unfinished ...>` (or another `marker`) for a blocked call, with
+    /// the memory of its input arguments read from the process.
+    fn format_blocked(&self, blocked: &Blocked, out: &mut Vec<u8>, marker: &str) {
         let captured =
             decode::entry_captures(blocked.nr, &blocked.args, &self.opts, &mut |addr, len| {
                 read_process_memory(blocked.tid, addr, len)
@@ -540,14 +574,14 @@ impl StraceFormatter {
                 };
             }
         }
-        decode::format_unfinished(&ev, &self.opts, out);
+        decode::format_pending(&ev, &self.opts, out, marker);
     }
 
     /// Formats a blocked call for the stuck view: `epoll_wait(3,  <unfinished ...>`.
     #[must_use]
     pub fn describe_blocked(&self, blocked: &Blocked) -> String {
         let mut line = Vec::new();
-        self.format_blocked(blocked, &mut line);
+        self.format_blocked(blocked, &mut line, decode::UNFINISHED);
         String::from_utf8_lossy(&line).into_owned()
     }
 

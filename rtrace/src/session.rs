@@ -623,10 +623,10 @@ impl RingReader {
         Ok(())
     }
 
-    /// Lists each traced thread blocked in a call, with the call and for how long, on
-    /// stderr: the calls rtrace saw enter from the in-flight array, the ones entered
-    /// before rtrace attached from `/proc/TID/syscall`.
-    fn print_stuck(&self, formatter: &StraceFormatter) {
+    /// The traced threads in a call now, in the order they entered it: those that
+    /// entered before rtrace attached first (from `/proc/TID/syscall`), then the calls
+    /// rtrace saw enter (from the in-flight array).
+    fn blocked_calls(&self, formatter: &StraceFormatter) -> Vec<Blocked> {
         let mut blocked = self.inflight.snapshot(formatter.tasks());
         let seen: HashSet<u32> = blocked.iter().map(|b| b.tid).collect();
         for &pid in &self.alive {
@@ -639,6 +639,13 @@ impl RingReader {
             }
         }
         blocked.sort_by_key(|b| (b.enter_time, b.tid));
+        blocked
+    }
+
+    /// Lists each traced thread blocked in a call, with the call and for how long, on
+    /// stderr.
+    fn print_stuck(&self, formatter: &StraceFormatter) {
+        let blocked = self.blocked_calls(formatter);
         let mut text = format!(
             "rtrace: {} thread{} in a syscall:\n",
             blocked.len(),
@@ -669,9 +676,25 @@ impl RingReader {
         eprint!("{text}");
     }
 
-    /// Drains the ring once more before stopping on a signal.
+    /// Drains the ring once more before stopping on a signal, then ends the trace of the
+    /// calls still in progress, as strace does when it detaches: `read(0,  <detached
+    /// ...>`. A user who attached to a stuck worker sees, in the trace, where it was.
     fn last_drain(&mut self, formatter: &mut StraceFormatter) -> Result<Stop> {
-        match self.drain(formatter).and_then(|()| formatter.flush()) {
+        let detached = |reader: &Self, formatter: &mut StraceFormatter| {
+            let blocked: Vec<Blocked> = reader
+                .blocked_calls(formatter)
+                .into_iter()
+                .filter(|b| reader.shown.contains(b.nr))
+                // A launched command waiting for its exec is rtrace's, not traced yet.
+                .filter(|b| reader.before_exec != Some(b.tid))
+                .collect();
+            formatter.detached(&blocked)
+        };
+        match self
+            .drain(formatter)
+            .and_then(|()| detached(self, formatter))
+            .and_then(|()| formatter.flush())
+        {
             Ok(()) => Ok(Stop::Interrupted),
             Err(e) if is_closed_output(&e) => Ok(Stop::OutputClosed),
             Err(e) => Err(e).context("writing the trace"),

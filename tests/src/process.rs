@@ -507,6 +507,38 @@ impl TracerRun {
     }
 }
 
+impl TracerRun {
+    /// Stops the tracer as Ctrl-C does (SIGINT) and returns its `-o` trace. Whatever
+    /// its exit status: strace dies of the signal once it has detached.
+    ///
+    /// # Panics
+    /// If the trace goes to stderr, the tracer runs past the deadline, or its trace file
+    /// cannot be read.
+    #[must_use]
+    pub fn interrupt(mut self) -> Vec<String> {
+        let Destination::File(file) = &self.destination else {
+            panic!("interrupt reads a trace file");
+        };
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(
+                i32::try_from(self.child.id()).expect("pid fits"),
+                libc::SIGINT,
+            )
+        };
+        let name = self.tracer.name();
+        assert!(
+            wait_with_deadline(&mut self.child).is_some(),
+            "{name} still runs {DEADLINE:?} after SIGINT"
+        );
+        fs::read_to_string(file)
+            .unwrap_or_else(|error| panic!("reading {name}'s output {}: {error}", file.display()))
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 impl Drop for TracerRun {
     fn drop(&mut self) {
         if matches!(self.child.try_wait(), Ok(None)) {

@@ -3,13 +3,15 @@
 //! of rtrace's left in the kernel afterwards, even after `kill -9`.
 
 use std::{
-    io::{BufRead, BufReader, Read},
+    io::{BufRead, BufReader, Read, Write},
     process::{Child, Command, ExitStatus, Stdio},
     thread,
     time::{Duration, Instant},
 };
 
-use rtrace_tests::process::{DEADLINE, require_root, rtrace_binary};
+use rtrace_tests::process::{
+    DEADLINE, Destination, ScratchDir, Tracer, TracerRun, require_root, rtrace_binary,
+};
 
 /// The tests of this file run one at a time: each starts an rtrace, whose program
 /// loading keeps a core busy, and some wait on timings.
@@ -322,6 +324,63 @@ fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
             "signal {sig}"
         );
     }
+}
+
+/// Waits until `pid` sleeps in `read` (syscall 0), as `/proc/PID/syscall` shows.
+fn wait_blocked_in_read(pid: u32) {
+    let start = Instant::now();
+    loop {
+        let call = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+        if call.starts_with("0 ") {
+            return;
+        }
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{pid} never blocked in read: {call}"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn ctrl_c_ends_the_trace_with_the_call_in_progress_as_strace_does() {
+    let _serial = serial();
+    require_root();
+    // cat, blocked reading a pipe the test writes to.
+    let mut cat = Command::new("cat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starting cat");
+    let pid = cat.id();
+    let mut input = cat.stdin.take().expect("piped");
+    let mut output = cat.stdout.take().expect("piped");
+    let dir = ScratchDir::new("detach");
+    let mut traces = Vec::new();
+    for tracer in [Tracer::strace(), Tracer::rtrace()] {
+        let file = dir.path().join(tracer.name());
+        let mut run = TracerRun::start(&tracer, &[pid.to_string()], Destination::File(file));
+        run.wait_attached(&[pid]);
+        // A line through cat: the read it was in returns, the write, a read again.
+        input.write_all(b"x\n").expect("writing to cat");
+        let mut echoed = [0; 2];
+        output
+            .read_exact(&mut echoed)
+            .expect("reading cat's output");
+        wait_blocked_in_read(pid);
+        traces.push((tracer.name(), run.interrupt()));
+    }
+    let _ = cat.kill();
+    let _ = cat.wait();
+    let [(_, strace), (_, rtrace)] = &traces[..] else {
+        unreachable!("two tracers")
+    };
+    assert_eq!(
+        strace.last().map(String::as_str),
+        Some("read(0,  <detached ...>"),
+        "strace's trace: {strace:#?}"
+    );
+    assert_eq!(rtrace, strace);
 }
 
 #[test]

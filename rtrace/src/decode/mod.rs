@@ -274,10 +274,21 @@ fn first_output(def: &SyscallDef) -> usize {
         .unwrap_or(def.args.len())
 }
 
+/// The marker strace ends a line with when the call has not returned yet and another
+/// line begins.
+pub const UNFINISHED: &str = " <unfinished ...>";
+/// The marker strace ends the line of a call in progress with when it detaches.
+pub const DETACHED: &str = " <detached ...>";
+
 /// Prints a call that has not returned yet, as strace shows it when the call blocks:
 /// `epoll_wait(3,  <unfinished ...>` — the arguments known at entry, then a separator
-/// if the kernel has more to fill in.
-pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+/// if the kernel has more to fill in, then `marker` ([`UNFINISHED`], [`DETACHED`]).
+pub fn format_pending(
+    ev: &SyscallEvent<'_>,
+    opts: &DecodeOptions,
+    out: &mut Vec<u8>,
+    marker: &str,
+) {
     let _style = text::use_style(opts.xlat);
     match table::lookup(ev.nr, opts) {
         Some(compiled) => {
@@ -294,7 +305,7 @@ pub fn format_unfinished(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut 
         }
         None => format_raw_args(ev, out),
     }
-    out.extend_from_slice(b" <unfinished ...>");
+    out.extend_from_slice(marker.as_bytes());
 }
 
 /// Reads, from a blocked process's memory, the captures of the arguments known at
@@ -748,7 +759,7 @@ mod tests {
                         format_syscall(&ev, &opts, &mut out);
                         prop_assert!(!out.is_empty());
                         out.clear();
-                        format_unfinished(&ev, &opts, &mut out);
+                        format_pending(&ev, &opts, &mut out, UNFINISHED);
                         out.clear();
                         format_resumed(&ev, &opts, &mut out);
                     }

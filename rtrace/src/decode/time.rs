@@ -521,7 +521,8 @@ pub(crate) mod tests {
         slots: &[Option<&[u8]>],
     ) -> (String, String) {
         use super::super::{
-            DecodeOptions, Event, format_resumed, format_return, format_unfinished, parse_record,
+            DecodeOptions, Event, UNFINISHED, format_pending, format_resumed, format_return,
+            parse_record,
         };
         let mut a = [0u64; 6];
         a[..args.len()].copy_from_slice(args);
@@ -536,7 +537,7 @@ pub(crate) mod tests {
         };
         let opts = DecodeOptions::default();
         let (mut unfinished, mut resumed) = (Vec::new(), Vec::new());
-        format_unfinished(&ev, &opts, &mut unfinished);
+        format_pending(&ev, &opts, &mut unfinished, UNFINISHED);
         format_resumed(&ev, &opts, &mut resumed);
         resumed.push(b' ');
         format_return(&ev, &opts, &mut resumed);
