@@ -286,6 +286,9 @@ pub mod spec_flags {
     /// The call writes two new descriptors to user memory, captured as slot 0's 8
     /// bytes (`pipe`, `socketpair`): their inode numbers follow them in the slot.
     pub const SLOT0_FD_INODE: u32 = 32;
+    /// The call's path argument is what exec keeps as `linux_binprm.filename`
+    /// (`execve`): when enter could not read the path, the exec fills it in.
+    pub const EXEC_PATH: u32 = 64;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map

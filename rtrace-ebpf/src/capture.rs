@@ -8,7 +8,8 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::generated::{
-        bpf_loop, bpf_probe_read_kernel, bpf_probe_read_user, bpf_probe_read_user_str,
+        bpf_loop, bpf_probe_read_kernel, bpf_probe_read_kernel_str, bpf_probe_read_user,
+        bpf_probe_read_user_str,
     },
 };
 use rtrace_common::{
@@ -37,7 +38,7 @@ pub struct Slots {
 
 impl Slots {
     #[inline(always)]
-    fn set(self, i: usize, len: u32, status: u16) {
+    pub fn set(self, i: usize, len: u32, status: u16) {
         if i < SLOT_COUNT {
             // SAFETY: i is in bounds of the metas array.
             unsafe {
@@ -77,7 +78,7 @@ impl Slots {
 
     /// Reads `len` bytes (clamped to a slot) from user memory into slot `i`.
     #[inline(always)]
-    fn read_bytes(self, i: usize, src: u64, len: u64) -> Option<u32> {
+    pub fn read_bytes(self, i: usize, src: u64, len: u64) -> Option<u32> {
         if i >= SLOT_COUNT || i >= self.count {
             return None;
         }
@@ -96,6 +97,36 @@ impl Slots {
         } else {
             self.set(i, 0, slot_status::FAULT);
             None
+        }
+    }
+
+    /// Slot `i`'s [`slot_status`] ([`slot_status::EMPTY`] past the last slot).
+    #[inline(always)]
+    pub fn status(self, i: usize) -> u16 {
+        if i >= SLOT_COUNT {
+            return slot_status::EMPTY;
+        }
+        // SAFETY: i is in bounds of the metas array.
+        unsafe { (*self.metas.add(i)).status }
+    }
+
+    /// Reads a kernel string (NUL included) into slot `i`.
+    #[inline(always)]
+    pub fn read_kernel_str(self, i: usize, src: u64) {
+        if i >= SLOT_COUNT || i >= self.count || src == 0 {
+            return;
+        }
+        // SAFETY: slot i has SLOT_SIZE bytes; the helper writes at most that.
+        let rc = unsafe {
+            bpf_probe_read_kernel_str(
+                self.data.add(i * SLOT_SIZE).cast::<c_void>(),
+                SLOT_SIZE as u32,
+                src as *const c_void,
+            )
+        };
+        if rc > 0 {
+            #[expect(clippy::cast_sign_loss, reason = "rc > 0")]
+            self.set(i, rc as u32, slot_status::OK);
         }
     }
 
@@ -360,8 +391,8 @@ fn capture_iovecs(slots: Slots, i: usize, ptr: u64, count: u64, max_each: u64) {
 
 /// Reads a pointer array into slot `i`, then the strings it points to, packed one after
 /// the other with their NULs, into the `region` slots after it. Stops at the NULL, at a
-/// string that cannot be read, or when the region is full (the array slot is then
-/// marked [`slot_status::TRUNCATED`]). Not inlined, for the verifier (see
+/// string that cannot be read (the region's first slot is then marked
+/// [`slot_status::TRUNCATED`]), or when the region is full (the array slot is then). Not inlined, for the verifier (see
 /// [`count_pointers`]).
 #[inline(never)]
 fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: u64) {
@@ -382,6 +413,7 @@ fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: 
     };
     let max = clamp(max_each);
     let mut pos = start;
+    let mut faulted = false;
     for j in 0..SLOT_SIZE / 8 {
         if j >= count {
             break;
@@ -404,6 +436,7 @@ fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: 
             )
         };
         if rc <= 0 {
+            faulted = true;
             break;
         }
         pos += rc as usize;
@@ -415,8 +448,15 @@ fn capture_str_array(slots: Slots, i: usize, ptr: u64, region: usize, max_each: 
         }
         let used = pos.saturating_sub(start + k * SLOT_SIZE);
         let used = if used > SLOT_SIZE { SLOT_SIZE } else { used };
+        // A string that could not be read (a page not yet mapped in a child after fork)
+        // marks the region's first slot: an exec fills it in (`lifecycle::fill_in_exec`).
+        let status = if faulted && k == 0 {
+            slot_status::TRUNCATED
+        } else {
+            slot_status::OK
+        };
         #[expect(clippy::cast_possible_truncation, reason = "used <= SLOT_SIZE")]
-        slots.set(slot, used as u32, slot_status::OK);
+        slots.set(slot, used as u32, status);
     }
 }
 

@@ -9,20 +9,22 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::{
-        bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
+        bpf_get_current_task, bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
         generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
     macros::raw_tracepoint,
     programs::RawTracePointContext,
 };
 use rtrace_common::{
-    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SignalRecord, counter, exit_flags, kind,
-    signal_flags,
+    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE, SignalRecord,
+    capture_kind, capture_when, counter, exit_flags, kind, signal_flags, slot_status, spec_flags,
 };
 
 use crate::{
+    capture::Slots,
     maps::{
-        ENTER_DATA, RING, add_target, count, current_name_is_watched, inflight_slot, is_traced,
+        CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched,
+        inflight_slot, is_traced,
     },
     task::{TASK_EXIT_CODE_OFFSET, TASK_PID_OFFSET, TASK_TGID_OFFSET, current, global},
 };
@@ -128,9 +130,14 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
 /// the task that exec'd, its new name already set. A process that takes a watched name
 /// joins the traced set here.
 #[raw_tracepoint(tracepoint = "sched_process_exec")]
-pub fn sched_process_exec(_ctx: RawTracePointContext) -> i32 {
+pub fn sched_process_exec(ctx: RawTracePointContext) -> i32 {
     let (tgid, tid) = current();
-    if is_traced(tgid) || !current_name_is_watched() {
+    if is_traced(tgid) {
+        #[expect(clippy::cast_possible_truncation, reason = "a pid_t")]
+        fill_in_exec(ctx.arg::<u64>(1) as u32, ctx.arg(2));
+        return 0;
+    }
+    if !current_name_is_watched() {
         return 0;
     }
     add_target(tgid);
@@ -141,6 +148,96 @@ pub fn sched_process_exec(_ctx: RawTracePointContext) -> i32 {
         count(counter::LOST);
     }
     0
+}
+
+/// Offsets for [`fill_in_exec`], from the kernel's BTF (0 when unknown: no fill-in):
+/// `linux_binprm.filename`, `task_struct.mm`, `mm_struct.arg_start` and `.arg_end`.
+#[unsafe(no_mangle)]
+static BINPRM_FILENAME_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static TASK_MM_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static MM_ARG_START_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static MM_ARG_END_OFFSET: u32 = 0;
+
+/// Fills in, from what the exec made of them, the exec's arguments that its enter could
+/// not read: a child after `fork` has its parent's file-backed pages (a literal path in
+/// `.rodata`) mapped only once it touches them, and a BPF program cannot fault them in.
+/// The path is the exec's own kernel copy (`bprm->filename`); argv's strings are on the
+/// new stack, between `mm->arg_start` and `arg_end`, as the enter capture packs them.
+/// `old_tid` is the exec'ing thread's id before the exec (the key of its stash).
+#[inline(never)]
+fn fill_in_exec(old_tid: u32, bprm: u64) {
+    let mm_offset = global(&TASK_MM_OFFSET);
+    let filename_offset = global(&BINPRM_FILENAME_OFFSET);
+    if mm_offset == 0 || filename_offset == 0 {
+        return;
+    }
+    let Some(slot) = inflight_slot(old_tid) else {
+        return;
+    };
+    // SAFETY: an array map value, copied out.
+    let entry = unsafe { *slot };
+    if entry.tid != old_tid {
+        return;
+    }
+    let (Some(spec), Some(stash)) = (
+        CAPTURE_SPECS.get(entry.nr),
+        ENTER_DATA.get_ptr_mut(&old_tid),
+    ) else {
+        return;
+    };
+    // SAFETY: a live map value; this thread's own stash, which only it writes.
+    let slots = unsafe {
+        if (*stash).args != entry.args {
+            return;
+        }
+        Slots {
+            metas: (*stash).slots.as_mut_ptr(),
+            data: (*stash).data.as_mut_ptr().cast(),
+            count: SLOT_COUNT,
+        }
+    };
+    let read = |addr: u64| -> u64 {
+        // SAFETY: a checked kernel read; a bad address gives 0.
+        unsafe { bpf_probe_read_kernel(addr as *const u64) }.unwrap_or(0)
+    };
+    for i in 0..SLOT_COUNT {
+        let slot = &spec.slots[i];
+        if slot.when != capture_when::ENTER {
+            continue;
+        }
+        if slot.kind == capture_kind::BYTES
+            && spec.flags & spec_flags::EXEC_PATH != 0
+            && slots.status(i) == slot_status::FAULT
+        {
+            let filename = read(bprm + u64::from(filename_offset));
+            slots.read_kernel_str(i, filename);
+        }
+        if slot.kind == capture_kind::STR_ARRAY && slots.status(i + 1) == slot_status::TRUNCATED {
+            // SAFETY: a helper without arguments.
+            let mm = read(unsafe { bpf_get_current_task() } + u64::from(mm_offset));
+            let start = read(mm + u64::from(global(&MM_ARG_START_OFFSET)));
+            let end = read(mm + u64::from(global(&MM_ARG_END_OFFSET)));
+            if mm == 0 || start == 0 || end < start {
+                continue;
+            }
+            let region = slot.elem_size as usize;
+            for k in 0..SLOT_COUNT - 1 {
+                let at = i + 1 + k;
+                if k >= region || at >= SLOT_COUNT {
+                    break;
+                }
+                let from = start + (k * SLOT_SIZE) as u64;
+                if from >= end {
+                    slots.set(at, 0, slot_status::OK);
+                } else {
+                    slots.read_bytes(at, from, end - from);
+                }
+            }
+        }
+    }
 }
 
 /// TP_PROTO(int sig, struct kernel_siginfo *info, struct k_sigaction *ka); runs in the

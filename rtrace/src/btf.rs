@@ -24,6 +24,7 @@ pub struct TaskOffsets {
 pub struct KernelOffsets {
     pub task: TaskOffsets,
     pub file: FileOffsets,
+    pub exec: ExecOffsets,
 }
 
 /// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
@@ -38,6 +39,7 @@ pub fn kernel_offsets() -> KernelOffsets {
     KernelOffsets {
         task: task_offsets(&btf),
         file: file_offsets(&btf),
+        exec: exec_offsets(&btf),
     }
 }
 
@@ -71,6 +73,28 @@ fn file_offsets(btf: &Btf<'_>) -> FileOffsets {
             fdtable_fd: btf.member_offset("fdtable", "fd")?,
             file_inode: btf.member_offset("file", "f_inode")?,
             inode_ino: btf.member_offset("inode", "i_ino")?,
+        })
+    };
+    found().unwrap_or_default()
+}
+
+/// Where an exec keeps its path and its new argv strings (see the kernel programs'
+/// `fill_in_exec`): all zero when one is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExecOffsets {
+    pub binprm_filename: u32,
+    pub task_mm: u32,
+    pub mm_arg_start: u32,
+    pub mm_arg_end: u32,
+}
+
+fn exec_offsets(btf: &Btf<'_>) -> ExecOffsets {
+    let found = || {
+        Some(ExecOffsets {
+            binprm_filename: btf.member_offset("linux_binprm", "filename")?,
+            task_mm: btf.member_offset("task_struct", "mm")?,
+            mm_arg_start: btf.member_offset("mm_struct", "arg_start")?,
+            mm_arg_end: btf.member_offset("mm_struct", "arg_end")?,
         })
     };
     found().unwrap_or_default()
@@ -197,6 +221,16 @@ mod tests {
             // its mode, flags and pointers.
             assert_eq!((off.fdtable_max_fds, off.fdtable_fd), (0, 8), "{off:?}");
             assert!(off.file_inode > 0 && off.inode_ino > 8, "{off:?}");
+        }
+    }
+
+    #[test]
+    fn finds_where_an_exec_keeps_its_path_and_argv_on_this_kernel() {
+        if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            let off = kernel_offsets().exec;
+            assert!(off.binprm_filename > 0 && off.task_mm > 64, "{off:?}");
+            // arg_start and arg_end are neighbours, inside mm_struct's anonymous struct.
+            assert_eq!(off.mm_arg_end, off.mm_arg_start + 8, "{off:?}");
         }
     }
 

@@ -234,7 +234,7 @@ impl Tracer {
             return Err(LoadError::NoObject);
         }
         raise_memlock_limit();
-        let btf::KernelOffsets { task, file } = btf::kernel_offsets();
+        let btf::KernelOffsets { task, file, exec } = btf::kernel_offsets();
         let follow_forks = u32::from(follow_forks);
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
@@ -255,6 +255,10 @@ impl Tracer {
             .override_global("FDTABLE_FD_OFFSET", &file.fdtable_fd, true)
             .override_global("FILE_INODE_OFFSET", &file.file_inode, true)
             .override_global("INODE_INO_OFFSET", &file.inode_ino, true)
+            .override_global("BINPRM_FILENAME_OFFSET", &exec.binprm_filename, true)
+            .override_global("TASK_MM_OFFSET", &exec.task_mm, true)
+            .override_global("MM_ARG_START_OFFSET", &exec.mm_arg_start, true)
+            .override_global("MM_ARG_END_OFFSET", &exec.mm_arg_end, true)
             .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)

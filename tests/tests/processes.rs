@@ -691,3 +691,36 @@ fn the_pid_prefix_appears_as_straces_on_a_terminal() {
     rtrace.sort();
     assert_eq!(rtrace, strace);
 }
+
+#[test]
+fn an_exec_right_after_fork_shows_its_literal_path_and_argv_as_straces() {
+    // The child's exec reads its path and argv from pages it has not touched since the
+    // fork: the kernel program cannot read them at enter, and takes them from the exec.
+    require_root();
+    let options = ["-f", "-qq", "-e", "trace=execve", "-e", "signal=none"];
+    let program = PathBuf::from(env!("CARGO_BIN_EXE_rtrace-fork-exec"));
+    let command = [program.to_str().expect("a UTF-8 path")];
+    // envp's address, on a stack placed at random each run.
+    let envp_masked = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .map(|l| match (l.find("], 0x"), l.find(" /* ")) {
+                (Some(at), Some(end)) if at < end => format!("{}], 0x...{}", &l[..at], &l[end..]),
+                _ => l,
+            })
+            .collect()
+    };
+    let strace = envp_masked(stderr_lines(
+        Path::new("/usr/bin/strace"),
+        &options,
+        &command,
+    ));
+    let rtrace = envp_masked(stderr_lines(&rtrace_binary(), &options, &command));
+    assert!(
+        strace
+            .iter()
+            .any(|l| l.contains(r#"execve("/bin/true", ["true", "a-literal"], "#)),
+        "{strace:?}"
+    );
+    assert_eq!(rtrace, strace);
+}

@@ -526,6 +526,8 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
             .collect()
     };
     let forks = numbers(&[Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]);
+    // execveat's path is relative to its descriptor; the exec's copy of it is not.
+    let exec_path = numbers(&[Sysno::execve]);
     // -y: the kernel tells the inode numbers of the pipes and sockets calls make, which
     // /proc may no longer show when the line is decoded. (Their descriptors are the
     // first capture of the pair calls: slot 0.)
@@ -539,6 +541,7 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
     };
     for (nrs, flag) in [
         (forks, spec_flags::FORKS),
+        (exec_path, spec_flags::EXEC_PATH),
         (made_fds, spec_flags::RET_FD_INODE),
         (made_pairs, spec_flags::SLOT0_FD_INODE),
         (
