@@ -11,7 +11,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use syscalls::Sysno;
 
 use crate::{
-    decode::{self, Capture, DecodeOptions, Fork, SignalDelivery, SyscallEvent, ThreadExit},
+    decode::{
+        self, Capture, DecodeOptions, EntryScope, Fork, SignalDelivery, SyscallEvent, ThreadExit,
+    },
     filter::{SignalSet, StatusSet},
     inflight::Blocked,
     summary::Summary,
@@ -132,6 +134,9 @@ pub struct StraceFormatter {
     /// Calls shown `<unfinished ...>`: tid -> enter time, so that the return prints as
     /// `<... resumed>`.
     unfinished: FxHashMap<u32, u64>,
+    /// Calls in progress when rtrace attached, with what their arguments held then:
+    /// tid -> the call and its entry captures (see [`Self::entered_before_attach`]).
+    before_attach: FxHashMap<u32, (Blocked, EntryCaptures)>,
     /// Signal lines waiting for the call their task is in to print first.
     held_signals: FxHashMap<u32, Vec<u8>>,
     /// `-t`, `-r`, `-T`.
@@ -169,6 +174,7 @@ impl StraceFormatter {
             exit_codes: FxHashMap::default(),
             file_prefix: false,
             unfinished: FxHashMap::default(),
+            before_attach: FxHashMap::default(),
             held_signals: FxHashMap::default(),
             times: Timestamps::none(),
             summary: None,
@@ -305,11 +311,35 @@ impl StraceFormatter {
         }
     }
 
+    /// Remembers what the arguments of a call in progress at attach hold now, read from
+    /// the process: its enter was not seen, and by its return the kernel may have
+    /// overwritten them (an in/out length, as accept's `[112 => 2]`; select's fd sets).
+    pub fn entered_before_attach(&mut self, blocked: Blocked) {
+        if !self.lines {
+            return;
+        }
+        let captured = self.entry_captures(&blocked, EntryScope::ReadAtEnter);
+        self.before_attach.insert(blocked.tid, (blocked, captured));
+    }
+
     /// Writes one syscall line.
     ///
     /// # Errors
     /// When writing fails (a closed pipe, a full disk).
     pub fn syscall(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
+        if !self.before_attach.is_empty()
+            && let Some((blocked, captured)) = self.before_attach.remove(&ev.tid)
+            && ev.enter_missed
+            && (blocked.nr, blocked.args) == (ev.nr, ev.args)
+        {
+            let mut ev = ev.clone();
+            with_entry_captures(&mut ev, &captured);
+            return self.syscall_line(&ev);
+        }
+        self.syscall_line(ev)
+    }
+
+    fn syscall_line(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
         self.live_tasks.insert(ev.tid);
         if !ev.returns && ev.nr == syscalls::Sysno::exit_group as u32 {
             #[expect(clippy::cast_possible_truncation, reason = "exit codes are C ints")]
@@ -558,23 +588,23 @@ impl StraceFormatter {
     /// `epoll_wait(3,  <unfinished ...>` (or another `marker`) for a blocked call, with
     /// the memory of its input arguments read from the process.
     fn format_blocked(&self, blocked: &Blocked, out: &mut Vec<u8>, marker: &str) {
-        let captured =
-            decode::entry_captures(blocked.nr, &blocked.args, &self.opts, &mut |addr, len| {
-                read_process_memory(blocked.tid, addr, len)
-            });
+        let captured = self.entry_captures(blocked, EntryScope::Shown);
         let mut ev = blocked.as_event();
         // -y names the descriptors by process: the blocked thread's, alive now.
         ev.tgid = thread_group(blocked.tid).unwrap_or(blocked.tid);
-        for (slot, bytes, cut) in &captured {
-            if let Some(s) = ev.slots.get_mut(*slot) {
-                *s = if *cut {
-                    Capture::Truncated(bytes)
-                } else {
-                    Capture::Data(bytes)
-                };
-            }
-        }
+        with_entry_captures(&mut ev, &captured);
         decode::format_pending(&ev, &self.opts, out, marker);
+    }
+
+    /// What a blocked call's input arguments point to, read from its process now.
+    fn entry_captures(&self, blocked: &Blocked, scope: EntryScope) -> EntryCaptures {
+        decode::entry_captures(
+            blocked.nr,
+            &blocked.args,
+            &self.opts,
+            scope,
+            &mut |addr, len| read_process_memory(blocked.tid, addr, len),
+        )
     }
 
     /// Formats a blocked call for the stuck view: `epoll_wait(3,  <unfinished ...>`.
@@ -648,6 +678,24 @@ impl StraceFormatter {
 }
 
 /// The task a successful `fork`, `vfork`, `clone` or `clone3` made, in its parent.
+/// Captures read from a process's memory: (slot, bytes, whether a string was cut).
+type EntryCaptures = Vec<(usize, Vec<u8>, bool)>;
+
+/// Puts `captured` in the slots of `ev` that hold nothing.
+fn with_entry_captures<'a>(ev: &mut SyscallEvent<'a>, captured: &'a EntryCaptures) {
+    for (slot, bytes, cut) in captured {
+        if let Some(s) = ev.slots.get_mut(*slot)
+            && matches!(s, Capture::Empty)
+        {
+            *s = if *cut {
+                Capture::Truncated(bytes)
+            } else {
+                Capture::Data(bytes)
+            };
+        }
+    }
+}
+
 fn made_task(ev: &SyscallEvent<'_>) -> Option<u32> {
     use syscalls::Sysno;
     let makes = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]

@@ -398,6 +398,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         let tids = threads_of(pid);
         for &tid in &tids {
             formatter.add_task(tid);
+            if let Some(blocked) = blocked_before_attach(pid, tid) {
+                formatter.entered_before_attach(blocked);
+            }
         }
         if cli.quiet == 0 {
             if tids.len() > 1 {

@@ -1,5 +1,6 @@
-//! What users see around the trace itself: one-line errors for bad input, a clean
-//! detach on Ctrl-C and SIGTERM (even one sent while the programs load), a quiet exit when the output pipe closes, and nothing
+//! What users see around the trace itself: one-line errors for bad input, the call in
+//! progress at attach and at detach, a clean detach on Ctrl-C and SIGTERM (even one
+//! sent while the programs load), a quiet exit when the output pipe closes, and nothing
 //! of rtrace's left in the kernel afterwards, even after `kill -9`.
 
 use std::{
@@ -9,8 +10,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use rtrace_tests::process::{
-    DEADLINE, Destination, ScratchDir, Tracer, TracerRun, require_root, rtrace_binary,
+use rtrace_tests::{
+    normalise::long_numbers_masked,
+    process::{DEADLINE, Destination, ScratchDir, Tracer, TracerRun, require_root, rtrace_binary},
 };
 
 /// The tests of this file run one at a time: each starts an rtrace, whose program
@@ -326,17 +328,17 @@ fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
     }
 }
 
-/// Waits until `pid` sleeps in `read` (syscall 0), as `/proc/PID/syscall` shows.
-fn wait_blocked_in_read(pid: u32) {
+/// Waits until `pid` sleeps in syscall `nr`, as `/proc/PID/syscall` shows.
+fn wait_blocked_in(pid: u32, nr: i64) {
     let start = Instant::now();
     loop {
         let call = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
-        if call.starts_with("0 ") {
+        if call.starts_with(&format!("{nr} ")) {
             return;
         }
         assert!(
             start.elapsed() < DEADLINE,
-            "{pid} never blocked in read: {call}"
+            "{pid} never blocked in syscall {nr}: {call}"
         );
         thread::sleep(Duration::from_millis(5));
     }
@@ -367,7 +369,7 @@ fn ctrl_c_ends_the_trace_with_the_call_in_progress_as_strace_does() {
         output
             .read_exact(&mut echoed)
             .expect("reading cat's output");
-        wait_blocked_in_read(pid);
+        wait_blocked_in(pid, libc::SYS_read);
         traces.push((tracer.name(), run.interrupt()));
     }
     let _ = cat.kill();
@@ -378,6 +380,66 @@ fn ctrl_c_ends_the_trace_with_the_call_in_progress_as_strace_does() {
     assert_eq!(
         strace.last().map(String::as_str),
         Some("read(0,  <detached ...>"),
+        "strace's trace: {strace:#?}"
+    );
+    assert_eq!(rtrace, strace);
+}
+
+#[test]
+fn a_call_in_progress_at_attach_shows_what_its_arguments_held_before_it_returned() {
+    // A server blocked in accept4 before either tracer attached: the return overwrites
+    // the address length it passed with the address's, so rtrace, which did not see
+    // the enter, reads the length from the process as it attaches (without it, both
+    // pointers print).
+    let _serial = serial();
+    require_root();
+    let mut server = Command::new("python3")
+        .args([
+            "-c",
+            "import socket, sys\n\
+             s = socket.socket()\n\
+             s.bind(('127.0.0.1', 0))\n\
+             s.listen()\n\
+             print(s.getsockname()[1], flush=True)\n\
+             while True:\n    s.accept()[0].close()\n    print('accepted', flush=True)\n",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starting a python server");
+    let pid = server.id();
+    let mut said = BufReader::new(server.stdout.take().expect("piped"));
+    let mut port = String::new();
+    said.read_line(&mut port).expect("reading the port");
+    let port: u16 = port.trim().parse().expect("a port");
+    let dir = ScratchDir::new("attach-in-call");
+    let mut traces = Vec::new();
+    for tracer in [Tracer::strace(), Tracer::rtrace()] {
+        wait_blocked_in(pid, libc::SYS_accept4);
+        let file = dir.path().join(tracer.name());
+        let mut run = TracerRun::start(&tracer, &[pid.to_string()], Destination::File(file));
+        run.wait_attached(&[pid]);
+        let client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connecting");
+        drop(client);
+        let mut accepted = String::new();
+        said.read_line(&mut accepted).expect("reading the server");
+        wait_blocked_in(pid, libc::SYS_accept4);
+        let trace: Vec<String> = run
+            .interrupt()
+            .iter()
+            .map(|l| long_numbers_masked(l, 4))
+            .collect();
+        traces.push(trace);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let [strace, rtrace] = &traces[..] else {
+        unreachable!("two tracers")
+    };
+    assert!(
+        strace
+            .first()
+            .is_some_and(|l| l.contains("}, [16], SOCK_CLOEXEC) = ")),
         "strace's trace: {strace:#?}"
     );
     assert_eq!(rtrace, strace);

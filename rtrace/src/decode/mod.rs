@@ -308,6 +308,16 @@ pub fn format_pending(
     out.extend_from_slice(marker.as_bytes());
 }
 
+/// Which captures [`entry_captures`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryScope {
+    /// Those of the arguments a blocked call shows (`accept(3,  <unfinished ...>`).
+    Shown,
+    /// Those the kernel reads at a call's enter, before the call may overwrite them
+    /// (an in/out length's value before): what a call whose enter was missed lacks.
+    ReadAtEnter,
+}
+
 /// Reads, from a blocked process's memory, the captures of the arguments known at
 /// entry (paths, input structs), which the kernel has not sent since the call has not
 /// returned. `read(addr, len)` returns the bytes it could read. Returns (slot, bytes,
@@ -316,6 +326,7 @@ pub fn entry_captures(
     nr: u32,
     args: &[u64; 6],
     opts: &DecodeOptions,
+    scope: EntryScope,
     read: &mut dyn FnMut(u64, usize) -> Vec<u8>,
 ) -> Vec<(usize, Vec<u8>, bool)> {
     use table::{Cap, Len, Max};
@@ -339,11 +350,19 @@ pub fn entry_captures(
         };
         Some(usize::try_from(n).unwrap_or(usize::MAX).min(slot_size))
     };
-    for (i, a) in compiled.def.args.iter().enumerate().take(entering) {
+    let args_read = match scope {
+        EntryScope::Shown => entering,
+        EntryScope::ReadAtEnter => compiled.def.args.len(),
+    };
+    for (i, a) in compiled.def.args.iter().enumerate().take(args_read) {
         let mut slot = usize::from(compiled.first_slot[i]);
         for &cap in a.caps {
             let this = slot;
             slot += cap.width();
+            if scope == EntryScope::ReadAtEnter && !matches!(cap, Cap::Bytes { at_enter: true, .. })
+            {
+                continue;
+            }
             let ptr = args[i];
             let (addr, len, string) = match cap {
                 Cap::Path => (ptr, slot_size, true),
