@@ -360,6 +360,8 @@ fn ctrl_c_ends_the_trace_with_the_call_in_progress_as_strace_does() {
     let dir = ScratchDir::new("detach");
     let mut traces = Vec::new();
     for tracer in [Tracer::strace(), Tracer::rtrace()] {
+        // Past its start-up, which a tracer attached early would show.
+        wait_blocked_in(pid, libc::SYS_read);
         let file = dir.path().join(tracer.name());
         let mut run = TracerRun::start(&tracer, &[pid.to_string()], Destination::File(file));
         run.wait_attached(&[pid]);
