@@ -289,6 +289,9 @@ pub mod spec_flags {
     /// The call's path argument is what exec keeps as `linux_binprm.filename`
     /// (`execve`): when enter could not read the path, the exec fills it in.
     pub const EXEC_PATH: u32 = 64;
+    /// With [`RET_FD_INODE`], `-yy`: the returned socket's protocol and addresses are
+    /// kept by inode in the `SOCKETS` map (`accept`).
+    pub const RET_FD_SOCKET: u32 = 128;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map
@@ -342,6 +345,59 @@ pub struct EnterCaptures {
 }
 const _: () = assert!(size_of::<EnterCaptures>() == 48 + 32 + SLOT_COUNT * SLOT_SIZE);
 
+/// A socket as `accept` made it, kept by inode in the `SOCKETS` map for `-yy`: a
+/// connection that closes before its lines are decoded (a FastCGI request's) is gone
+/// from `sock_diag` by then.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct SocketInfo {
+    /// `AF_UNIX` or `AF_INET` (others are not kept).
+    pub family: u16,
+    /// `SOCK_STREAM`, `SOCK_DGRAM`...
+    pub kind: u16,
+    /// `AF_UNIX`: the peer's inode number, 0 when none.
+    pub peer_inode: u32,
+    /// `AF_INET`: the local and remote ports, host order.
+    pub local_port: u16,
+    pub remote_port: u16,
+    /// `AF_INET`: the local and remote addresses, network order.
+    pub local_addr: [u8; 4],
+    pub remote_addr: [u8; 4],
+    /// `AF_UNIX`: bytes of `path` (the bound name, `sun_path`; 0 when unnamed).
+    pub path_len: u32,
+    pub path: [u8; 108],
+}
+const _: () = assert!(size_of::<SocketInfo>() == 132);
+
+/// Where the fields [`SocketInfo`] holds are, from the kernel's BTF; set by the loader
+/// as the `SOCKET_OFFSETS` global. `file_private_data` 0: unknown, nothing is kept.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SocketOffsets {
+    /// `file.private_data` (a socket's file points to its `struct socket`).
+    pub file_private_data: u32,
+    /// `socket.type` and `socket.sk`.
+    pub socket_type: u32,
+    pub socket_sk: u32,
+    /// `socket_alloc.vfs_inode` less `socket_alloc.socket`: a socket's inode.
+    pub socket_inode: u32,
+    /// `sock_common.skc_family`, `skc_num`, `skc_dport`, `skc_rcv_saddr`, `skc_daddr`
+    /// (`struct sock` begins with its `sock_common`), and `sock.sk_socket`.
+    pub sock_family: u32,
+    pub sock_num: u32,
+    pub sock_dport: u32,
+    pub sock_rcv_saddr: u32,
+    pub sock_daddr: u32,
+    pub sock_socket: u32,
+    /// `unix_sock.addr` and `unix_sock.peer`; `unix_address.len` and `unix_address.name`.
+    pub unix_addr: u32,
+    pub unix_peer: u32,
+    pub unix_address_len: u32,
+    pub unix_address_name: u32,
+    /// `inode.i_ino`.
+    pub inode_ino: u32,
+}
+
 /// Indexes into the per-CPU counters array.
 pub mod counter {
     /// Records lost because the ring buffer was full.
@@ -362,4 +418,6 @@ mod pod {
     // SAFETY: each type is repr(C), made only of integers and arrays of integers, with
     // explicit padding fields, so every bit pattern is valid.
     unsafe impl aya::Pod for super::CaptureSpec {}
+    unsafe impl aya::Pod for super::SocketInfo {}
+    unsafe impl aya::Pod for super::SocketOffsets {}
 }

@@ -9,6 +9,7 @@ mod clock;
 mod lifecycle;
 mod maps;
 mod regs;
+mod sockets;
 mod syscalls;
 mod task;
 

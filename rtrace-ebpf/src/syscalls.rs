@@ -406,12 +406,12 @@ fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
     }
     if flags & spec_flags::RET_FD_INODE != 0 {
         #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a descriptor")]
-        return fd_inode(call.ret as u32);
+        return fd_inode(call.ret as u32, flags & spec_flags::RET_FD_SOCKET != 0);
     }
     if flags & spec_flags::SLOT0_FD_INODE != 0
         && let Some((first, second)) = slots.fd_pair()
     {
-        slots.append_to_pair(fd_inode(first), fd_inode(second));
+        slots.append_to_pair(fd_inode(first, false), fd_inode(second, false));
     }
     0
 }

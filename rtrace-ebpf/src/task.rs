@@ -31,32 +31,39 @@ pub static INODE_INO_OFFSET: u32 = 0;
 
 /// The inode number of the current task's descriptor `fd` (low 32 bits, which is all a
 /// pipe's or socket's has), or 0. Six kernel reads: only for the few calls that make
-/// pipes and sockets.
+/// pipes and sockets. With `keep_socket`, a socket's description is kept too (`-yy`,
+/// see [`crate::sockets::keep`]).
 #[inline(never)]
-pub fn fd_inode(fd: u32) -> u32 {
+pub fn fd_inode(fd: u32, keep_socket: bool) -> u32 {
     let files_offset = global(&TASK_FILES_OFFSET);
     if files_offset == 0 {
         return 0;
     }
-    let read = |base: u64, offset: u32| -> u64 {
-        if base == 0 {
-            return 0;
-        }
-        // SAFETY: a checked kernel read; a bad address returns an error, taken as 0.
-        unsafe { bpf_probe_read_kernel((base + u64::from(offset)) as *const u64) }.unwrap_or(0)
-    };
     // SAFETY: a helper without arguments.
     let task = unsafe { bpf_get_current_task() };
-    let fdt = read(read(task, files_offset), global(&FILES_FDT_OFFSET));
-    let max_fds = read(fdt, global(&FDTABLE_MAX_FDS_OFFSET)) & 0xffff_ffff;
+    let fdt = read_kernel(read_kernel(task, files_offset), global(&FILES_FDT_OFFSET));
+    let max_fds = read_kernel(fdt, global(&FDTABLE_MAX_FDS_OFFSET)) & 0xffff_ffff;
     if u64::from(fd) >= max_fds {
         return 0;
     }
-    let file = read(read(fdt, global(&FDTABLE_FD_OFFSET)), fd * 8);
-    let inode = read(file, global(&FILE_INODE_OFFSET));
+    let file = read_kernel(read_kernel(fdt, global(&FDTABLE_FD_OFFSET)), fd * 8);
+    let inode = read_kernel(file, global(&FILE_INODE_OFFSET));
     #[expect(clippy::cast_possible_truncation, reason = "pipe and socket inodes are 32-bit")]
-    let ino = read(inode, global(&INODE_INO_OFFSET)) as u32;
+    let ino = read_kernel(inode, global(&INODE_INO_OFFSET)) as u32;
+    if keep_socket && ino != 0 {
+        crate::sockets::keep(file, ino);
+    }
     ino
+}
+
+/// The word at `base + offset` in kernel memory; 0 when `base` is 0 or the read fails.
+#[inline(always)]
+pub fn read_kernel(base: u64, offset: u32) -> u64 {
+    if base == 0 {
+        return 0;
+    }
+    // SAFETY: a checked kernel read; a bad address returns an error, taken as 0.
+    unsafe { bpf_probe_read_kernel((base + u64::from(offset)) as *const u64) }.unwrap_or(0)
 }
 
 /// A global written once by the loader, before attaching. Globals live in the frozen

@@ -25,6 +25,7 @@ pub struct KernelOffsets {
     pub task: TaskOffsets,
     pub file: FileOffsets,
     pub exec: ExecOffsets,
+    pub socket: rtrace_common::SocketOffsets,
 }
 
 /// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
@@ -40,6 +41,7 @@ pub fn kernel_offsets() -> KernelOffsets {
         task: task_offsets(&btf),
         file: file_offsets(&btf),
         exec: exec_offsets(&btf),
+        socket: socket_offsets(&btf).unwrap_or_default(),
     }
 }
 
@@ -98,6 +100,31 @@ fn exec_offsets(btf: &Btf<'_>) -> ExecOffsets {
         })
     };
     found().unwrap_or_default()
+}
+
+/// Where a socket's description is, from its file (see the kernel programs'
+/// `sockets::keep`); `None` when one is missing.
+fn socket_offsets(btf: &Btf<'_>) -> Option<rtrace_common::SocketOffsets> {
+    let socket_in_alloc = btf.member_offset("socket_alloc", "socket")?;
+    Some(rtrace_common::SocketOffsets {
+        file_private_data: btf.member_offset("file", "private_data")?,
+        socket_type: btf.member_offset("socket", "type")?,
+        socket_sk: btf.member_offset("socket", "sk")?,
+        socket_inode: btf
+            .member_offset("socket_alloc", "vfs_inode")?
+            .checked_sub(socket_in_alloc)?,
+        sock_family: btf.member_offset("sock_common", "skc_family")?,
+        sock_num: btf.member_offset("sock_common", "skc_num")?,
+        sock_dport: btf.member_offset("sock_common", "skc_dport")?,
+        sock_rcv_saddr: btf.member_offset("sock_common", "skc_rcv_saddr")?,
+        sock_daddr: btf.member_offset("sock_common", "skc_daddr")?,
+        sock_socket: btf.member_offset("sock", "sk_socket")?,
+        unix_addr: btf.member_offset("unix_sock", "addr")?,
+        unix_peer: btf.member_offset("unix_sock", "peer")?,
+        unix_address_len: btf.member_offset("unix_address", "len")?,
+        unix_address_name: btf.member_offset("unix_address", "name")?,
+        inode_ino: btf.member_offset("inode", "i_ino")?,
+    })
 }
 
 struct Btf<'a> {
@@ -231,6 +258,28 @@ mod tests {
             assert!(off.binprm_filename > 0 && off.task_mm > 64, "{off:?}");
             // arg_start and arg_end are neighbours, inside mm_struct's anonymous struct.
             assert_eq!(off.mm_arg_end, off.mm_arg_start + 8, "{off:?}");
+        }
+    }
+
+    #[test]
+    fn finds_what_a_socket_is_from_its_file_on_this_kernel() {
+        if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            let off = kernel_offsets().socket;
+            assert!(off.file_private_data > 0 && off.socket_sk > 0, "{off:?}");
+            // sock_common: the addresses first, then the ports, then the family.
+            assert_eq!(off.sock_daddr, 0, "{off:?}");
+            assert_eq!(off.sock_rcv_saddr, 4, "{off:?}");
+            assert!(off.sock_family > off.sock_num, "{off:?}");
+            // unix_sock begins with its struct sock; unix_address with refcnt and len.
+            assert!(
+                off.unix_addr > off.sock_socket && off.unix_peer > off.unix_addr,
+                "{off:?}"
+            );
+            assert_eq!(
+                (off.unix_address_len, off.unix_address_name),
+                (4, 8),
+                "{off:?}"
+            );
         }
     }
 

@@ -234,7 +234,12 @@ impl Tracer {
             return Err(LoadError::NoObject);
         }
         raise_memlock_limit();
-        let btf::KernelOffsets { task, file, exec } = btf::kernel_offsets();
+        let btf::KernelOffsets {
+            task,
+            file,
+            exec,
+            socket,
+        } = btf::kernel_offsets();
         let follow_forks = u32::from(follow_forks);
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
@@ -259,6 +264,7 @@ impl Tracer {
             .override_global("TASK_MM_OFFSET", &exec.task_mm, true)
             .override_global("MM_ARG_START_OFFSET", &exec.mm_arg_start, true)
             .override_global("MM_ARG_END_OFFSET", &exec.mm_arg_end, true)
+            .override_global("SOCKET_OFFSETS", &socket, true)
             .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)
@@ -422,6 +428,16 @@ impl Tracer {
     /// When the map is missing (a broken object).
     pub fn take_ring(&mut self) -> Result<RingBuf<MapData>, LoadError> {
         take_map(&mut self.ebpf, "RING")
+    }
+
+    /// What the kernel keeps of the sockets `accept` makes (`-yy`), by inode.
+    ///
+    /// # Errors
+    /// When the map is missing.
+    pub fn take_sockets(
+        &mut self,
+    ) -> Result<aya::maps::HashMap<MapData, u32, rtrace_common::SocketInfo>, LoadError> {
+        take_map(&mut self.ebpf, "SOCKETS")
     }
 
     /// Maps the in-flight array, for the view of blocked calls.

@@ -341,6 +341,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         .filter_map(Qualifier::trace)
         .fold(TracedSet::default(), TracedSet::and);
     tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
+    if let Some(paths) = &opts.fd_paths
+        && paths.describes_sockets()
+    {
+        let kept = tracer.take_sockets()?;
+        paths.set_kept_sockets(Box::new(move |inode| kept.get(&inode, 0).ok()));
+    }
     // -ff -o FILE: the lines go to FILE.TID, and stderr keeps what is not a task's.
     let per_task = cli.follow_forks > 1 && cli.output.is_some();
     let single_output = if per_task {

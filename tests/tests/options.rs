@@ -506,6 +506,64 @@ fn sockets_show_their_addresses_with_yy() {
 }
 
 #[test]
+fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_yy() {
+    // A server's connections that end at once, as a FastCGI request's: by the time
+    // their lines are decoded they are gone from /proc and sock_diag, and the kernel
+    // kept, as accept made them, what they were.
+    let scratch = ScratchDir::new("yy-closed");
+    let script = scratch.path().join("serve.py");
+    let path = scratch.path().join("s.sock");
+    fs::write(
+        &script,
+        format!(
+            "import os, socket, time\n\
+             if os.path.exists('{0}'): os.unlink('{0}')\n\
+             t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n\
+             u = socket.socket(socket.AF_UNIX); u.bind('{0}'); u.listen()\n\
+             clients = []\n\
+             for l, family in [(t, socket.AF_INET), (u, socket.AF_UNIX)] * 3:\n\
+             \x20   c = socket.socket(family); c.connect(l.getsockname()); c.send(b'hi')\n\
+             \x20   clients.append(c)\n\
+             \x20   s, _ = l.accept(); s.recv(2); s.close()\n\
+             time.sleep(0.3)\n",
+            path.display()
+        ),
+    )
+    .unwrap();
+    let (strace, rtrace) = both_traces(
+        &["-yy", "-e", "trace=accept4,recvfrom"],
+        &["python3", &script.display().to_string()],
+    );
+    let served = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("accept4(") || l.starts_with("recvfrom("))
+            // Inodes and ephemeral ports differ from run to run.
+            .map(|l| long_numbers_masked(l, 5))
+            .collect()
+    };
+    assert_eq!(served(&rtrace), served(&strace));
+    assert_eq!(
+        served(&rtrace)
+            .iter()
+            .filter(|l| l.starts_with("recvfrom(") && l.contains("<TCP:[127.0.0.1:N->127.0.0.1:N]>"))
+            .count(),
+        3,
+        "{rtrace:#?}"
+    );
+    assert_eq!(
+        served(&rtrace)
+            .iter()
+            .filter(|l| l.starts_with("recvfrom(")
+                && l.contains("<UNIX-STREAM:[N->N,\"")
+                && l.contains("/s.sock\"]>"))
+            .count(),
+        3,
+        "{rtrace:#?}"
+    );
+}
+
+#[test]
 fn descriptors_of_every_kind_with_y_and_yy() {
     // Descriptors whose file the call that made them tells (anonymous files, a memfd,
     // a pidfd, copies), a deleted file and a device; a pipe and a socket closed at once

@@ -196,6 +196,19 @@ impl FdPaths {
         }
     }
 
+    /// Whether sockets are described (`-yy`).
+    #[must_use]
+    pub fn describes_sockets(&self) -> bool {
+        self.sockets.is_some()
+    }
+
+    /// With `-yy`, where to find what the kernel kept of the sockets `accept` made.
+    pub fn set_kept_sockets(&self, kept: super::sockets::KeptSockets) {
+        if let Some(sockets) = &self.sockets {
+            sockets.set_kept(kept);
+        }
+    }
+
     /// What `fd` prints as after its number: its path, or with `-yy`, for a socket,
     /// its protocol and addresses, for a device its numbers (`/dev/null<char 1:3>`), for
     /// a pidfd its process (`pid:1234`).

@@ -9,8 +9,10 @@
 //! shows it as it was when the call began): a server's accepted connections and
 //! listeners, which do not change, print as strace prints them. A description is kept
 //! per inode until a call that may change it (`bind`, `connect`, `listen`, `shutdown`,
-//! `close`) returns. A process that has exited, or closed the socket, by the time its
-//! lines are decoded prints its descriptors bare.
+//! `close`) returns. A connection `accept` made is described from what the kernel kept
+//! of it as the call returned (`SocketInfo`, TCP over IPv4 and UNIX), which holds even
+//! once it is closed; another socket closed by the time its lines are decoded prints
+//! bare.
 
 use std::{
     cell::RefCell, collections::HashMap, ffi::CString, net::IpAddr, os::unix::ffi::OsStrExt as _,
@@ -29,11 +31,25 @@ use netlink_packet_sock_diag::{
     unix::{self, ShowFlags, UnixRequest},
 };
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_SOCK_DIAG};
+use rtrace_common::SocketInfo;
+
+/// What the kernel kept of a socket by inode, as `accept` made it (see
+/// [`Sockets::set_kept`]).
+pub type KeptSockets = Box<dyn Fn(u32) -> Option<SocketInfo>>;
 
 /// Socket descriptions by inode.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Sockets {
     known: RefCell<HashMap<u64, Vec<u8>>>,
+    kept: RefCell<Option<KeptSockets>>,
+}
+
+impl std::fmt::Debug for Sockets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sockets")
+            .field("known", &self.known)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The inode in a descriptor's link text, `socket:[76040439]`.
@@ -51,7 +67,19 @@ impl Sockets {
         if let Some(text) = self.known.borrow().get(&inode) {
             return Some(text.clone());
         }
-        let protocol = protocol_name(tgid, fd)?;
+        // A socket `accept` made, as the kernel kept it then: it does not change, and
+        // may be closed by now, its descriptor even reused.
+        let kept = self
+            .kept
+            .borrow()
+            .as_ref()
+            .and_then(|kept| kept(u32::try_from(inode).ok()?))
+            .and_then(|info| kept_description(inode, &info));
+        if let Some(text) = kept {
+            self.known.borrow_mut().insert(inode, text.clone());
+            return Some(text);
+        }
+        let protocol = protocol_name(tgid, fd, inode)?;
         let mut text = Vec::new();
         let addressed = match (protocol.as_str(), u32::try_from(inode)) {
             (p, Ok(ino)) if p.starts_with("UNIX") => unix_socket(&mut text, ino),
@@ -71,11 +99,69 @@ impl Sockets {
     pub fn forget(&self, inode: u64) {
         self.known.borrow_mut().remove(&inode);
     }
+
+    /// Where to find what the kernel kept of the sockets `accept` made (the `SOCKETS`
+    /// map), for those closed before their lines are decoded.
+    pub fn set_kept(&self, kept: KeptSockets) {
+        *self.kept.borrow_mut() = Some(kept);
+    }
+}
+
+/// `UNIX-STREAM:[ino->peer,"/path"]` or `TCP:[127.0.0.1:9000->127.0.0.1:41558]`, as
+/// [`unix_socket`] and [`inet_socket`] print them, from what the kernel kept.
+fn kept_description(inode: u64, info: &SocketInfo) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    match (i32::from(info.family), i32::from(info.kind)) {
+        (libc::AF_UNIX, kind) => {
+            out.extend_from_slice(format!("{}:[{inode}", unix_kind(kind)).as_bytes());
+            if info.peer_inode != 0 {
+                out.extend_from_slice(format!("->{}", info.peer_inode).as_bytes());
+            }
+            let len = usize::try_from(info.path_len)
+                .unwrap_or(0)
+                .min(info.path.len());
+            let path = &info.path[..len];
+            if let Some((&first, rest)) = path.split_first() {
+                out.extend_from_slice(b",\"");
+                if first == 0 {
+                    out.push(b'@');
+                    out.extend_from_slice(rest);
+                } else {
+                    let end = path.iter().position(|&c| c == 0).unwrap_or(len);
+                    out.extend_from_slice(&path[..end]);
+                }
+                out.push(b'"');
+            }
+        }
+        (libc::AF_INET, libc::SOCK_STREAM) => {
+            out.extend_from_slice(b"TCP:[");
+            push_endpoint(&mut out, IpAddr::from(info.local_addr), info.local_port);
+            out.extend_from_slice(b"->");
+            push_endpoint(&mut out, IpAddr::from(info.remote_addr), info.remote_port);
+        }
+        _ => return None,
+    }
+    out.push(b']');
+    Some(out)
+}
+
+/// The protocol name of a `AF_UNIX` socket of type `kind`.
+fn unix_kind(kind: i32) -> &'static str {
+    match kind {
+        libc::SOCK_STREAM => "UNIX-STREAM",
+        libc::SOCK_DGRAM => "UNIX-DGRAM",
+        libc::SOCK_SEQPACKET => "UNIX-SEQPACKET",
+        _ => "UNIX",
+    }
 }
 
 /// The socket's protocol as the kernel names it (`TCP`, `UDPv6`, `UNIX-STREAM`,
-/// `NETLINK`).
-fn protocol_name(tgid: u32, fd: i32) -> Option<String> {
+/// `NETLINK`), while `fd` is still socket `inode` (not closed, nor reused since).
+fn protocol_name(tgid: u32, fd: i32, inode: u64) -> Option<String> {
+    let link = std::fs::read_link(format!("/proc/{tgid}/fd/{fd}")).ok()?;
+    if socket_inode(link.as_os_str().as_bytes()) != Some(inode) {
+        return None;
+    }
     let path = CString::new(format!("/proc/{tgid}/fd/{fd}")).ok()?;
     let mut buf = [0u8; 64];
     // SAFETY: a NUL-terminated path and attribute name, and a buffer of the length given.
@@ -214,12 +300,7 @@ fn unix_socket(out: &mut Vec<u8>, inode: u32) -> bool {
     let Some(response) = found else {
         return false;
     };
-    let kind = match i32::from(response.header.kind) {
-        libc::SOCK_STREAM => "UNIX-STREAM",
-        libc::SOCK_DGRAM => "UNIX-DGRAM",
-        libc::SOCK_SEQPACKET => "UNIX-SEQPACKET",
-        _ => "UNIX",
-    };
+    let kind = unix_kind(i32::from(response.header.kind));
     out.extend_from_slice(format!("{kind}:[{inode}").as_bytes());
     for nla in &response.nlas {
         if let unix::nlas::Nla::Peer(peer) = nla

@@ -519,39 +519,7 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
             specs.push((u32::try_from(nr).expect("table is small"), spec));
         }
     }
-    let numbers = |calls: &[Sysno]| -> Vec<u32> {
-        calls
-            .iter()
-            .map(|s| u32::try_from(s.id()).expect("positive"))
-            .collect()
-    };
-    let forks = numbers(&[Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]);
-    // execveat's path is relative to its descriptor; the exec's copy of it is not.
-    let exec_path = numbers(&[Sysno::execve]);
-    // -y: the kernel tells the inode numbers of the pipes and sockets calls make, which
-    // /proc may no longer show when the line is decoded. (Their descriptors are the
-    // first capture of the pair calls: slot 0.)
-    let (made_fds, made_pairs) = if opts.fd_paths.is_some() {
-        (
-            numbers(&[Sysno::socket, Sysno::accept, Sysno::accept4]),
-            numbers(&[Sysno::pipe, Sysno::pipe2, Sysno::socketpair]),
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    for (nrs, flag) in [
-        (forks, spec_flags::FORKS),
-        (exec_path, spec_flags::EXEC_PATH),
-        (made_fds, spec_flags::RET_FD_INODE),
-        (made_pairs, spec_flags::SLOT0_FD_INODE),
-        (
-            traced
-                .skipped()
-                .filter(|&nr| opts.fd_paths.is_none() || !super::fdpath::tracks(nr))
-                .collect(),
-            spec_flags::SKIP,
-        ),
-    ] {
+    for (nrs, flag) in flagged_calls(opts, traced) {
         for nr in nrs {
             match specs.iter_mut().find(|(n, _)| *n == nr) {
                 Some((_, spec)) => spec.flags |= flag,
@@ -566,4 +534,53 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
         }
     }
     specs
+}
+
+/// The calls each kernel-side flag applies to (see [`spec_flags`]), as the options ask.
+fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32)> {
+    let numbers = |calls: &[Sysno]| -> Vec<u32> {
+        calls
+            .iter()
+            .map(|s| u32::try_from(s.id()).expect("positive"))
+            .collect()
+    };
+    let forks = numbers(&[Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]);
+    // execveat's path is relative to its descriptor; the exec's copy of it is not.
+    let exec_path = numbers(&[Sysno::execve]);
+    // -y: the kernel tells the inode numbers of the pipes and sockets calls make, which
+    // /proc may no longer show when the line is decoded. (Their descriptors are the
+    // first capture of the pair calls: slot 0.)
+    // -yy: what accept made is kept by the kernel too, for connections that close
+    // before their lines are decoded.
+    let kept_sockets = if opts
+        .fd_paths
+        .as_ref()
+        .is_some_and(|p| p.describes_sockets())
+    {
+        numbers(&[Sysno::accept, Sysno::accept4])
+    } else {
+        Vec::new()
+    };
+    let (made_fds, made_pairs) = if opts.fd_paths.is_some() {
+        (
+            numbers(&[Sysno::socket, Sysno::accept, Sysno::accept4]),
+            numbers(&[Sysno::pipe, Sysno::pipe2, Sysno::socketpair]),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    vec![
+        (forks, spec_flags::FORKS),
+        (exec_path, spec_flags::EXEC_PATH),
+        (kept_sockets, spec_flags::RET_FD_SOCKET),
+        (made_fds, spec_flags::RET_FD_INODE),
+        (made_pairs, spec_flags::SLOT0_FD_INODE),
+        (
+            traced
+                .skipped()
+                .filter(|&nr| opts.fd_paths.is_none() || !super::fdpath::tracks(nr))
+                .collect(),
+            spec_flags::SKIP,
+        ),
+    ]
 }
