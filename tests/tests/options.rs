@@ -5,7 +5,7 @@
 
 use std::{
     fs,
-    path::Path,
+    path::{Path, PathBuf},
     process::{Command, Stdio},
 };
 
@@ -455,41 +455,60 @@ fn digits_after(line: &str, marks: &[&str]) -> String {
     out
 }
 
-#[test]
-fn sockets_show_their_addresses_with_yy() {
-    // A server and its clients, TCP and UNIX, that then talk: the lines of the talk, on
-    // sockets that no longer change, are strace's.
-    let scratch = ScratchDir::new("yy");
-    let script = scratch.path().join("talk.py");
+/// A python script in a scratch directory: `body` after the imports (`os`, `socket`,
+/// `time`) and the removal of the UNIX socket path it names `{0}`, which it binds.
+fn socket_script(label: &str, body: &str) -> (ScratchDir, PathBuf) {
+    let scratch = ScratchDir::new(label);
+    let script = scratch.path().join("script.py");
     let path = scratch.path().join("s.sock");
+    let body = body.replace("{0}", &path.display().to_string());
     fs::write(
         &script,
         format!(
             "import os, socket, time\n\
-             if os.path.exists('{0}'): os.unlink('{0}')\n\
-             l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()\n\
+             if os.path.exists('{0}'): os.unlink('{0}')\n{body}",
+            path.display()
+        ),
+    )
+    .expect("writing a script");
+    (scratch, script)
+}
+
+/// strace's and rtrace's `-yy` traces of `calls` in a python script.
+fn python_traced_with_yy(script: &Path, calls: &[&str]) -> (Vec<String>, Vec<String>) {
+    both_traces(
+        &["-yy", "-e", &format!("trace={}", calls.join(","))],
+        &["python3", &script.display().to_string()],
+    )
+}
+
+/// The lines of `calls`, their inodes and ephemeral ports (which differ from run to
+/// run) masked.
+fn socket_lines(lines: &[String], calls: &[&str]) -> Vec<String> {
+    lines
+        .iter()
+        .filter(|l| calls.iter().any(|c| l.starts_with(&format!("{c}("))))
+        .map(|l| long_numbers_masked(l, 5))
+        .collect()
+}
+
+#[test]
+fn sockets_show_their_addresses_with_yy() {
+    // A server and its clients, TCP and UNIX, that then talk: the lines of the talk, on
+    // sockets that no longer change, are strace's.
+    let (_scratch, script) = socket_script(
+        "yy",
+        "l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()\n\
              c = socket.create_connection(l.getsockname()); s, _ = l.accept()\n\
              u = socket.socket(socket.AF_UNIX); u.bind('{0}'); u.listen()\n\
              v = socket.socket(socket.AF_UNIX); v.connect('{0}'); w, _ = u.accept()\n\
              time.sleep(0.3)\n\
              c.send(b'hi'); s.recv(2); v.send(b'u'); w.recv(1)\n\
              time.sleep(0.3)\n",
-            path.display()
-        ),
-    )
-    .unwrap();
-    let (strace, rtrace) = both_traces(
-        &["-yy", "-e", "trace=sendto,recvfrom"],
-        &["python3", &script.display().to_string()],
     );
-    let talk = |lines: &[String]| -> Vec<String> {
-        lines
-            .iter()
-            .filter(|l| l.starts_with("sendto(") || l.starts_with("recvfrom("))
-            // Inodes and ephemeral ports differ from run to run.
-            .map(|l| long_numbers_masked(l, 5))
-            .collect()
-    };
+    let calls = ["sendto", "recvfrom"];
+    let (strace, rtrace) = python_traced_with_yy(&script, &calls);
+    let talk = |lines: &[String]| socket_lines(lines, &calls);
     assert_eq!(talk(&rtrace), talk(&strace));
     assert!(
         talk(&rtrace)
@@ -510,15 +529,9 @@ fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_y
     // A server's connections that end at once, as a FastCGI request's: by the time
     // their lines are decoded they are gone from /proc and sock_diag, and the kernel
     // kept, as accept made them, what they were.
-    let scratch = ScratchDir::new("yy-closed");
-    let script = scratch.path().join("serve.py");
-    let path = scratch.path().join("s.sock");
-    fs::write(
-        &script,
-        format!(
-            "import os, socket, time\n\
-             if os.path.exists('{0}'): os.unlink('{0}')\n\
-             t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n\
+    let (_scratch, script) = socket_script(
+        "yy-closed",
+        "t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n\
              u = socket.socket(socket.AF_UNIX); u.bind('{0}'); u.listen()\n\
              clients = []\n\
              for l, family in [(t, socket.AF_INET), (u, socket.AF_UNIX)] * 3:\n\
@@ -526,22 +539,10 @@ fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_y
              \x20   clients.append(c)\n\
              \x20   s, _ = l.accept(); s.recv(2); s.close()\n\
              time.sleep(0.3)\n",
-            path.display()
-        ),
-    )
-    .unwrap();
-    let (strace, rtrace) = both_traces(
-        &["-yy", "-e", "trace=accept4,recvfrom"],
-        &["python3", &script.display().to_string()],
     );
-    let served = |lines: &[String]| -> Vec<String> {
-        lines
-            .iter()
-            .filter(|l| l.starts_with("accept4(") || l.starts_with("recvfrom("))
-            // Inodes and ephemeral ports differ from run to run.
-            .map(|l| long_numbers_masked(l, 5))
-            .collect()
-    };
+    let calls = ["accept4", "recvfrom"];
+    let (strace, rtrace) = python_traced_with_yy(&script, &calls);
+    let served = |lines: &[String]| socket_lines(lines, &calls);
     assert_eq!(served(&rtrace), served(&strace));
     assert_eq!(
         served(&rtrace)
