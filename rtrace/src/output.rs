@@ -311,6 +311,14 @@ impl StraceFormatter {
         }
     }
 
+    /// A process attached to: with `-y`, its working directory is learned now, before a
+    /// call can change it ahead of the lines that name it (`AT_FDCWD</dir>`).
+    pub fn attached_process(&mut self, pid: u32) {
+        if let Some(paths) = &self.opts.fd_paths {
+            let _known = paths.cwd(pid);
+        }
+    }
+
     /// Remembers what the arguments of a call in progress at attach hold now, read from
     /// the process: its enter was not seen, and by its return the kernel may have
     /// overwritten them (an in/out length, as accept's `[112 => 2]`; select's fd sets).

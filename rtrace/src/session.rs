@@ -401,6 +401,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         formatter.launched(launch.pid());
     }
     for &pid in &attached {
+        formatter.attached_process(pid);
         let tids = threads_of(pid);
         for &tid in &tids {
             formatter.add_task(tid);
