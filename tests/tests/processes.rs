@@ -491,8 +491,25 @@ fn a_thousand_targets_are_traced_at_once() {
 /// A copy of `sleep` under a name of our own, so that only our processes match.
 fn renamed_sleep(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
-    fs::copy("/bin/sleep", &path).expect("copying sleep");
+    copy_executable(Path::new("/bin/sleep"), &path);
     path
+}
+
+/// Copies a program to `to`, by `cp`: copied by this process, the file would be open
+/// for writing here while other tests' threads fork, and a child that inherited that
+/// descriptor until its exec makes running the copy fail with ETXTBSY.
+fn copy_executable(from: &Path, to: &Path) {
+    let status = Command::new("cp")
+        .arg(from)
+        .arg(to)
+        .status()
+        .expect("running cp");
+    assert!(
+        status.success(),
+        "cp {} {}: {status}",
+        from.display(),
+        to.display()
+    );
 }
 
 #[test]
@@ -586,7 +603,7 @@ fn a_thousand_targets_by_name() {
     // The helper under a name of its own, so that only these processes match.
     let scratch = ScratchDir::new("thousand-named");
     let named = scratch.path().join("rtxthousand");
-    fs::copy(helper_binary(), &named).expect("copying the helper");
+    copy_executable(&helper_binary(), &named);
     let mut helpers: Vec<Helper> = (0..TARGETS)
         .map(|_| Helper::start(&named, "loop3", &[]))
         .collect();
