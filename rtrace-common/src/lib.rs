@@ -292,6 +292,9 @@ pub mod spec_flags {
     /// With [`RET_FD_INODE`], `-yy`: the returned socket's protocol and addresses are
     /// kept by inode in the `SOCKETS` map (`accept`).
     pub const RET_FD_SOCKET: u32 = 128;
+    /// `-yy`: once the call has set the addresses of the socket in argument 0
+    /// (`connect`), they are kept as for [`RET_FD_SOCKET`].
+    pub const ARG0_FD_SOCKET: u32 = 256;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map

@@ -1,4 +1,5 @@
-//! `-yy`: what a socket `accept` made is, kept by inode for the reader. A connection
+//! `-yy`: what a socket `accept` made, or `connect` connected, is, kept by inode for
+//! the reader. A connection
 //! that closes before its lines are decoded (a FastCGI request's, a few milliseconds)
 //! is gone from `sock_diag` by then; this is how it was as the call returned.
 

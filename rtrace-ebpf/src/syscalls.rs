@@ -401,6 +401,13 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
 /// [`spec_flags::RET_FD_INODE`]); a pair's, after the pair in slot 0.
 #[inline(always)]
 fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
+    // A connect that succeeded or is under way (EINPROGRESS) has its addresses: keep
+    // them (see [`spec_flags::ARG0_FD_SOCKET`]).
+    if flags & spec_flags::ARG0_FD_SOCKET != 0 && (call.ret == 0 || call.ret == -EINPROGRESS) {
+        #[expect(clippy::cast_possible_truncation, reason = "a descriptor")]
+        fd_inode(call.args[0] as u32, true);
+        return 0;
+    }
     if call.ret < 0 {
         return 0;
     }
@@ -415,6 +422,9 @@ fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
     }
     0
 }
+
+/// `-EINPROGRESS`: a non-blocking connect under way.
+const EINPROGRESS: i64 = 115;
 
 /// When the call returned, if asked for (`-T`); a call that does not return is sent at
 /// its enter.

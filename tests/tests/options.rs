@@ -526,42 +526,40 @@ fn sockets_show_their_addresses_with_yy() {
 
 #[test]
 fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_yy() {
-    // A server's connections that end at once, as a FastCGI request's: by the time
-    // their lines are decoded they are gone from /proc and sock_diag, and the kernel
-    // kept, as accept made them, what they were.
+    // Connections that end at once, as a FastCGI request's, or a PHP script's to its
+    // database: by the time their lines are decoded they are gone from /proc and
+    // sock_diag, and the kernel kept, as accept or connect made them, what they were.
     let (_scratch, script) = socket_script(
         "yy-closed",
         "t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n\
              u = socket.socket(socket.AF_UNIX); u.bind('{0}'); u.listen()\n\
-             clients = []\n\
              for l, family in [(t, socket.AF_INET), (u, socket.AF_UNIX)] * 3:\n\
              \x20   c = socket.socket(family); c.connect(l.getsockname()); c.send(b'hi')\n\
-             \x20   clients.append(c)\n\
+             \x20   c.close()\n\
              \x20   s, _ = l.accept(); s.recv(2); s.close()\n\
              time.sleep(0.3)\n",
     );
-    let calls = ["accept4", "recvfrom"];
+    let calls = ["accept4", "recvfrom", "sendto"];
     let (strace, rtrace) = python_traced_with_yy(&script, &calls);
     let served = |lines: &[String]| socket_lines(lines, &calls);
     assert_eq!(served(&rtrace), served(&strace));
-    assert_eq!(
+    // Every connection described, on both ends: the server's (its path with it), and
+    // the client's (unbound; a UNIX one closed before it was accepted, so no peer on
+    // either side).
+    let described = |call: &str, needle: &str| {
         served(&rtrace)
             .iter()
-            .filter(|l| l.starts_with("recvfrom(") && l.contains("<TCP:[127.0.0.1:N->127.0.0.1:N]>"))
-            .count(),
-        3,
-        "{rtrace:#?}"
-    );
-    assert_eq!(
-        served(&rtrace)
-            .iter()
-            .filter(|l| l.starts_with("recvfrom(")
-                && l.contains("<UNIX-STREAM:[N->N,\"")
-                && l.contains("/s.sock\"]>"))
-            .count(),
-        3,
-        "{rtrace:#?}"
-    );
+            .filter(|l| l.starts_with(call) && l.contains(needle))
+            .count()
+    };
+    for (call, needle) in [
+        ("recvfrom(", "<TCP:[127.0.0.1:N->127.0.0.1:N]>"),
+        ("recvfrom(", "/s.sock\"]>"),
+        ("sendto(", "<TCP:[127.0.0.1:N->127.0.0.1:N]>"),
+        ("sendto(", "<UNIX-STREAM:[N]>"),
+    ] {
+        assert_eq!(described(call, needle), 3, "{call} {needle}: {rtrace:#?}");
+    }
 }
 
 #[test]

@@ -9,8 +9,8 @@
 //! shows it as it was when the call began): a server's accepted connections and
 //! listeners, which do not change, print as strace prints them. A description is kept
 //! per inode until a call that may change it (`bind`, `connect`, `listen`, `shutdown`,
-//! `close`) returns. A connection `accept` made is described from what the kernel kept
-//! of it as the call returned (`SocketInfo`, TCP over IPv4 and UNIX), which holds even
+//! `close`) returns. A connection `accept` made or `connect` connected is described from
+//! what the kernel kept of it as the call returned (`SocketInfo`, TCP over IPv4 and UNIX), which holds even
 //! once it is closed; another socket closed by the time its lines are decoded prints
 //! bare.
 

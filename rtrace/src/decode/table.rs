@@ -550,16 +550,19 @@ fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32
     // -y: the kernel tells the inode numbers of the pipes and sockets calls make, which
     // /proc may no longer show when the line is decoded. (Their descriptors are the
     // first capture of the pair calls: slot 0.)
-    // -yy: what accept made is kept by the kernel too, for connections that close
-    // before their lines are decoded.
-    let kept_sockets = if opts
+    // -yy: what accept made, and what connect connected, is kept by the kernel too,
+    // for connections that close before their lines are decoded.
+    let (kept_sockets, connected_sockets) = if opts
         .fd_paths
         .as_ref()
         .is_some_and(|p| p.describes_sockets())
     {
-        numbers(&[Sysno::accept, Sysno::accept4])
+        (
+            numbers(&[Sysno::accept, Sysno::accept4]),
+            numbers(&[Sysno::connect]),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let (made_fds, made_pairs) = if opts.fd_paths.is_some() {
         (
@@ -573,6 +576,7 @@ fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32
         (forks, spec_flags::FORKS),
         (exec_path, spec_flags::EXEC_PATH),
         (kept_sockets, spec_flags::RET_FD_SOCKET),
+        (connected_sockets, spec_flags::ARG0_FD_SOCKET),
         (made_fds, spec_flags::RET_FD_INODE),
         (made_pairs, spec_flags::SLOT0_FD_INODE),
         (
