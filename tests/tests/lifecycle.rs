@@ -384,7 +384,16 @@ fn ctrl_c_ends_the_trace_with_the_call_in_progress_as_strace_does() {
         Some("read(0,  <detached ...>"),
         "strace's trace: {strace:#?}"
     );
-    assert_eq!(rtrace, strace);
+    // The line's way through: strace misses the first read when the line wakes cat
+    // before strace's attach has stopped it (its return then has no enter for
+    // strace); rtrace always shows it.
+    let tail = |trace: &[String]| trace[trace.len().saturating_sub(2)..].to_vec();
+    assert_eq!(tail(rtrace), tail(strace));
+    assert_eq!(
+        rtrace.first().map(String::as_str),
+        Some(r#"read(0, "x\n", 131072)                  = 2"#),
+        "{rtrace:#?}"
+    );
 }
 
 #[test]
@@ -421,6 +430,9 @@ fn a_call_in_progress_at_attach_shows_what_its_arguments_held_before_it_returned
         let file = dir.path().join(tracer.name());
         let mut run = TracerRun::start(&tracer, &[pid.to_string()], Destination::File(file));
         run.wait_attached(&[pid]);
+        // strace says it attached before its stop of the process has taken: a
+        // connection in between would return from accept4 unseen by it.
+        thread::sleep(Duration::from_millis(300));
         let client = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connecting");
         drop(client);
         let mut accepted = String::new();

@@ -67,8 +67,8 @@ impl Sockets {
         if let Some(text) = self.known.borrow().get(&inode) {
             return Some(text.clone());
         }
-        // A socket `accept` made, as the kernel kept it then: it does not change, and
-        // may be closed by now, its descriptor even reused.
+        // A socket `accept` made or `connect` connected, as the kernel kept it then: it
+        // does not change, and may be closed by now, its descriptor even reused.
         let kept = self
             .kept
             .borrow()
