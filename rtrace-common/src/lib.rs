@@ -293,7 +293,7 @@ pub mod spec_flags {
     /// kept by inode in the `SOCKETS` map (`accept`).
     pub const RET_FD_SOCKET: u32 = 128;
     /// `-yy`: once the call has set the addresses of the socket in argument 0
-    /// (`connect`), they are kept as for [`RET_FD_SOCKET`].
+    /// (`connect`), they are kept as for [`RET_FD_SOCKET`] (TCP over IPv4 only).
     pub const ARG0_FD_SOCKET: u32 = 256;
 }
 

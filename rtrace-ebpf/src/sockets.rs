@@ -48,10 +48,21 @@ const AF_INET: u16 = 2;
 const SUN_PATH: u64 = 2;
 const SUN_PATH_SIZE: u32 = 108;
 
+/// Which sockets [`keep`] keeps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    None,
+    /// Any it describes (`accept`).
+    Any,
+    /// `AF_INET` only (`connect`: a UNIX client's peer has no inode until the server
+    /// accepts it, so what connect leaves is not what the lines after show).
+    Inet,
+}
+
 /// Keeps what the socket open as `file`, inode `ino`, is: its family and type, and for
 /// `AF_UNIX` its peer's inode and bound path, for `AF_INET` its addresses and ports.
 #[inline(never)]
-pub fn keep(file: u64, ino: u32) {
+pub fn keep(file: u64, ino: u32, which: Keep) {
     // SAFETY: a global written once by the loader, read whole.
     let off = unsafe { core::ptr::read_volatile(&SOCKET_OFFSETS) };
     if off.file_private_data == 0 {
@@ -77,7 +88,7 @@ pub fn keep(file: u64, ino: u32) {
         (*info).remote_addr = [0; 4];
         (*info).path_len = 0;
         match (*info).family {
-            AF_UNIX => {
+            AF_UNIX if which == Keep::Any => {
                 let peer = read_kernel(sk, off.unix_peer);
                 let peer_socket = read_kernel(peer, off.sock_socket);
                 if peer_socket != 0 {

@@ -24,6 +24,7 @@ use crate::{
         CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
     regs::{syscall_args, syscall_args_btf},
+    sockets::Keep,
     task::{current, fd_inode, global},
 };
 
@@ -405,7 +406,7 @@ fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
     // them (see [`spec_flags::ARG0_FD_SOCKET`]).
     if flags & spec_flags::ARG0_FD_SOCKET != 0 && (call.ret == 0 || call.ret == -EINPROGRESS) {
         #[expect(clippy::cast_possible_truncation, reason = "a descriptor")]
-        fd_inode(call.args[0] as u32, true);
+        fd_inode(call.args[0] as u32, Keep::Inet);
         return 0;
     }
     if call.ret < 0 {
@@ -413,12 +414,17 @@ fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
     }
     if flags & spec_flags::RET_FD_INODE != 0 {
         #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a descriptor")]
-        return fd_inode(call.ret as u32, flags & spec_flags::RET_FD_SOCKET != 0);
+        let keep = if flags & spec_flags::RET_FD_SOCKET != 0 {
+            Keep::Any
+        } else {
+            Keep::None
+        };
+        return fd_inode(call.ret as u32, keep);
     }
     if flags & spec_flags::SLOT0_FD_INODE != 0
         && let Some((first, second)) = slots.fd_pair()
     {
-        slots.append_to_pair(fd_inode(first, false), fd_inode(second, false));
+        slots.append_to_pair(fd_inode(first, Keep::None), fd_inode(second, Keep::None));
     }
     0
 }

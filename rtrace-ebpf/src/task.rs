@@ -31,10 +31,10 @@ pub static INODE_INO_OFFSET: u32 = 0;
 
 /// The inode number of the current task's descriptor `fd` (low 32 bits, which is all a
 /// pipe's or socket's has), or 0. Six kernel reads: only for the few calls that make
-/// pipes and sockets. With `keep_socket`, a socket's description is kept too (`-yy`,
-/// see [`crate::sockets::keep`]).
+/// pipes and sockets. A socket's description is kept too when `keep` says which
+/// (`-yy`, see [`crate::sockets::keep`]).
 #[inline(never)]
-pub fn fd_inode(fd: u32, keep_socket: bool) -> u32 {
+pub fn fd_inode(fd: u32, keep: crate::sockets::Keep) -> u32 {
     let files_offset = global(&TASK_FILES_OFFSET);
     if files_offset == 0 {
         return 0;
@@ -50,8 +50,8 @@ pub fn fd_inode(fd: u32, keep_socket: bool) -> u32 {
     let inode = read_kernel(file, global(&FILE_INODE_OFFSET));
     #[expect(clippy::cast_possible_truncation, reason = "pipe and socket inodes are 32-bit")]
     let ino = read_kernel(inode, global(&INODE_INO_OFFSET)) as u32;
-    if keep_socket && ino != 0 {
-        crate::sockets::keep(file, ino);
+    if keep != crate::sockets::Keep::None && ino != 0 {
+        crate::sockets::keep(file, ino, keep);
     }
     ino
 }
