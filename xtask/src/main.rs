@@ -119,10 +119,12 @@ fn main() -> Result<()> {
             std::process::exit(status.code().unwrap_or(1));
         }
         Task::Test { args } => {
-            // strace to compare with; PHP-FPM, the workers rtrace is for.
+            // strace to compare with; PHP-FPM, the workers rtrace is for; python3, the
+            // servers and clients of the socket tests.
             toolchain::ensure_packages(&[
                 ("strace", "/usr/bin/strace"),
                 ("php-fpm", "/usr/sbin/php-fpm8.2"),
+                ("python3", "/usr/bin/python3"),
             ])?;
             let bin = build(&root)?;
             toolchain::run(cargo().current_dir(&root).args([
