@@ -293,7 +293,7 @@ pub mod spec_flags {
     /// kept by inode in the `SOCKETS` map (`accept`).
     pub const RET_FD_SOCKET: u32 = 128;
     /// `-yy`: once the call has set the addresses of the socket in argument 0
-    /// (`connect`), they are kept as for [`RET_FD_SOCKET`] (TCP over IPv4 only).
+    /// (`connect`), they are kept as for [`RET_FD_SOCKET`] (internet sockets only).
     pub const ARG0_FD_SOCKET: u32 = 256;
 }
 
@@ -348,29 +348,33 @@ pub struct EnterCaptures {
 }
 const _: () = assert!(size_of::<EnterCaptures>() == 48 + 32 + SLOT_COUNT * SLOT_SIZE);
 
-/// A socket as `accept` made it, kept by inode in the `SOCKETS` map for `-yy`: a
-/// connection that closes before its lines are decoded (a FastCGI request's) is gone
-/// from `sock_diag` by then.
+/// A socket as `accept` made it or `connect` connected it, kept by inode in the
+/// `SOCKETS` map for `-yy`: a connection that closes before its lines are decoded (a
+/// FastCGI request's, a resolver's query) is gone from `sock_diag` by then.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct SocketInfo {
-    /// `AF_UNIX` or `AF_INET` (others are not kept).
+    /// `AF_UNIX`, `AF_INET` or `AF_INET6` (others are not kept).
     pub family: u16,
     /// `SOCK_STREAM`, `SOCK_DGRAM`...
     pub kind: u16,
-    /// `AF_UNIX`: the peer's inode number, 0 when none.
-    pub peer_inode: u32,
-    /// `AF_INET`: the local and remote ports, host order.
+    /// `AF_INET` and `AF_INET6`: `IPPROTO_TCP`, `IPPROTO_UDP` or `IPPROTO_UDPLITE`.
+    pub protocol: u16,
+    /// `AF_INET` and `AF_INET6`: the local and remote ports, host order.
     pub local_port: u16,
     pub remote_port: u16,
-    /// `AF_INET`: the local and remote addresses, network order.
-    pub local_addr: [u8; 4],
-    pub remote_addr: [u8; 4],
+    pub _pad: u16,
+    /// `AF_UNIX`: the peer's inode number, 0 when none.
+    pub peer_inode: u32,
+    /// `AF_INET6`: the local and remote addresses, network order; `AF_INET`: their
+    /// first 4 bytes.
+    pub local_addr: [u8; 16],
+    pub remote_addr: [u8; 16],
     /// `AF_UNIX`: bytes of `path` (the bound name, `sun_path`; 0 when unnamed).
     pub path_len: u32,
     pub path: [u8; 108],
 }
-const _: () = assert!(size_of::<SocketInfo>() == 132);
+const _: () = assert!(size_of::<SocketInfo>() == 160);
 
 /// Where the fields [`SocketInfo`] holds are, from the kernel's BTF; set by the loader
 /// as the `SOCKET_OFFSETS` global. `file_private_data` 0: unknown, nothing is kept.
@@ -385,13 +389,18 @@ pub struct SocketOffsets {
     /// `socket_alloc.vfs_inode` less `socket_alloc.socket`: a socket's inode.
     pub socket_inode: u32,
     /// `sock_common.skc_family`, `skc_num`, `skc_dport`, `skc_rcv_saddr`, `skc_daddr`
-    /// (`struct sock` begins with its `sock_common`), and `sock.sk_socket`.
+    /// (`struct sock` begins with its `sock_common`), `sock.sk_socket` and
+    /// `sock.sk_protocol`.
     pub sock_family: u32,
     pub sock_num: u32,
     pub sock_dport: u32,
     pub sock_rcv_saddr: u32,
     pub sock_daddr: u32,
     pub sock_socket: u32,
+    pub sock_protocol: u32,
+    /// `sock_common.skc_v6_rcv_saddr` and `skc_v6_daddr`; 0 in a kernel without IPv6.
+    pub sock_v6_rcv_saddr: u32,
+    pub sock_v6_daddr: u32,
     /// `unix_sock.addr` and `unix_sock.peer`; `unix_address.len` and `unix_address.name`.
     pub unix_addr: u32,
     pub unix_peer: u32,

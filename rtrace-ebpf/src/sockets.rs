@@ -24,26 +24,17 @@ static SOCKET_SCRATCH: PerCpuArray<SocketInfo> = PerCpuArray::with_max_entries(1
 
 /// Set by the loader from the kernel's BTF.
 #[unsafe(no_mangle)]
-static SOCKET_OFFSETS: SocketOffsets = SocketOffsets {
-    file_private_data: 0,
-    socket_type: 0,
-    socket_sk: 0,
-    socket_inode: 0,
-    sock_family: 0,
-    sock_num: 0,
-    sock_dport: 0,
-    sock_rcv_saddr: 0,
-    sock_daddr: 0,
-    sock_socket: 0,
-    unix_addr: 0,
-    unix_peer: 0,
-    unix_address_len: 0,
-    unix_address_name: 0,
-    inode_ino: 0,
-};
+// SAFETY: a struct of integers, for which zero is a value (nothing known).
+static SOCKET_OFFSETS: SocketOffsets = unsafe { core::mem::zeroed() };
 
 const AF_UNIX: u16 = 1;
 const AF_INET: u16 = 2;
+const AF_INET6: u16 = 10;
+const IPPROTO_TCP: u16 = 6;
+const IPPROTO_UDP: u16 = 17;
+const IPPROTO_UDPLITE: u16 = 136;
+/// An IPv6 address's size.
+const IN6_ADDR: u32 = 16;
 /// `sun_path`'s offset in `struct sockaddr_un`, and its size.
 const SUN_PATH: u64 = 2;
 const SUN_PATH_SIZE: u32 = 108;
@@ -54,13 +45,14 @@ pub enum Keep {
     None,
     /// Any it describes (`accept`).
     Any,
-    /// `AF_INET` only (`connect`: a UNIX client's peer has no inode until the server
-    /// accepts it, so what connect leaves is not what the lines after show).
+    /// Internet sockets only (`connect`: a UNIX client's peer has no inode until the
+    /// server accepts it, so what connect leaves is not what the lines after show).
     Inet,
 }
 
 /// Keeps what the socket open as `file`, inode `ino`, is: its family and type, and for
-/// `AF_UNIX` its peer's inode and bound path, for `AF_INET` its addresses and ports.
+/// `AF_UNIX` its peer's inode and bound path, for TCP and UDP over IPv4 or IPv6 its
+/// addresses and ports.
 #[inline(never)]
 pub fn keep(file: u64, ino: u32, which: Keep) {
     // SAFETY: a global written once by the loader, read whole.
@@ -76,45 +68,90 @@ pub fn keep(file: u64, ino: u32, which: Keep) {
     let Some(info) = SOCKET_SCRATCH.get_ptr_mut(0) else {
         return;
     };
-    #[expect(clippy::cast_possible_truncation, reason = "16-bit fields")]
     // SAFETY: per-CPU scratch, not shared while this program runs.
-    unsafe {
-        (*info).family = read_kernel(sk, off.sock_family) as u16;
-        (*info).kind = read_kernel(socket, off.socket_type) as u16;
-        (*info).peer_inode = 0;
-        (*info).local_port = 0;
-        (*info).remote_port = 0;
-        (*info).local_addr = [0; 4];
-        (*info).remote_addr = [0; 4];
-        (*info).path_len = 0;
-        match (*info).family {
-            AF_UNIX if which == Keep::Any => {
-                let peer = read_kernel(sk, off.unix_peer);
-                let peer_socket = read_kernel(peer, off.sock_socket);
-                if peer_socket != 0 {
-                    let inode = peer_socket + u64::from(off.socket_inode);
-                    (*info).peer_inode = read_kernel(inode, off.inode_ino) as u32;
-                }
-                let addr = read_kernel(sk, off.unix_addr);
-                if addr != 0 {
-                    let len = (read_kernel(addr, off.unix_address_len) & 0xffff_ffff) as u32;
-                    let path_len = len.saturating_sub(SUN_PATH as u32);
-                    let n = if path_len > SUN_PATH_SIZE { SUN_PATH_SIZE } else { path_len };
-                    let from = addr + u64::from(off.unix_address_name) + SUN_PATH;
-                    if bpf_probe_read_kernel((*info).path.as_mut_ptr().cast::<c_void>(), n, from as *const c_void) == 0 {
-                        (*info).path_len = n;
-                    }
-                }
-            }
-            AF_INET => {
-                let ports_and_addrs = |offset: u32| read_kernel(sk, offset);
-                (*info).local_port = ports_and_addrs(off.sock_num) as u16;
-                (*info).remote_port = u16::from_be(ports_and_addrs(off.sock_dport) as u16);
-                (*info).local_addr = (ports_and_addrs(off.sock_rcv_saddr) as u32).to_ne_bytes();
-                (*info).remote_addr = (ports_and_addrs(off.sock_daddr) as u32).to_ne_bytes();
-            }
-            _ => return,
-        }
-        let _ = SOCKETS.insert(&ino, &*info, 0);
+    let info = unsafe { &mut *info };
+    let described = match read_kernel(sk, off.sock_family) as u16 {
+        AF_UNIX if which == Keep::Any => unix(info, sk, &off),
+        family @ (AF_INET | AF_INET6) => inet(info, family, sk, &off),
+        _ => false,
+    };
+    if described {
+        info.kind = read_kernel(socket, off.socket_type) as u16;
+        let _ = SOCKETS.insert(&ino, info, 0);
     }
 }
+
+/// A UNIX socket's peer inode and bound path.
+#[inline(always)]
+fn unix(info: &mut SocketInfo, sk: u64, off: &SocketOffsets) -> bool {
+    *info = SocketInfo { family: AF_UNIX, ..EMPTY };
+    let peer = read_kernel(sk, off.unix_peer);
+    let peer_socket = read_kernel(peer, off.sock_socket);
+    if peer_socket != 0 {
+        let inode = peer_socket + u64::from(off.socket_inode);
+        info.peer_inode = read_kernel(inode, off.inode_ino) as u32;
+    }
+    let addr = read_kernel(sk, off.unix_addr);
+    if addr != 0 {
+        let len = read_kernel(addr, off.unix_address_len) as u32;
+        let path_len = len.saturating_sub(SUN_PATH as u32);
+        let n = if path_len > SUN_PATH_SIZE { SUN_PATH_SIZE } else { path_len };
+        let from = addr + u64::from(off.unix_address_name) + SUN_PATH;
+        if read_bytes(&mut info.path, n, from) {
+            info.path_len = n;
+        }
+    }
+    true
+}
+
+/// A TCP or UDP socket's protocol, and its addresses and ports; false for another
+/// protocol (SCTP, MPTCP), or IPv6 in a kernel without it.
+#[inline(always)]
+fn inet(info: &mut SocketInfo, family: u16, sk: u64, off: &SocketOffsets) -> bool {
+    let protocol = read_kernel(sk, off.sock_protocol) as u16;
+    if !matches!(protocol, IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE) {
+        return false;
+    }
+    *info = SocketInfo {
+        family,
+        protocol,
+        local_port: read_kernel(sk, off.sock_num) as u16,
+        remote_port: u16::from_be(read_kernel(sk, off.sock_dport) as u16),
+        ..EMPTY
+    };
+    if family == AF_INET {
+        let local = (read_kernel(sk, off.sock_rcv_saddr) as u32).to_ne_bytes();
+        let remote = (read_kernel(sk, off.sock_daddr) as u32).to_ne_bytes();
+        info.local_addr[..4].copy_from_slice(&local);
+        info.remote_addr[..4].copy_from_slice(&remote);
+        return true;
+    }
+    off.sock_v6_daddr != 0
+        && read_bytes(&mut info.local_addr, IN6_ADDR, sk + u64::from(off.sock_v6_rcv_saddr))
+        && read_bytes(&mut info.remote_addr, IN6_ADDR, sk + u64::from(off.sock_v6_daddr))
+}
+
+/// Reads `n` bytes (at most `to`'s length) of kernel memory at `from` into `to`.
+#[inline(always)]
+fn read_bytes(to: &mut [u8], n: u32, from: u64) -> bool {
+    if n as usize > to.len() {
+        return false;
+    }
+    // SAFETY: a checked kernel read into `to`, which holds `n` bytes.
+    unsafe { bpf_probe_read_kernel(to.as_mut_ptr().cast::<c_void>(), n, from as *const c_void) == 0 }
+}
+
+/// A [`SocketInfo`] with nothing known.
+const EMPTY: SocketInfo = SocketInfo {
+    family: 0,
+    kind: 0,
+    protocol: 0,
+    local_port: 0,
+    remote_port: 0,
+    _pad: 0,
+    peer_inode: 0,
+    local_addr: [0; 16],
+    remote_addr: [0; 16],
+    path_len: 0,
+    path: [0; 108],
+};

@@ -119,6 +119,13 @@ fn socket_offsets(btf: &Btf<'_>) -> Option<rtrace_common::SocketOffsets> {
         sock_rcv_saddr: btf.member_offset("sock_common", "skc_rcv_saddr")?,
         sock_daddr: btf.member_offset("sock_common", "skc_daddr")?,
         sock_socket: btf.member_offset("sock", "sk_socket")?,
+        sock_protocol: btf.member_offset("sock", "sk_protocol")?,
+        sock_v6_rcv_saddr: btf
+            .member_offset("sock_common", "skc_v6_rcv_saddr")
+            .unwrap_or(0),
+        sock_v6_daddr: btf
+            .member_offset("sock_common", "skc_v6_daddr")
+            .unwrap_or(0),
         unix_addr: btf.member_offset("unix_sock", "addr")?,
         unix_peer: btf.member_offset("unix_sock", "peer")?,
         unix_address_len: btf.member_offset("unix_address", "len")?,
@@ -270,6 +277,13 @@ mod tests {
             assert_eq!(off.sock_daddr, 0, "{off:?}");
             assert_eq!(off.sock_rcv_saddr, 4, "{off:?}");
             assert!(off.sock_family > off.sock_num, "{off:?}");
+            // IPv6's addresses after the family; sk_protocol past sock_common.
+            assert!(
+                off.sock_v6_rcv_saddr == off.sock_v6_daddr + 16
+                    && off.sock_v6_daddr > off.sock_family,
+                "{off:?}"
+            );
+            assert!(off.sock_protocol > off.sock_v6_rcv_saddr, "{off:?}");
             // unix_sock begins with its struct sock; unix_address with refcnt and len.
             assert!(
                 off.unix_addr > off.sock_socket && off.unix_peer > off.unix_addr,

@@ -526,19 +526,27 @@ fn sockets_show_their_addresses_with_yy() {
 
 #[test]
 fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_yy() {
-    // Connections that end at once, as a FastCGI request's, or a PHP script's to its
-    // database: by the time their lines are decoded they are gone from /proc and
-    // sock_diag, and the kernel kept, as accept or connect made them, what they were.
+    // Connections that end at once, as a FastCGI request's, a PHP script's to its
+    // database, or a resolver's query over UDP: by the time their lines are decoded
+    // they are gone from /proc and sock_diag, and the kernel kept, as accept or connect
+    // made them, what they were.
     let (_scratch, script) = socket_script(
         "yy-closed",
         "t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n\
+             t6 = socket.socket(socket.AF_INET6); t6.bind(('::1', 0)); t6.listen()\n\
              u = socket.socket(socket.AF_UNIX); u.bind('{0}'); u.listen()\n\
              clients = []\n\
-             for l, family in [(t, socket.AF_INET), (u, socket.AF_UNIX)] * 3:\n\
-             \x20   c = socket.socket(family); c.connect(l.getsockname()); c.send(b'hi')\n\
-             \x20   if family == socket.AF_INET: c.close()\n\
-             \x20   else: clients.append(c)\n\
+             for l in [t, t6, u] * 3:\n\
+             \x20   c = socket.socket(l.family); c.connect(l.getsockname()); c.send(b'hi')\n\
+             \x20   if l.family == socket.AF_UNIX: clients.append(c)\n\
+             \x20   else: c.close()\n\
              \x20   s, _ = l.accept(); s.recv(2); s.close()\n\
+             d = socket.socket(type=socket.SOCK_DGRAM); d.bind(('127.0.0.1', 0))\n\
+             d6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); d6.bind(('::1', 0))\n\
+             for server in [d, d6] * 3:\n\
+             \x20   c = socket.socket(server.family, socket.SOCK_DGRAM)\n\
+             \x20   c.connect(server.getsockname()); c.send(b'q')\n\
+             \x20   _, peer = server.recvfrom(1); server.sendto(b'a', peer); c.recv(1); c.close()\n\
              time.sleep(0.3)\n",
     );
     let calls = ["accept4", "recvfrom", "sendto"];
@@ -553,20 +561,33 @@ fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_y
     };
     assert_eq!(served(&rtrace), served(&strace));
     // Every connection described: the server's ends (a UNIX one with its path), and
-    // the TCP clients', closed at once.
+    // the TCP and UDP clients', closed at once.
     let described = |call: &str, needle: &str| {
         served(&rtrace)
             .iter()
             .filter(|l| l.starts_with(call) && l.contains(needle))
             .count()
     };
-    for (call, needle) in [
-        ("recvfrom(", "<TCP:[127.0.0.1:N->127.0.0.1:N]>"),
-        ("recvfrom(", "/s.sock\"]>"),
-        ("recvfrom(", "<UNIX-STREAM:[N->N,\""),
-        ("sendto(", "<TCP:[127.0.0.1:N->127.0.0.1:N]>"),
+    for (call, needle, lines) in [
+        ("recvfrom(", "<TCP:[127.0.0.1:N->127.0.0.1:N]>", 3),
+        ("recvfrom(", "<TCPv6:[[::1]:N->[::1]:N]>", 3),
+        ("recvfrom(", "/s.sock\"]>", 3),
+        ("recvfrom(", "<UNIX-STREAM:[N->N,\"", 3),
+        ("sendto(", "<TCP:[127.0.0.1:N->127.0.0.1:N]>", 3),
+        ("sendto(", "<TCPv6:[[::1]:N->[::1]:N]>", 3),
+        // A client's query and its answer; the server's socket stays open.
+        ("sendto(", "<UDP:[127.0.0.1:N->127.0.0.1:N]>", 3),
+        ("recvfrom(", "<UDP:[127.0.0.1:N->127.0.0.1:N]>", 3),
+        ("sendto(", "<UDPv6:[[::1]:N->[::1]:N]>", 3),
+        ("recvfrom(", "<UDPv6:[[::1]:N->[::1]:N]>", 3),
+        ("recvfrom(", "<UDP:[127.0.0.1:N]>", 3),
+        ("sendto(", "<UDPv6:[[::1]:N]>", 3),
     ] {
-        assert_eq!(described(call, needle), 3, "{call} {needle}: {rtrace:#?}");
+        assert_eq!(
+            described(call, needle),
+            lines,
+            "{call} {needle}: {rtrace:#?}"
+        );
     }
 }
 

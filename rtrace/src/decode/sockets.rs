@@ -111,37 +111,47 @@ impl Sockets {
 /// [`unix_socket`] and [`inet_socket`] print them, from what the kernel kept.
 fn kept_description(inode: u64, info: &SocketInfo) -> Option<Vec<u8>> {
     let mut out = Vec::new();
-    match (i32::from(info.family), i32::from(info.kind)) {
-        (libc::AF_UNIX, kind) => {
-            out.extend_from_slice(format!("{}:[{inode}", unix_kind(kind)).as_bytes());
-            if info.peer_inode != 0 {
-                out.extend_from_slice(format!("->{}", info.peer_inode).as_bytes());
-            }
-            let len = usize::try_from(info.path_len)
-                .unwrap_or(0)
-                .min(info.path.len());
-            let path = &info.path[..len];
-            if let Some((&first, rest)) = path.split_first() {
-                out.extend_from_slice(b",\"");
-                if first == 0 {
-                    out.push(b'@');
-                    out.extend_from_slice(rest);
-                } else {
-                    let end = path.iter().position(|&c| c == 0).unwrap_or(len);
-                    out.extend_from_slice(&path[..end]);
-                }
-                out.push(b'"');
-            }
+    let family = u8::try_from(info.family).ok()?;
+    if i32::from(family) == libc::AF_UNIX {
+        out.extend_from_slice(format!("{}:[{inode}", unix_kind(i32::from(info.kind))).as_bytes());
+        if info.peer_inode != 0 {
+            out.extend_from_slice(format!("->{}", info.peer_inode).as_bytes());
         }
-        (libc::AF_INET, libc::SOCK_STREAM) => {
-            out.extend_from_slice(b"TCP:[");
-            push_endpoint(&mut out, IpAddr::from(info.local_addr), info.local_port);
-            out.extend_from_slice(b"->");
-            push_endpoint(&mut out, IpAddr::from(info.remote_addr), info.remote_port);
+        let len = usize::try_from(info.path_len)
+            .unwrap_or(0)
+            .min(info.path.len());
+        let path = &info.path[..len];
+        if let Some((&first, rest)) = path.split_first() {
+            out.extend_from_slice(b",\"");
+            if first == 0 {
+                out.push(b'@');
+                out.extend_from_slice(rest);
+            } else {
+                let end = path.iter().position(|&c| c == 0).unwrap_or(len);
+                out.extend_from_slice(&path[..end]);
+            }
+            out.push(b'"');
         }
-        _ => return None,
+        out.push(b']');
+        return Some(out);
     }
-    out.push(b']');
+    let protocol = u8::try_from(info.protocol).ok()?;
+    let (name, ..) = INET_PROTOCOLS
+        .iter()
+        .find(|&&(_, f, p)| (f, p) == (family, protocol))?;
+    let address = |bytes: [u8; 16]| -> IpAddr {
+        if family == AF_INET {
+            IpAddr::from([bytes[0], bytes[1], bytes[2], bytes[3]])
+        } else {
+            IpAddr::from(bytes)
+        }
+    };
+    push_endpoints(
+        &mut out,
+        name,
+        (address(info.local_addr), info.local_port),
+        (address(info.remote_addr), info.remote_port),
+    );
     Some(out)
 }
 
@@ -178,17 +188,23 @@ fn protocol_name(tgid: u32, fd: i32, inode: u64) -> Option<String> {
     String::from_utf8(name.to_vec()).ok()
 }
 
+/// The internet protocols by the names the kernel gives them, with their address
+/// family and protocol number.
+const INET_PROTOCOLS: [(&str, u8, u8); 6] = [
+    ("TCP", AF_INET, IPPROTO_TCP),
+    ("TCPv6", AF_INET6, IPPROTO_TCP),
+    ("UDP", AF_INET, IPPROTO_UDP),
+    ("UDPv6", AF_INET6, IPPROTO_UDP),
+    ("UDP-Lite", AF_INET, IPPROTO_UDPLITE),
+    ("UDP-Litev6", AF_INET6, IPPROTO_UDPLITE),
+];
+
 /// The address family and protocol number of an internet protocol name.
 fn inet_kind(protocol: &str) -> Option<(u8, u8)> {
-    Some(match protocol {
-        "TCP" => (AF_INET, IPPROTO_TCP),
-        "TCPv6" => (AF_INET6, IPPROTO_TCP),
-        "UDP" => (AF_INET, IPPROTO_UDP),
-        "UDPv6" => (AF_INET6, IPPROTO_UDP),
-        "UDP-Lite" => (AF_INET, IPPROTO_UDPLITE),
-        "UDP-Litev6" => (AF_INET6, IPPROTO_UDPLITE),
-        _ => return None,
-    })
+    INET_PROTOCOLS
+        .iter()
+        .find(|&&(name, ..)| name == protocol)
+        .map(|&(_, family, number)| (family, number))
 }
 
 /// Sends one `sock_diag` request and hands each response to `each` until it returns
@@ -235,7 +251,8 @@ fn query(request: SockDiagMessage, dump: bool, mut each: impl FnMut(&SockDiagMes
     }
 }
 
-/// `TCP:[127.0.0.1:80->127.0.0.1:5000]`, or `TCP:[127.0.0.1:80]` without a peer.
+/// Socket `inode` of an internet protocol as `sock_diag` tells it, printed as
+/// [`push_endpoints`] does; false when it is not found.
 fn inet_socket(out: &mut Vec<u8>, name: &str, family: u8, protocol: u8, inode: u32) -> bool {
     let socket_id = if family == AF_INET {
         SocketId::new_v4()
@@ -260,15 +277,25 @@ fn inet_socket(out: &mut Vec<u8>, name: &str, family: u8, protocol: u8, inode: u
     let Some(id) = found else {
         return false;
     };
+    push_endpoints(
+        out,
+        name,
+        (id.source_address, id.source_port),
+        (id.destination_address, id.destination_port),
+    );
+    true
+}
+
+/// `TCP:[127.0.0.1:80->127.0.0.1:5000]`, or `TCP:[127.0.0.1:80]` without a peer.
+fn push_endpoints(out: &mut Vec<u8>, name: &str, local: (IpAddr, u16), remote: (IpAddr, u16)) {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b":[");
-    push_endpoint(out, id.source_address, id.source_port);
-    if id.destination_port != 0 || !id.destination_address.is_unspecified() {
+    push_endpoint(out, local.0, local.1);
+    if remote.1 != 0 || !remote.0.is_unspecified() {
         out.extend_from_slice(b"->");
-        push_endpoint(out, id.destination_address, id.destination_port);
+        push_endpoint(out, remote.0, remote.1);
     }
     out.push(b']');
-    true
 }
 
 /// `127.0.0.1:80`, `[::1]:80`.
@@ -408,5 +435,49 @@ mod tests {
         unsafe { libc::close(fd) };
         // Unbound UDP sockets are not in the kernel's tables: no address to show.
         assert_eq!(text, format!("UDPv6:[{inode}]"));
+    }
+
+    #[test]
+    fn what_the_kernel_kept_prints_as_sock_diag_would() {
+        let info = |family: i32, kind: i32, protocol: i32| SocketInfo {
+            family: u16::try_from(family).unwrap(),
+            kind: u16::try_from(kind).unwrap(),
+            protocol: u16::try_from(protocol).unwrap(),
+            local_port: 41_558,
+            remote_port: 53,
+            _pad: 0,
+            peer_inode: 0,
+            local_addr: [0; 16],
+            remote_addr: [0; 16],
+            path_len: 0,
+            path: [0; 108],
+        };
+        let text =
+            |info: &SocketInfo| String::from_utf8(kept_description(7, info).unwrap()).unwrap();
+        let mut udp = info(libc::AF_INET, libc::SOCK_DGRAM, libc::IPPROTO_UDP);
+        udp.local_addr[..4].copy_from_slice(&[127, 0, 0, 1]);
+        udp.remote_addr[..4].copy_from_slice(&[127, 0, 0, 53]);
+        assert_eq!(text(&udp), "UDP:[127.0.0.1:41558->127.0.0.53:53]");
+        let mut tcp6 = info(libc::AF_INET6, libc::SOCK_STREAM, libc::IPPROTO_TCP);
+        tcp6.local_addr[15] = 1;
+        tcp6.remote_addr[15] = 1;
+        assert_eq!(text(&tcp6), "TCPv6:[[::1]:41558->[::1]:53]");
+        // A datagram socket whose connect took its peer away (AF_UNSPEC) has none.
+        let mut alone = info(libc::AF_INET6, libc::SOCK_DGRAM, libc::IPPROTO_UDPLITE);
+        alone.remote_port = 0;
+        assert_eq!(text(&alone), "UDP-Litev6:[[::]:41558]");
+        let mut unix = info(libc::AF_UNIX, libc::SOCK_DGRAM, 0);
+        unix.peer_inode = 9;
+        unix.path[..4].copy_from_slice(b"\0log");
+        unix.path_len = 4;
+        assert_eq!(text(&unix), "UNIX-DGRAM:[7->9,\"@log\"]");
+        // SCTP is not kept by the kernel programs, nor printed from a stray entry.
+        assert!(
+            kept_description(
+                7,
+                &info(libc::AF_INET, libc::SOCK_STREAM, libc::IPPROTO_SCTP)
+            )
+            .is_none()
+        );
     }
 }
