@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(session::run(cli)) {
-        Ok(code) => code,
+        Ok(ending) => ending.finish(),
         Err(e) => {
             eprintln!("rtrace: {e:#}");
             ExitCode::FAILURE

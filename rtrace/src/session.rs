@@ -41,8 +41,8 @@ const LOSS_REPORT_INTERVAL: Duration = Duration::from_secs(1);
 enum Stop {
     /// Every traced process exited.
     AllExited,
-    /// Ctrl-C or SIGTERM.
-    Interrupted,
+    /// Ctrl-C or SIGTERM: this signal.
+    Interrupted(libc::c_int),
     /// The output was closed (`rtrace ... 2>&1 | head`).
     OutputClosed,
 }
@@ -267,7 +267,7 @@ fn release_load_memory() {
 /// Bad targets, missing privileges, a kernel that cannot run the programs, an
 /// output that cannot be written.
 #[expect(clippy::too_many_lines, reason = "the session's steps, read in order")]
-pub async fn run(cli: Cli) -> Result<ExitCode> {
+pub async fn run(cli: Cli) -> Result<Ending> {
     let signals = Signals::install()?;
     let mut launch = if cli.command.is_empty() {
         None
@@ -448,6 +448,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             .map_err(|e| e.into_parts().1)
             .context("polling the ring buffer")?,
         alive: targets.iter().copied().collect(),
+        announced: attached.iter().copied().collect(),
         watching_names: !cli.names.is_empty(),
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
@@ -475,8 +476,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
         _ => {}
     }
-    if matches!(stop, Stop::Interrupted) && cli.quiet == 0 {
-        for pid in &reader.alive {
+    if matches!(stop, Stop::Interrupted(_)) && cli.quiet == 0 {
+        let mut detached: Vec<u32> = reader
+            .alive
+            .intersection(&reader.announced)
+            .copied()
+            .collect();
+        detached.sort_unstable();
+        for pid in detached {
             eprintln!("rtrace: Process {pid} detached");
         }
     }
@@ -493,19 +500,65 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if lost > 0 {
         eprintln!("rtrace: {lost} events lost");
     }
-    // Like strace, exit with the launched command's status.
-    let code = match launch.as_ref().and_then(Launch::wait) {
-        Some(status) if libc::WIFEXITED(status) => libc::WEXITSTATUS(status),
-        Some(status) if libc::WIFSIGNALED(status) => 128 + libc::WTERMSIG(status),
-        _ => 0,
-    };
-    Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+    // As strace: die of the signal that stopped the trace, leaving a launched command
+    // to run on; or end as the launched command did.
+    if let Stop::Interrupted(signo) = stop {
+        return Ok(Ending::Signal(signo));
+    }
+    Ok(match launch.as_ref().and_then(Launch::wait) {
+        Some(status) if libc::WIFEXITED(status) => {
+            Ending::Code(u8::try_from(libc::WEXITSTATUS(status)).unwrap_or(1))
+        }
+        Some(status) if libc::WIFSIGNALED(status) => Ending::Signal(libc::WTERMSIG(status)),
+        _ => Ending::Code(0),
+    })
+}
+
+/// How rtrace ends, once the trace is written.
+pub enum Ending {
+    /// Exit with this status: 0, or the launched command's.
+    Code(u8),
+    /// Die of this signal, as strace does: the one that stopped the trace (a shell's
+    /// loop then stops at Ctrl-C too), or the one that killed the launched command.
+    Signal(libc::c_int),
+}
+
+impl Ending {
+    /// Ends the process as `self` says (for a signal, without returning).
+    #[must_use]
+    pub fn finish(self) -> ExitCode {
+        let signo = match self {
+            Self::Code(code) => return ExitCode::from(code),
+            Self::Signal(signo) => signo,
+        };
+        // SAFETY: setrlimit, signal, sigprocmask and raise on plain values; nothing of
+        // the process is used after.
+        unsafe {
+            // No core file of rtrace for the launched command's SIGSEGV or SIGABRT.
+            let none = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &raw const none);
+            libc::signal(signo, libc::SIG_DFL);
+            let mut set = std::mem::zeroed();
+            libc::sigemptyset(&raw mut set);
+            libc::sigaddset(&raw mut set, signo);
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &raw const set, std::ptr::null_mut());
+            libc::raise(signo);
+        }
+        // A signal whose default is not to end the process.
+        ExitCode::from(u8::try_from(128 + signo).unwrap_or(1))
+    }
 }
 
 struct RingReader {
     ring: AsyncFd<RingBuf<MapData>>,
     /// Traced thread groups not yet exited.
     alive: HashSet<u32>,
+    /// The processes rtrace said it attached to (`-p`, `-P`): a detach says so of
+    /// those still alive. A launched command and forks are not announced, as strace's.
+    announced: HashSet<u32>,
     /// Names are watched: new targets may come, so no targets left is no reason to stop.
     watching_names: bool,
     /// A launched command not yet exec'd: its calls until then are rtrace's own.
@@ -605,6 +658,7 @@ impl RingReader {
                 Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
                 Ok(Event::TargetAdded { tid, tgid }) => {
                     self.alive.insert(tgid);
+                    self.announced.insert(tgid);
                     formatter.add_task(tid);
                     if !self.quiet {
                         eprintln!("rtrace: Process {tgid} attached");
@@ -686,29 +740,31 @@ impl RingReader {
         eprint!("{text}");
     }
 
-    /// Drains the ring once more before stopping on a signal, then ends the trace of the
-    /// calls still in progress, as strace does when it detaches: `read(0,  <detached
-    /// ...>`. A user who attached to a stuck worker sees, in the trace, where it was.
-    fn last_drain(&mut self, formatter: &mut StraceFormatter) -> Result<Stop> {
-        let detached = |reader: &Self, formatter: &mut StraceFormatter| {
-            let blocked: Vec<Blocked> = reader
-                .blocked_calls(formatter)
-                .into_iter()
-                .filter(|b| reader.shown.contains(b.nr))
-                // A launched command waiting for its exec is rtrace's, not traced yet.
-                .filter(|b| reader.before_exec != Some(b.tid))
-                .collect();
-            formatter.detached(&blocked)
-        };
+    /// Drains the ring once more before stopping on signal `signo`, then ends the trace
+    /// of the calls still in progress, as strace does when it detaches: `read(0,
+    /// <detached ...>`. A user who attached to a stuck worker sees, in the trace, where
+    /// it was.
+    fn last_drain(&mut self, formatter: &mut StraceFormatter, signo: libc::c_int) -> Result<Stop> {
         match self
             .drain(formatter)
-            .and_then(|()| detached(self, formatter))
+            .and_then(|()| formatter.detached(&self.in_progress(formatter)))
             .and_then(|()| formatter.flush())
         {
-            Ok(()) => Ok(Stop::Interrupted),
+            Ok(()) => Ok(Stop::Interrupted(signo)),
             Err(e) if is_closed_output(&e) => Ok(Stop::OutputClosed),
             Err(e) => Err(e).context("writing the trace"),
         }
+    }
+
+    /// The traced calls in progress, of the calls shown: what the trace ends with at a
+    /// detach.
+    fn in_progress(&self, formatter: &StraceFormatter) -> Vec<Blocked> {
+        self.blocked_calls(formatter)
+            .into_iter()
+            .filter(|b| self.shown.contains(b.nr))
+            // A launched command waiting for its exec is rtrace's, not traced yet.
+            .filter(|b| self.before_exec != Some(b.tid))
+            .collect()
     }
 
     async fn follow(
@@ -780,8 +836,8 @@ impl RingReader {
                     self.print_stuck(formatter);
                 }
                 // What the ring holds was traced before the signal: it is written too.
-                _ = signals.terminate.recv() => return self.last_drain(formatter),
-                _ = signals.interrupt.recv() => return self.last_drain(formatter),
+                _ = signals.terminate.recv() => return self.last_drain(formatter, libc::SIGTERM),
+                _ = signals.interrupt.recv() => return self.last_drain(formatter, libc::SIGINT),
             }
             match self.drain(formatter).and_then(|()| formatter.flush()) {
                 Ok(()) => {}

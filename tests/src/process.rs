@@ -113,7 +113,9 @@ impl Tracer {
         }
     }
 
-    fn program(&self) -> &Path {
+    /// The tracer's executable.
+    #[must_use]
+    pub fn program(&self) -> &Path {
         match self {
             Self::Strace => Path::new(STRACE),
             Self::Rtrace(binary) => binary,
