@@ -112,11 +112,20 @@ fn main() -> Result<()> {
         }
         Task::Run { args } => {
             let bin = build(&root)?;
+            // Ctrl-C reaches rtrace too, which detaches and writes the end of the trace:
+            // wait for it, as a shell does, rather than die first.
+            // SAFETY: signal(2) with SIG_IGN. rtrace inherits it, and installs its own
+            // handler first thing.
+            unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
             let status = Command::new(&bin)
                 .args(&args)
                 .status()
                 .context("starting rtrace")?;
-            std::process::exit(status.code().unwrap_or(1));
+            let code = status
+                .code()
+                .or_else(|| Some(128 + std::os::unix::process::ExitStatusExt::signal(&status)?))
+                .unwrap_or(1);
+            std::process::exit(code);
         }
         Task::Test { args } => {
             // strace to compare with; PHP-FPM, the workers rtrace is for; python3, the
