@@ -376,6 +376,23 @@ pub struct SocketInfo {
 }
 const _: () = assert!(size_of::<SocketInfo>() == 160);
 
+impl SocketInfo {
+    /// Nothing known yet.
+    pub const EMPTY: Self = Self {
+        family: 0,
+        kind: 0,
+        protocol: 0,
+        local_port: 0,
+        remote_port: 0,
+        _pad: 0,
+        peer_inode: 0,
+        local_addr: [0; 16],
+        remote_addr: [0; 16],
+        path_len: 0,
+        path: [0; 108],
+    };
+}
+
 /// Where the fields [`SocketInfo`] holds are, from the kernel's BTF; set by the loader
 /// as the `SOCKET_OFFSETS` global. `file_private_data` 0: unknown, nothing is kept.
 #[repr(C)]

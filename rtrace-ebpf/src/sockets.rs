@@ -84,7 +84,7 @@ pub fn keep(file: u64, ino: u32, which: Keep) {
 /// A UNIX socket's peer inode and bound path.
 #[inline(always)]
 fn unix(info: &mut SocketInfo, sk: u64, off: &SocketOffsets) -> bool {
-    *info = SocketInfo { family: AF_UNIX, ..EMPTY };
+    *info = SocketInfo { family: AF_UNIX, ..SocketInfo::EMPTY };
     let peer = read_kernel(sk, off.unix_peer);
     let peer_socket = read_kernel(peer, off.sock_socket);
     if peer_socket != 0 {
@@ -117,7 +117,7 @@ fn inet(info: &mut SocketInfo, family: u16, sk: u64, off: &SocketOffsets) -> boo
         protocol,
         local_port: read_kernel(sk, off.sock_num) as u16,
         remote_port: u16::from_be(read_kernel(sk, off.sock_dport) as u16),
-        ..EMPTY
+        ..SocketInfo::EMPTY
     };
     if family == AF_INET {
         let local = (read_kernel(sk, off.sock_rcv_saddr) as u32).to_ne_bytes();
@@ -140,18 +140,3 @@ fn read_bytes(to: &mut [u8], n: u32, from: u64) -> bool {
     // SAFETY: a checked kernel read into `to`, which holds `n` bytes.
     unsafe { bpf_probe_read_kernel(to.as_mut_ptr().cast::<c_void>(), n, from as *const c_void) == 0 }
 }
-
-/// A [`SocketInfo`] with nothing known.
-const EMPTY: SocketInfo = SocketInfo {
-    family: 0,
-    kind: 0,
-    protocol: 0,
-    local_port: 0,
-    remote_port: 0,
-    _pad: 0,
-    peer_inode: 0,
-    local_addr: [0; 16],
-    remote_addr: [0; 16],
-    path_len: 0,
-    path: [0; 108],
-};

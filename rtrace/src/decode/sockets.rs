@@ -445,12 +445,7 @@ mod tests {
             protocol: u16::try_from(protocol).unwrap(),
             local_port: 41_558,
             remote_port: 53,
-            _pad: 0,
-            peer_inode: 0,
-            local_addr: [0; 16],
-            remote_addr: [0; 16],
-            path_len: 0,
-            path: [0; 108],
+            ..SocketInfo::EMPTY
         };
         let text =
             |info: &SocketInfo| String::from_utf8(kept_description(7, info).unwrap()).unwrap();
