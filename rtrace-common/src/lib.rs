@@ -295,6 +295,10 @@ pub mod spec_flags {
     /// `-yy`: once the call has set the addresses of the socket in argument 0
     /// (`connect`), they are kept as for [`RET_FD_SOCKET`] (internet sockets only).
     pub const ARG0_FD_SOCKET: u32 = 256;
+    /// `-yy`: once the call has made the socket in argument 0 a listener (`listen`),
+    /// what it is is kept as for [`RET_FD_SOCKET`]: a server's listener closed before
+    /// its `accept` lines are decoded.
+    pub const ARG0_FD_LISTENER: u32 = 512;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map

@@ -1,7 +1,7 @@
-//! `-yy`: what a socket `accept` made, or `connect` connected, is, kept by inode for
-//! the reader. A connection
-//! that closes before its lines are decoded (a FastCGI request's, a few milliseconds)
-//! is gone from `sock_diag` by then; this is how it was as the call returned.
+//! `-yy`: what a socket `accept` made, `connect` connected or `listen` made listen is,
+//! kept by inode for the reader. A connection that closes before its lines are decoded
+//! (a FastCGI request's, a few milliseconds) is gone from `sock_diag` by then; this is
+//! how it was as the call returned.
 
 use aya_ebpf::{
     cty::c_void,

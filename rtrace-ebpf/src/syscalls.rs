@@ -409,6 +409,11 @@ fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
         fd_inode(call.args[0] as u32, Keep::Inet);
         return 0;
     }
+    if flags & spec_flags::ARG0_FD_LISTENER != 0 && call.ret == 0 {
+        #[expect(clippy::cast_possible_truncation, reason = "a descriptor")]
+        fd_inode(call.args[0] as u32, Keep::Any);
+        return 0;
+    }
     if call.ret < 0 {
         return 0;
     }

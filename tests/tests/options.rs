@@ -527,9 +527,9 @@ fn sockets_show_their_addresses_with_yy() {
 #[test]
 fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_yy() {
     // Connections that end at once, as a FastCGI request's, a PHP script's to its
-    // database, or a resolver's query over UDP: by the time their lines are decoded
-    // they are gone from /proc and sock_diag, and the kernel kept, as accept or connect
-    // made them, what they were.
+    // database, or a resolver's query over UDP, and listeners closed at once too: by
+    // the time their lines are decoded they are gone from /proc and sock_diag, and the
+    // kernel kept, as accept, connect or listen made them, what they were.
     let (_scratch, script) = socket_script(
         "yy-closed",
         "t = socket.socket(); t.bind(('127.0.0.1', 0)); t.listen()\n\
@@ -541,6 +541,7 @@ fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_y
              \x20   if l.family == socket.AF_UNIX: clients.append(c)\n\
              \x20   else: c.close()\n\
              \x20   s, _ = l.accept(); s.recv(2); s.close()\n\
+             t.close(); t6.close(); u.close()\n\
              d = socket.socket(type=socket.SOCK_DGRAM); d.bind(('127.0.0.1', 0))\n\
              d6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); d6.bind(('::1', 0))\n\
              for server in [d, d6] * 3:\n\
@@ -580,6 +581,9 @@ fn connections_closed_before_their_lines_are_decoded_show_their_addresses_with_y
         ("recvfrom(", "<UDP:[127.0.0.1:N->127.0.0.1:N]>", 3),
         ("sendto(", "<UDPv6:[[::1]:N->[::1]:N]>", 3),
         ("recvfrom(", "<UDPv6:[[::1]:N->[::1]:N]>", 3),
+        ("accept4(", "<TCP:[127.0.0.1:N]>", 3),
+        ("accept4(", "<TCPv6:[[::1]:N]>", 3),
+        ("accept4(", "<UNIX-STREAM:[N,\"", 3),
         ("recvfrom(", "<UDP:[127.0.0.1:N]>", 3),
         ("sendto(", "<UDPv6:[[::1]:N]>", 3),
     ] {

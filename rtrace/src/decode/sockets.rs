@@ -9,10 +9,10 @@
 //! shows it as it was when the call began): a server's accepted connections and
 //! listeners, which do not change, print as strace prints them. A description is kept
 //! per inode until a call that may change it (`bind`, `connect`, `listen`, `shutdown`,
-//! `close`) returns. A connection `accept` made or `connect` connected is described from
-//! what the kernel kept of it as the call returned (`SocketInfo`, TCP over IPv4 and UNIX), which holds even
-//! once it is closed; another socket closed by the time its lines are decoded prints
-//! bare.
+//! `close`) returns. A socket `accept` made, `connect` connected or `listen` made listen
+//! is described from what the kernel kept of it as the call returned (`SocketInfo`:
+//! UNIX, and TCP and UDP over IPv4 and IPv6), which holds even once it is closed;
+//! another socket closed by the time its lines are decoded prints bare.
 
 use std::{
     cell::RefCell, collections::HashMap, ffi::CString, net::IpAddr, os::unix::ffi::OsStrExt as _,
@@ -33,7 +33,8 @@ use netlink_packet_sock_diag::{
 use netlink_sys::{Socket, SocketAddr, protocols::NETLINK_SOCK_DIAG};
 use rtrace_common::SocketInfo;
 
-/// What the kernel kept of a socket by inode, as `accept` made it (see
+/// What the kernel kept of a socket by inode, as `accept`, `connect` or `listen` left
+/// it (see
 /// [`Sockets::set_kept`]).
 pub type KeptSockets = Box<dyn Fn(u32) -> Option<SocketInfo>>;
 
@@ -67,7 +68,7 @@ impl Sockets {
         if let Some(text) = self.known.borrow().get(&inode) {
             return Some(text.clone());
         }
-        // A socket `accept` made or `connect` connected, as the kernel kept it then: it
+        // A socket `accept`, `connect` or `listen` left, as the kernel kept it then: it
         // does not change, and may be closed by now, its descriptor even reused.
         let kept = self
             .kept
@@ -100,8 +101,9 @@ impl Sockets {
         self.known.borrow_mut().remove(&inode);
     }
 
-    /// Where to find what the kernel kept of the sockets `accept` made (the `SOCKETS`
-    /// map), for those closed before their lines are decoded.
+    /// Where to find what the kernel kept of the sockets `accept`, `connect` and
+    /// `listen` left (the `SOCKETS` map), for those closed before their lines are
+    /// decoded.
     pub fn set_kept(&self, kept: KeptSockets) {
         *self.kept.borrow_mut() = Some(kept);
     }

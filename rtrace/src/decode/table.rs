@@ -550,9 +550,9 @@ fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32
     // -y: the kernel tells the inode numbers of the pipes and sockets calls make, which
     // /proc may no longer show when the line is decoded. (Their descriptors are the
     // first capture of the pair calls: slot 0.)
-    // -yy: what accept made, and what connect connected, is kept by the kernel too,
-    // for connections that close before their lines are decoded.
-    let (kept_sockets, connected_sockets) = if opts
+    // -yy: what accept made, what connect connected, and what listen made listen, is
+    // kept by the kernel too, for sockets that close before their lines are decoded.
+    let (kept_sockets, connected_sockets, listeners) = if opts
         .fd_paths
         .as_ref()
         .is_some_and(|p| p.describes_sockets())
@@ -560,9 +560,10 @@ fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32
         (
             numbers(&[Sysno::accept, Sysno::accept4]),
             numbers(&[Sysno::connect]),
+            numbers(&[Sysno::listen]),
         )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     let (made_fds, made_pairs) = if opts.fd_paths.is_some() {
         (
@@ -577,6 +578,7 @@ fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32
         (exec_path, spec_flags::EXEC_PATH),
         (kept_sockets, spec_flags::RET_FD_SOCKET),
         (connected_sockets, spec_flags::ARG0_FD_SOCKET),
+        (listeners, spec_flags::ARG0_FD_LISTENER),
         (made_fds, spec_flags::RET_FD_INODE),
         (made_pairs, spec_flags::SLOT0_FD_INODE),
         (
