@@ -431,6 +431,29 @@ pub struct SocketOffsets {
     pub inode_ino: u32,
 }
 
+/// rtrace's PID namespace, and where a task's number in it is (offsets from the kernel's
+/// BTF); set by the loader as the `PID_NS` global. `ino` 0: rtrace runs in the initial
+/// namespace, and ids are the kernel's. Otherwise (a container's tools, a pod's
+/// sidecar) ids are that namespace's, as /proc shows them to rtrace, and tasks outside
+/// it are not traced.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PidNamespace {
+    /// `/proc/self/ns/pid`'s inode and device numbers.
+    pub ino: u32,
+    pub dev: u32,
+    /// `task_struct.thread_pid` and `task_struct.group_leader`.
+    pub task_thread_pid: u32,
+    pub task_group_leader: u32,
+    /// `pid.level` and `pid.numbers` (`struct upid` each: `upid.nr` first, `upid.ns`).
+    pub pid_level: u32,
+    pub pid_numbers: u32,
+    pub upid_size: u32,
+    pub upid_ns: u32,
+    /// `pid_namespace.ns.inum`.
+    pub ns_inum: u32,
+}
+
 /// Indexes into the per-CPU counters array.
 pub mod counter {
     /// Records lost because the ring buffer was full.
@@ -453,4 +476,5 @@ mod pod {
     unsafe impl aya::Pod for super::CaptureSpec {}
     unsafe impl aya::Pod for super::SocketInfo {}
     unsafe impl aya::Pod for super::SocketOffsets {}
+    unsafe impl aya::Pod for super::PidNamespace {}
 }

@@ -26,7 +26,7 @@ use crate::{
         CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched,
         inflight_slot, is_traced,
     },
-    task::{TASK_EXIT_CODE_OFFSET, TASK_PID_OFFSET, TASK_TGID_OFFSET, current, global},
+    task::{TASK_EXIT_CODE_OFFSET, current, current_kernel_tid, global, in_initial_namespace, task_ids},
 };
 
 /// Nonzero: children forked by traced processes are traced too (`-f`).
@@ -96,11 +96,7 @@ pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
 pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
     let (tgid, tid) = current();
     let parent_traced = is_traced(tgid);
-    let child: *const u8 = ctx.arg(1);
-    let (Some(child_tid), Some(child_tgid)) = (
-        task_u32(child, global(&TASK_PID_OFFSET)),
-        task_u32(child, global(&TASK_TGID_OFFSET)),
-    ) else {
+    let Some((child_tgid, child_tid)) = task_ids(ctx.arg(1)) else {
         return 0;
     };
     if child_tgid == tgid {
@@ -133,8 +129,16 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
 pub fn sched_process_exec(ctx: RawTracePointContext) -> i32 {
     let (tgid, tid) = current();
     if is_traced(tgid) {
+        // `old_pid`, the kernel's id of the thread that exec'd, is this thread's unless
+        // a thread other than the leader exec'd (it then takes the leader's id).
         #[expect(clippy::cast_possible_truncation, reason = "a pid_t")]
-        fill_in_exec(ctx.arg::<u64>(1) as u32, ctx.arg(2));
+        let old_pid = ctx.arg::<u64>(1) as u32;
+        if old_pid == current_kernel_tid() {
+            fill_in_exec(tid, ctx.arg(2));
+        } else if in_initial_namespace() {
+            // (In another namespace, that id has no number rtrace knows: no fill-in.)
+            fill_in_exec(old_pid, ctx.arg(2));
+        }
         return 0;
     }
     if !current_name_is_watched() {
@@ -265,11 +269,7 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     if result & 0xffff_ffff != TRACE_SIGNAL_IGNORED {
         return 0;
     }
-    let task: *const u8 = ctx.arg(2);
-    let (Some(tid), Some(tgid)) = (
-        task_u32(task, global(&TASK_PID_OFFSET)),
-        task_u32(task, global(&TASK_TGID_OFFSET)),
-    ) else {
+    let Some((tgid, tid)) = task_ids(ctx.arg(2)) else {
         return 0;
     };
     if !is_traced(tgid) {

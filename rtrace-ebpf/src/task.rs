@@ -1,7 +1,14 @@
 //! Who is running: the current task's ids, and the `task_struct` offsets (from the
 //! kernel's BTF, set by the loader) that the programs read fields at.
 
-use aya_ebpf::helpers::{bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel};
+use aya_ebpf::{
+    bindings::bpf_pidns_info,
+    helpers::{
+        bpf_get_current_pid_tgid, bpf_get_current_task, bpf_probe_read_kernel,
+        generated::bpf_get_ns_current_pid_tgid,
+    },
+};
+use rtrace_common::PidNamespace;
 
 /// Offset of `exit_code` in `struct task_struct`; 0 when unknown.
 #[unsafe(no_mangle)]
@@ -75,12 +82,85 @@ pub fn global(g: &u32) -> u32 {
     unsafe { core::ptr::read_volatile(g) }
 }
 
-/// `(tgid, tid)` of the current task. (Reading them from `bpf_get_current_task_btf`
+/// rtrace's PID namespace; set by the loader (see [`PidNamespace`]).
+#[unsafe(no_mangle)]
+// SAFETY: a struct of integers, for which zero is a value (the initial namespace).
+static PID_NS: PidNamespace = unsafe { core::mem::zeroed() };
+
+/// `(tgid, tid)` of the current task, in rtrace's PID namespace; `(0, 0)`, which is
+/// never traced, for a task outside it. (Reading them from `bpf_get_current_task_btf`
 /// instead costs the same here: that helper is not inlined on this kernel either.)
 #[inline(always)]
 pub fn current() -> (u32, u32) {
+    let ino = global(&PID_NS.ino);
+    if ino != 0 {
+        return current_in_namespace(global(&PID_NS.dev), ino);
+    }
     let pid_tgid = bpf_get_current_pid_tgid();
     #[expect(clippy::cast_possible_truncation, reason = "the low half is the tid")]
     let tid = pid_tgid as u32;
     ((pid_tgid >> 32) as u32, tid)
+}
+
+/// [`current`] in a namespace other than the initial one: a helper call more.
+#[inline(never)]
+fn current_in_namespace(dev: u32, ino: u32) -> (u32, u32) {
+    let mut ids = bpf_pidns_info { pid: 0, tgid: 0 };
+    // SAFETY: the helper writes the struct it is given, of the size given.
+    let rc = unsafe {
+        bpf_get_ns_current_pid_tgid(
+            u64::from(dev),
+            u64::from(ino),
+            &raw mut ids,
+            size_of::<bpf_pidns_info>() as u32,
+        )
+    };
+    if rc == 0 { (ids.tgid, ids.pid) } else { (0, 0) }
+}
+
+/// Whether rtrace runs in the initial PID namespace: ids are the kernel's.
+#[inline(always)]
+pub fn in_initial_namespace() -> bool {
+    global(&PID_NS.ino) == 0
+}
+
+/// The kernel's thread id of the current task, whatever namespace rtrace runs in.
+#[inline(always)]
+pub fn current_kernel_tid() -> u32 {
+    #[expect(clippy::cast_possible_truncation, reason = "the low half is the tid")]
+    let tid = bpf_get_current_pid_tgid() as u32;
+    tid
+}
+
+/// `(tgid, tid)` of `task` (not the current one), in rtrace's PID namespace; `None` for
+/// a task outside it, or when the offsets are unknown.
+#[inline(always)]
+pub fn task_ids(task: u64) -> Option<(u32, u32)> {
+    if global(&PID_NS.ino) == 0 {
+        let tid = read_kernel(task, nonzero(global(&TASK_PID_OFFSET))?) as u32;
+        let tgid = read_kernel(task, nonzero(global(&TASK_TGID_OFFSET))?) as u32;
+        return Some((tgid, tid));
+    }
+    let leader = read_kernel(task, nonzero(global(&PID_NS.task_group_leader))?);
+    Some((number_in_namespace(leader)?, number_in_namespace(task)?))
+}
+
+/// `task`'s number in rtrace's namespace, when that is the namespace it lives in:
+/// `thread_pid->numbers[thread_pid->level]`, whose `ns` is ours.
+#[inline(always)]
+fn number_in_namespace(task: u64) -> Option<u32> {
+    let pid = read_kernel(task, nonzero(global(&PID_NS.task_thread_pid))?);
+    let level = read_kernel(pid, global(&PID_NS.pid_level)) as u32;
+    // A bound for the verifier; the kernel nests at most 32 deep.
+    if pid == 0 || level > 32 {
+        return None;
+    }
+    let upid = pid + u64::from(global(&PID_NS.pid_numbers) + level * global(&PID_NS.upid_size));
+    let ns = read_kernel(upid, global(&PID_NS.upid_ns));
+    let inum = read_kernel(ns, global(&PID_NS.ns_inum)) as u32;
+    (ns != 0 && inum == global(&PID_NS.ino)).then(|| read_kernel(upid, 0) as u32)
+}
+
+fn nonzero(offset: u32) -> Option<u32> {
+    (offset != 0).then_some(offset)
 }

@@ -26,6 +26,8 @@ pub struct KernelOffsets {
     pub file: FileOffsets,
     pub exec: ExecOffsets,
     pub socket: rtrace_common::SocketOffsets,
+    /// Where a task's number in a PID namespace is (`ino` and `dev` left 0).
+    pub pid_ns: rtrace_common::PidNamespace,
 }
 
 /// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
@@ -42,6 +44,7 @@ pub fn kernel_offsets() -> KernelOffsets {
         file: file_offsets(&btf),
         exec: exec_offsets(&btf),
         socket: socket_offsets(&btf).unwrap_or_default(),
+        pid_ns: pid_namespace_offsets(&btf).unwrap_or_default(),
     }
 }
 
@@ -131,6 +134,24 @@ fn socket_offsets(btf: &Btf<'_>) -> Option<rtrace_common::SocketOffsets> {
         unix_address_len: btf.member_offset("unix_address", "len")?,
         unix_address_name: btf.member_offset("unix_address", "name")?,
         inode_ino: btf.member_offset("inode", "i_ino")?,
+    })
+}
+
+/// Where a task's number in a PID namespace is (see the kernel programs' `task_ids`);
+/// `None` when one is missing.
+fn pid_namespace_offsets(btf: &Btf<'_>) -> Option<rtrace_common::PidNamespace> {
+    let upid_ns = btf.member_offset("upid", "ns")?;
+    Some(rtrace_common::PidNamespace {
+        task_thread_pid: btf.member_offset("task_struct", "thread_pid")?,
+        task_group_leader: btf.member_offset("task_struct", "group_leader")?,
+        pid_level: btf.member_offset("pid", "level")?,
+        pid_numbers: btf.member_offset("pid", "numbers")?,
+        // `struct upid` is a number and a pointer.
+        upid_size: upid_ns + 8,
+        upid_ns,
+        ns_inum: btf.member_offset("pid_namespace", "ns")?
+            + btf.member_offset("ns_common", "inum")?,
+        ..Default::default()
     })
 }
 
@@ -294,6 +315,22 @@ mod tests {
                 (4, 8),
                 "{off:?}"
             );
+        }
+    }
+
+    #[test]
+    fn finds_a_tasks_number_in_a_pid_namespace_on_this_kernel() {
+        if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            let off = kernel_offsets().pid_ns;
+            // struct pid: a refcount, then its level; its numbers last, 16 bytes each.
+            assert_eq!(off.pid_level, 4, "{off:?}");
+            assert!(off.pid_numbers > off.pid_level, "{off:?}");
+            assert_eq!((off.upid_ns, off.upid_size), (8, 16), "{off:?}");
+            assert!(
+                off.task_thread_pid > off.task_group_leader && off.ns_inum > 0,
+                "{off:?}"
+            );
+            assert_eq!((off.ino, off.dev), (0, 0), "the loader's to fill in");
         }
     }
 

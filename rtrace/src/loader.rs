@@ -239,7 +239,9 @@ impl Tracer {
             file,
             exec,
             socket,
+            pid_ns,
         } = btf::kernel_offsets();
+        let pid_ns = pid_namespace(pid_ns);
         let follow_forks = u32::from(follow_forks);
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
@@ -265,6 +267,7 @@ impl Tracer {
             .override_global("MM_ARG_START_OFFSET", &exec.mm_arg_start, true)
             .override_global("MM_ARG_END_OFFSET", &exec.mm_arg_end, true)
             .override_global("SOCKET_OFFSETS", &socket, true)
+            .override_global("PID_NS", &pid_ns, true)
             .override_global("FOLLOW_FORKS", &follow_forks, true)
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)
@@ -461,8 +464,19 @@ impl Tracer {
     /// Records lost so far because the ring was full, summed over CPUs.
     #[must_use]
     pub fn lost(&self) -> u64 {
+        self.count(counter::LOST)
+    }
+
+    /// Calls that found their in-flight slot taken by another thread's (see
+    /// `inflight_slots`).
+    #[must_use]
+    pub fn inflight_collisions(&self) -> u64 {
+        self.count(counter::INFLIGHT_COLLISIONS)
+    }
+
+    fn count(&self, index: u32) -> u64 {
         self.counters
-            .get(&counter::LOST, 0)
+            .get(&index, 0)
             .map_or(0, |per_cpu| per_cpu.iter().sum())
     }
 }
@@ -504,15 +518,36 @@ fn pid_slots() -> u32 {
         .clamp(1 << 12, 1 << 22)
 }
 
-/// In-flight slots: one per possible tid up to 256Ki, so that live threads rarely
-/// share one (`kernel.pid_max` is 32768 on most machines, up to 4Mi on large ones).
+/// In-flight slots: one per possible tid up to 64Ki. rtrace maps the array into its
+/// memory, 64 bytes a slot: 4 MiB at most. (systemd raises `kernel.pid_max` to 4Mi, and
+/// a new PID namespace has that too: one slot per tid would map 256 MiB.) Above 64Ki,
+/// two traced threads whose tids share the low 16 bits, both inside a call at once,
+/// share a slot: counted, and the later call still prints, from its exit.
 fn inflight_slots() -> u32 {
     fs::read_to_string("/proc/sys/kernel/pid_max")
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok())
         .unwrap_or(1 << 16)
-        .clamp(1 << 12, 1 << 18)
+        .clamp(1 << 12, 1 << 16)
         .next_power_of_two()
+}
+
+/// The inode number of the initial PID namespace (`PROC_PID_INIT_INO`).
+const INITIAL_PID_NAMESPACE: u64 = 0xEFFF_FFFC;
+
+/// rtrace's PID namespace for the kernel programs: none (zeros) when it is the initial
+/// one, whose ids are the kernel's; otherwise its `/proc/self/ns/pid` numbers, with
+/// `offsets`.
+fn pid_namespace(offsets: rtrace_common::PidNamespace) -> rtrace_common::PidNamespace {
+    use std::os::unix::fs::MetadataExt as _;
+    match fs::metadata("/proc/self/ns/pid") {
+        Ok(ns) if ns.ino() != INITIAL_PID_NAMESPACE => rtrace_common::PidNamespace {
+            ino: u32::try_from(ns.ino()).unwrap_or(0),
+            dev: u32::try_from(ns.dev()).unwrap_or(0),
+            ..offsets
+        },
+        _ => rtrace_common::PidNamespace::default(),
+    }
 }
 
 /// Kernels before 5.11 charge BPF memory to `RLIMIT_MEMLOCK`: lift it.

@@ -252,6 +252,21 @@ impl Drop for HeldSignals {
     }
 }
 
+/// rtrace's ids are its PID namespace's, and must be /proc's: a /proc of another
+/// namespace (`unshare --pid` without `--mount-proc`) would name other processes.
+fn check_proc_namespace() -> Result<()> {
+    let shown = fs::read_link("/proc/self")
+        .ok()
+        .and_then(|link| link.to_str()?.parse::<u32>().ok());
+    if shown.is_some_and(|pid| pid != std::process::id()) {
+        bail!(
+            "/proc belongs to another PID namespace than rtrace's: mount this one's \
+             (mount -t proc proc /proc, or unshare --mount-proc)"
+        );
+    }
+    Ok(())
+}
+
 /// Gives back to the system the heap that loading used and freed. Parsing the
 /// kernel's BTF and relocating the programs leave ~21 MiB of free heap that glibc keeps
 /// mapped (a live allocation above it stops the automatic trim), resident for the
@@ -269,6 +284,7 @@ fn release_load_memory() {
 #[expect(clippy::too_many_lines, reason = "the session's steps, read in order")]
 pub async fn run(cli: Cli) -> Result<Ending> {
     let signals = Signals::install()?;
+    check_proc_namespace()?;
     let mut launch = if cli.command.is_empty() {
         None
     } else {
@@ -488,6 +504,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         }
     }
     let lost = reader.tracer.lost();
+    let collisions = reader.tracer.inflight_collisions();
     let events = reader.events;
     drop(reader);
     if cli.stats {
@@ -495,7 +512,10 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         #[expect(clippy::cast_precision_loss, reason = "display only")]
         let rate = events as f64 / secs.max(1e-9);
         let peak = peak_rss_kib().map_or_else(String::new, |k| format!(", peak RSS {k} KiB"));
-        eprintln!("rtrace: {events} events in {secs:.3}s ({rate:.0}/s), {lost} lost{peak}");
+        eprintln!(
+            "rtrace: {events} events in {secs:.3}s ({rate:.0}/s), {lost} lost, \
+             {collisions} in-flight slot collisions{peak}"
+        );
     }
     if lost > 0 {
         eprintln!("rtrace: {lost} events lost");

@@ -741,3 +741,111 @@ fn an_exec_right_after_fork_shows_its_literal_path_and_argv_as_straces() {
     );
     assert_eq!(rtrace, strace);
 }
+
+/// `tracer ARGS -o OUT -- sh -c SCRIPT`, run in a new PID namespace with its own /proc
+/// (the tracer its pid 1) and ASLR off: each process's calls, in pid order, split calls
+/// joined, every pid of the trace written `P1`, `P2`... in that order.
+fn traced_in_a_pid_namespace(
+    tracer: &Path,
+    args: &[&str],
+    script: &str,
+    out: &Path,
+) -> Vec<Vec<String>> {
+    let status = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "setarch", "-R"])
+        .arg(tracer)
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .args(["--", "sh", "-c", script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("running unshare");
+    assert!(status.success(), "{}: {status}", tracer.display());
+    let by_pid =
+        lines_by_pid(&fs::read_to_string(out).expect("reading a trace")).expect("a -f trace");
+    let pids: Vec<String> = by_pid.keys().map(u32::to_string).collect();
+    by_pid
+        .values()
+        .map(|lines| {
+            whole_calls(lines)
+                .expect("split calls that match")
+                .iter()
+                .map(|line| pids_named(line, &pids))
+                .collect()
+        })
+        .collect()
+}
+
+/// `line` with each number of `pids` (a whole token) written `P` and its place.
+fn pids_named(line: &str, pids: &[String]) -> String {
+    let mut out = String::new();
+    let mut token = String::new();
+    for c in line.chars().map(Some).chain(std::iter::once(None)) {
+        if let Some(c) = c.filter(|c| c.is_ascii_alphanumeric() || *c == '_') {
+            token.push(c);
+            continue;
+        }
+        match pids.iter().position(|pid| *pid == token) {
+            Some(place) => out.push_str(&format!("P{}", place + 1)),
+            None => out.push_str(&token),
+        }
+        token.clear();
+        out.extend(c);
+    }
+    out
+}
+
+#[test]
+fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
+    // rtrace run in a container's (or a pod sidecar's) PID namespace: the pids it is
+    // given, and those it shows, are that namespace's, as for strace. rtrace traced
+    // nothing there: the kernel's ids are the initial namespace's, and pid 2 there is
+    // another process.
+    require_root();
+    let scratch = ScratchDir::new("pidns");
+    let script = "(exit 7); sleep 0.1 & wait; exit 0";
+    let args = ["-f", "-e", "trace=wait4,exit_group"];
+    let strace = traced_in_a_pid_namespace(
+        Path::new("/usr/bin/strace"),
+        &args,
+        script,
+        &scratch.path().join("s"),
+    );
+    let rtrace =
+        traced_in_a_pid_namespace(&rtrace_binary(), &args, script, &scratch.path().join("r"));
+    assert!(
+        strace[0]
+            .iter()
+            .any(|l| l
+                .starts_with("wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 7}], 0, NULL) = P2")),
+        "{strace:#?}"
+    );
+    assert_eq!(rtrace, strace);
+
+    // Attached by the pid the namespace's /proc shows.
+    let out = scratch.path().join("attached");
+    let status = Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "sh", "-c"])
+        .arg(format!(
+            "python3 -c 'import os, time\nfor i in range(100): os.getppid(); time.sleep(0.05)' & \
+             {} -qq -e trace=getppid -o {} -p $!; wait",
+            rtrace_binary().display(),
+            out.display()
+        ))
+        .stdin(Stdio::null())
+        .status()
+        .expect("running unshare");
+    assert!(status.success(), "{status}");
+    let trace = fs::read_to_string(&out).expect("reading a trace");
+    let lines: Vec<&str> = trace.lines().collect();
+    // Its parent is the namespace's pid 1, the shell.
+    assert!(lines.len() > 10, "{trace}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("getppid()") && l.ends_with("= 1")),
+        "{trace}"
+    );
+}

@@ -212,7 +212,6 @@ pub struct TracerExit {
 }
 
 impl TracerExit {
-    /// The `N` of rtrace's closing `rtrace: N events lost` (0 when it has none).
     /// The peak RSS rtrace's `--stats` line gave, in KiB.
     pub fn rtrace_peak_rss_kib(&self) -> Option<u64> {
         self.stderr.lines().find_map(|l| {
