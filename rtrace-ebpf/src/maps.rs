@@ -66,9 +66,13 @@ pub fn count(index: u32) {
     }
 }
 
-/// Adds a thread group to the traced set.
+/// Adds a thread group to the traced set. Not 0: the id of every task outside
+/// rtrace's PID namespace (see `task::current`).
 #[inline(always)]
 pub fn add_target(tgid: u32) {
+    if tgid == 0 {
+        return;
+    }
     match TARGETS.get_ptr_mut(tgid) {
         // SAFETY: an array map value; a one-byte store.
         Some(slot) => unsafe { *slot = 1 },
