@@ -454,6 +454,9 @@ pub struct PidNamespace {
     pub ns_inum: u32,
 }
 
+/// Thread groups per entry of the `TARGETS` array, a byte each.
+pub const TARGETS_PER_ENTRY: u32 = 64;
+
 /// Indexes into the per-CPU counters array.
 pub mod counter {
     /// Records lost because the ring buffer was full.

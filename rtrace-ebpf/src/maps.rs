@@ -5,14 +5,20 @@ use aya_ebpf::{
     macros::map,
     maps::{Array, HashMap, PerCpuArray, RingBuf},
 };
-use rtrace_common::{COMM_LEN, CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, counter};
+use rtrace_common::{
+    COMM_LEN, CaptureSpec, EnterCaptures, InFlight, MAX_SYSCALLS, TARGETS_PER_ENTRY, counter,
+};
 
-/// The traced set: nonzero at index `tgid` when the thread group is traced. An array
-/// with one entry per possible pid (userspace sizes it from `kernel.pid_max`), not a
-/// hash: every syscall of every process on the machine asks it first, and an array
-/// lookup compiles to a bounds check and a load.
+/// The traced set: byte `tgid % 64` of entry `tgid / 64` is nonzero when the thread
+/// group is traced. An array with a byte per possible pid (userspace sizes it from
+/// `kernel.pid_max`), not a hash: every syscall of every process on the machine asks it
+/// first, and an array lookup compiles to a bounds check and a load. Bytes, not bits:
+/// the programs (forks, execs) and userspace (attach, exits) each store their own, and
+/// never undo each other's. 64 to an entry, since an array takes at least 8 bytes an
+/// entry (4 MiB for systemd's 4Mi pids, not 32). Userspace writes it through a mapping.
 #[map]
-pub static TARGETS: Array<u8> = Array::with_max_entries(1 << 15, 0);
+pub static TARGETS: Array<[u8; TARGETS_PER_ENTRY as usize]> =
+    Array::with_max_entries(1 << 9, BPF_F_MMAPABLE);
 
 /// Watched process names (`-P NAME`, zero-padded `comm`s) -> `comm_match` kind: a
 /// process that takes such a name (exec) or is forked with it joins `TARGETS`.
@@ -73,9 +79,9 @@ pub fn add_target(tgid: u32) {
     if tgid == 0 {
         return;
     }
-    match TARGETS.get_ptr_mut(tgid) {
-        // SAFETY: an array map value; a one-byte store.
-        Some(slot) => unsafe { *slot = 1 },
+    match TARGETS.get_ptr_mut(tgid / TARGETS_PER_ENTRY) {
+        // SAFETY: an array map value; a one-byte store, inside it.
+        Some(entry) => unsafe { (*entry)[(tgid % TARGETS_PER_ENTRY) as usize] = 1 },
         None => count(counter::LOST),
     }
 }
@@ -83,7 +89,9 @@ pub fn add_target(tgid: u32) {
 /// Whether the current task's thread group is traced.
 #[inline(always)]
 pub fn is_traced(tgid: u32) -> bool {
-    TARGETS.get(tgid).is_some_and(|&traced| traced != 0)
+    TARGETS
+        .get(tgid / TARGETS_PER_ENTRY)
+        .is_some_and(|entry| entry[(tgid % TARGETS_PER_ENTRY) as usize] != 0)
 }
 
 /// Whether the current task's name is watched: exactly, or by one of its prefixes.

@@ -5,16 +5,15 @@
 //! A scan may see an entry mid-update; it reads the tid before and after the copy and
 //! drops entries that changed under it.
 
-use std::{
-    io,
-    os::fd::{AsFd as _, AsRawFd as _},
-    ptr::NonNull,
-};
+use std::io;
 
 use aya::maps::MapData;
 use rtrace_common::{InFlight, SLOT_COUNT};
 
-use crate::decode::{Capture, SyscallEvent};
+use crate::{
+    decode::{Capture, SyscallEvent},
+    mapped::MappedArray,
+};
 
 /// A call in progress.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,11 +48,8 @@ impl Blocked {
 
 /// The mapped array.
 pub struct InFlightView {
-    base: NonNull<InFlight>,
+    array: MappedArray,
     entries: usize,
-    bytes: usize,
-    /// Keeps the map (and so the mapping's object) alive.
-    _map: MapData,
 }
 
 impl InFlightView {
@@ -63,29 +59,8 @@ impl InFlightView {
     /// When mmap fails (a kernel without mmapable BPF arrays: before 5.5).
     pub fn new(map: MapData, entries: u32) -> io::Result<Self> {
         let entries = entries as usize;
-        let bytes = (entries * size_of::<InFlight>()).next_multiple_of(4096);
-        // SAFETY: mapping a BPF array fd read-only and shared, as the kernel allows for
-        // BPF_F_MMAPABLE arrays; the length covers exactly its values.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                bytes,
-                libc::PROT_READ,
-                libc::MAP_SHARED,
-                map.fd().as_fd().as_raw_fd(),
-                0,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(io::Error::last_os_error());
-        }
-        let base = NonNull::new(ptr.cast::<InFlight>()).ok_or_else(io::Error::last_os_error)?;
-        Ok(InFlightView {
-            base,
-            entries,
-            bytes,
-            _map: map,
-        })
+        let array = MappedArray::new(map, entries * size_of::<InFlight>(), false)?;
+        Ok(InFlightView { array, entries })
     }
 
     /// The calls in progress now, of the given threads: one slot read each.
@@ -100,7 +75,7 @@ impl InFlightView {
         // SAFETY: index < entries (a power of two), inside the mapping; the kernel
         // writes concurrently, so reads are volatile and checked for a changed tid.
         let entry = unsafe {
-            let p = self.base.as_ptr().add(index);
+            let p = self.array.values::<InFlight>().add(index);
             if std::ptr::addr_of!((*p).tid).read_volatile() != tid {
                 return None;
             }
@@ -116,12 +91,5 @@ impl InFlightView {
             args: entry.args,
             enter_time: entry.enter_time,
         })
-    }
-}
-
-impl Drop for InFlightView {
-    fn drop(&mut self) {
-        // SAFETY: unmapping exactly what new() mapped.
-        unsafe { libc::munmap(self.base.as_ptr().cast(), self.bytes) };
     }
 }

@@ -9,12 +9,13 @@ use aya::{
     maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
     programs::{BtfTracePoint, RawTracePoint, RawTracePointRunOptions, TestRun as _, TracePoint},
 };
-use rtrace_common::{COMM_LEN, CaptureSpec, comm_match, counter};
+use rtrace_common::{COMM_LEN, CaptureSpec, TARGETS_PER_ENTRY, comm_match, counter};
 
 use crate::{
     btf,
     clock::{KernelClock, Reading},
     inflight::InFlightView,
+    mapped::MappedArray,
 };
 
 /// The eBPF object `cargo xtask build` made, embedded at build time.
@@ -113,6 +114,8 @@ pub enum LoadError {
     Unsupported(String),
     #[error("the kernel has no tracepoint {name}: {reason}")]
     NoTracepoint { name: &'static str, reason: String },
+    #[error("pid {0} is past kernel.pid_max")]
+    PidOutOfRange(u32),
     #[error("eBPF map {name}: {source}")]
     Map {
         name: &'static str,
@@ -129,8 +132,35 @@ pub struct Tracer {
     clock_reading: Option<Reading>,
     /// How the syscall programs attach.
     kind: TracepointKind,
-    targets: Array<MapData, u8>,
+    targets: Targets,
     counters: PerCpuArray<MapData, u64>,
+}
+
+/// The `TARGETS` array, mapped writable: a byte per pid, 1 when its thread group is
+/// traced. The programs store bytes in it too (the children they follow), so it is
+/// written a byte at a time, never read-modified-written.
+struct Targets {
+    array: MappedArray,
+    /// How many pids it has a byte for.
+    pids: usize,
+}
+
+impl Targets {
+    fn set(&mut self, tgid: u32, traced: bool) -> Result<(), LoadError> {
+        let index = tgid as usize;
+        if index >= self.pids {
+            return Err(LoadError::PidOutOfRange(tgid));
+        }
+        // SAFETY: index < pids, inside the mapping; a one-byte volatile store, which
+        // no store of the programs to another byte undoes.
+        unsafe {
+            self.array
+                .values::<u8>()
+                .add(index)
+                .write_volatile(u8::from(traced));
+        };
+        Ok(())
+    }
 }
 
 /// Whether an error chain is the kernel refusing for lack of privilege (EPERM).
@@ -247,11 +277,13 @@ impl Tracer {
         let stamp_exit = u32::from(stamp_exit);
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
+        let target_entries = pid_slots().div_ceil(TARGETS_PER_ENTRY);
+        let target_pids = target_entries as usize * TARGETS_PER_ENTRY as usize;
         let inflight_mask = inflight_slots - 1;
         let mut ebpf = EbpfLoader::new()
             .map_max_entries("RING", ring_size)
             .map_max_entries("INFLIGHT", inflight_slots)
-            .map_max_entries("TARGETS", pid_slots())
+            .map_max_entries("TARGETS", target_entries)
             .override_global("INFLIGHT_MASK", &inflight_mask, true)
             .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
             .override_global("TASK_PID_OFFSET", &task.pid, true)
@@ -301,7 +333,11 @@ impl Tracer {
             };
             loaded.map_err(|e| load_error(name, &e))?;
         }
-        let targets = take_map(&mut ebpf, "TARGETS")?;
+        let targets = Targets {
+            array: MappedArray::new(take_array(&mut ebpf, "TARGETS")?, target_pids, true)
+                .map_err(|e| LoadError::Unsupported(format!("mapping the traced set: {e}")))?,
+            pids: target_pids,
+        };
         let counters = take_map(&mut ebpf, "COUNTERS")?;
         Ok(Tracer {
             ebpf,
@@ -341,17 +377,12 @@ impl Tracer {
     /// # Errors
     /// When the pid is past `kernel.pid_max`.
     pub fn add_target(&mut self, tgid: u32) -> Result<(), LoadError> {
-        self.targets
-            .set(tgid, 1, 0)
-            .map_err(|source| LoadError::Map {
-                name: "TARGETS",
-                source,
-            })
+        self.targets.set(tgid, true)
     }
 
     /// Takes a thread group out of the traced set (it exited: its pid may be reused).
     pub fn remove_target(&mut self, tgid: u32) {
-        let _ = self.targets.set(tgid, 0, 0);
+        let _ = self.targets.set(tgid, false);
     }
 
     /// Watches a process name: processes that take it (exec) or are forked with it
@@ -448,16 +479,7 @@ impl Tracer {
     /// # Errors
     /// When the map is missing or cannot be mapped.
     pub fn take_inflight(&mut self) -> Result<InFlightView, LoadError> {
-        let map = self
-            .ebpf
-            .take_map("INFLIGHT")
-            .ok_or_else(|| LoadError::Unsupported("map INFLIGHT missing".into()))?;
-        let aya::maps::Map::Array(data) = map else {
-            return Err(LoadError::Unsupported(
-                "map INFLIGHT is not an array".into(),
-            ));
-        };
-        InFlightView::new(data, self.inflight_slots)
+        InFlightView::new(take_array(&mut self.ebpf, "INFLIGHT")?, self.inflight_slots)
             .map_err(|e| LoadError::Unsupported(format!("mapping the in-flight array: {e}")))
     }
 
@@ -497,6 +519,17 @@ fn read_clocks(ebpf: &mut Ebpf) -> Option<Reading> {
         ns: map.get(&1, 0).ok()?,
     };
     (reading.ns != 0).then_some(reading)
+}
+
+/// Takes array map `name` out of `ebpf`, to map it into memory.
+fn take_array(ebpf: &mut Ebpf, name: &str) -> Result<MapData, LoadError> {
+    match ebpf.take_map(name) {
+        Some(aya::maps::Map::Array(data)) => Ok(data),
+        Some(_) => Err(LoadError::Unsupported(format!(
+            "map {name} is not an array"
+        ))),
+        None => Err(LoadError::Unsupported(format!("map {name} missing"))),
+    }
 }
 
 fn take_map<M>(ebpf: &mut Ebpf, name: &'static str) -> Result<M, LoadError>

@@ -9,6 +9,7 @@ mod filter;
 mod inflight;
 mod launch;
 mod loader;
+mod mapped;
 mod output;
 mod session;
 mod summary;
