@@ -47,6 +47,10 @@ pub struct Cli {
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// With `-o`: add to the file's end instead of writing over it.
+    #[arg(short = 'A', long = "output-append-mode", requires = "output")]
+    pub append: bool,
+
     /// The most bytes of each string or buffer to print.
     #[arg(
         short = 's',
@@ -115,6 +119,17 @@ pub struct Cli {
     /// Print the trace, and the `-c` table at the end.
     #[arg(short = 'C', long = "summary", conflicts_with = "summary_only")]
     pub summary: bool,
+
+    /// The order of the `-c` table's rows: by `time` (the default), `calls`, `errors`,
+    /// `name`, or `nothing` (syscall numbers).
+    #[arg(
+        short = 'S',
+        long = "summary-sort-by",
+        value_name = "SORTBY",
+        value_enum,
+        default_value = "time"
+    )]
+    pub summary_order: crate::summary::SummaryOrder,
 
     /// Accepted for strace's `-c -w`: the table's times are always wall-clock times.
     #[arg(short = 'w', long = "summary-wall-clock")]

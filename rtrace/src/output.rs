@@ -16,7 +16,7 @@ use crate::{
     },
     filter::{SignalSet, StatusSet},
     inflight::Blocked,
-    summary::Summary,
+    summary::{Summary, SummaryOrder},
     timing::Timestamps,
 };
 
@@ -82,6 +82,21 @@ pub enum Sink {
 pub struct PerTaskFiles {
     base: PathBuf,
     open: FxHashMap<u32, BufWriter<File>>,
+    /// `-A`: added to the files' ends, not written over them.
+    append: bool,
+}
+
+/// Opens an output file: created, or emptied, or with `append` (`-A`) written at its
+/// end.
+fn open_output(path: &Path, append: bool) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true);
+    if append {
+        options.append(true);
+    } else {
+        options.write(true).truncate(true);
+    }
+    options.open(path)
 }
 
 impl PerTaskFiles {
@@ -91,7 +106,7 @@ impl PerTaskFiles {
             let mut name = self.base.clone().into_os_string();
             name.push(format!(".{tid}"));
             // Small buffers: a thousand tasks may be traced at once.
-            let file = BufWriter::with_capacity(1 << 13, File::create(name)?);
+            let file = BufWriter::with_capacity(1 << 13, open_output(name.as_ref(), self.append)?);
             self.open.insert(tid, file);
         }
         Ok(self.open.get_mut(&tid).expect("inserted above"))
@@ -160,9 +175,9 @@ impl StraceFormatter {
     ///
     /// # Errors
     /// When the file cannot be created.
-    pub fn new(opts: DecodeOptions, path: Option<&Path>) -> io::Result<Self> {
+    pub fn new(opts: DecodeOptions, path: Option<&Path>, append: bool) -> io::Result<Self> {
         let (sink, out): (Sink, Box<dyn Write + Send>) = match path {
-            Some(p) => (Sink::File, Box::new(File::create(p)?)),
+            Some(p) => (Sink::File, Box::new(open_output(p, append)?)),
             None => (Sink::Stderr, Box::new(io::stderr())),
         };
         Ok(StraceFormatter {
@@ -192,11 +207,12 @@ impl StraceFormatter {
     }
 
     /// `-ff -o FILE`: each task's lines go to `FILE.TID`.
-    pub fn write_per_task(&mut self, base: &Path) {
+    pub fn write_per_task(&mut self, base: &Path, append: bool) {
         // `writer` stays on stderr, for the `-c` table.
         self.sink = Sink::PerTask(PerTaskFiles {
             base: base.to_path_buf(),
             open: FxHashMap::default(),
+            append,
         });
     }
 
@@ -232,8 +248,9 @@ impl StraceFormatter {
     }
 
     /// Counts calls for the `-c` table; with `lines` false, writes nothing else.
-    pub fn set_summary(&mut self, lines: bool) {
-        self.summary = Some(Summary::default());
+    /// The table's rows go in `order` (`-S`).
+    pub fn set_summary(&mut self, lines: bool, order: SummaryOrder) {
+        self.summary = Some(Summary::new(order));
         self.lines = lines;
     }
 

@@ -370,20 +370,21 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     } else {
         cli.output.as_deref()
     };
-    let mut formatter = StraceFormatter::new(opts, single_output).with_context(|| {
-        let path = cli
-            .output
-            .as_ref()
-            .map_or_else(String::new, |p| p.display().to_string());
-        format!("cannot open output {path}")
-    })?;
+    let mut formatter =
+        StraceFormatter::new(opts, single_output, cli.append).with_context(|| {
+            let path = cli
+                .output
+                .as_ref()
+                .map_or_else(String::new, |p| p.display().to_string());
+            format!("cannot open output {path}")
+        })?;
     formatter.set_timestamps(times);
     formatter.set_return_column(cli.return_column);
     if per_task && let Some(base) = &cli.output {
-        formatter.write_per_task(base);
+        formatter.write_per_task(base, cli.append);
     }
     if summary {
-        formatter.set_summary(!cli.summary_only);
+        formatter.set_summary(!cli.summary_only, cli.summary_order);
     }
     // The last of each qualifier counts, as with strace; -z and -Z are status= sets.
     for qualifier in &cli.filters {

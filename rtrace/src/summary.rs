@@ -22,13 +22,39 @@ struct Row {
     ns: u64,
 }
 
+/// The order of the table's rows (`-S`), as strace names them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryOrder {
+    /// The longest total time first.
+    #[default]
+    Time,
+    /// The most calls first.
+    Calls,
+    /// The most errors first.
+    Errors,
+    /// By name.
+    Name,
+    /// By syscall number.
+    Nothing,
+}
+
 /// Counts per syscall number.
 #[derive(Debug, Default)]
 pub struct Summary {
     rows: Vec<Row>,
+    order: SummaryOrder,
 }
 
 impl Summary {
+    /// An empty table whose rows will go in `order`.
+    #[must_use]
+    pub fn new(order: SummaryOrder) -> Self {
+        Summary {
+            rows: Vec::new(),
+            order,
+        }
+    }
+
     /// Counts a call that returned (a call that does not, `exit_group`, has no row in
     /// strace's table either).
     pub fn count(&mut self, ev: &SyscallEvent<'_>) {
@@ -50,7 +76,7 @@ impl Summary {
         }
     }
 
-    /// Writes the table, the longest total time first, as strace lays it out.
+    /// Writes the table in its order, as strace lays it out.
     ///
     /// # Errors
     /// When writing fails.
@@ -60,7 +86,13 @@ impl Summary {
             .filter(|(_, r)| r.calls > 0)
             .collect();
         // Ties stay in syscall number order.
-        rows.sort_by_key(|(_, r)| std::cmp::Reverse(r.ns));
+        match self.order {
+            SummaryOrder::Time => rows.sort_by_key(|(_, r)| std::cmp::Reverse(r.ns)),
+            SummaryOrder::Calls => rows.sort_by_key(|(_, r)| std::cmp::Reverse(r.calls)),
+            SummaryOrder::Errors => rows.sort_by_key(|(_, r)| std::cmp::Reverse(r.errors)),
+            SummaryOrder::Name => rows.sort_by_cached_key(|&(nr, _)| name(nr)),
+            SummaryOrder::Nothing => {}
+        }
         let total = rows.iter().fold(Row::default(), |t, (_, r)| Row {
             calls: t.calls + r.calls,
             errors: t.errors + r.errors,
@@ -71,13 +103,16 @@ impl Summary {
             "% time     seconds  usecs/call     calls    errors syscall\n{RULE}"
         )?;
         for (nr, row) in &rows {
-            let name = Sysno::new(*nr as usize)
-                .map_or_else(|| format!("syscall_{nr:#x}"), |s| s.name().to_owned());
-            write_row(out, row, total.ns, &name)?;
+            write_row(out, row, total.ns, &name(*nr))?;
         }
         writeln!(out, "{RULE}")?;
         write_row(out, &total, total.ns, "total")
     }
+}
+
+/// The name strace gives syscall `nr`.
+fn name(nr: u32) -> String {
+    Sysno::new(nr as usize).map_or_else(|| format!("syscall_{nr:#x}"), |s| s.name().to_owned())
 }
 
 /// `%6.2f %11.6f %11lu %9u %9.u %s`: the share of all time, seconds, microseconds per
@@ -150,6 +185,34 @@ mod tests {
              ------ ----------- ----------- --------- --------- ----------------\n\
              100.00    0.201392        6293        32        13 total\n"
         );
+    }
+
+    #[test]
+    fn rows_in_the_order_asked() {
+        let mut s = Summary::default();
+        s.count(&call(Sysno::write, 1, 1_000, 9_000));
+        for _ in 0..3 {
+            s.count(&call(Sysno::read, -11, 1_000, 2_000));
+        }
+        s.count(&call(Sysno::close, 0, 1_000, 2_000));
+        let mut names = |order| {
+            s.order = order;
+            let mut out = Vec::new();
+            s.write(&mut out).unwrap();
+            String::from_utf8(out)
+                .unwrap()
+                .lines()
+                .skip(2)
+                .take(3)
+                .map(|l| l.rsplit(' ').next().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(SummaryOrder::Time), ["write", "read", "close"]);
+        assert_eq!(names(SummaryOrder::Calls), ["read", "write", "close"]);
+        // Ties in syscall number order: write (1) before close (3).
+        assert_eq!(names(SummaryOrder::Errors), ["read", "write", "close"]);
+        assert_eq!(names(SummaryOrder::Name), ["close", "read", "write"]);
+        assert_eq!(names(SummaryOrder::Nothing), ["read", "write", "close"]);
     }
 
     impl SyscallEvent<'static> {

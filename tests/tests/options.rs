@@ -432,6 +432,44 @@ fn the_summary_counts_calls_and_errors_as_strace_and_times_them() {
 }
 
 #[test]
+fn the_summary_rows_go_in_the_order_asked_as_straces() {
+    // -S: by calls, errors, name or syscall number, ties in syscall number order. (Not
+    // by time: the times differ.)
+    for order in ["calls", "errors", "name", "nothing"] {
+        let (strace, rtrace) = both_traces(&["-c", "-S", order], &["ls", "/"]);
+        let names = |table: &[String]| -> Vec<(String, u64, u64)> {
+            summary_rows(table)
+                .0
+                .into_iter()
+                .map(|(name, calls, errors, _)| (name, calls, errors))
+                .collect()
+        };
+        assert_eq!(names(&rtrace), names(&strace), "-S {order}");
+    }
+}
+
+#[test]
+fn a_trace_appended_to_its_file_with_a_keeps_what_the_file_held() {
+    let scratch = ScratchDir::new("append");
+    let out = scratch.path().join("trace");
+    fs::write(&out, "before\n").unwrap();
+    for _ in 0..2 {
+        run_tracer(
+            &rtrace_binary(),
+            &["-A", "-e", "trace=exit_group"],
+            &["true"],
+            &out,
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(&out).unwrap(),
+        "before\n\
+         exit_group(0)                           = ?\n+++ exited with 0 +++\n\
+         exit_group(0)                           = ?\n+++ exited with 0 +++\n"
+    );
+}
+
+#[test]
 fn calls_by_how_they_returned_and_quiet_exits() {
     // (Not the calls whose results differ from run to run: a pid, random bytes.)
     let steady = ["-e", "trace=!set_tid_address,getrandom"];
