@@ -54,6 +54,9 @@ pub enum NewFd {
     /// tells the inode number (0: it could not), or else `/proc` at decode time, if it
     /// still shows a file of that kind.
     Kind { prefix: &'static str, inode: u32 },
+    /// A socket `socket` made, found as [`NewFd::Kind`]: without an address yet. With
+    /// the call's arguments: its family, type and protocol.
+    Socket { inode: u32, args: [u64; 3] },
 }
 
 /// `fcntl` commands that return a new descriptor: `F_DUPFD`, `F_DUPFD_CLOEXEC`.
@@ -79,7 +82,12 @@ pub fn new_fd(ev: &super::SyscallEvent<'_>) -> Option<NewFd> {
                 return None;
             }
             NewFd::Duplicate(ev.args[0] as i32)
-        } else if is(&[Sysno::socket, Sysno::accept, Sysno::accept4]) {
+        } else if is(&[Sysno::socket]) {
+            NewFd::Socket {
+                inode: ev.made_inode,
+                args: [ev.args[0], ev.args[1], ev.args[2]],
+            }
+        } else if is(&[Sysno::accept, Sysno::accept4]) {
             NewFd::Kind {
                 prefix: "socket:",
                 inode: ev.made_inode,
@@ -444,6 +452,18 @@ impl FdPaths {
             },
             NewFd::Kind { prefix, inode } => {
                 self.made_of_kind(tgid, fd, prefix, inode);
+                return;
+            }
+            NewFd::Socket { inode, args } => {
+                self.made_of_kind(tgid, fd, "socket:", inode);
+                let made = self
+                    .known
+                    .borrow()
+                    .get(&(tgid, fd))
+                    .and_then(|p| socket_inode(p));
+                if let (Some(sockets), Some(inode)) = (&self.sockets, made) {
+                    sockets.made(tgid, fd, inode, args);
+                }
                 return;
             }
         };

@@ -5,14 +5,17 @@
 //!
 //! The protocol comes from the descriptor's `system.sockprotoname` attribute, the
 //! addresses from `NETLINK_SOCK_DIAG` (in rtrace's network namespace, as for strace).
-//! A socket shows as it is when rtrace decodes the line, a moment after the call (strace
-//! shows it as it was when the call began): a server's accepted connections and
-//! listeners, which do not change, print as strace prints them. A description is kept
-//! per inode until a call that may change it (`bind`, `connect`, `listen`, `shutdown`,
-//! `close`) returns. A socket `accept` made, `connect` connected or `listen` made listen
-//! is described from what the kernel kept of it as the call returned (`SocketInfo`:
-//! UNIX, and TCP and UDP over IPv4 and IPv6), which holds even once it is closed;
-//! another socket closed by the time its lines are decoded prints bare.
+//! strace shows a socket as it was when the line's call began; rtrace decodes the line
+//! a moment after the call. A description is kept per inode until a call that may
+//! change it (`bind`, `connect`, `listen`, `shutdown`, `close`) returns, and comes from
+//! what is known of the socket at that time:
+//! - one `socket` made has no address yet (`TCP:[N]`, [`Sockets::made`]);
+//! - one `accept` made, `connect` connected or `listen` made listen is what the kernel
+//!   kept of it as the call returned (`SocketInfo`: UNIX, and TCP and UDP over IPv4
+//!   and IPv6), which holds even once it is closed;
+//! - another is as `sock_diag` shows it when the line is decoded: a server's accepted
+//!   connections and listeners, which do not change, print as strace prints them, and
+//!   one closed by then prints bare.
 
 use std::{
     cell::RefCell, collections::HashMap, ffi::CString, net::IpAddr, os::unix::ffi::OsStrExt as _,
@@ -80,10 +83,10 @@ impl Sockets {
             self.known.borrow_mut().insert(inode, text.clone());
             return Some(text);
         }
-        let protocol = protocol_name(tgid, fd, inode)?;
+        let protocol = protocol_name(tgid, fd, inode).filter(|p| described(p))?;
         let mut text = Vec::new();
         let addressed = match (protocol.as_str(), u32::try_from(inode)) {
-            (p, Ok(ino)) if p.starts_with("UNIX") => unix_socket(&mut text, ino),
+            (p, Ok(ino)) if p.starts_with("UNIX") => unix_socket(&mut text, p, ino),
             (p, Ok(ino)) => inet_kind(p)
                 .is_some_and(|(family, proto)| inet_socket(&mut text, p, family, proto, ino)),
             _ => false,
@@ -94,6 +97,21 @@ impl Sockets {
         }
         self.known.borrow_mut().insert(inode, text.clone());
         Some(text)
+    }
+
+    /// A socket `socket` just made, open as `fd`, of `family`, `kind` and `protocol`
+    /// (its arguments): without an address, it prints `TCP:[N]` until a call that may
+    /// give it one is decoded. (strace shows a line's socket as that line's call began;
+    /// decoded a moment later, `sock_diag` may already show it connected.)
+    pub fn made(&self, tgid: u32, fd: i32, inode: u64, socket_args: [u64; 3]) {
+        let protocol = protocol_name(tgid, fd, inode)
+            .or_else(|| protocol_of_socket(socket_args).map(str::to_owned))
+            .filter(|p| described(p));
+        if let Some(protocol) = protocol {
+            self.known
+                .borrow_mut()
+                .insert(inode, format!("{protocol}:[{inode}]").into_bytes());
+        }
     }
 
     /// Forgets what socket `inode` was: a call changed it, or closed it.
@@ -157,14 +175,52 @@ fn kept_description(inode: u64, info: &SocketInfo) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The protocol name of a `AF_UNIX` socket of type `kind`.
+/// The protocol name of a `AF_UNIX` socket of type `kind`, as the kernel names it:
+/// datagram and seqpacket sockets share `UNIX`.
 fn unix_kind(kind: i32) -> &'static str {
-    match kind {
-        libc::SOCK_STREAM => "UNIX-STREAM",
-        libc::SOCK_DGRAM => "UNIX-DGRAM",
-        libc::SOCK_SEQPACKET => "UNIX-SEQPACKET",
-        _ => "UNIX",
+    if kind == libc::SOCK_STREAM {
+        "UNIX-STREAM"
+    } else {
+        "UNIX"
     }
+}
+
+/// The protocol a `socket(family, kind, protocol)` call makes, as the kernel names it,
+/// for the common ones: what a socket closed before its line is decoded was.
+fn protocol_of_socket([family, kind, protocol]: [u64; 3]) -> Option<&'static str> {
+    let family = i32::try_from(family).ok()?;
+    // The type's low bits; SOCK_NONBLOCK and SOCK_CLOEXEC above them.
+    let kind = i32::try_from(kind & 0xf).ok()?;
+    let protocol = i32::try_from(protocol).ok()?;
+    Some(match (family, kind, protocol) {
+        (libc::AF_UNIX, kind, _) => unix_kind(kind),
+        (libc::AF_NETLINK, ..) => "NETLINK",
+        (libc::AF_INET, libc::SOCK_STREAM, 0 | libc::IPPROTO_TCP) => "TCP",
+        (libc::AF_INET6, libc::SOCK_STREAM, 0 | libc::IPPROTO_TCP) => "TCPv6",
+        (libc::AF_INET, libc::SOCK_DGRAM, 0 | libc::IPPROTO_UDP) => "UDP",
+        (libc::AF_INET6, libc::SOCK_DGRAM, 0 | libc::IPPROTO_UDP) => "UDPv6",
+        _ => return None,
+    })
+}
+
+/// The protocols strace describes, by the names the kernel gives them. It prints a
+/// socket of another (`PACKET`, `MPTCP`, `UDP-Lite`, `AF_VSOCK`) as its link,
+/// `socket:[N]`.
+const DESCRIBED: [&str; 10] = [
+    "UNIX",
+    "UNIX-STREAM",
+    "NETLINK",
+    "TCP",
+    "TCPv6",
+    "UDP",
+    "UDPv6",
+    "UDPLITEv6",
+    "RAW",
+    "RAWv6",
+];
+
+fn described(protocol: &str) -> bool {
+    DESCRIBED.contains(&protocol)
 }
 
 /// The socket's protocol as the kernel names it (`TCP`, `UDPv6`, `UNIX-STREAM`,
@@ -192,13 +248,12 @@ fn protocol_name(tgid: u32, fd: i32, inode: u64) -> Option<String> {
 
 /// The internet protocols by the names the kernel gives them, with their address
 /// family and protocol number.
-const INET_PROTOCOLS: [(&str, u8, u8); 6] = [
+const INET_PROTOCOLS: [(&str, u8, u8); 5] = [
     ("TCP", AF_INET, IPPROTO_TCP),
     ("TCPv6", AF_INET6, IPPROTO_TCP),
     ("UDP", AF_INET, IPPROTO_UDP),
     ("UDPv6", AF_INET6, IPPROTO_UDP),
-    ("UDP-Lite", AF_INET, IPPROTO_UDPLITE),
-    ("UDP-Litev6", AF_INET6, IPPROTO_UDPLITE),
+    ("UDPLITEv6", AF_INET6, IPPROTO_UDPLITE),
 ];
 
 /// The address family and protocol number of an internet protocol name.
@@ -310,8 +365,9 @@ fn push_endpoint(out: &mut Vec<u8>, address: IpAddr, port: u16) {
     out.extend_from_slice(text.as_bytes());
 }
 
-/// `UNIX-STREAM:[ino->peer,"/path"]`, the peer and the path when there are.
-fn unix_socket(out: &mut Vec<u8>, inode: u32) -> bool {
+/// `UNIX-STREAM:[ino->peer,"/path"]` (`name`: the protocol), the peer and the path
+/// when there are.
+fn unix_socket(out: &mut Vec<u8>, name: &str, inode: u32) -> bool {
     let request = SockDiagMessage::UnixRequest(UnixRequest {
         state_flags: unix::StateFlags::all(),
         inode,
@@ -329,8 +385,7 @@ fn unix_socket(out: &mut Vec<u8>, inode: u32) -> bool {
     let Some(response) = found else {
         return false;
     };
-    let kind = unix_kind(i32::from(response.header.kind));
-    out.extend_from_slice(format!("{kind}:[{inode}").as_bytes());
+    out.extend_from_slice(format!("{name}:[{inode}").as_bytes());
     for nla in &response.nlas {
         if let unix::nlas::Nla::Peer(peer) = nla
             && *peer != 0
@@ -462,12 +517,12 @@ mod tests {
         // A datagram socket whose connect took its peer away (AF_UNSPEC) has none.
         let mut alone = info(libc::AF_INET6, libc::SOCK_DGRAM, libc::IPPROTO_UDPLITE);
         alone.remote_port = 0;
-        assert_eq!(text(&alone), "UDP-Litev6:[[::]:41558]");
+        assert_eq!(text(&alone), "UDPLITEv6:[[::]:41558]");
         let mut unix = info(libc::AF_UNIX, libc::SOCK_DGRAM, 0);
         unix.peer_inode = 9;
         unix.path[..4].copy_from_slice(b"\0log");
         unix.path_len = 4;
-        assert_eq!(text(&unix), "UNIX-DGRAM:[7->9,\"@log\"]");
+        assert_eq!(text(&unix), "UNIX:[7->9,\"@log\"]");
         // SCTP is not kept by the kernel programs, nor printed from a stray entry.
         assert!(
             kept_description(
