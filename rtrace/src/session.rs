@@ -291,9 +291,9 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         Some(Launch::prepare(&cli.command)?)
     };
     let Initial {
-        attached,
-        all: targets,
-        watchers,
+        mut attached,
+        all: mut targets,
+        mut watchers,
     } = Initial::find(&cli, launch.as_ref())?;
     if !loader::has_privileges() {
         bail!(
@@ -413,6 +413,18 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     let ring = tracer.take_ring()?;
     let inflight = tracer.take_inflight()?;
     tracer.attach()?;
+    // Those that took a watched name while the programs loaded: found only now. (Any
+    // that takes it from here on, the programs add.)
+    for pid in processes_named(&cli.names) {
+        if !targets.contains(&pid)
+            && let Ok(fd) = pidfd_open(pid)
+        {
+            tracer.add_target(pid)?;
+            watchers.push((pid, fd));
+            targets.push(pid);
+            attached.push(pid);
+        }
+    }
     if let Some(launch) = &launch {
         formatter.add_task(launch.pid());
         formatter.launched(launch.pid());
@@ -679,9 +691,9 @@ impl RingReader {
                 Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
                 Ok(Event::TargetAdded { tid, tgid }) => {
                     self.alive.insert(tgid);
-                    self.announced.insert(tgid);
                     formatter.add_task(tid);
-                    if !self.quiet {
+                    // (Found by the scan after attach as well, it was announced then.)
+                    if self.announced.insert(tgid) && !self.quiet {
                         eprintln!("rtrace: Process {tgid} attached");
                     }
                 }

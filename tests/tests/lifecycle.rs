@@ -334,6 +334,68 @@ fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
 }
 
 #[test]
+fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
+    // `-P NAME` looks for NAME in /proc, loads its programs (a second or more), then
+    // attaches them, which trace processes that take the name from then on. One that
+    // took it in between was in neither, and never traced.
+    let _serial = serial();
+    require_root();
+    let scratch = ScratchDir::new("late-name");
+    let sleeper = scratch.path().join("rt-late-name");
+    let copied = Command::new("cp")
+        .arg("/bin/sleep")
+        .arg(&sleeper)
+        .status()
+        .expect("running cp");
+    assert!(copied.success(), "cp: {copied}");
+    let out = scratch.path().join("trace");
+    let mut rtrace = Command::new(rtrace_binary())
+        .args(["-P", "rt-late-name", "-e", "trace=exit_group", "-o"])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting rtrace");
+    let start = Instant::now();
+    while held_by(rtrace.id(), "map_id:").is_empty() {
+        assert!(start.elapsed() < DEADLINE, "rtrace made no maps");
+        thread::sleep(Duration::from_millis(2));
+    }
+    let mut late = Command::new(&sleeper)
+        .arg("1.5")
+        .spawn()
+        .expect("starting the sleeper");
+    assert!(
+        held_by(rtrace.id(), "link_id:").is_empty(),
+        "rtrace attached before the process took the name"
+    );
+    late.wait().expect("waiting for the sleeper");
+    signal(&rtrace, libc::SIGINT);
+    wait_exit(&mut rtrace, DEADLINE);
+    let mut stderr = String::new();
+    rtrace
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stderr)
+        .expect("reading rtrace's stderr");
+    let pid = late.id();
+    assert_eq!(
+        stderr
+            .matches(&format!("rtrace: Process {pid} attached"))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    let trace = std::fs::read_to_string(&out).expect("reading the trace");
+    assert!(
+        trace.contains(&format!("{pid}  exit_group(0)"))
+            || trace.contains(&format!("{pid} exit_group(0)")),
+        "{trace}"
+    );
+}
+
+#[test]
 fn a_stop_signal_leaves_a_launched_command_running() {
     // `rtrace -- CMD` sent SIGTERM alone (not CMD's process group, as Ctrl-C would): it
     // dies of it at once, as strace -f does, and CMD runs on, untraced. rtrace waited
