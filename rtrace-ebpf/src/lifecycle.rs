@@ -128,6 +128,10 @@ pub fn sched_process_fork(ctx: RawTracePointContext) -> i32 {
 #[raw_tracepoint(tracepoint = "sched_process_exec")]
 pub fn sched_process_exec(ctx: RawTracePointContext) -> i32 {
     let (tgid, tid) = current();
+    // Outside rtrace's PID namespace: no id to trace it by.
+    if tgid == 0 {
+        return 0;
+    }
     if is_traced(tgid) {
         // `old_pid`, the kernel's id of the thread that exec'd, is this thread's unless
         // a thread other than the leader exec'd (it then takes the leader's id).

@@ -862,6 +862,7 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
     // By name: the namespace's processes so named, not those outside it, whose ids
     // there are none (a sleep of the initial namespace execs every 50 ms meanwhile).
     let out = scratch.path().join("named");
+    let messages = scratch.path().join("named-stderr");
     let mut outside = Command::new("sh")
         .args(["-c", "for i in $(seq 80); do sleep 0.05; done"])
         .spawn()
@@ -869,10 +870,11 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
     let status = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc", "sh", "-c"])
         .arg(format!(
-            "sleep 3 & {} -P sleep -e trace=exit_group -o {} & sleep 4; sleep 0.1; \
+            "sleep 3 & {} -P sleep -e trace=exit_group -o {} 2>{} & sleep 4; sleep 0.1; \
              kill -INT $!; wait",
             rtrace_binary().display(),
-            out.display()
+            out.display(),
+            messages.display()
         ))
         .stdin(Stdio::null())
         .status()
@@ -886,4 +888,12 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
     // `sleep 4` and `sleep 0.1` started since.
     assert_eq!(trace.len(), 3, "{trace:#?}");
     assert!(trace.keys().all(|&pid| pid < 20), "{trace:#?}");
+    // Each announced once; none of those outside (they have no pid here).
+    let messages = fs::read_to_string(&messages).expect("reading rtrace's stderr");
+    let announced: Vec<&str> = messages
+        .lines()
+        .filter(|l| l.ends_with(" attached"))
+        .collect();
+    assert_eq!(announced.len(), 3, "{messages}");
+    assert!(!messages.contains("Process 0 "), "{messages}");
 }
