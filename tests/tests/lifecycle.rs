@@ -215,6 +215,29 @@ fn still_loaded(ids: &[u32]) -> Vec<u32> {
         .collect()
 }
 
+/// Waits until `rtrace` holds its maps: its programs are loading, a second in the
+/// verifier to come.
+fn wait_loading(rtrace: &Child) {
+    let start = Instant::now();
+    while held_by(rtrace.id(), "map_id:").is_empty() {
+        assert!(start.elapsed() < DEADLINE, "rtrace made no maps");
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Waits for `rtrace` to exit; returns its status and all it wrote on its piped stderr.
+fn exit_and_messages(rtrace: &mut Child) -> (ExitStatus, String) {
+    let status = wait_exit(rtrace, DEADLINE);
+    let mut stderr = String::new();
+    rtrace
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_string(&mut stderr)
+        .expect("reading rtrace stderr");
+    (status, stderr)
+}
+
 fn signal(child: &Child, sig: i32) {
     // SAFETY: kill(2) on our own child's pid.
     let rc = unsafe { libc::kill(i32::try_from(child.id()).expect("pid fits"), sig) };
@@ -300,25 +323,13 @@ fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
             });
         }
         let mut rtrace = command.spawn().expect("starting rtrace");
-        // Its maps made, its programs loading: a second in the verifier comes next.
-        let start = Instant::now();
-        while held_by(rtrace.id(), "map_id:").is_empty() {
-            assert!(start.elapsed() < DEADLINE, "rtrace made no maps");
-            thread::sleep(Duration::from_millis(2));
-        }
+        wait_loading(&rtrace);
         assert!(
             held_by(rtrace.id(), "link_id:").is_empty(),
             "rtrace attached before the test could signal it while loading"
         );
         signal(&rtrace, sig);
-        let status = wait_exit(&mut rtrace, DEADLINE);
-        let mut stderr = String::new();
-        rtrace
-            .stderr
-            .take()
-            .expect("piped")
-            .read_to_string(&mut stderr)
-            .expect("reading rtrace stderr");
+        let (status, stderr) = exit_and_messages(&mut rtrace);
         assert_eq!(
             status.signal(),
             Some(sig),
@@ -356,11 +367,7 @@ fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starting rtrace");
-    let start = Instant::now();
-    while held_by(rtrace.id(), "map_id:").is_empty() {
-        assert!(start.elapsed() < DEADLINE, "rtrace made no maps");
-        thread::sleep(Duration::from_millis(2));
-    }
+    wait_loading(&rtrace);
     let mut late = Command::new(&sleeper)
         .arg("1.5")
         .spawn()
@@ -371,14 +378,7 @@ fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
     );
     late.wait().expect("waiting for the sleeper");
     signal(&rtrace, libc::SIGINT);
-    wait_exit(&mut rtrace, DEADLINE);
-    let mut stderr = String::new();
-    rtrace
-        .stderr
-        .take()
-        .expect("piped")
-        .read_to_string(&mut stderr)
-        .expect("reading rtrace's stderr");
+    let (_, stderr) = exit_and_messages(&mut rtrace);
     let pid = late.id();
     assert_eq!(
         stderr
