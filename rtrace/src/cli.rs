@@ -36,7 +36,8 @@ pub struct Cli {
     pub follow_forks: u8,
 
     /// Which calls to show, as strace's `-e trace=SET`: names, classes (`%file`,
-    /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`),
+    /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`, `%creds`,
+    /// `%pure`, `%stat`, `%lstat`, `%fstat`, `%%stat`, `%statfs`, `%fstatfs`, `%%statfs`),
     /// `/REGEX`, `?NAME` (may not exist), `!` to negate. Repeatable (each narrows the set).
     /// Also `-e signal=SET` (the signal lines to show: `SIGCHLD`, `!CHLD,ALRM`, `none`)
     /// and `-e status=SET` (`successful`, `failed`, `unfinished`).

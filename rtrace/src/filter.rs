@@ -1,6 +1,7 @@
 //! `-e trace=SET`: which syscalls print, as strace names them: syscall names, classes
 //! (`%file`, `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`,
-//! and without the `%`, as strace still takes them), `/REGEX` for the names it matches,
+//! and without the `%`, as strace still takes them; `%creds`, `%pure`, and the stat and
+//! statfs families, `%stat`... `%%statfs`, only with it), `/REGEX` for the names it matches,
 //! `?NAME` for a name that may not exist, `all`, `none`, a leading `!` for the
 //! complement. And `-e signal=SET`, the signal lines to show, and `-e status=SET`, the
 //! calls to show by how they returned. The classes come from the syscall
@@ -230,6 +231,46 @@ fn class_named(name: &str) -> Option<u16> {
     })
 }
 
+/// strace's narrower classes, by their calls: the credential calls, the calls that
+/// always succeed without arguments, and the stat and statfs families (`%%stat`: all
+/// of the stat ones). Only with their `%`.
+fn calls_of_class(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "creds" => &[
+            "getuid",
+            "getgid",
+            "setuid",
+            "setgid",
+            "geteuid",
+            "getegid",
+            "setreuid",
+            "setregid",
+            "getgroups",
+            "setgroups",
+            "setresuid",
+            "getresuid",
+            "setresgid",
+            "getresgid",
+            "setfsuid",
+            "setfsgid",
+            "capget",
+            "capset",
+            "prctl",
+        ],
+        "pure" => &[
+            "getpid", "getuid", "getgid", "geteuid", "getegid", "getppid", "getpgrp", "gettid",
+        ],
+        "stat" => &["stat"],
+        "lstat" => &["lstat"],
+        "fstat" => &["fstat", "newfstatat", "statx"],
+        "%stat" => &["stat", "fstat", "lstat", "newfstatat", "statx"],
+        "statfs" => &["statfs"],
+        "fstatfs" => &["fstatfs"],
+        "%statfs" => &["ustat", "statfs", "fstatfs"],
+        _ => return None,
+    })
+}
+
 /// Adds the syscalls `item` names to `traced`.
 fn add_item(traced: &mut [bool], item: &str) -> Result<(), String> {
     let mut add = |nr: usize| {
@@ -259,6 +300,12 @@ fn add_item(traced: &mut [bool], item: &str) -> Result<(), String> {
             if row.as_ref().is_some_and(|r| r.def.class & bits != 0) {
                 add(nr);
             }
+        }
+        return Ok(());
+    }
+    if let Some(calls) = name.strip_prefix('%').and_then(calls_of_class) {
+        for sysno in calls.iter().filter_map(|c| Sysno::from_str(c).ok()) {
+            add(usize::try_from(sysno.id()).unwrap_or(usize::MAX));
         }
         return Ok(());
     }
@@ -343,6 +390,38 @@ mod tests {
         let file = TracedSet::parse("%file").unwrap();
         assert!(file.contains(nr(Sysno::openat)));
         assert!(!file.contains(nr(Sysno::read)));
+    }
+
+    #[test]
+    fn narrower_classes_by_their_calls() {
+        let creds = TracedSet::parse("%creds").unwrap();
+        assert!(creds.contains(nr(Sysno::setresuid)) && creds.contains(nr(Sysno::prctl)));
+        assert!(!creds.contains(nr(Sysno::getpid)));
+        let pure = TracedSet::parse("%pure").unwrap();
+        assert!(pure.contains(nr(Sysno::getpid)) && pure.contains(nr(Sysno::getuid)));
+        assert!(!pure.contains(nr(Sysno::setuid)));
+        let stats = TracedSet::parse("%%stat").unwrap();
+        for call in [
+            Sysno::stat,
+            Sysno::lstat,
+            Sysno::fstat,
+            Sysno::newfstatat,
+            Sysno::statx,
+        ] {
+            assert!(stats.contains(nr(call)), "{call:?}");
+        }
+        assert!(!stats.contains(nr(Sysno::statfs)));
+        let fstat = TracedSet::parse("%fstat").unwrap();
+        assert!(fstat.contains(nr(Sysno::newfstatat)) && !fstat.contains(nr(Sysno::stat)));
+        assert!(
+            TracedSet::parse("%%statfs")
+                .unwrap()
+                .contains(nr(Sysno::ustat))
+        );
+        // Only with the `%`: `creds` is no syscall; `stat` is one.
+        assert!(TracedSet::parse("creds").is_err());
+        let stat = TracedSet::parse("stat").unwrap();
+        assert!(stat.contains(nr(Sysno::stat)) && !stat.contains(nr(Sysno::lstat)));
     }
 
     #[test]

@@ -123,6 +123,11 @@ fn trace_sets_by_class_and_name() {
     same_as_strace(&["-e", "trace=/^(open|clo)"], &["cat", &file]);
     same_as_strace(&["-e", "trace=?no_such_call,read"], &["cat", &file]);
     same_as_strace(&["-e", "trace=file"], &["cat", &file]);
+    // strace's narrower classes.
+    same_as_strace(&["-e", "trace=%creds"], &["id"]);
+    same_as_strace(&["-e", "trace=%pure"], &["id"]);
+    same_as_strace(&["-e", "trace=%%stat"], &["ls", "-l", "/"]);
+    same_as_strace(&["-e", "trace=%fstat,%%statfs"], &["stat", "-f", "/proc"]);
     same_as_strace(
         &[
             "-e",
