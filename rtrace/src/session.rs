@@ -140,6 +140,25 @@ fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(i32::try_from(fd).expect("fds fit in i32")) })
 }
 
+/// The process `pid` is a thread of (`top -H` shows threads' ids), said once; `pid`
+/// itself for a process, or one gone (the attach says so).
+fn process_of(pid: u32) -> u32 {
+    let tgid = fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("Tgid:")?.trim().parse::<u32>().ok())
+        });
+    match tgid {
+        Some(tgid) if tgid != pid && tgid != 0 => {
+            eprintln!("rtrace: {pid} is a thread of process {tgid}: tracing the process");
+            tgid
+        }
+        _ => pid,
+    }
+}
+
 /// Whether an I/O error means the reader of our output went away.
 fn is_closed_output(err: &io::Error) -> bool {
     err.kind() == io::ErrorKind::BrokenPipe
@@ -158,9 +177,10 @@ struct Initial {
 impl Initial {
     /// Gathers `-p`, `--pid-file`, `-P` and the launched command's pid.
     fn find(cli: &Cli, launch: Option<&Launch>) -> Result<Self> {
-        let mut attached = cli.targets();
-        for file in &cli.pid_files {
-            let pid = read_pid_file(file)?;
+        let mut attached: Vec<u32> = Vec::new();
+        let given = cli.targets().into_iter().map(Ok);
+        for pid in given.chain(cli.pid_files.iter().map(|f| read_pid_file(f))) {
+            let pid = process_of(pid?);
             if !attached.contains(&pid) {
                 attached.push(pid);
             }

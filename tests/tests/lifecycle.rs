@@ -396,6 +396,90 @@ fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
 }
 
 #[test]
+fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
+    // `top -H` shows threads' ids; `-p TID` of a thread that is not its process's
+    // leader failed with `No such file or directory`.
+    let _serial = serial();
+    require_root();
+    let scratch = ScratchDir::new("thread-id");
+    let script = scratch.path().join("threads.py");
+    std::fs::write(
+        &script,
+        "import os, threading, time\n\
+         def loop():\n\
+         \x20   while True: os.getppid(); time.sleep(0.05)\n\
+         threading.Thread(target=loop, daemon=True).start()\n\
+         while True: os.getpid(); time.sleep(0.05)\n",
+    )
+    .expect("writing a script");
+    /// Ends the process with the test, even one that fails.
+    struct Killed(Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let python = Killed(
+        Command::new("python3")
+            .arg(&script)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting python3"),
+    );
+    let pid = python.0.id();
+    let start = Instant::now();
+    let tid = loop {
+        let thread = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .expect("the process's tasks")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .find(|&tid| tid != pid);
+        if let Some(tid) = thread {
+            break tid;
+        }
+        assert!(start.elapsed() < DEADLINE, "python started no thread");
+        thread::sleep(Duration::from_millis(10));
+    };
+    let out = scratch.path().join("trace");
+    let mut rtrace = Command::new(rtrace_binary())
+        .args(["-e", "trace=getpid,getppid", "-p", &tid.to_string(), "-o"])
+        .arg(&out)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting rtrace");
+    let mut stderr = BufReader::new(rtrace.stderr.take().expect("piped"));
+    let mut messages = String::new();
+    while !messages.contains(" attached") {
+        assert!(
+            stderr.read_line(&mut messages).expect("rtrace's stderr") > 0,
+            "rtrace ended: {messages}"
+        );
+    }
+    thread::sleep(Duration::from_millis(500));
+    signal(&rtrace, libc::SIGINT);
+    wait_exit(&mut rtrace, DEADLINE);
+    drop(python);
+    assert!(
+        messages.starts_with(&format!(
+            "rtrace: {tid} is a thread of process {pid}: tracing the process\n\
+             rtrace: Process {pid} attached with 2 threads\n"
+        )),
+        "{messages}"
+    );
+    let trace = std::fs::read_to_string(&out).expect("reading the trace");
+    for (task, call) in [(pid, "getpid()"), (tid, "getppid()")] {
+        assert!(
+            trace
+                .lines()
+                .any(|l| l.starts_with(&format!("{task} ")) && l.contains(call)),
+            "{task} {call}: {trace}"
+        );
+    }
+}
+
+#[test]
 fn a_stop_signal_leaves_a_launched_command_running() {
     // `rtrace -- CMD` sent SIGTERM alone (not CMD's process group, as Ctrl-C would): it
     // dies of it at once, as strace -f does, and CMD runs on, untraced. rtrace waited
