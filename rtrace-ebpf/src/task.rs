@@ -136,7 +136,7 @@ pub fn current_kernel_tid() -> u32 {
 /// a task outside it, or when the offsets are unknown.
 #[inline(always)]
 pub fn task_ids(task: u64) -> Option<(u32, u32)> {
-    if global(&PID_NS.ino) == 0 {
+    if in_initial_namespace() {
         let tid = read_kernel(task, nonzero(global(&TASK_PID_OFFSET))?) as u32;
         let tgid = read_kernel(task, nonzero(global(&TASK_TGID_OFFSET))?) as u32;
         return Some((tgid, tid));

@@ -542,13 +542,18 @@ where
     M::try_from(map).map_err(|source| LoadError::Map { name, source })
 }
 
+/// `kernel.pid_max`, as rtrace's PID namespace has it.
+fn pid_max() -> Option<u32> {
+    fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Entries of the traced set: one per possible pid (`kernel.pid_max`, up to 4Mi).
 fn pid_slots() -> u32 {
-    fs::read_to_string("/proc/sys/kernel/pid_max")
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-        .unwrap_or(1 << 22)
-        .clamp(1 << 12, 1 << 22)
+    pid_max().unwrap_or(1 << 22).clamp(1 << 12, 1 << 22)
 }
 
 /// In-flight slots: one per possible tid up to 64Ki. rtrace maps the array into its
@@ -557,9 +562,7 @@ fn pid_slots() -> u32 {
 /// two traced threads whose tids share the low 16 bits, both inside a call at once,
 /// share a slot: counted, and the later call still prints, from its exit.
 fn inflight_slots() -> u32 {
-    fs::read_to_string("/proc/sys/kernel/pid_max")
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
+    pid_max()
         .unwrap_or(1 << 16)
         .clamp(1 << 12, 1 << 16)
         .next_power_of_two()

@@ -98,7 +98,7 @@ fn malformed_pid_lists_are_rejected_in_one_line() {
 fn without_privileges_rtrace_names_the_capabilities_it_needs() {
     let _serial = serial();
     require_root();
-    let sleeper = Sleeper::start();
+    let sleeper = Target::shell_loop();
     let out = Command::new("runuser")
         .args(["-u", "nobody", "--"])
         .arg(rtrace_binary())
@@ -109,17 +109,18 @@ fn without_privileges_rtrace_names_the_capabilities_it_needs() {
     assert_one_line_error("as nobody", out.status, &stderr, "CAP_BPF");
 }
 
-/// A process to trace that makes a syscall every few milliseconds.
-struct Sleeper(Child);
+/// A process the test started to trace, killed when dropped, even by a failing test.
+struct Target(Child);
 
-impl Sleeper {
-    fn start() -> Self {
+impl Target {
+    /// A shell loop that makes a syscall every few milliseconds.
+    fn shell_loop() -> Self {
         let child = Command::new("sh")
             .args(["-c", "while :; do sleep 0.01; done"])
             .stdout(Stdio::null())
             .spawn()
             .expect("starting a shell loop");
-        Sleeper(child)
+        Target(child)
     }
 
     fn pid(&self) -> u32 {
@@ -131,7 +132,7 @@ impl Sleeper {
     }
 }
 
-impl Drop for Sleeper {
+impl Drop for Target {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
@@ -249,7 +250,7 @@ fn ctrl_c_and_sigterm_detach_cleanly_and_leave_nothing_loaded() {
     let _serial = serial();
     require_root();
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGKILL] {
-        let mut sleeper = Sleeper::start();
+        let mut sleeper = Target::shell_loop();
         let (mut rtrace, mut stderr) = attach(sleeper.pid(), &[]);
         // It traces: a line of the loop arrives.
         let mut line = String::new();
@@ -308,7 +309,7 @@ fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
     let _serial = serial();
     require_root();
     for sig in [libc::SIGINT, libc::SIGTERM] {
-        let sleeper = Sleeper::start();
+        let sleeper = Target::shell_loop();
         let mut command = Command::new(rtrace_binary());
         command
             .args(["-p", &sleeper.pid().to_string(), "-o", "/dev/null"])
@@ -412,15 +413,7 @@ fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
          while True: os.getpid(); time.sleep(0.05)\n",
     )
     .expect("writing a script");
-    /// Ends the process with the test, even one that fails.
-    struct Killed(Child);
-    impl Drop for Killed {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let python = Killed(
+    let python = Target(
         Command::new("python3")
             .arg(&script)
             .stdout(Stdio::null())
@@ -428,7 +421,7 @@ fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
             .spawn()
             .expect("starting python3"),
     );
-    let pid = python.0.id();
+    let pid = python.pid();
     let start = Instant::now();
     let tid = loop {
         let thread = std::fs::read_dir(format!("/proc/{pid}/task"))
@@ -657,7 +650,7 @@ fn a_call_in_progress_at_attach_shows_what_its_arguments_held_before_it_returned
 fn a_closed_output_pipe_ends_rtrace_quietly() {
     let _serial = serial();
     require_root();
-    let sleeper = Sleeper::start();
+    let sleeper = Target::shell_loop();
     let (mut rtrace, mut stderr) = attach(sleeper.pid(), &[]);
     let mut line = String::new();
     stderr.read_line(&mut line).expect("a trace line");
