@@ -91,6 +91,10 @@ pub mod record_flags {
     /// The enter event was not seen (rtrace attached while the call was in progress):
     /// args were read from the saved registers at exit, and there is no duration.
     pub const ENTER_MISSED: u32 = 1;
+    /// The call was cut short (`EINTR`, `ERESTART*`) because its process is exiting
+    /// as a whole: killed, or another thread called `exit_group`. strace never sees
+    /// such a call return, and prints `= ?`.
+    pub const PROCESS_EXITING: u32 = 2;
 }
 
 /// One syscall, sent when it returns (or at enter for calls that never return).

@@ -9,7 +9,7 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::{
-        bpf_get_current_task, bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
+        bpf_get_current_task, bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
         generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
     macros::raw_tracepoint,
@@ -26,7 +26,10 @@ use crate::{
         CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched,
         inflight_slot, is_traced,
     },
-    task::{TASK_EXIT_CODE_OFFSET, current, current_kernel_tid, global, in_initial_namespace, task_ids},
+    task::{
+        TASK_EXIT_CODE_OFFSET, current, current_kernel_tid, global, group_exit_code,
+        in_initial_namespace, task_ids,
+    },
 };
 
 /// Nonzero: children forked by traced processes are traced too (`-f`).
@@ -256,24 +259,34 @@ pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), 0);
+    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), flags_and(0, None));
     0
 }
 
+/// `enum trace_signal_result`: the signal was queued for the task.
+const TRACE_SIGNAL_DELIVERED: u64 = 0;
 /// `enum trace_signal_result`: the signal was discarded because it is ignored.
 const TRACE_SIGNAL_IGNORED: u64 = 1;
 
 /// TP_PROTO(int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
-/// int result); runs in the sender. A signal the target ignores (SIGCHLD by default) is
-/// dropped here and never delivered; strace still shows it (ptrace sees every signal),
-/// so it is reported now, as if delivered to `task`.
+/// int result); runs in the sender. Two kinds of signal are reported here, as if
+/// delivered to `task`, since strace shows them (ptrace sees every signal) and no
+/// delivery ever will:
+/// - one the target ignores (SIGCHLD by default), dropped here;
+/// - one that kills the process by default (SIGTERM, SIGINT, SIGPIPE...), without a
+///   ptracer: the kernel then marks the whole process for exit at once, and each of
+///   its threads takes a SIGKILL in its place, without siginfo.
 #[raw_tracepoint(tracepoint = "signal_generate")]
 pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     let result: u64 = ctx.arg(4);
-    if result & 0xffff_ffff != TRACE_SIGNAL_IGNORED {
-        return 0;
+    let signo: u64 = ctx.arg(0);
+    let task: u64 = ctx.arg(2);
+    match result & 0xffff_ffff {
+        TRACE_SIGNAL_IGNORED => {}
+        TRACE_SIGNAL_DELIVERED if signo != SIGKILL && kills_the_group(task, signo) => {}
+        _ => return 0,
     }
-    let Some((tgid, tid)) = task_ids(ctx.arg(2)) else {
+    let Some((tgid, tid)) = task_ids(task) else {
         return 0;
     };
     if !is_traced(tgid) {
@@ -286,12 +299,41 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     } else {
         0
     };
-    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), flags);
+    // Without siginfo (SEND_SIG_NOINFO: `send_sig`, as for SIGPIPE), the kernel queues
+    // one from the sender, which runs this: SI_USER, its pid and uid.
+    let (sender, _) = current();
+    #[expect(clippy::cast_possible_truncation, reason = "the low half is the uid")]
+    let uid = bpf_get_current_uid_gid() as u32;
+    emit_signal(tgid, tid, signo, ctx.arg(1), flags_and(flags, Some((sender, uid))));
     0
 }
 
+const SIGKILL: u64 = 9;
+
+/// Whether `task`'s process was just marked for exit by signal `signo`: the kernel
+/// does so as it queues a fatal signal (before this tracepoint), and the exit code is
+/// the signal's number, which no `exit_group` status (`code << 8`) can be.
 #[inline(always)]
-fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, flags: u32) {
+fn kills_the_group(task: u64, signo: u64) -> bool {
+    group_exit_code(task).is_some_and(|code| u64::from(code) == signo)
+}
+
+/// A signal record's flags, and the sender to name when the kernel passed no siginfo.
+struct Sent {
+    flags: u32,
+    sender: Option<(u32, u32)>,
+}
+
+#[inline(always)]
+fn flags_and(flags: u32, sender: Option<(u32, u32)>) -> Sent {
+    Sent { flags, sender }
+}
+
+/// `siginfo_t.si_code` of a signal a process sent (`kill`).
+const SI_USER: u32 = 0;
+
+#[inline(always)]
+fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, sent: Sent) {
     let Some(mut entry) = RING.reserve::<SignalRecord>(0) else {
         count(counter::LOST);
         return;
@@ -305,13 +347,30 @@ fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, flags: u32) {
             (*rec).signo = signo as u32;
         }
         // SEND_SIG_NOINFO and SEND_SIG_PRIV are the small pointers 0 and 1.
-        let ok = info as usize > 1
-            && probe_read_kernel_raw(
+        let ok = if info as usize > 1 {
+            probe_read_kernel_raw(
                 (*rec).siginfo.as_mut_ptr().cast::<c_void>(),
                 SIGINFO_SIZE as u32,
                 info.cast::<c_void>(),
-            ) == 0;
-        (*rec).flags = flags | if ok { signal_flags::HAS_SIGINFO } else { 0 };
+            ) == 0
+        } else if let (0, Some((pid, uid))) = (info as usize, sent.sender) {
+            // si_signo, si_errno, si_code, then (8-aligned) si_pid and si_uid.
+            let words = (*rec).siginfo.as_mut_ptr().cast::<u32>();
+            #[expect(clippy::cast_possible_truncation, reason = "signal numbers are small")]
+            words.write_unaligned(signo as u32);
+            words.add(1).write_unaligned(0);
+            words.add(2).write_unaligned(SI_USER);
+            words.add(3).write_unaligned(0);
+            words.add(4).write_unaligned(pid);
+            words.add(5).write_unaligned(uid);
+            for i in 6..SIGINFO_SIZE / 4 {
+                words.add(i).write_unaligned(0);
+            }
+            true
+        } else {
+            false
+        };
+        (*rec).flags = sent.flags | if ok { signal_flags::HAS_SIGINFO } else { 0 };
     }
     entry.submit(0);
 }

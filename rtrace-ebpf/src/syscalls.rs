@@ -9,7 +9,7 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_ktime_get_ns, generated::bpf_jiffies64},
+    helpers::{bpf_get_current_task, bpf_ktime_get_ns, generated::bpf_jiffies64},
     macros::{btf_tracepoint, raw_tracepoint, tracepoint},
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
@@ -25,7 +25,7 @@ use crate::{
     },
     regs::{syscall_args, syscall_args_btf},
     sockets::Keep,
-    task::{current, fd_inode, global},
+    task::{current, fd_inode, global, group_exit_code},
 };
 
 #[raw_tracepoint(tracepoint = "sys_enter")]
@@ -269,13 +269,16 @@ fn on_exit(
         }
         e
     };
-    let (nr, args, enter_time, flags) = if entry.tid == tid {
+    let (nr, args, enter_time, mut flags) = if entry.tid == tid {
         (u64::from(entry.nr), entry.args, entry.enter_time, 0)
     } else {
         // Attached while the call was in progress: the registers still hold its args.
         let (nr, args) = missed_call()?;
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
+    if is_interruption(ret) && process_exiting() {
+        flags |= record_flags::PROCESS_EXITING;
+    }
     let spec = spec_for(nr);
     if spec.is_some_and(|s| s.flags & spec_flags::SKIP != 0) {
         return None;
@@ -312,6 +315,21 @@ fn on_exit(
         let _ = ENTER_DATA.remove(&tid);
     }
     None
+}
+
+/// Whether a call's return is that of one a signal cut short: `EINTR`, or one of the
+/// `ERESTART*` codes (512 to 516) the kernel turns into a restart or `EINTR`.
+#[inline(always)]
+fn is_interruption(ret: i64) -> bool {
+    ret == -4 || (-516..=-512).contains(&ret)
+}
+
+/// Whether the current process is exiting as a whole.
+#[inline(never)]
+fn process_exiting() -> bool {
+    // SAFETY: a helper without arguments.
+    let task = unsafe { bpf_get_current_task() };
+    group_exit_code(task).is_some()
 }
 
 /// The call's identity and result, as the record carries it.

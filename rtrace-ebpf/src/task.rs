@@ -36,6 +36,30 @@ pub static FILE_INODE_OFFSET: u32 = 0;
 #[unsafe(no_mangle)]
 pub static INODE_INO_OFFSET: u32 = 0;
 
+/// Offsets of `task_struct.signal`, `signal_struct.flags` and `group_exit_code`; 0
+/// when unknown.
+#[unsafe(no_mangle)]
+static TASK_SIGNAL_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static SIGNAL_FLAGS_OFFSET: u32 = 0;
+#[unsafe(no_mangle)]
+static SIGNAL_GROUP_EXIT_CODE_OFFSET: u32 = 0;
+
+/// `signal_struct.flags`: the process is exiting as a whole.
+const SIGNAL_GROUP_EXIT: u64 = 0x4;
+
+/// The exit code of `task`'s process when it is exiting as a whole (an `exit_group`,
+/// a fatal signal: every thread is then being killed); `None` otherwise, or when the
+/// offsets are unknown. Three kernel reads.
+#[inline(never)]
+pub fn group_exit_code(task: u64) -> Option<u32> {
+    let signal = read_kernel(task, nonzero(global(&TASK_SIGNAL_OFFSET))?);
+    let flags = read_kernel(signal, global(&SIGNAL_FLAGS_OFFSET));
+    #[expect(clippy::cast_possible_truncation, reason = "an int field")]
+    let code = read_kernel(signal, global(&SIGNAL_GROUP_EXIT_CODE_OFFSET)) as u32;
+    (signal != 0 && flags & SIGNAL_GROUP_EXIT != 0).then_some(code)
+}
+
 /// The inode number of the current task's descriptor `fd` (low 32 bits, which is all a
 /// pipe's or socket's has), or 0. Six kernel reads: only for the few calls that make
 /// pipes and sockets. A socket's description is kept too when `keep` says which

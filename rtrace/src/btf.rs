@@ -28,6 +28,7 @@ pub struct KernelOffsets {
     pub socket: rtrace_common::SocketOffsets,
     /// Where a task's number in a PID namespace is (`ino` and `dev` left 0).
     pub pid_ns: rtrace_common::PidNamespace,
+    pub group_exit: GroupExitOffsets,
 }
 
 /// Reads the offsets from the kernel's BTF; zeros (unknown) where it has none.
@@ -45,6 +46,7 @@ pub fn kernel_offsets() -> KernelOffsets {
         exec: exec_offsets(&btf),
         socket: socket_offsets(&btf).unwrap_or_default(),
         pid_ns: pid_namespace_offsets(&btf).unwrap_or_default(),
+        group_exit: group_exit_offsets(&btf).unwrap_or_default(),
     }
 }
 
@@ -103,6 +105,24 @@ fn exec_offsets(btf: &Btf<'_>) -> ExecOffsets {
         })
     };
     found().unwrap_or_default()
+}
+
+/// Where a process's exit as a whole is marked (see the kernel programs'
+/// `kills_the_group`): `task_struct.signal`, then `signal_struct.flags` and
+/// `group_exit_code`. All zero when one is missing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GroupExitOffsets {
+    pub task_signal: u32,
+    pub flags: u32,
+    pub code: u32,
+}
+
+fn group_exit_offsets(btf: &Btf<'_>) -> Option<GroupExitOffsets> {
+    Some(GroupExitOffsets {
+        task_signal: btf.member_offset("task_struct", "signal")?,
+        flags: btf.member_offset("signal_struct", "flags")?,
+        code: btf.member_offset("signal_struct", "group_exit_code")?,
+    })
 }
 
 /// Where a socket's description is, from its file (see the kernel programs'
@@ -350,6 +370,18 @@ mod tests {
                 off.tgid,
                 off.pid + 4,
                 "pid and tgid are neighbours in task_struct"
+            );
+        }
+    }
+
+    #[test]
+    fn finds_where_a_process_exit_is_marked_on_this_kernel() {
+        if std::path::Path::new("/sys/kernel/btf/vmlinux").exists() {
+            let off = kernel_offsets().group_exit;
+            assert!(off.task_signal > 64, "{off:?}");
+            assert!(
+                off.flags > 0 && off.code > 0 && off.flags != off.code,
+                "{off:?}"
             );
         }
     }

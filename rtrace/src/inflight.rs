@@ -38,6 +38,7 @@ impl Blocked {
             ret: 0,
             returns: false,
             enter_missed: self.enter_time == 0,
+            process_exiting: false,
             enter_time: self.enter_time,
             exit_time: 0,
             made_inode: 0,

@@ -270,6 +270,7 @@ impl Tracer {
             exec,
             socket,
             pid_ns,
+            group_exit,
         } = btf::kernel_offsets();
         let pid_ns = pid_namespace(pid_ns);
         let follow_forks = u32::from(follow_forks);
@@ -286,6 +287,9 @@ impl Tracer {
             .map_max_entries("TARGETS", target_entries)
             .override_global("INFLIGHT_MASK", &inflight_mask, true)
             .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
+            .override_global("TASK_SIGNAL_OFFSET", &group_exit.task_signal, true)
+            .override_global("SIGNAL_FLAGS_OFFSET", &group_exit.flags, true)
+            .override_global("SIGNAL_GROUP_EXIT_CODE_OFFSET", &group_exit.code, true)
             .override_global("TASK_PID_OFFSET", &task.pid, true)
             .override_global("TASK_TGID_OFFSET", &task.tgid, true)
             .override_global("TASK_FILES_OFFSET", &file.task_files, true)

@@ -365,6 +365,14 @@ impl StraceFormatter {
     }
 
     fn syscall_line(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
+        // A call cut short as its process dies never returns for strace: `= ?`. All
+        // but the thread the fatal signal shows on (its line waits for this call's):
+        // strace sees that one return, then take the signal.
+        if ev.process_exiting && ev.returns && !self.held_signals.contains_key(&ev.tid) {
+            let mut cut = ev.clone();
+            cut.returns = false;
+            return self.syscall_line(&cut);
+        }
         self.live_tasks.insert(ev.tid);
         if !ev.returns && ev.nr == syscalls::Sysno::exit_group as u32 {
             #[expect(clippy::cast_possible_truncation, reason = "exit codes are C ints")]
@@ -400,9 +408,17 @@ impl StraceFormatter {
         let made = !shown_unfinished && made_task(ev).is_some_and(|t| self.live_tasks.contains(&t));
         let tasks = self.live_tasks.len() - usize::from(made);
         self.leader_among(ev.tid, starts, tasks);
+        let cut_short = ev.process_exiting && !ev.returns;
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
-            decode::format_resumed(ev, &self.opts, &mut self.line);
+            if cut_short {
+                decode::format_resumed_cut_short(ev, &mut self.line);
+            } else {
+                decode::format_resumed(ev, &self.opts, &mut self.line);
+            }
+        } else if cut_short {
+            decode::format_pending(ev, &self.opts, &mut self.line, decode::UNFINISHED);
+            self.line.push(b')');
         } else {
             decode::format_call_args(ev, &self.opts, &mut self.line);
             self.line.push(b')');
@@ -645,7 +661,11 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn signal(&mut self, delivery: &SignalDelivery<'_>) -> io::Result<()> {
-        if !self.lines || !self.signals.contains(delivery.signo) {
+        // SIGKILL never stops a ptraced task, so strace never shows one. Without a
+        // ptracer, each thread of a process killed by any signal by default takes one
+        // (the kernel programs report the signal that did it instead).
+        if !self.lines || !self.signals.contains(delivery.signo) || delivery.signo == libc::SIGKILL
+        {
             return Ok(());
         }
         self.line.clear();

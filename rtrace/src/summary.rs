@@ -154,6 +154,7 @@ mod tests {
             ret,
             returns: true,
             enter_missed: enter == 0,
+            process_exiting: false,
             enter_time: enter,
             exit_time: exit,
             made_inode: 0,

@@ -798,13 +798,75 @@ fn pids_named(line: &str, pids: &[String]) -> String {
             continue;
         }
         match pids.iter().position(|pid| *pid == token) {
-            Some(place) => out.push_str(&format!("P{}", place + 1)),
+            Some(place) => {
+                out.push('P');
+                out.push_str(&(place + 1).to_string());
+            }
             None => out.push_str(&token),
         }
         token.clear();
         out.extend(c);
     }
     out
+}
+
+#[test]
+fn fatal_signals_show_as_straces_with_the_calls_they_cut_short() {
+    // Without a ptracer, the kernel kills a process at once for a signal whose default
+    // is to (SIGTERM, SIGPIPE): each thread takes a SIGKILL instead, and a call it was
+    // blocked in returns. rtrace showed `--- SIGKILL {si_signo=SIGKILL,
+    // si_code=SI_KERNEL} ---` where strace shows the signal, its sender and pid; and
+    // for `kill -9`, the call's return where strace shows `<unfinished ...>) = ?`.
+    require_root();
+    let scratch = ScratchDir::new("fatal-signals");
+    // perl writes to a pipe it closed the reading end of: SIGPIPE.
+    let script = "perl -e 'pipe(R, W); close R; syswrite W, 1'; \
+                  sleep 30 & sleep 0.2; kill $!; wait; \
+                  sleep 30 & sleep 0.2; kill -9 $!; wait; exit 0";
+    let args = ["-f", "-e", "trace=clock_nanosleep,kill,wait4,exit_group"];
+    let masked = |trace: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        trace
+            .into_iter()
+            .map(|lines| lines.iter().map(|l| time_left_masked(l)).collect())
+            .collect()
+    };
+    let strace = masked(traced_in_a_pid_namespace(
+        Path::new("/usr/bin/strace"),
+        &args,
+        script,
+        &scratch.path().join("s"),
+    ));
+    let rtrace = masked(traced_in_a_pid_namespace(
+        &rtrace_binary(),
+        &args,
+        script,
+        &scratch.path().join("r"),
+    ));
+    for expected in [
+        "--- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=P2, si_uid=0} ---",
+        "--- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=P1, si_uid=0} ---",
+        "+++ killed by SIGKILL +++",
+    ] {
+        assert!(
+            strace.iter().flatten().any(|l| l == expected),
+            "{expected}: {strace:#?}"
+        );
+    }
+    // The children's lines: the shell's reaping (wait4 with WNOHANG right after a kill)
+    // depends on timing.
+    assert_eq!(rtrace.len(), strace.len(), "{rtrace:#?}\n{strace:#?}");
+    assert_eq!(rtrace[1..], strace[1..]);
+}
+
+/// A sleep's time left, which varies from run to run, as `T`.
+fn time_left_masked(line: &str) -> String {
+    match line.rfind("}, {tv_sec=") {
+        Some(start) if line.contains("ERESTART") => {
+            let end = line[start..].find("})").map_or(line.len(), |e| start + e);
+            format!("{}}}, {{T{}", &line[..start], &line[end..])
+        }
+        _ => line.to_owned(),
+    }
 }
 
 #[test]

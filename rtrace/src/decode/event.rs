@@ -46,6 +46,9 @@ pub struct SyscallEvent<'a> {
     pub returns: bool,
     /// The enter was not seen: rtrace attached during the call.
     pub enter_missed: bool,
+    /// Cut short (`EINTR`, `ERESTART*`) as its process was exiting as a whole: killed,
+    /// or another thread's `exit_group`.
+    pub process_exiting: bool,
     pub enter_time: u64,
     /// When the call returned (`CLOCK_MONOTONIC` ns); 0 unless `-T` asked the kernel
     /// to stamp it.
@@ -217,6 +220,7 @@ fn parse_syscall<'a>(
         ret,
         returns: header.kind == kind::SYSCALL,
         enter_missed: flags & record_flags::ENTER_MISSED != 0,
+        process_exiting: flags & record_flags::PROCESS_EXITING != 0,
         enter_time,
         exit_time: header.ts_ns,
         made_inode: header.aux,

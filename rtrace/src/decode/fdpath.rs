@@ -584,6 +584,7 @@ mod tests {
             ret: 3,
             returns: true,
             enter_missed: false,
+            process_exiting: false,
             enter_time: 0,
             exit_time: 0,
             made_inode: 0,

@@ -420,6 +420,16 @@ pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec
     out.push(b')');
 }
 
+/// The second half of a line begun `<unfinished ...>`, for a call whose process died
+/// in it: `<... read resumed> <unfinished ...>)`, as strace ends it.
+pub fn format_resumed_cut_short(ev: &SyscallEvent<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"<... ");
+    write_name(ev.nr, out);
+    out.extend_from_slice(b" resumed>");
+    out.extend_from_slice(UNFINISHED.as_bytes());
+    out.push(b')');
+}
+
 /// Prints `= ...` for a call that returned (or `= ?` for one that does not).
 pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
     let _style = text::use_style(opts.xlat);
