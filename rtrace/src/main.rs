@@ -13,6 +13,7 @@ mod mapped;
 mod output;
 mod session;
 mod summary;
+mod threads;
 mod timing;
 
 use std::process::ExitCode;

@@ -28,6 +28,7 @@ use crate::{
     launch::Launch,
     loader::{self, Tracer},
     output::StraceFormatter,
+    threads::ThreadTargets,
     timing::{Absolute, Timestamps},
 };
 
@@ -140,23 +141,18 @@ fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(i32::try_from(fd).expect("fds fit in i32")) })
 }
 
-/// The process `pid` is a thread of (`top -H` shows threads' ids), said once; `pid`
-/// itself for a process, or one gone (the attach says so).
+/// The process `pid` is a thread of (`top -H` shows threads' ids), or `pid` itself:
+/// for a process, or one gone (the attach says so).
 fn process_of(pid: u32) -> u32 {
-    let tgid = fs::read_to_string(format!("/proc/{pid}/status"))
+    fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|status| {
             status
                 .lines()
                 .find_map(|l| l.strip_prefix("Tgid:")?.trim().parse::<u32>().ok())
-        });
-    match tgid {
-        Some(tgid) if tgid != pid && tgid != 0 => {
-            eprintln!("rtrace: {pid} is a thread of process {tgid}: tracing the process");
-            tgid
-        }
-        _ => pid,
-    }
+        })
+        .filter(|&tgid| tgid != 0)
+        .unwrap_or(pid)
 }
 
 /// Whether an I/O error means the reader of our output went away.
@@ -172,17 +168,30 @@ struct Initial {
     all: Vec<u32>,
     /// A pidfd per target, readable when it exits.
     watchers: Vec<(u32, OwnedFd)>,
+    /// Threads given to `-p` without `-f`: of their processes, only they show.
+    threads: ThreadTargets,
 }
 
 impl Initial {
     /// Gathers `-p`, `--pid-file`, `-P` and the launched command's pid.
     fn find(cli: &Cli, launch: Option<&Launch>) -> Result<Self> {
         let mut attached: Vec<u32> = Vec::new();
+        let mut threads = ThreadTargets::default();
         let given = cli.targets().into_iter().map(Ok);
         for pid in given.chain(cli.pid_files.iter().map(|f| read_pid_file(f))) {
-            let pid = process_of(pid?);
-            if !attached.contains(&pid) {
-                attached.push(pid);
+            let pid = pid?;
+            let tgid = process_of(pid);
+            if tgid == pid {
+                threads.add_process(tgid);
+            } else if cli.follow_forks > 0 {
+                // As strace -f -p TID: every thread of the process.
+                eprintln!("rtrace: {pid} is a thread of process {tgid}: tracing the process");
+                threads.add_process(tgid);
+            } else {
+                threads.add_thread(tgid, pid);
+            }
+            if !attached.contains(&tgid) {
+                attached.push(tgid);
             }
         }
         let named: Vec<u32> = processes_named(&cli.names)
@@ -211,6 +220,7 @@ impl Initial {
             attached,
             all: targets,
             watchers,
+            threads,
         })
     }
 }
@@ -314,6 +324,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         mut attached,
         all: mut targets,
         mut watchers,
+        threads,
     } = Initial::find(&cli, launch.as_ref())?;
     if !loader::has_privileges() {
         bail!(
@@ -451,7 +462,8 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     }
     for &pid in &attached {
         formatter.attached_process(pid);
-        let tids = threads_of(pid);
+        let given = threads.of(pid);
+        let tids = given.clone().unwrap_or_else(|| threads_of(pid));
         for &tid in &tids {
             formatter.add_task(tid);
             if let Some(blocked) = blocked_before_attach(pid, tid) {
@@ -459,10 +471,17 @@ pub async fn run(cli: Cli) -> Result<Ending> {
             }
         }
         if cli.quiet == 0 {
-            if tids.len() > 1 {
-                eprintln!("rtrace: Process {pid} attached with {} threads", tids.len());
-            } else {
-                eprintln!("rtrace: Process {pid} attached");
+            match given {
+                // As strace, of each thread traced alone.
+                Some(tids) => {
+                    for tid in tids {
+                        eprintln!("rtrace: Process {tid} attached");
+                    }
+                }
+                None if tids.len() > 1 => {
+                    eprintln!("rtrace: Process {pid} attached with {} threads", tids.len());
+                }
+                None => eprintln!("rtrace: Process {pid} attached"),
             }
         }
     }
@@ -498,6 +517,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
             .context("polling the ring buffer")?,
         alive: targets.iter().copied().collect(),
         announced: attached.iter().copied().collect(),
+        threads,
         watching_names: !cli.names.is_empty(),
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
@@ -533,7 +553,9 @@ pub async fn run(cli: Cli) -> Result<Ending> {
             .collect();
         detached.sort_unstable();
         for pid in detached {
-            eprintln!("rtrace: Process {pid} detached");
+            for tid in reader.threads.of(pid).unwrap_or_else(|| vec![pid]) {
+                eprintln!("rtrace: Process {tid} detached");
+            }
         }
     }
     let lost = reader.tracer.lost();
@@ -612,6 +634,8 @@ struct RingReader {
     /// The processes rtrace said it attached to (`-p`, `-P`): a detach says so of
     /// those still alive. A launched command and forks are not announced, as strace's.
     announced: HashSet<u32>,
+    /// The processes of which only some threads show (`-p TID`).
+    threads: ThreadTargets,
     /// Names are watched: new targets may come, so no targets left is no reason to stop.
     watching_names: bool,
     /// A launched command not yet exec'd: its calls until then are rtrace's own.
@@ -676,7 +700,23 @@ impl RingReader {
         while let Some(item) = ring.next() {
             prefetch_next_record(&item);
             self.events += 1;
-            match decode::parse_record(&item) {
+            let event = decode::parse_record(&item);
+            if event.as_ref().is_ok_and(|e| self.threads.hides(e)) {
+                continue;
+            }
+            match event {
+                // A thread of a process traced in part (-p TID): its exit shows if the
+                // thread does, and ends the trace with the last of them.
+                Ok(Event::Exit(exit)) if self.threads.restricts(exit.tgid) => {
+                    if self.threads.shows(exit.tgid, exit.tid) {
+                        formatter.exited(&exit)?;
+                    }
+                    if self.threads.exited(exit.tgid, exit.tid) == Some(true)
+                        && self.alive.remove(&exit.tgid)
+                    {
+                        self.gone.push((exit.tgid, std::time::Instant::now()));
+                    }
+                }
                 Ok(Event::Syscall(ev)) if self.before_exec == Some(ev.tgid) => {
                     if is_exec(&ev) {
                         self.before_exec = None;
@@ -749,6 +789,7 @@ impl RingReader {
         for &pid in &self.alive {
             for tid in threads_of(pid) {
                 if !seen.contains(&tid)
+                    && self.threads.shows(pid, tid)
                     && let Some(b) = blocked_before_attach(pid, tid)
                 {
                     blocked.push(b);
@@ -851,13 +892,15 @@ impl RingReader {
                     }
                     if self.alive.remove(&pid) {
                         self.gone.push((pid, std::time::Instant::now()));
-                        let exit = ThreadExit {
-                            tid: pid,
-                            tgid: pid,
-                            status: None,
-                            time: 0,
-                        };
-                        formatter.exited(&exit).ok();
+                        for tid in self.threads.of(pid).unwrap_or_else(|| vec![pid]) {
+                            let exit = ThreadExit {
+                                tid,
+                                tgid: pid,
+                                status: None,
+                                time: 0,
+                            };
+                            formatter.exited(&exit).ok();
+                        }
                     }
                 }
                 _ = drain_timer.tick() => {

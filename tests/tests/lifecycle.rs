@@ -396,10 +396,44 @@ fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
     );
 }
 
+/// rtrace on `args` of a running process, until `stop` returns: its attach
+/// messages (stderr up to the trace's end) and the trace (`-o`).
+fn trace_while(
+    args: &[String],
+    out: &std::path::Path,
+    stop: impl FnOnce(&Child),
+) -> (String, String) {
+    let mut rtrace = Command::new(rtrace_binary())
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting rtrace");
+    let mut stderr = BufReader::new(rtrace.stderr.take().expect("piped"));
+    let mut messages = String::new();
+    while !messages.contains(" attached") {
+        assert!(
+            stderr.read_line(&mut messages).expect("rtrace's stderr") > 0,
+            "rtrace ended: {messages}"
+        );
+    }
+    thread::sleep(Duration::from_millis(500));
+    stop(&rtrace);
+    wait_exit(&mut rtrace, DEADLINE);
+    stderr
+        .read_to_string(&mut messages)
+        .expect("rtrace's stderr");
+    let trace = std::fs::read_to_string(out).expect("reading the trace");
+    (messages, trace)
+}
+
 #[test]
-fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
-    // `top -H` shows threads' ids; `-p TID` of a thread that is not its process's
-    // leader failed with `No such file or directory`.
+fn a_thread_id_given_to_p_traces_that_thread_as_strace_does() {
+    // `top -H` shows threads' ids. strace -p TID traces that thread alone, and with -f
+    // its whole process. rtrace failed with `No such file or directory`, then traced the
+    // whole process either way.
     let _serial = serial();
     require_root();
     let scratch = ScratchDir::new("thread-id");
@@ -434,26 +468,18 @@ fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
         assert!(start.elapsed() < DEADLINE, "python started no thread");
         thread::sleep(Duration::from_millis(10));
     };
-    let out = scratch.path().join("trace");
-    let mut rtrace = Command::new(rtrace_binary())
-        .args(["-e", "trace=getpid,getppid", "-p", &tid.to_string(), "-o"])
-        .arg(&out)
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting rtrace");
-    let mut stderr = BufReader::new(rtrace.stderr.take().expect("piped"));
-    let mut messages = String::new();
-    while !messages.contains(" attached") {
-        assert!(
-            stderr.read_line(&mut messages).expect("rtrace's stderr") > 0,
-            "rtrace ended: {messages}"
-        );
-    }
-    thread::sleep(Duration::from_millis(500));
-    signal(&rtrace, libc::SIGINT);
-    wait_exit(&mut rtrace, DEADLINE);
-    drop(python);
+    let args = |follow: bool| {
+        let mut args = vec!["-e".to_owned(), "trace=getpid,getppid".to_owned()];
+        if follow {
+            args.push("-f".to_owned());
+        }
+        args.extend(["-p".to_owned(), tid.to_string()]);
+        args
+    };
+    let interrupt = |rtrace: &Child| signal(rtrace, libc::SIGINT);
+
+    // With -f: the process, every thread's lines with its id.
+    let (messages, trace) = trace_while(&args(true), &scratch.path().join("all"), interrupt);
     assert!(
         messages.starts_with(&format!(
             "rtrace: {tid} is a thread of process {pid}: tracing the process\n\
@@ -461,7 +487,6 @@ fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
         )),
         "{messages}"
     );
-    let trace = std::fs::read_to_string(&out).expect("reading the trace");
     for (task, call) in [(pid, "getpid()"), (tid, "getppid()")] {
         assert!(
             trace
@@ -470,6 +495,25 @@ fn a_thread_id_given_to_p_traces_its_process_and_says_so() {
             "{task} {call}: {trace}"
         );
     }
+
+    // Without: that thread alone, unprefixed, to its end when the process is killed.
+    let parent = std::process::id();
+    let (messages, trace) = trace_while(&args(false), &scratch.path().join("one"), |_| {
+        signal(&python.0, libc::SIGTERM);
+    });
+    assert_eq!(messages, format!("rtrace: Process {tid} attached\n"));
+    let lines: Vec<&str> = trace.lines().collect();
+    let (last, calls) = lines.split_last().expect("a trace");
+    assert!(calls.len() >= 5, "{trace}");
+    let getppid = format!("getppid() = {parent}");
+    for line in calls {
+        assert_eq!(
+            line.split_whitespace().collect::<Vec<_>>().join(" "),
+            getppid,
+            "{trace}"
+        );
+    }
+    assert_eq!(*last, "+++ killed by SIGTERM +++", "{trace}");
 }
 
 #[test]
