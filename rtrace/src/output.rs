@@ -7,7 +7,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use syscalls::Sysno;
 
 use crate::{
@@ -139,8 +139,12 @@ pub struct StraceFormatter {
     sink: Sink,
     writer: BufWriter<Box<dyn Write + Send>>,
     line: Vec<u8>,
-    /// Tasks (threads) currently traced, for the prefix decision.
-    live_tasks: FxHashSet<u32>,
+    /// Tasks (threads) currently traced, for the prefix decision, and their thread
+    /// groups.
+    live_tasks: FxHashMap<u32, u32>,
+    /// The end of each process whose leader ended before its other threads: its line
+    /// waits for theirs.
+    held_exits: FxHashMap<u32, ThreadExit>,
     /// The code each thread group passed to `exit_group`, for its `+++ exited` line.
     exit_codes: FxHashMap<u32, i32>,
     /// In a `-o` file, strace decides once, after attaching, whether every line
@@ -185,7 +189,8 @@ impl StraceFormatter {
             sink,
             writer: BufWriter::with_capacity(1 << 16, out),
             line: Vec::with_capacity(4096),
-            live_tasks: FxHashSet::default(),
+            live_tasks: FxHashMap::default(),
+            held_exits: FxHashMap::default(),
             exit_codes: FxHashMap::default(),
             file_prefix: false,
             unfinished: FxHashMap::default(),
@@ -291,12 +296,12 @@ impl StraceFormatter {
 
     /// The traced tasks (threads) alive now.
     pub fn tasks(&self) -> impl Iterator<Item = u32> + '_ {
-        self.live_tasks.iter().copied()
+        self.live_tasks.keys().copied()
     }
 
     /// Counts a task as traced (for the prefix decision).
-    pub fn add_task(&mut self, tid: u32) {
-        self.live_tasks.insert(tid);
+    pub fn add_task(&mut self, thread: u32, process: u32) {
+        self.live_tasks.insert(thread, process);
     }
 
     /// Settles the prefix rule once every initial target is attached.
@@ -373,7 +378,7 @@ impl StraceFormatter {
             cut.returns = false;
             return self.syscall_line(&cut);
         }
-        self.live_tasks.insert(ev.tid);
+        self.live_tasks.insert(ev.tid, ev.tgid);
         if !ev.returns && ev.nr == syscalls::Sysno::exit_group as u32 {
             #[expect(clippy::cast_possible_truncation, reason = "exit codes are C ints")]
             self.exit_codes.insert(ev.tgid, ev.args[0] as i32);
@@ -405,7 +410,8 @@ impl StraceFormatter {
         };
         // strace begins a whole line at the call's enter, when the task the call made
         // (fork, vfork, clone) did not exist yet: `vfork() = 42`, unprefixed.
-        let made = !shown_unfinished && made_task(ev).is_some_and(|t| self.live_tasks.contains(&t));
+        let made =
+            !shown_unfinished && made_task(ev).is_some_and(|t| self.live_tasks.contains_key(&t));
         let tasks = self.live_tasks.len() - usize::from(made);
         self.leader_among(ev.tid, starts, tasks);
         let cut_short = ev.process_exiting && !ev.returns;
@@ -525,6 +531,49 @@ impl StraceFormatter {
     /// # Errors
     /// When writing fails.
     pub fn exited(&mut self, exit: &ThreadExit) -> io::Result<()> {
+        // A process's own `+++` line comes last, once its other threads' have: the
+        // kernel reports a leader's end to a ptracer only then. Until that, the leader
+        // counts as traced, as it does for strace.
+        if exit.tid == exit.tgid && self.other_threads(exit).next().is_some() {
+            self.release_signals(exit.tid)?;
+            self.held_exits.insert(exit.tgid, *exit);
+            return Ok(());
+        }
+        self.exit_line(exit)?;
+        if exit.tid != exit.tgid
+            && self.held_exits.contains_key(&exit.tgid)
+            && self.other_threads(exit).all(|tid| tid == exit.tgid)
+            && let Some(leader) = self.held_exits.remove(&exit.tgid)
+        {
+            self.exit_line(&leader)?;
+        }
+        Ok(())
+    }
+
+    /// The live tasks of `exit`'s thread group but `exit`'s.
+    fn other_threads<'s>(&'s self, exit: &'s ThreadExit) -> impl Iterator<Item = u32> + 's {
+        self.live_tasks
+            .iter()
+            .filter(|&(&tid, &tgid)| tgid == exit.tgid && tid != exit.tid)
+            .map(|(&tid, _)| tid)
+    }
+
+    /// Writes the `+++ exited` line of every process whose threads did not all show
+    /// their end (at the end of the session).
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn release_held_exits(&mut self) -> io::Result<()> {
+        let mut held: Vec<ThreadExit> = self.held_exits.drain().map(|(_, e)| e).collect();
+        held.sort_unstable_by_key(|e| e.tgid);
+        for exit in &held {
+            self.exit_line(exit)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `+++ exited with N +++` (or `killed by`) for a task that ended.
+    fn exit_line(&mut self, exit: &ThreadExit) -> io::Result<()> {
         self.release_signals(exit.tid)?;
         let status = exit.status.map_or_else(
             || {
@@ -685,7 +734,7 @@ impl StraceFormatter {
 
     /// Counts a task a traced one created.
     pub fn forked(&mut self, fork: &Fork) {
-        self.live_tasks.insert(fork.child_tid);
+        self.live_tasks.insert(fork.child_tid, fork.child_tgid);
         if fork.child_tgid != fork.parent_tgid
             && let Some(paths) = &self.opts.fd_paths
         {

@@ -457,7 +457,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         }
     }
     if let Some(launch) = &launch {
-        formatter.add_task(launch.pid());
+        formatter.add_task(launch.pid(), launch.pid());
         formatter.launched(launch.pid());
     }
     for &pid in &attached {
@@ -465,7 +465,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         let given = threads.of(pid);
         let tids = given.clone().unwrap_or_else(|| threads_of(pid));
         for &tid in &tids {
-            formatter.add_task(tid);
+            formatter.add_task(tid, pid);
             if let Some(blocked) = blocked_before_attach(pid, tid) {
                 formatter.entered_before_attach(blocked);
             }
@@ -540,6 +540,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
 
     match formatter
         .release_all_signals()
+        .and_then(|()| formatter.release_held_exits())
         .and_then(|()| formatter.write_summary())
     {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
@@ -751,7 +752,7 @@ impl RingReader {
                 Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
                 Ok(Event::TargetAdded { tid, tgid }) => {
                     self.alive.insert(tgid);
-                    formatter.add_task(tid);
+                    formatter.add_task(tid, tgid);
                     // (Found by the scan after attach as well, it was announced then.)
                     if self.announced.insert(tgid) && !self.quiet {
                         eprintln!("rtrace: Process {tgid} attached");

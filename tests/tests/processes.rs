@@ -858,6 +858,60 @@ fn fatal_signals_show_as_straces_with_the_calls_they_cut_short() {
     assert_eq!(rtrace[1..], strace[1..]);
 }
 
+#[test]
+fn a_process_ends_after_its_threads_as_strace_shows_it() {
+    // The leader's `+++` line comes last, as the kernel reports its end to a ptracer
+    // only once the other threads are gone. rtrace printed it first, then the other
+    // threads' lines without their prefix, one task being left.
+    require_root();
+    let scratch = ScratchDir::new("thread-exits");
+    let script = scratch.path().join("exit.py");
+    fs::write(
+        &script,
+        "import os, threading, time\n\
+         threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n\
+         time.sleep(0.3)\n\
+         os._exit(3)\n",
+    )
+    .expect("writing a script");
+    let traced = |tracer: &Path, name: &str| -> Vec<String> {
+        let out = scratch.path().join(name);
+        let status = Command::new(tracer)
+            .args(["-f", "-e", "trace=exit_group,clock_nanosleep", "-o"])
+            .arg(&out)
+            // Debian's, not a version manager's shim: a script of its own.
+            .arg("/usr/bin/python3")
+            .arg(&script)
+            .stdin(Stdio::null())
+            .status()
+            .expect("running a tracer");
+        assert_eq!(status.code(), Some(3), "{name}: {status}");
+        let trace = fs::read_to_string(&out).expect("reading a trace");
+        let pids: Vec<String> = lines_by_pid(&trace)
+            .expect("a -f trace")
+            .keys()
+            .map(u32::to_string)
+            .collect();
+        trace
+            .lines()
+            .filter(|l| l.contains("+++") || l.contains("exit_group"))
+            .map(|l| pids_named(&long_numbers_masked(l, 9), &pids))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    let strace = traced(Path::new("/usr/bin/strace"), "s");
+    assert_eq!(
+        strace,
+        [
+            "P1 exit_group(3) = ?",
+            "P2 +++ exited with 3 +++",
+            "P1 +++ exited with 3 +++"
+        ],
+        "{strace:#?}"
+    );
+    assert_eq!(traced(&rtrace_binary(), "r"), strace);
+}
+
 /// A sleep's time left, which varies from run to run, as `T`.
 fn time_left_masked(line: &str) -> String {
     match line.rfind("}, {tv_sec=") {
