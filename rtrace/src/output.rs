@@ -156,8 +156,10 @@ pub struct StraceFormatter {
     /// Calls in progress when rtrace attached, with what their arguments held then:
     /// tid -> the call and its entry captures (see [`Self::entered_before_attach`]).
     before_attach: FxHashMap<u32, (Blocked, EntryCaptures)>,
-    /// Signal lines waiting for the call their task is in to print first.
-    held_signals: FxHashMap<u32, Vec<u8>>,
+    /// Signal lines waiting for the call their task is in to print first: when each
+    /// was delivered, and the line after its leader (the prefix is decided as it
+    /// prints).
+    held_signals: FxHashMap<u32, Vec<(u64, Vec<u8>)>>,
     /// `-t`, `-r`, `-T`.
     times: Timestamps,
     /// `-c` / `-C`: calls counted for the table at the end.
@@ -519,10 +521,13 @@ impl StraceFormatter {
         if self.held_signals.is_empty() {
             return Ok(());
         }
-        match self.held_signals.remove(&tid) {
-            Some(lines) => self.write_for(tid, &lines),
-            None => Ok(()),
+        for (time, line) in self.held_signals.remove(&tid).unwrap_or_default() {
+            self.line.clear();
+            self.leader(tid, time);
+            self.line.extend_from_slice(&line);
+            self.write_line(tid)?;
         }
+        Ok(())
     }
 
     /// Writes the `+++ exited with N +++` (or `+++ killed by SIG +++`) line of a
@@ -717,18 +722,21 @@ impl StraceFormatter {
         {
             return Ok(());
         }
-        self.line.clear();
-        self.leader(delivery.tid, delivery.time);
         let _style = decode::text::use_style(self.opts.xlat);
-        decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
-        self.line.push(b'\n');
         if delivery.held_by_call {
+            let mut line = Vec::new();
+            decode::siginfo::format_signal(&mut line, delivery.signo, delivery.siginfo);
+            line.push(b'\n');
             self.held_signals
                 .entry(delivery.tid)
                 .or_default()
-                .extend_from_slice(&self.line);
+                .push((delivery.time, line));
             return Ok(());
         }
+        self.line.clear();
+        self.leader(delivery.tid, delivery.time);
+        decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
+        self.line.push(b'\n');
         self.write_line(delivery.tid)
     }
 
@@ -803,7 +811,136 @@ fn made_task(ev: &SyscallEvent<'_>) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
     use super::*;
+    use crate::decode::Capture;
+
+    /// What a formatter wrote, shared with the test.
+    #[derive(Clone, Default)]
+    struct Written(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Written {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Written {
+        fn lines(&self) -> Vec<String> {
+            String::from_utf8(self.0.lock().unwrap().clone())
+                .unwrap()
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        }
+    }
+
+    /// A formatter as on stderr (the prefix while several tasks are traced), writing
+    /// to `written`, with process 100 and its thread 101 traced.
+    fn two_threads(written: &Written) -> StraceFormatter {
+        let mut formatter = StraceFormatter::new(DecodeOptions::default(), None, false).unwrap();
+        formatter.writer = BufWriter::new(Box::new(written.clone()));
+        formatter.add_task(100, 100);
+        formatter.add_task(101, 100);
+        formatter.attached();
+        formatter
+    }
+
+    /// `pause()` of `tid` in process 100, interrupted.
+    fn pause(tid: u32, process_exiting: bool) -> SyscallEvent<'static> {
+        SyscallEvent {
+            tid,
+            tgid: 100,
+            nr: 34,
+            args: [0; 6],
+            ret: -514,
+            returns: true,
+            enter_missed: false,
+            process_exiting,
+            enter_time: 1,
+            exit_time: 0,
+            made_inode: 0,
+            slots: [Capture::Empty; rtrace_common::SLOT_COUNT],
+        }
+    }
+
+    fn killed_by_sigterm(tid: u32) -> ThreadExit {
+        ThreadExit {
+            tid,
+            tgid: 100,
+            status: Some(15),
+            time: 1,
+        }
+    }
+
+    #[test]
+    fn a_process_killed_by_a_signal_ends_as_straces_does() {
+        let written = Written::default();
+        let mut formatter = two_threads(&written);
+        // SIGTERM for 100, queued while it was in pause(): the kernel kills both
+        // threads, and both calls return.
+        formatter
+            .signal(&SignalDelivery {
+                tid: 100,
+                tgid: 100,
+                signo: libc::SIGTERM,
+                siginfo: None,
+                held_by_call: true,
+                time: 1,
+            })
+            .unwrap();
+        formatter.syscall(&pause(101, true)).unwrap();
+        formatter.syscall(&pause(100, true)).unwrap();
+        // The leader's end first, as the kernel may report it.
+        formatter.exited(&killed_by_sigterm(100)).unwrap();
+        formatter.exited(&killed_by_sigterm(101)).unwrap();
+        formatter.flush().unwrap();
+        assert_eq!(
+            written.lines(),
+            [
+                "[pid   101] pause( <unfinished ...>)    = ?",
+                "[pid   100] pause()                     = ? ERESTARTNOHAND (To be restarted if no handler)",
+                "[pid   100] --- SIGTERM {si_signo=SIGTERM, si_code=SI_KERNEL} ---",
+                "[pid   101] +++ killed by SIGTERM +++",
+                "+++ killed by SIGTERM +++",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_held_signal_line_takes_its_prefix_as_it_prints() {
+        let written = Written::default();
+        let mut formatter = two_threads(&written);
+        formatter
+            .signal(&SignalDelivery {
+                tid: 100,
+                tgid: 100,
+                signo: libc::SIGTERM,
+                siginfo: None,
+                held_by_call: true,
+                time: 1,
+            })
+            .unwrap();
+        formatter.exited(&killed_by_sigterm(101)).unwrap();
+        formatter.syscall(&pause(100, true)).unwrap();
+        formatter.exited(&killed_by_sigterm(100)).unwrap();
+        formatter.flush().unwrap();
+        assert_eq!(
+            written.lines(),
+            [
+                "[pid   101] +++ killed by SIGTERM +++",
+                "pause()                                 = ? ERESTARTNOHAND (To be restarted if no handler)",
+                "--- SIGTERM {si_signo=SIGTERM, si_code=SI_KERNEL} ---",
+                "+++ killed by SIGTERM +++",
+            ]
+        );
+    }
 
     #[test]
     fn return_values_line_up_at_column_40() {
