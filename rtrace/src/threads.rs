@@ -56,6 +56,10 @@ impl ThreadTargets {
     /// [`Self::exited`].
     #[must_use]
     pub fn hides(&self, event: &Event<'_>) -> bool {
+        // The common case, on every record: no thread traced alone.
+        if self.only.is_empty() {
+            return false;
+        }
         match event {
             Event::Syscall(ev) => !self.shows(ev.tgid, ev.tid),
             Event::Signal(delivery) => !self.shows(delivery.tgid, delivery.tid),
