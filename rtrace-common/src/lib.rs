@@ -54,7 +54,9 @@ pub struct RecordHeader {
     pub tgid: u32,
     /// A word whose meaning depends on the kind: in syscall records, the inode number
     /// of the socket the call returned (see [`spec_flags::RET_FD_INODE`]), 0 when none;
-    /// in the others, the CPU that produced the record.
+    /// in signal and exit records, the number of the task's last syscall plus one (0:
+    /// unknown), as strace's `-n` shows it on their lines; in the others, the CPU that
+    /// produced the record.
     pub aux: u32,
     /// `bpf_ktime_get_ns` when the record was produced. In syscall records, the
     /// exit's, and only when [`STAMP_EXIT`] asks for it (0 otherwise); their enter's is

@@ -24,7 +24,7 @@ use crate::{
     capture::Slots,
     maps::{
         CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched,
-        inflight_slot, is_traced,
+        inflight_slot, is_traced, last_call,
     },
     task::{
         TASK_EXIT_CODE_OFFSET, current, current_kernel_tid, global, group_exit_code,
@@ -81,7 +81,10 @@ pub fn sched_process_exit(ctx: RawTracePointContext) -> i32 {
         None => (0, 0),
     };
     let record = ExitRecord {
-        header: header(kind::THREAD_EXIT, tgid, tid),
+        header: RecordHeader {
+            aux: last_call(tid),
+            ..header(kind::THREAD_EXIT, tgid, tid)
+        },
         exit_code,
         flags,
     };
@@ -341,7 +344,10 @@ fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, sent: Sent) {
     let rec = entry.as_mut_ptr();
     // SAFETY: a reserved, exclusively owned SignalRecord; the siginfo read is checked.
     unsafe {
-        (*rec).header = header(kind::SIGNAL, tgid, tid);
+        (*rec).header = RecordHeader {
+            aux: last_call(tid),
+            ..header(kind::SIGNAL, tgid, tid)
+        };
         #[expect(clippy::cast_possible_truncation, reason = "signal numbers are small")]
         {
             (*rec).signo = signo as u32;

@@ -43,6 +43,21 @@ pub fn inflight_slot(tid: u32) -> Option<*mut InFlight> {
     INFLIGHT.get_ptr_mut(tid & mask)
 }
 
+/// The number of the last syscall thread `tid` entered, plus one; 0 when its in-flight
+/// slot is another thread's. Enter writes the number, exit frees the slot and leaves it.
+#[inline(always)]
+pub fn last_call(tid: u32) -> u32 {
+    // SAFETY: an array map value, read only.
+    inflight_slot(tid).map_or(0, |slot| unsafe {
+        let owner = (*slot).tid;
+        if owner == tid || owner == 0 {
+            (*slot).nr.wrapping_add(1)
+        } else {
+            0
+        }
+    })
+}
+
 /// Argument memory read at enter, keyed by tid, for syscalls whose spec asks for it.
 #[map]
 pub static ENTER_DATA: HashMap<u32, EnterCaptures> = HashMap::with_max_entries(4096, 0);

@@ -172,6 +172,19 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
     let flags = spec.map_or(0, |s| s.flags);
 
     if flags & spec_flags::NO_RETURN != 0 {
+        // Its number stays in the slot, for the lines of what follows (-n): the exit
+        // of a thread that called exit_group, the signal an exec brings.
+        if let Some(slot) = inflight_slot(tid) {
+            // SAFETY: an array map value; a slot another thread is in is left alone.
+            unsafe {
+                if (*slot).tid == 0 {
+                    #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
+                    {
+                        (*slot).nr = nr as u32;
+                    }
+                }
+            }
+        }
         let call = CallInfo {
             tgid,
             tid,

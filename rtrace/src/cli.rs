@@ -98,6 +98,11 @@ pub struct Cli {
           default_value_t = crate::output::RETURN_COLUMN)]
     pub return_column: usize,
 
+    /// Start each line with the number of its syscall (`[ 231] exit_group(0)`), or for
+    /// a signal or an exit, of the task's last one, as strace's `-n`.
+    #[arg(short = 'n', long = "syscall-number")]
+    pub syscall_numbers: bool,
+
     /// Print only the calls that returned without an error.
     #[arg(short = 'z', long = "successful-only")]
     pub successful_only: bool,

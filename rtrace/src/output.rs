@@ -132,6 +132,23 @@ struct RemovedName<'e> {
     renamed_to: Option<(i32, &'e [u8])>,
 }
 
+/// A signal line waiting for the call its thread is in: when the signal came, the
+/// thread's last call then (`-n`), and the line after its leader.
+struct HeldSignal {
+    time: u64,
+    last_call: Option<u32>,
+    line: Vec<u8>,
+}
+
+/// Which optional parts the lines have.
+#[derive(Clone, Copy)]
+struct LineParts {
+    /// `+++ exited` lines (`-qq` leaves them out).
+    exit_lines: bool,
+    /// The syscall's number before each line (`-n`).
+    syscall_numbers: bool,
+}
+
 /// Prints events as strace does: one line each, prefixed with the tid when several
 /// tasks are traced (`[pid  1234] ` on a terminal, `1234  ` in a `-o` file).
 pub struct StraceFormatter {
@@ -159,7 +176,7 @@ pub struct StraceFormatter {
     /// Signal lines waiting for the call their task is in to print first: when each
     /// was delivered, and the line after its leader (the prefix is decided as it
     /// prints).
-    held_signals: FxHashMap<u32, Vec<(u64, Vec<u8>)>>,
+    held_signals: FxHashMap<u32, Vec<HeldSignal>>,
     /// `-t`, `-r`, `-T`.
     times: Timestamps,
     /// `-c` / `-C`: calls counted for the table at the end.
@@ -172,8 +189,8 @@ pub struct StraceFormatter {
     signals: SignalSet,
     /// `-a`: where `= ` goes.
     return_column: usize,
-    /// `+++ exited` lines are written (all but `-qq`).
-    exit_lines: bool,
+    /// Which optional parts the lines have.
+    parts: LineParts,
 }
 
 impl StraceFormatter {
@@ -203,7 +220,10 @@ impl StraceFormatter {
             lines: true,
             status: StatusSet::default(),
             signals: SignalSet::default(),
-            exit_lines: true,
+            parts: LineParts {
+                exit_lines: true,
+                syscall_numbers: false,
+            },
             return_column: RETURN_COLUMN,
         })
     }
@@ -251,7 +271,25 @@ impl StraceFormatter {
 
     /// Leaves out the `+++ exited` lines (`-qq`).
     pub fn hide_exit_lines(&mut self) {
-        self.exit_lines = false;
+        self.parts.exit_lines = false;
+    }
+
+    /// `-n`: each line shows the number of its syscall, or of the task's last one.
+    pub fn show_syscall_numbers(&mut self) {
+        self.parts.syscall_numbers = true;
+    }
+
+    /// `[ 231] ` after the leader, with `-n`; `[????] ` when the number is unknown.
+    fn syscall_number(&mut self, nr: Option<u32>) {
+        if !self.parts.syscall_numbers {
+            return;
+        }
+        match nr {
+            Some(nr) => {
+                let _ = write!(self.line, "[{nr:4}] ");
+            }
+            None => self.line.extend_from_slice(b"[????] "),
+        }
     }
 
     /// Counts calls for the `-c` table; with `lines` false, writes nothing else.
@@ -416,6 +454,7 @@ impl StraceFormatter {
             !shown_unfinished && made_task(ev).is_some_and(|t| self.live_tasks.contains_key(&t));
         let tasks = self.live_tasks.len() - usize::from(made);
         self.leader_among(ev.tid, starts, tasks);
+        self.syscall_number(Some(ev.nr));
         let cut_short = ev.process_exiting && !ev.returns;
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
@@ -521,10 +560,11 @@ impl StraceFormatter {
         if self.held_signals.is_empty() {
             return Ok(());
         }
-        for (time, line) in self.held_signals.remove(&tid).unwrap_or_default() {
+        for held in self.held_signals.remove(&tid).unwrap_or_default() {
             self.line.clear();
-            self.leader(tid, time);
-            self.line.extend_from_slice(&line);
+            self.leader(tid, held.time);
+            self.syscall_number(held.last_call);
+            self.line.extend_from_slice(&held.line);
             self.write_line(tid)?;
         }
         Ok(())
@@ -588,12 +628,13 @@ impl StraceFormatter {
             },
             |s| i32::from_ne_bytes(s.to_ne_bytes()),
         );
-        if !self.lines || !self.exit_lines {
+        if !self.lines || !self.parts.exit_lines {
             self.forget_task(exit);
             return Ok(());
         }
         self.line.clear();
         self.leader(exit.tid, exit.time);
+        self.syscall_number(exit.last_call);
         if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
             let _ = write!(self.line, "+++ killed by {}", decode::signal::name(sig));
@@ -673,6 +714,7 @@ impl StraceFormatter {
     fn pending_line(&mut self, blocked: &Blocked, marker: &str) -> io::Result<()> {
         self.line.clear();
         self.leader(blocked.tid, blocked.enter_time);
+        self.syscall_number(Some(blocked.nr));
         let mut line = std::mem::take(&mut self.line);
         self.format_blocked(blocked, &mut line, marker);
         self.line = line;
@@ -730,11 +772,16 @@ impl StraceFormatter {
             self.held_signals
                 .entry(delivery.tid)
                 .or_default()
-                .push((delivery.time, line));
+                .push(HeldSignal {
+                    time: delivery.time,
+                    last_call: delivery.last_call,
+                    line,
+                });
             return Ok(());
         }
         self.line.clear();
         self.leader(delivery.tid, delivery.time);
+        self.syscall_number(delivery.last_call);
         decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
         self.line.push(b'\n');
         self.write_line(delivery.tid)
@@ -876,6 +923,7 @@ mod tests {
             tgid: 100,
             status: Some(15),
             time: 1,
+            last_call: Some(34),
         }
     }
 
@@ -893,6 +941,7 @@ mod tests {
                 siginfo: None,
                 held_by_call: true,
                 time: 1,
+                last_call: Some(34),
             })
             .unwrap();
         formatter.syscall(&pause(101, true)).unwrap();
@@ -914,6 +963,30 @@ mod tests {
     }
 
     #[test]
+    fn with_n_lines_start_with_their_syscall_number_or_question_marks() {
+        let written = Written::default();
+        let mut formatter = two_threads(&written);
+        formatter.show_syscall_numbers();
+        formatter.syscall(&pause(101, false)).unwrap();
+        formatter
+            .exited(&ThreadExit {
+                last_call: None,
+                ..killed_by_sigterm(101)
+            })
+            .unwrap();
+        formatter.exited(&killed_by_sigterm(100)).unwrap();
+        formatter.flush().unwrap();
+        assert_eq!(
+            written.lines(),
+            [
+                "[pid   101] [  34] pause()              = ? ERESTARTNOHAND (To be restarted if no handler)",
+                "[pid   101] [????] +++ killed by SIGTERM +++",
+                "[  34] +++ killed by SIGTERM +++",
+            ]
+        );
+    }
+
+    #[test]
     fn a_held_signal_line_takes_its_prefix_as_it_prints() {
         let written = Written::default();
         let mut formatter = two_threads(&written);
@@ -925,6 +998,7 @@ mod tests {
                 siginfo: None,
                 held_by_call: true,
                 time: 1,
+                last_call: Some(34),
             })
             .unwrap();
         formatter.exited(&killed_by_sigterm(101)).unwrap();

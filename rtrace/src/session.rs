@@ -433,6 +433,9 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     if cli.quiet >= 2 {
         formatter.hide_exit_lines();
     }
+    if cli.syscall_numbers {
+        formatter.show_syscall_numbers();
+    }
     for &pid in &targets {
         tracer.add_target(pid)?;
     }
@@ -899,6 +902,7 @@ impl RingReader {
                                 tgid: pid,
                                 status: None,
                                 time: 0,
+                                last_call: None,
                             };
                             formatter.exited(&exit).ok();
                         }

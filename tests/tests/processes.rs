@@ -859,6 +859,40 @@ fn fatal_signals_show_as_straces_with_the_calls_they_cut_short() {
 }
 
 #[test]
+fn syscall_numbers_show_as_straces_even_for_calls_not_traced() {
+    // -n: each line starts with its call's number, and a signal's or an exit's with the
+    // task's last call, which the kernel keeps even when -e trace= hides it (kill,
+    // wait4 below).
+    require_root();
+    let scratch = ScratchDir::new("syscall-numbers");
+    // The child kills itself once its parent waits (in wait4), and the parent then
+    // waits for another in `wait` (rt_sigsuspend).
+    let script = "sh -c 'sleep 0.2; kill -USR1 $$'; sleep 0.1 & wait; exit 0";
+    let args = ["-n", "-f", "-e", "trace=exit_group"];
+    let strace = traced_in_a_pid_namespace(
+        Path::new("/usr/bin/strace"),
+        &args,
+        script,
+        &scratch.path().join("s"),
+    );
+    let rtrace =
+        traced_in_a_pid_namespace(&rtrace_binary(), &args, script, &scratch.path().join("r"));
+    for expected in [
+        "[ 62] +++ killed by SIGUSR1 +++",
+        "[ 231] exit_group(0) = ?",
+    ] {
+        assert!(
+            strace
+                .iter()
+                .flatten()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == expected),
+            "{expected}: {strace:#?}"
+        );
+    }
+    assert_eq!(rtrace, strace);
+}
+
+#[test]
 fn a_process_ends_after_its_threads_as_strace_shows_it() {
     // The leader's `+++` line comes last, as the kernel reports its end to a ptracer
     // only once the other threads are gone. rtrace printed it first, then the other
@@ -992,13 +1026,13 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
     let out = scratch.path().join("named");
     let messages = scratch.path().join("named-stderr");
     let mut outside = Command::new("sh")
-        .args(["-c", "for i in $(seq 80); do sleep 0.05; done"])
+        .args(["-c", "for i in $(seq 140); do sleep 0.05; done"])
         .spawn()
         .expect("starting sleeps");
     let status = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc", "sh", "-c"])
         .arg(format!(
-            "sleep 3 & {} -P sleep -e trace=exit_group -o {} 2>{} & sleep 4; sleep 0.1; \
+            "sleep 6 & {} -P sleep -e trace=exit_group -o {} 2>{} & sleep 7; sleep 0.1; \
              kill -INT $!; wait",
             rtrace_binary().display(),
             out.display(),
@@ -1012,8 +1046,9 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
     assert!(status.success(), "{status}");
     let trace = lines_by_pid(&fs::read_to_string(&out).expect("reading a trace"))
         .expect("a trace with pids");
-    // The namespace's three sleeps, its pids small: `sleep 3` running at attach,
-    // `sleep 4` and `sleep 0.1` started since.
+    // The namespace's three sleeps, its pids small: `sleep 6` running at attach (the
+    // programs load in 1.4 s, longer while other tests run), `sleep 7` and `sleep 0.1`
+    // started since.
     assert_eq!(trace.len(), 3, "{trace:#?}");
     assert!(trace.keys().all(|&pid| pid < 20), "{trace:#?}");
     // Each announced once; none of those outside (they have no pid here).

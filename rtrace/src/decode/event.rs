@@ -76,6 +76,8 @@ pub struct ThreadExit {
     pub status: Option<u32>,
     /// When (`CLOCK_MONOTONIC` ns); 0 when no record said.
     pub time: u64,
+    /// The thread's last syscall, when the kernel knew it (`-n`).
+    pub last_call: Option<u32>,
 }
 
 /// A traced task created another.
@@ -100,6 +102,8 @@ pub struct SignalDelivery<'a> {
     pub held_by_call: bool,
     /// When it was delivered (`CLOCK_MONOTONIC` ns).
     pub time: u64,
+    /// The thread's last syscall, when the kernel knew it (`-n`).
+    pub last_call: Option<u32>,
 }
 
 /// One decoded record. Made per record on the stack, never boxed: the syscall variant
@@ -151,6 +155,7 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 tgid: header.tgid,
                 status: (rec.flags & exit_flags::EXIT_CODE_VALID != 0).then_some(rec.exit_code),
                 time: header.ts_ns,
+                last_call: header.aux.checked_sub(1),
             }))
         }
         kind::FORK => {
@@ -178,6 +183,7 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                     .flatten(),
                 held_by_call: rec.flags & signal_flags::HELD_BY_CALL != 0,
                 time: header.ts_ns,
+                last_call: header.aux.checked_sub(1),
             }))
         }
         other => Err(RecordError::UnknownKind(other)),
