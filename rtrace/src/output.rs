@@ -917,6 +917,19 @@ mod tests {
         }
     }
 
+    /// SIGTERM for `tid` of process 100, queued while it was in `pause()`.
+    fn sigterm_in_a_call(tid: u32) -> SignalDelivery<'static> {
+        SignalDelivery {
+            tid,
+            tgid: 100,
+            signo: libc::SIGTERM,
+            siginfo: None,
+            held_by_call: true,
+            time: 1,
+            last_call: Some(34),
+        }
+    }
+
     fn killed_by_sigterm(tid: u32) -> ThreadExit {
         ThreadExit {
             tid,
@@ -933,17 +946,7 @@ mod tests {
         let mut formatter = two_threads(&written);
         // SIGTERM for 100, queued while it was in pause(): the kernel kills both
         // threads, and both calls return.
-        formatter
-            .signal(&SignalDelivery {
-                tid: 100,
-                tgid: 100,
-                signo: libc::SIGTERM,
-                siginfo: None,
-                held_by_call: true,
-                time: 1,
-                last_call: Some(34),
-            })
-            .unwrap();
+        formatter.signal(&sigterm_in_a_call(100)).unwrap();
         formatter.syscall(&pause(101, true)).unwrap();
         formatter.syscall(&pause(100, true)).unwrap();
         // The leader's end first, as the kernel may report it.
@@ -990,17 +993,7 @@ mod tests {
     fn a_held_signal_line_takes_its_prefix_as_it_prints() {
         let written = Written::default();
         let mut formatter = two_threads(&written);
-        formatter
-            .signal(&SignalDelivery {
-                tid: 100,
-                tgid: 100,
-                signo: libc::SIGTERM,
-                siginfo: None,
-                held_by_call: true,
-                time: 1,
-                last_call: Some(34),
-            })
-            .unwrap();
+        formatter.signal(&sigterm_in_a_call(100)).unwrap();
         formatter.exited(&killed_by_sigterm(101)).unwrap();
         formatter.syscall(&pause(100, true)).unwrap();
         formatter.exited(&killed_by_sigterm(100)).unwrap();

@@ -778,6 +778,23 @@ fn traced_in_a_pid_namespace(
         .collect()
 }
 
+/// [`traced_in_a_pid_namespace`] under strace, then under rtrace: (strace's, rtrace's).
+fn both_traced_in_a_pid_namespace(
+    args: &[&str],
+    script: &str,
+    scratch: &ScratchDir,
+) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let strace = traced_in_a_pid_namespace(
+        Path::new("/usr/bin/strace"),
+        args,
+        script,
+        &scratch.path().join("s"),
+    );
+    let rtrace =
+        traced_in_a_pid_namespace(&rtrace_binary(), args, script, &scratch.path().join("r"));
+    (strace, rtrace)
+}
+
 /// A `--- SIGCHLD` line without the child's CPU times, which vary from run to run.
 fn child_times_masked(line: &str) -> String {
     match (line.find(", si_utime="), line.rfind("} ---")) {
@@ -830,18 +847,8 @@ fn fatal_signals_show_as_straces_with_the_calls_they_cut_short() {
             .map(|lines| lines.iter().map(|l| time_left_masked(l)).collect())
             .collect()
     };
-    let strace = masked(traced_in_a_pid_namespace(
-        Path::new("/usr/bin/strace"),
-        &args,
-        script,
-        &scratch.path().join("s"),
-    ));
-    let rtrace = masked(traced_in_a_pid_namespace(
-        &rtrace_binary(),
-        &args,
-        script,
-        &scratch.path().join("r"),
-    ));
+    let (strace, rtrace) = both_traced_in_a_pid_namespace(&args, script, &scratch);
+    let (strace, rtrace) = (masked(strace), masked(rtrace));
     for expected in [
         "--- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=P2, si_uid=0} ---",
         "--- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=P1, si_uid=0} ---",
@@ -869,14 +876,7 @@ fn syscall_numbers_show_as_straces_even_for_calls_not_traced() {
     // waits for another in `wait` (rt_sigsuspend).
     let script = "sh -c 'sleep 0.2; kill -USR1 $$'; sleep 0.1 & wait; exit 0";
     let args = ["-n", "-f", "-e", "trace=exit_group"];
-    let strace = traced_in_a_pid_namespace(
-        Path::new("/usr/bin/strace"),
-        &args,
-        script,
-        &scratch.path().join("s"),
-    );
-    let rtrace =
-        traced_in_a_pid_namespace(&rtrace_binary(), &args, script, &scratch.path().join("r"));
+    let (strace, rtrace) = both_traced_in_a_pid_namespace(&args, script, &scratch);
     for expected in [
         "[ 62] +++ killed by SIGUSR1 +++",
         "[ 231] exit_group(0) = ?",
@@ -979,14 +979,7 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
     let scratch = ScratchDir::new("pidns");
     let script = "(exit 7); sleep 0.1 & wait; exit 0";
     let args = ["-f", "-e", "trace=wait4,exit_group"];
-    let strace = traced_in_a_pid_namespace(
-        Path::new("/usr/bin/strace"),
-        &args,
-        script,
-        &scratch.path().join("s"),
-    );
-    let rtrace =
-        traced_in_a_pid_namespace(&rtrace_binary(), &args, script, &scratch.path().join("r"));
+    let (strace, rtrace) = both_traced_in_a_pid_namespace(&args, script, &scratch);
     assert!(
         strace[0]
             .iter()
