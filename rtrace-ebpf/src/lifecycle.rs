@@ -284,15 +284,17 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     let result: u64 = ctx.arg(4);
     let signo: u64 = ctx.arg(0);
     let task: u64 = ctx.arg(2);
-    match result & 0xffff_ffff {
-        TRACE_SIGNAL_IGNORED => {}
-        TRACE_SIGNAL_DELIVERED if signo != SIGKILL && kills_the_group(task, signo) => {}
-        _ => return 0,
+    let result = result & 0xffff_ffff;
+    if result != TRACE_SIGNAL_IGNORED && (result != TRACE_SIGNAL_DELIVERED || signo == SIGKILL) {
+        return 0;
     }
     let Some((tgid, tid)) = task_ids(task) else {
         return 0;
     };
-    if !is_traced(tgid) {
+    // Untraced targets first: every signal on the machine comes here.
+    if !is_traced(tgid)
+        || (result == TRACE_SIGNAL_DELIVERED && !kills_the_group(task, signo))
+    {
         return 0;
     }
     // SAFETY: an array map value, read only.

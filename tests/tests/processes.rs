@@ -661,7 +661,9 @@ fn a_thousand_targets_by_name() {
     }
 }
 
-/// What a tracer writes on stderr for `command`, pids masked.
+/// What a tracer writes on stderr for `command`, pids masked, and each run of blanks
+/// one space: a pid of another width pads its prefix and the line otherwise (pids wrap
+/// around to fewer digits between two runs).
 fn stderr_lines(tracer: &Path, options: &[&str], command: &[&str]) -> Vec<String> {
     let out = Command::new(tracer)
         .args(options)
@@ -677,7 +679,12 @@ fn stderr_lines(tracer: &Path, options: &[&str], command: &[&str]) -> Vec<String
     );
     String::from_utf8_lossy(&out.stderr)
         .lines()
-        .map(|l| long_numbers_masked(l, 3).trim_end().to_owned())
+        .map(|l| {
+            long_numbers_masked(l, 3)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
