@@ -13,7 +13,8 @@ use clap::Parser;
     reason = "one field per command-line switch"
 )]
 pub struct Cli {
-    /// Trace the process with this PID (and its threads). Takes lists
+    /// Trace the process with this PID (and its threads); a thread's id, as `top -H`
+    /// shows it, traces that thread alone (with `-f`, its process). Takes lists
     /// (`-p 1,2` or `-p "1 2"`) and repeats (`-p 1 -p 2`).
     #[arg(short = 'p', long = "attach", value_name = "PID", value_parser = parse_pid_list,
           required_unless_present_any = ["command", "names", "pid_files"])]
