@@ -9,8 +9,8 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::{
-        bpf_get_current_task, bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
-        generated::bpf_probe_read_kernel as probe_read_kernel_raw,
+        bpf_get_current_task, bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
+        bpf_probe_read_kernel, generated::bpf_probe_read_kernel as probe_read_kernel_raw,
     },
     macros::raw_tracepoint,
     programs::RawTracePointContext,
@@ -23,8 +23,8 @@ use rtrace_common::{
 use crate::{
     capture::Slots,
     maps::{
-        CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched,
-        inflight_slot, is_traced, last_call,
+        CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched, inflight_slot,
+        is_traced, last_call,
     },
     task::{
         TASK_EXIT_CODE_OFFSET, current, current_kernel_tid, global, group_exit_code,
@@ -262,7 +262,7 @@ pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
-    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), flags_and(0, None));
+    emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), 0, None);
     0
 }
 
@@ -292,9 +292,7 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
         return 0;
     };
     // Untraced targets first: every signal on the machine comes here.
-    if !is_traced(tgid)
-        || (result == TRACE_SIGNAL_DELIVERED && !kills_the_group(task, signo))
-    {
+    if !is_traced(tgid) || (result == TRACE_SIGNAL_DELIVERED && !kills_the_group(task, signo)) {
         return 0;
     }
     // SAFETY: an array map value, read only.
@@ -309,7 +307,7 @@ pub fn signal_generate(ctx: RawTracePointContext) -> i32 {
     let (sender, _) = current();
     #[expect(clippy::cast_possible_truncation, reason = "the low half is the uid")]
     let uid = bpf_get_current_uid_gid() as u32;
-    emit_signal(tgid, tid, signo, ctx.arg(1), flags_and(flags, Some((sender, uid))));
+    emit_signal(tgid, tid, signo, ctx.arg(1), flags, Some((sender, uid)));
     0
 }
 
@@ -323,22 +321,20 @@ fn kills_the_group(task: u64, signo: u64) -> bool {
     group_exit_code(task).is_some_and(|code| u64::from(code) == signo)
 }
 
-/// A signal record's flags, and the sender to name when the kernel passed no siginfo.
-struct Sent {
-    flags: u32,
-    sender: Option<(u32, u32)>,
-}
-
-#[inline(always)]
-fn flags_and(flags: u32, sender: Option<(u32, u32)>) -> Sent {
-    Sent { flags, sender }
-}
-
 /// `siginfo_t.si_code` of a signal a process sent (`kill`).
 const SI_USER: u32 = 0;
 
+/// Sends a signal record with `flags`; `sender` (pid, uid) is named when the kernel
+/// passed no siginfo.
 #[inline(always)]
-fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, sent: Sent) {
+fn emit_signal(
+    tgid: u32,
+    tid: u32,
+    signo: u64,
+    info: *const u8,
+    flags: u32,
+    sender: Option<(u32, u32)>,
+) {
     let Some(mut entry) = RING.reserve::<SignalRecord>(0) else {
         count(counter::LOST);
         return;
@@ -361,7 +357,7 @@ fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, sent: Sent) {
                 SIGINFO_SIZE as u32,
                 info.cast::<c_void>(),
             ) == 0
-        } else if let (0, Some((pid, uid))) = (info as usize, sent.sender) {
+        } else if let (0, Some((pid, uid))) = (info as usize, sender) {
             // si_signo, si_errno, si_code, then (8-aligned) si_pid and si_uid.
             let words = (*rec).siginfo.as_mut_ptr().cast::<u32>();
             #[expect(clippy::cast_possible_truncation, reason = "signal numbers are small")]
@@ -378,7 +374,7 @@ fn emit_signal(tgid: u32, tid: u32, signo: u64, info: *const u8, sent: Sent) {
         } else {
             false
         };
-        (*rec).flags = sent.flags | if ok { signal_flags::HAS_SIGINFO } else { 0 };
+        (*rec).flags = flags | if ok { signal_flags::HAS_SIGINFO } else { 0 };
     }
     entry.submit(0);
 }

@@ -84,7 +84,10 @@ pub fn keep(file: u64, ino: u32, which: Keep) {
 /// A UNIX socket's peer inode and bound path.
 #[inline(always)]
 fn unix(info: &mut SocketInfo, sk: u64, off: &SocketOffsets) -> bool {
-    *info = SocketInfo { family: AF_UNIX, ..SocketInfo::EMPTY };
+    *info = SocketInfo {
+        family: AF_UNIX,
+        ..SocketInfo::EMPTY
+    };
     let peer = read_kernel(sk, off.unix_peer);
     let peer_socket = read_kernel(peer, off.sock_socket);
     if peer_socket != 0 {
@@ -95,7 +98,11 @@ fn unix(info: &mut SocketInfo, sk: u64, off: &SocketOffsets) -> bool {
     if addr != 0 {
         let len = read_kernel(addr, off.unix_address_len) as u32;
         let path_len = len.saturating_sub(SUN_PATH as u32);
-        let n = if path_len > SUN_PATH_SIZE { SUN_PATH_SIZE } else { path_len };
+        let n = if path_len > SUN_PATH_SIZE {
+            SUN_PATH_SIZE
+        } else {
+            path_len
+        };
         let from = addr + u64::from(off.unix_address_name) + SUN_PATH;
         if read_bytes(&mut info.path, n, from) {
             info.path_len = n;
@@ -127,8 +134,16 @@ fn inet(info: &mut SocketInfo, family: u16, sk: u64, off: &SocketOffsets) -> boo
         return true;
     }
     off.sock_v6_daddr != 0
-        && read_bytes(&mut info.local_addr, IN6_ADDR, sk + u64::from(off.sock_v6_rcv_saddr))
-        && read_bytes(&mut info.remote_addr, IN6_ADDR, sk + u64::from(off.sock_v6_daddr))
+        && read_bytes(
+            &mut info.local_addr,
+            IN6_ADDR,
+            sk + u64::from(off.sock_v6_rcv_saddr),
+        )
+        && read_bytes(
+            &mut info.remote_addr,
+            IN6_ADDR,
+            sk + u64::from(off.sock_v6_daddr),
+        )
 }
 
 /// Reads `n` bytes (at most `to`'s length) of kernel memory at `from` into `to`.
@@ -138,5 +153,7 @@ fn read_bytes(to: &mut [u8], n: u32, from: u64) -> bool {
         return false;
     }
     // SAFETY: a checked kernel read into `to`, which holds `n` bytes.
-    unsafe { bpf_probe_read_kernel(to.as_mut_ptr().cast::<c_void>(), n, from as *const c_void) == 0 }
+    unsafe {
+        bpf_probe_read_kernel(to.as_mut_ptr().cast::<c_void>(), n, from as *const c_void) == 0
+    }
 }

@@ -178,7 +178,10 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
             // SAFETY: an array map value; a slot another thread is in is left alone.
             unsafe {
                 if (*slot).tid == 0 {
-                    #[expect(clippy::cast_possible_truncation, reason = "syscall numbers fit in u32")]
+                    #[expect(
+                        clippy::cast_possible_truncation,
+                        reason = "syscall numbers fit in u32"
+                    )]
                     {
                         (*slot).nr = nr as u32;
                     }
@@ -289,9 +292,6 @@ fn on_exit(
         let (nr, args) = missed_call()?;
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
-    if is_interruption(ret) && process_exiting() {
-        flags |= record_flags::PROCESS_EXITING;
-    }
     let spec = spec_for(nr);
     if spec.is_some_and(|s| s.flags & spec_flags::SKIP != 0) {
         return None;
@@ -302,6 +302,10 @@ fn on_exit(
         && spec.is_some_and(|s| s.flags & spec_flags::FORKS != 0)
     {
         return None;
+    }
+    // Only for a call that is sent: the check reads the kernel three times.
+    if is_interruption(ret) && process_exiting() {
+        flags |= record_flags::PROCESS_EXITING;
     }
     let stash = if spec.is_some_and(|s| s.flags & spec_flags::HAS_ENTER_SLOTS != 0) {
         ENTER_DATA.get_ptr(&tid)
@@ -449,7 +453,11 @@ fn made_inode(call: &CallInfo<'_>, flags: u32, slots: Slots) -> u32 {
         return 0;
     }
     if flags & spec_flags::RET_FD_INODE != 0 {
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a descriptor")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a descriptor"
+        )]
         let keep = if flags & spec_flags::RET_FD_SOCKET != 0 {
             Keep::Any
         } else {

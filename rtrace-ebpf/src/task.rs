@@ -79,7 +79,10 @@ pub fn fd_inode(fd: u32, keep: crate::sockets::Keep) -> u32 {
     }
     let file = read_kernel(read_kernel(fdt, global(&FDTABLE_FD_OFFSET)), fd * 8);
     let inode = read_kernel(file, global(&FILE_INODE_OFFSET));
-    #[expect(clippy::cast_possible_truncation, reason = "pipe and socket inodes are 32-bit")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "pipe and socket inodes are 32-bit"
+    )]
     let ino = read_kernel(inode, global(&INODE_INO_OFFSET)) as u32;
     if keep != crate::sockets::Keep::None && ino != 0 {
         crate::sockets::keep(file, ino, keep);
