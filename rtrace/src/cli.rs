@@ -68,6 +68,15 @@ pub struct Cli {
     #[arg(short = 'y', action = clap::ArgAction::Count)]
     pub fd_paths: u8,
 
+    /// Print the command name after each pid: `[pid  1234<php-fpm>]`,
+    /// `kill(1235<sleep>, SIGTERM)`, `getpid() = 1234<php-fpm>`.
+    #[arg(short = 'Y')]
+    pub pid_names: bool,
+
+    /// What to print after pids: `comm`, their command names (as `-Y`).
+    #[arg(long = "decode-pids", value_name = "WHAT", value_parser = ["comm"])]
+    pub decode_pids: Option<String>,
+
     /// Print strings with non-text bytes in hexadecimal (`-x`), or every string
     /// (`-xx`).
     #[arg(short = 'x', action = clap::ArgAction::Count)]
@@ -237,6 +246,12 @@ impl Cli {
             }
         }
         out
+    }
+
+    /// `-Y` or `--decode-pids=comm`.
+    #[must_use]
+    pub fn names_pids(&self) -> bool {
+        self.pid_names || self.decode_pids.is_some()
     }
 }
 

@@ -350,23 +350,30 @@ impl StraceFormatter {
     }
 
     /// The pid prefix: in a `-o` file with `-f`, always; on stderr, while more than one
-    /// task is traced (`tasks`), as strace decides when it begins the line.
+    /// task is traced (`tasks`), as strace decides when it begins the line. With `-Y`,
+    /// the task's name follows its pid, which a file's prefix then does not pad.
     fn prefix(&mut self, tid: u32, tasks: usize) {
         let mut digits = itoa::Buffer::new();
         let digits = digits.format(tid).as_bytes();
         let padding = b"     ".get(digits.len()..).unwrap_or_default();
         match &self.sink {
-            // `{tid:<5} `
+            // `{tid:<5} `, `{tid}<{comm}> `
             Sink::File if self.file_prefix => {
                 self.line.extend_from_slice(digits);
-                self.line.extend_from_slice(padding);
+                match &self.opts.comms {
+                    Some(comms) => comms.write_task(&mut self.line, tid),
+                    None => self.line.extend_from_slice(padding),
+                }
                 self.line.push(b' ');
             }
-            // `[pid {tid:>5}] `
+            // `[pid {tid:>5}] `, `[pid {tid:>5}<{comm}>] `
             Sink::Stderr if tasks > 1 => {
                 self.line.extend_from_slice(b"[pid ");
                 self.line.extend_from_slice(padding);
                 self.line.extend_from_slice(digits);
+                if let Some(comms) = &self.opts.comms {
+                    comms.write_task(&mut self.line, tid);
+                }
                 self.line.extend_from_slice(b"] ");
             }
             Sink::File | Sink::Stderr | Sink::PerTask(_) => {}
@@ -429,6 +436,7 @@ impl StraceFormatter {
                 return Ok(());
             }
         }
+        decode::track_reaped(ev, &self.opts);
         self.line.clear();
         let shown_unfinished = ev.enter_time != 0
             && !self.unfinished.is_empty()
@@ -439,6 +447,7 @@ impl StraceFormatter {
         // The second half of a line already begun prints whatever the status.
         if !shown_unfinished && !self.status.shows(ev) {
             self.forget_closed_fds(ev);
+            decode::track_names(ev, &self.opts);
             return self.release_signals(ev.tid);
         }
         // strace stamps a line when it starts it: at the call's enter, or at its
@@ -478,13 +487,17 @@ impl StraceFormatter {
         self.line.push(b'\n');
         self.write_line(ev.tid)?;
         self.forget_closed_fds(ev);
+        decode::track_names(ev, &self.opts);
         self.release_signals(ev.tid)
     }
 
-    /// A call `-e trace=` hides, sent for `-y`: what it did to descriptors counts.
-    pub fn track_descriptors(&mut self, ev: &SyscallEvent<'_>) {
+    /// A call `-e trace=` hides, sent for `-y` or `-Y`: what it did to descriptors and
+    /// to names counts.
+    pub fn track_hidden(&mut self, ev: &SyscallEvent<'_>) {
+        decode::track_reaped(ev, &self.opts);
         decode::track_descriptors(ev, &self.opts);
         self.forget_closed_fds(ev);
+        decode::track_names(ev, &self.opts);
     }
 
     /// With `-y`, forgets what a successful close or exec made stale.
@@ -548,10 +561,14 @@ impl StraceFormatter {
         })
     }
 
-    /// With `-y`, the directory a launched command starts in: ours.
+    /// With `-y`, the directory a launched command starts in: ours; with `-Y`, the
+    /// name its exec's line shows: ours too, the exec being the one that renames it.
     pub fn launched(&self, pid: u32) {
         if let Some(paths) = &self.opts.fd_paths {
             paths.launched(pid);
+        }
+        if let Some(comms) = &self.opts.comms {
+            comms.forked(std::process::id(), pid);
         }
     }
 
@@ -651,6 +668,9 @@ impl StraceFormatter {
         }
         self.forget_task(exit);
         self.write_line(exit.tid)?;
+        if let Some(comms) = &self.opts.comms {
+            comms.exited(exit.tid, exit.tgid);
+        }
         match &mut self.sink {
             Sink::PerTask(files) => files.close(exit.tid),
             Sink::File | Sink::Stderr => Ok(()),
@@ -790,6 +810,9 @@ impl StraceFormatter {
     /// Counts a task a traced one created.
     pub fn forked(&mut self, fork: &Fork) {
         self.live_tasks.insert(fork.child_tid, fork.child_tgid);
+        if let Some(comms) = &self.opts.comms {
+            comms.forked(fork.parent_tid, fork.child_tid);
+        }
         if fork.child_tgid != fork.parent_tgid
             && let Some(paths) = &self.opts.fd_paths
         {
@@ -938,6 +961,33 @@ mod tests {
             time: 1,
             last_call: Some(34),
         }
+    }
+
+    #[test]
+    fn names_follow_pids_in_the_prefix_under_y() {
+        let written = Written::default();
+        let opts = DecodeOptions {
+            comms: Some(std::rc::Rc::default()),
+            ..DecodeOptions::default()
+        };
+        let comms = opts.comms.as_ref().unwrap();
+        comms.named(100, b"php-fpm");
+        comms.named(101, b"pool www");
+        let mut formatter = StraceFormatter::new(opts, None, false).unwrap();
+        formatter.writer = BufWriter::new(Box::new(written.clone()));
+        formatter.add_task(100, 100);
+        formatter.add_task(101, 100);
+        formatter.attached();
+        formatter.syscall(&pause(101, false)).unwrap();
+        formatter.exited(&killed_by_sigterm(101)).unwrap();
+        formatter.flush().unwrap();
+        assert_eq!(
+            written.lines(),
+            [
+                "[pid   101<pool www>] pause()           = ? ERESTARTNOHAND (To be restarted if no handler)",
+                "[pid   101<pool www>] +++ killed by SIGTERM +++",
+            ]
+        );
     }
 
     #[test]

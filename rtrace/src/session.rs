@@ -350,7 +350,10 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         fd_paths,
         xlat: cli.xlat,
         unabbreviated: cli.unabbreviated,
+        comms: cli.names_pids().then(Default::default),
     };
+    // Pids print deep in the printers of structs: they find the names here.
+    decode::comm::install(opts.comms.clone());
     let ring_size = cli.buffer_size.unwrap_or_else(loader::default_ring_size);
     let times = Timestamps::new(
         Absolute::from_count(cli.absolute_times),
@@ -729,10 +732,11 @@ impl RingReader {
                         }
                     }
                 }
-                // Execs always come (see TracedSet::skipped), and with -y the calls
-                // that change descriptors; the rest are filtered in the kernel.
+                // Execs always come (see TracedSet::skipped), with -y the calls that
+                // change descriptors, with -Y those that name tasks; the rest are
+                // filtered in the kernel.
                 Ok(Event::Syscall(ev)) if !self.shown.contains(ev.nr) => {
-                    formatter.track_descriptors(&ev);
+                    formatter.track_hidden(&ev);
                 }
                 // A process that joined by taking a watched name at exec: its exec's
                 // arguments were in the old image, gone by the time it returns.

@@ -758,6 +758,24 @@ fn traced_in_a_pid_namespace(
     script: &str,
     out: &Path,
 ) -> Vec<Vec<String>> {
+    let by_pid =
+        lines_by_pid(&trace_in_a_pid_namespace(tracer, args, script, out)).expect("a -f trace");
+    let pids: Vec<String> = by_pid.keys().map(u32::to_string).collect();
+    by_pid
+        .values()
+        .map(|lines| {
+            whole_calls(lines)
+                .expect("split calls that match")
+                .iter()
+                .map(|line| pids_named(&child_times_masked(line), &pids))
+                .collect()
+        })
+        .collect()
+}
+
+/// The `-o` file of `tracer ARGS -o OUT -- sh -c SCRIPT`, run as pid 1 of a new PID
+/// namespace, where pids number alike from run to run.
+fn trace_in_a_pid_namespace(tracer: &Path, args: &[&str], script: &str, out: &Path) -> String {
     let status = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc", "setarch", "-R"])
         .arg(tracer)
@@ -770,19 +788,7 @@ fn traced_in_a_pid_namespace(
         .status()
         .expect("running unshare");
     assert!(status.success(), "{}: {status}", tracer.display());
-    let by_pid =
-        lines_by_pid(&fs::read_to_string(out).expect("reading a trace")).expect("a -f trace");
-    let pids: Vec<String> = by_pid.keys().map(u32::to_string).collect();
-    by_pid
-        .values()
-        .map(|lines| {
-            whole_calls(lines)
-                .expect("split calls that match")
-                .iter()
-                .map(|line| pids_named(&child_times_masked(line), &pids))
-                .collect()
-        })
-        .collect()
+    fs::read_to_string(out).expect("reading a trace")
 }
 
 /// [`traced_in_a_pid_namespace`] under strace, then under rtrace: (strace's, rtrace's).
@@ -832,6 +838,100 @@ fn pids_named(line: &str, pids: &[String]) -> String {
         out.extend(c);
     }
     out
+}
+
+#[test]
+fn command_names_follow_pids_as_straces_do() {
+    // -Y: each pid prints with its process's name, in the prefix, in arguments, in
+    // returns and in a signal's sender; the name changes with exec (cut to 15 bytes)
+    // and prctl(PR_SET_NAME), after the line of the call that changed it; a child the
+    // shell reaped prints bare, one that it has not yet (a zombie), named.
+    require_root();
+    let scratch = ScratchDir::new("command-names");
+    let program = scratch.path().join("a-program-with-a-long-name");
+    fs::copy("/bin/true", &program).expect("copying true");
+    let renames = scratch.path().join("renames.pl");
+    fs::write(
+        &renames,
+        "my $n = 'renamed-worker-xyz'; syscall(157, 15, $n); kill 0, $$; kill 0, getppid();",
+    )
+    .expect("writing a script");
+    let script = format!(
+        "kill -0 $$; {} & wait; perl {}; exit 0",
+        program.display(),
+        renames.display()
+    );
+    let args = ["-f", "-Y", "-e", "trace=execve,prctl,kill,exit_group"];
+    // Per process: its whole calls, and the names its prefix showed, in turn.
+    let traced = |tracer: &Path, out: &str| -> Vec<(Vec<String>, Vec<String>)> {
+        let text = trace_in_a_pid_namespace(tracer, &args, &script, &scratch.path().join(out));
+        let mut by_pid: BTreeMap<u32, (Vec<String>, Vec<String>)> = BTreeMap::new();
+        for line in text.lines() {
+            let (pid, rest) = line.split_at(line.bytes().take_while(u8::is_ascii_digit).count());
+            let (name, call) = rest
+                .strip_prefix('<')
+                .and_then(|r| r.split_once("> "))
+                .unwrap_or_else(|| panic!("no <name> after the pid: {line:?}"));
+            let (lines, names) = by_pid.entry(pid.parse().expect("a pid")).or_default();
+            lines.push(call.to_owned());
+            if names.last().is_none_or(|n| n != name) {
+                names.push(name.to_owned());
+            }
+        }
+        let pids: Vec<String> = by_pid.keys().map(u32::to_string).collect();
+        by_pid
+            .into_values()
+            .map(|(lines, names)| {
+                let calls = whole_calls(&lines).expect("split calls that match");
+                let calls = calls
+                    .iter()
+                    .map(|l| pids_named(&child_times_masked(l), &pids))
+                    .collect();
+                (calls, names)
+            })
+            .collect()
+    };
+    let strace = traced(Path::new("/usr/bin/strace"), "s");
+    let rtrace = traced(&rtrace_binary(), "r");
+    let names: Vec<Vec<&str>> = strace
+        .iter()
+        .map(|(_, names)| names.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            vec!["strace", "sh"],
+            vec!["sh", "a-program-with-"],
+            vec!["sh", "perl", "renamed-worker-"]
+        ],
+        "{strace:#?}"
+    );
+    for expected in [
+        "kill(P1<sh>, 0) = 0",
+        "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=P2<a-program-with->, si_uid=0, si_status=0, si_utime=T, si_stime=T} ---",
+        "kill(P3<renamed-worker->, 0) = 0",
+        "kill(P1<sh>, 0) = 0",
+    ] {
+        assert!(
+            strace.iter().flat_map(|(calls, _)| calls).any(|l| l
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                == expected),
+            "{expected}: {strace:#?}"
+        );
+    }
+    // A launched command's exec shows the name of the tracer it was forked from.
+    let rtrace_name = rtrace_binary()
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name")
+        .to_owned();
+    assert_eq!(rtrace[0].1[0], rtrace_name, "{rtrace:#?}");
+    assert_eq!(rtrace[0].1[1..], strace[0].1[1..]);
+    // The root's exec: its environment's address differs with the tracer's.
+    assert_eq!(rtrace[0].0[1..], strace[0].0[1..]);
+    assert_eq!(rtrace[1..], strace[1..]);
 }
 
 #[test]

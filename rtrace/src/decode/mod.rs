@@ -5,6 +5,7 @@
 //! ([`fs`], [`io`], [`ipc`], [`memory`], [`net`], [`poll`], [`process`], [`signal`], [`time`]) hold the rows
 //! and their printers; [`format_syscall`] prints one call.
 
+pub mod comm;
 pub mod errno;
 pub mod event;
 pub mod fdpath;
@@ -48,6 +49,8 @@ pub struct DecodeOptions {
     pub xlat: XlatStyle,
     /// `-v`: structures and arrays print whole, not abbreviated.
     pub unabbreviated: bool,
+    /// `-Y`: pids print with the names of their processes.
+    pub comms: Option<std::rc::Rc<comm::Comms>>,
 }
 
 impl Default for DecodeOptions {
@@ -58,6 +61,7 @@ impl Default for DecodeOptions {
             fd_paths: None,
             xlat: XlatStyle::Abbrev,
             unabbreviated: false,
+            comms: None,
         }
     }
 }
@@ -465,6 +469,7 @@ pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<
             let mut call = Call::new(ev, opts, out, compiled);
             f(&mut call);
         }
+        Some(Ret::Pid) => comm::write_pid(out, ev.ret),
         Some(Ret::Int | Ret::NoReturn) | None => text::decimal(out, ev.ret),
     }
 }
@@ -514,6 +519,68 @@ fn note_new_fd(
         _ => libc::AT_FDCWD,
     };
     paths.opened(ev.tgid, fd, dirfd, path);
+}
+
+/// With `-Y`, learns the names calls give their tasks: the file an exec ran, the name
+/// `prctl(PR_SET_NAME)` set. For calls shown or not, after their lines: strace prints
+/// a call's line with the name its task had when the call began.
+pub fn track_names(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
+    let Some(comms) = &opts.comms else { return };
+    if !ev.returns || ev.failed() {
+        return;
+    }
+    let captured = |i: usize| {
+        let compiled = table::lookup(ev.nr, opts)?;
+        let bytes = ev
+            .slots
+            .get(usize::from(compiled.first_slot[i]))
+            .and_then(|c| c.bytes())?;
+        bytes.split(|&b| b == 0).next()
+    };
+    let nr = i64::from(ev.nr);
+    if nr == i64::from(Sysno::execve.id()) || nr == i64::from(Sysno::execveat.id()) {
+        let path = captured(usize::from(nr == i64::from(Sysno::execveat.id())));
+        // An exec of a descriptor names the process after the file's entry: /proc
+        // tells it.
+        match path.map(comm::exec_name).filter(|name| !name.is_empty()) {
+            Some(name) => comms.named(ev.tgid, name),
+            None => comms.forget(ev.tgid),
+        }
+    } else if nr == i64::from(Sysno::prctl.id())
+        && ev.args[0] == libc::PR_SET_NAME as u64
+        && let Some(name) = captured(1)
+    {
+        comms.named(ev.tid, name);
+    }
+}
+
+/// With `-Y`, forgets the child a `wait4` reaped, before its line prints: strace reads
+/// the returned pid's name once the child is gone, and prints it bare.
+pub fn track_reaped(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
+    let Some(comms) = &opts.comms else { return };
+    if !ev.returns || ev.nr != Sysno::wait4 as u32 {
+        return;
+    }
+    let Ok(pid) = u32::try_from(ev.ret) else {
+        return;
+    };
+    // A stopped or continued child is reported, not reaped.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "wait4's options are a C int"
+    )]
+    let reports_only = ev.args[2] as i32 & (libc::WUNTRACED | libc::WCONTINUED) != 0;
+    let status = table::lookup(ev.nr, opts)
+        .and_then(|c| ev.slots.get(usize::from(c.first_slot[1])))
+        .and_then(|c| c.bytes())
+        .and_then(|b| Some(i32::from_le_bytes(b.get(..4)?.try_into().ok()?)));
+    let reaped = match status {
+        Some(status) => libc::WIFEXITED(status) || libc::WIFSIGNALED(status),
+        None => !reports_only,
+    };
+    if reaped {
+        comms.reaped(pid);
+    }
 }
 
 /// With `-y`, learns what a call that is not shown did to descriptors: the new ones it
@@ -618,6 +685,7 @@ fn print_arg(call: &mut Call<'_, '_>, i: usize, print: Print) {
     let v = call.arg(i);
     match print {
         Print::Int => text::decimal(call.out, call.arg_int(i)),
+        Print::Pid => comm::write_pid(call.out, i64::from(call.arg_int(i))),
         Print::Fd => {
             text::decimal(call.out, call.arg_int(i));
             call.annotate_fd(call.arg_int(i));

@@ -6,7 +6,7 @@ use super::{
         OUT_INT, bracketed_int, flags_dflt, i32_at, i64_at, out_struct, struct_cap, u64_at, xval,
     },
     signal,
-    table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PTR, Ret, SyscallDef, UINT, ULONG, class},
+    table::{Arg, Cap, DIRFD, HEX, INT, Len, Max, PID, PTR, Ret, SyscallDef, UINT, ULONG, class},
     text::{self, HexStrings},
     xlat::AT_FLAGS,
 };
@@ -1340,6 +1340,16 @@ const fn def(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
     }
 }
 
+/// A row whose successful return is a pid (`-Y` names it).
+const fn returns_pid(sysno: Sysno, args: &'static [Arg], class: u16) -> SyscallDef {
+    SyscallDef {
+        sysno,
+        args,
+        ret: Ret::Pid,
+        class,
+    }
+}
+
 pub static DEFS: &[SyscallDef] = &[
     SyscallDef {
         sysno: Sysno::exit_group,
@@ -1353,23 +1363,23 @@ pub static DEFS: &[SyscallDef] = &[
         ret: Ret::NoReturn,
         class: P,
     },
-    def(Sysno::getpid, &[], 0),
+    returns_pid(Sysno::getpid, &[], 0),
     SyscallDef {
         sysno: Sysno::personality,
         args: &[Arg::custom(personality_arg)],
         ret: Ret::Custom(personality_ret),
         class: 0,
     },
-    def(Sysno::getppid, &[], 0),
-    def(Sysno::gettid, &[], 0),
+    returns_pid(Sysno::getppid, &[], 0),
+    returns_pid(Sysno::gettid, &[], 0),
     def(Sysno::getuid, &[], 0),
     def(Sysno::geteuid, &[], 0),
     def(Sysno::getgid, &[], 0),
     def(Sysno::getegid, &[], 0),
     def(Sysno::getpgrp, &[], 0),
-    def(Sysno::getpgid, &[INT], 0),
-    def(Sysno::setpgid, &[INT, INT], 0),
-    def(Sysno::getsid, &[INT], 0),
+    def(Sysno::getpgid, &[PID], 0),
+    def(Sysno::setpgid, &[PID, INT], 0),
+    def(Sysno::getsid, &[PID], 0),
     def(Sysno::setsid, &[], 0),
     def(Sysno::setuid, &[INT], 0),
     def(Sysno::setgid, &[INT], 0),
@@ -1396,9 +1406,9 @@ pub static DEFS: &[SyscallDef] = &[
         ],
         class::FILE | class::DESC | P,
     ),
-    def(Sysno::fork, &[], P),
-    def(Sysno::vfork, &[], P),
-    def(
+    returns_pid(Sysno::fork, &[], P),
+    returns_pid(Sysno::vfork, &[], P),
+    returns_pid(
         Sysno::clone,
         &[
             Arg::custom(clone_args),
@@ -1409,15 +1419,15 @@ pub static DEFS: &[SyscallDef] = &[
         ],
         P,
     ),
-    def(
+    returns_pid(
         Sysno::clone3,
         &[Arg::custom_with(clone3_args, &[struct_cap(88)]), ULONG],
         P,
     ),
-    def(
+    returns_pid(
         Sysno::wait4,
         &[
-            INT,
+            PID,
             Arg::custom_with(wait_status, &[struct_cap(4)]).output(),
             Arg::custom(wait_options),
             Arg::custom_with(rusage, &[struct_cap(RUSAGE_SIZE)]),
@@ -1446,14 +1456,14 @@ pub static DEFS: &[SyscallDef] = &[
     def(Sysno::times, &[Arg::custom_with(tms, &[struct_cap(32)])], 0),
     def(
         Sysno::pidfd_open,
-        &[INT, Arg::custom(pidfd_open_flags)],
+        &[PID, Arg::custom(pidfd_open_flags)],
         class::DESC,
     ),
     def(Sysno::set_tid_address, &[PTR], 0),
     def(Sysno::set_robust_list, &[PTR, ULONG], 0),
     def(Sysno::getrlimit, &[RESOURCE, RLIMIT_OUT], 0),
     def(Sysno::setrlimit, &[RESOURCE, RLIMIT_IN], 0),
-    def(Sysno::prlimit64, &[INT, RESOURCE, RLIMIT_IN, RLIMIT_OUT], 0),
+    def(Sysno::prlimit64, &[PID, RESOURCE, RLIMIT_IN, RLIMIT_OUT], 0),
     def(Sysno::uname, &[Arg::custom_with(utsname, UTSNAME_CAPS)], 0),
     def(
         Sysno::arch_prctl,
@@ -1507,23 +1517,23 @@ pub static DEFS: &[SyscallDef] = &[
     ),
     SyscallDef {
         sysno: Sysno::sched_getscheduler,
-        args: &[INT],
+        args: &[PID],
         ret: Ret::Custom(sched_policy_ret),
         class: 0,
     },
     def(
         Sysno::sched_setscheduler,
-        &[INT, SCHED_POLICY, SCHED_PARAM_IN],
+        &[PID, SCHED_POLICY, SCHED_PARAM_IN],
         0,
     ),
-    def(Sysno::sched_getparam, &[INT, OUT_INT], 0),
-    def(Sysno::sched_setparam, &[INT, SCHED_PARAM_IN], 0),
+    def(Sysno::sched_getparam, &[PID, OUT_INT], 0),
+    def(Sysno::sched_setparam, &[PID, SCHED_PARAM_IN], 0),
     def(Sysno::sched_get_priority_max, &[SCHED_POLICY], 0),
     def(Sysno::sched_get_priority_min, &[SCHED_POLICY], 0),
     def(
         Sysno::sched_setaffinity,
         &[
-            INT,
+            PID,
             UINT,
             Arg::custom_with(
                 cpu_set_in,
@@ -1539,7 +1549,7 @@ pub static DEFS: &[SyscallDef] = &[
     def(
         Sysno::sched_getaffinity,
         &[
-            INT,
+            PID,
             UINT,
             Arg::custom_with(
                 cpu_set_out,

@@ -9,7 +9,7 @@ use super::{
     siginfo::{
         BUS_CODES, CLD_CODES, FPE_CODES, ILL_CODES, POLL_CODES, SEGV_CODES, SI_CODES, TRAP_CODES,
     },
-    table::{Arg, Cap, INT, Len, Max, Ret, SyscallDef, ULONG, class},
+    table::{Arg, Cap, INT, Len, Max, PID, Ret, SyscallDef, ULONG, class},
     text,
     time::{TIMESPEC_IN, enter_cap, exit_cap, write_out_struct, write_struct},
     xlat::Xlat,
@@ -313,12 +313,10 @@ fn signal_codes(signo: i32) -> Option<&'static Xlat> {
 
 /// Writes `, si_pid=N, si_uid=N`.
 fn write_sender(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
-    let _ = write!(
-        out,
-        ", si_pid={}, si_uid={}",
-        i32_at(b, 16)?,
-        u32_at(b, 20)?
-    );
+    let (pid, uid) = (i32_at(b, 16)?, u32_at(b, 20)?);
+    out.extend_from_slice(b", si_pid=");
+    super::comm::write_pid(out, i64::from(pid));
+    let _ = write!(out, ", si_uid={uid}");
     Some(())
 }
 
@@ -644,13 +642,13 @@ pub static DEFS: &[SyscallDef] = &[
     },
     SyscallDef {
         sysno: Sysno::rt_sigqueueinfo,
-        args: &[INT, SIGNAL, SIGINFO_IN],
+        args: &[PID, SIGNAL, SIGINFO_IN],
         ret: Ret::Int,
         class: class::SIGNAL,
     },
     SyscallDef {
         sysno: Sysno::rt_tgsigqueueinfo,
-        args: &[INT, INT, SIGNAL, SIGINFO_IN],
+        args: &[PID, PID, SIGNAL, SIGINFO_IN],
         ret: Ret::Int,
         class: class::SIGNAL,
     },
@@ -665,19 +663,19 @@ pub static DEFS: &[SyscallDef] = &[
     },
     SyscallDef {
         sysno: Sysno::kill,
-        args: &[INT, SIGNAL],
+        args: &[PID, SIGNAL],
         ret: Ret::Int,
         class: class::SIGNAL | class::PROCESS,
     },
     SyscallDef {
         sysno: Sysno::tgkill,
-        args: &[INT, INT, SIGNAL],
+        args: &[PID, PID, SIGNAL],
         ret: Ret::Int,
         class: class::SIGNAL | class::PROCESS,
     },
     SyscallDef {
         sysno: Sysno::tkill,
-        args: &[INT, SIGNAL],
+        args: &[PID, SIGNAL],
         ret: Ret::Int,
         class: class::SIGNAL | class::PROCESS,
     },

@@ -34,6 +34,8 @@ pub mod class {
 pub enum Print {
     /// `int`, signed decimal.
     Int,
+    /// A process or thread id: with `-Y`, its name after it (`1234<php-fpm>`).
+    Pid,
     /// `long`, signed decimal.
     Long,
     /// `unsigned int`.
@@ -202,6 +204,7 @@ impl Arg {
 }
 
 pub const INT: Arg = Arg::plain(Print::Int);
+pub const PID: Arg = Arg::plain(Print::Pid);
 pub const LONG: Arg = Arg::plain(Print::Long);
 pub const UINT: Arg = Arg::plain(Print::Uint);
 pub const ULONG: Arg = Arg::plain(Print::Ulong);
@@ -260,6 +263,8 @@ pub const OUT_BUF: Arg = Arg {
 pub enum Ret {
     /// Signed decimal.
     Int,
+    /// A process or thread id, as [`Print::Pid`].
+    Pid,
     /// `0x...`: addresses (`mmap`, `brk`).
     Hex,
     /// Never returns: `= ?`.
@@ -585,6 +590,7 @@ fn flagged_calls(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(Vec<u32>, u32
             traced
                 .skipped()
                 .filter(|&nr| opts.fd_paths.is_none() || !super::fdpath::tracks(nr))
+                .filter(|&nr| opts.comms.is_none() || !super::comm::tracks(nr))
                 .collect(),
             spec_flags::SKIP,
         ),
