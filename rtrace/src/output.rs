@@ -914,7 +914,12 @@ mod tests {
     /// A formatter as on stderr (the prefix while several tasks are traced), writing
     /// to `written`, with process 100 and its thread 101 traced.
     fn two_threads(written: &Written) -> StraceFormatter {
-        let mut formatter = StraceFormatter::new(DecodeOptions::default(), None, false).unwrap();
+        two_threads_with(written, DecodeOptions::default())
+    }
+
+    /// [`two_threads`], with `opts`.
+    fn two_threads_with(written: &Written, opts: DecodeOptions) -> StraceFormatter {
+        let mut formatter = StraceFormatter::new(opts, None, false).unwrap();
         formatter.writer = BufWriter::new(Box::new(written.clone()));
         formatter.add_task(100, 100);
         formatter.add_task(101, 100);
@@ -970,14 +975,10 @@ mod tests {
             comms: Some(std::rc::Rc::default()),
             ..DecodeOptions::default()
         };
-        let comms = opts.comms.as_ref().unwrap();
+        let comms = opts.comms.clone().unwrap();
         comms.named(100, b"php-fpm");
         comms.named(101, b"pool www");
-        let mut formatter = StraceFormatter::new(opts, None, false).unwrap();
-        formatter.writer = BufWriter::new(Box::new(written.clone()));
-        formatter.add_task(100, 100);
-        formatter.add_task(101, 100);
-        formatter.attached();
+        let mut formatter = two_threads_with(&written, opts);
         formatter.syscall(&pause(101, false)).unwrap();
         formatter.exited(&killed_by_sigterm(101)).unwrap();
         formatter.flush().unwrap();
