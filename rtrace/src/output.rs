@@ -436,17 +436,20 @@ impl StraceFormatter {
                 return Ok(());
             }
         }
-        decode::track_reaped(ev, &self.opts);
-        self.line.clear();
         let shown_unfinished = ev.enter_time != 0
             && !self.unfinished.is_empty()
             && self
                 .unfinished
                 .get(&ev.tid)
                 .is_some_and(|&enter| enter == ev.enter_time);
+        if !shown_unfinished {
+            self.release_signals_of_hidden_calls(ev)?;
+        }
+        self.line.clear();
         // The second half of a line already begun prints whatever the status.
         if !shown_unfinished && !self.status.shows(ev) {
             self.forget_closed_fds(ev);
+            decode::track_reaped(ev, &self.opts);
             decode::track_names(ev, &self.opts);
             return self.release_signals(ev.tid);
         }
@@ -467,6 +470,7 @@ impl StraceFormatter {
         let cut_short = ev.process_exiting && !ev.returns;
         if shown_unfinished {
             self.unfinished.remove(&ev.tid);
+            decode::track_reaped(ev, &self.opts);
             if cut_short {
                 decode::format_resumed_cut_short(ev, &mut self.line);
             } else {
@@ -478,6 +482,9 @@ impl StraceFormatter {
         } else {
             decode::format_call_args(ev, &self.opts, &mut self.line);
             self.line.push(b')');
+            // strace prints the arguments as the call begins, and its return once
+            // the child it reaped is gone.
+            decode::track_reaped(ev, &self.opts);
         }
         pad_to_return_column(&mut self.line, self.return_column);
         decode::format_return(ev, &self.opts, &mut self.line);
@@ -572,19 +579,50 @@ impl StraceFormatter {
         }
     }
 
+    /// Writes, before the line of `ev`, the signal lines its thread held for a call
+    /// `-e trace=` hides (another call than `ev`'s: a hidden call's number is never
+    /// shown), whose end rtrace does not see: strace shows them as they came, before
+    /// the calls that follow.
+    fn release_signals_of_hidden_calls(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
+        let Some(held) = self.held_signals.get(&ev.tid) else {
+            return Ok(());
+        };
+        if held
+            .iter()
+            .all(|h| h.last_call.is_none_or(|nr| nr == ev.nr))
+        {
+            return Ok(());
+        }
+        let held = self.held_signals.remove(&ev.tid).unwrap_or_default();
+        let (earlier, this_call): (Vec<_>, Vec<_>) = held
+            .into_iter()
+            .partition(|h| h.last_call.is_some_and(|nr| nr != ev.nr));
+        if !this_call.is_empty() {
+            self.held_signals.insert(ev.tid, this_call);
+        }
+        for held in earlier {
+            self.write_held_signal(ev.tid, &held)?;
+        }
+        Ok(())
+    }
+
     /// Writes the signal lines held for `tid`.
     fn release_signals(&mut self, tid: u32) -> io::Result<()> {
         if self.held_signals.is_empty() {
             return Ok(());
         }
         for held in self.held_signals.remove(&tid).unwrap_or_default() {
-            self.line.clear();
-            self.leader(tid, held.time);
-            self.syscall_number(held.last_call);
-            self.line.extend_from_slice(&held.line);
-            self.write_line(tid)?;
+            self.write_held_signal(tid, &held)?;
         }
         Ok(())
+    }
+
+    fn write_held_signal(&mut self, tid: u32, held: &HeldSignal) -> io::Result<()> {
+        self.line.clear();
+        self.leader(tid, held.time);
+        self.syscall_number(held.last_call);
+        self.line.extend_from_slice(&held.line);
+        self.write_line(tid)
     }
 
     /// Writes the `+++ exited with N +++` (or `+++ killed by SIG +++`) line of a
@@ -966,6 +1004,31 @@ mod tests {
             time: 1,
             last_call: Some(34),
         }
+    }
+
+    #[test]
+    fn a_signal_held_for_a_hidden_call_prints_before_the_next_call() {
+        // SIGTERM came while 100 was in pause(), which -e trace= hides: its end never
+        // comes, and the signal shows before the next call, as strace shows it.
+        let written = Written::default();
+        let mut formatter = two_threads(&written);
+        formatter.signal(&sigterm_in_a_call(100)).unwrap();
+        let mut getpid = pause(100, false);
+        (getpid.nr, getpid.ret) = (39, 100);
+        formatter.syscall(&getpid).unwrap();
+        // Held for the call it ends: after that call's line.
+        formatter.signal(&sigterm_in_a_call(101)).unwrap();
+        formatter.syscall(&pause(101, false)).unwrap();
+        formatter.flush().unwrap();
+        assert_eq!(
+            written.lines(),
+            [
+                "[pid   100] --- SIGTERM {si_signo=SIGTERM, si_code=SI_KERNEL} ---",
+                "[pid   100] getpid()                    = 100",
+                "[pid   101] pause()                     = ? ERESTARTNOHAND (To be restarted if no handler)",
+                "[pid   101] --- SIGTERM {si_signo=SIGTERM, si_code=SI_KERNEL} ---",
+            ]
+        );
     }
 
     #[test]

@@ -729,6 +729,8 @@ impl RingReader {
                         self.before_exec = None;
                         if self.shown.contains(ev.nr) {
                             formatter.syscall(&ev)?;
+                        } else {
+                            formatter.track_hidden(&ev);
                         }
                     }
                 }

@@ -190,9 +190,13 @@ fn proc_shows(pid: u32) -> bool {
 /// reaps one. (Execs always come.)
 #[must_use]
 pub fn tracks(nr: u32) -> bool {
-    [syscalls::Sysno::prctl, syscalls::Sysno::wait4]
-        .iter()
-        .any(|s| u32::try_from(s.id()) == Ok(nr))
+    [
+        syscalls::Sysno::prctl,
+        syscalls::Sysno::wait4,
+        syscalls::Sysno::waitid,
+    ]
+    .iter()
+    .any(|s| u32::try_from(s.id()) == Ok(nr))
 }
 
 /// The name `execve` gives a process: the last part of the path it ran.

@@ -261,8 +261,14 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
+            let outputs = first_output(compiled.def);
             let mut call = Call::new(ev, opts, out, compiled);
             for (i, arg) in compiled.def.args.iter().enumerate() {
+                // strace prints what the kernel filled once the call returned: after a
+                // child it reaped is gone.
+                if i == outputs {
+                    track_reaped(ev, opts);
+                }
                 print_arg(&mut call, i, arg.print);
             }
         }
@@ -554,31 +560,43 @@ pub fn track_names(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     }
 }
 
-/// With `-Y`, forgets the child a `wait4` reaped, before its line prints: strace reads
-/// the returned pid's name once the child is gone, and prints it bare.
+/// With `-Y`, forgets the child a `wait4` or `waitid` reaped: strace prints a call's
+/// arguments as it begins, with the child's name, and what the kernel filled in and
+/// the return once the child is gone, its pid bare. Called as the outputs begin (and
+/// again before the return: only the first call finds the child).
 pub fn track_reaped(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     let Some(comms) = &opts.comms else { return };
-    if !ev.returns || ev.nr != Sysno::wait4 as u32 {
+    if !ev.returns || ev.failed() {
         return;
     }
-    let Ok(pid) = u32::try_from(ev.ret) else {
-        return;
+    let slot = |i: usize| {
+        let compiled = table::lookup(ev.nr, opts)?;
+        ev.slots
+            .get(usize::from(compiled.first_slot[i]))
+            .and_then(|c| c.bytes())
     };
-    // A stopped or continued child is reported, not reaped.
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "wait4's options are a C int"
-    )]
-    let reports_only = ev.args[2] as i32 & (libc::WUNTRACED | libc::WCONTINUED) != 0;
-    let status = table::lookup(ev.nr, opts)
-        .and_then(|c| ev.slots.get(usize::from(c.first_slot[1])))
-        .and_then(|c| c.bytes())
-        .and_then(|b| Some(i32::from_le_bytes(b.get(..4)?.try_into().ok()?)));
-    let reaped = match status {
-        Some(status) => libc::WIFEXITED(status) || libc::WIFSIGNALED(status),
-        None => !reports_only,
+    let int_at =
+        |b: &[u8], at: usize| Some(i32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?));
+    #[expect(clippy::cast_possible_truncation, reason = "wait options are a C int")]
+    let options = |i: usize| ev.args[i] as i32;
+    let reaped = if ev.nr == Sysno::wait4 as u32 {
+        // A stopped or continued child is reported, not reaped.
+        let reaped = match slot(1).and_then(|b| int_at(b, 0)) {
+            Some(status) => libc::WIFEXITED(status) || libc::WIFSIGNALED(status),
+            None => options(2) & (libc::WUNTRACED | libc::WCONTINUED) == 0,
+        };
+        u32::try_from(ev.ret).ok().filter(|_| reaped)
+    } else if ev.nr == Sysno::waitid as u32 && options(3) & libc::WNOWAIT == 0 {
+        // Its siginfo names the child: reaped when it exited, was killed or dumped.
+        slot(2).and_then(|info| {
+            let code = int_at(info, 8)?;
+            let pid = u32::try_from(int_at(info, 16)?).ok()?;
+            matches!(code, libc::CLD_EXITED | libc::CLD_KILLED | libc::CLD_DUMPED).then_some(pid)
+        })
+    } else {
+        None
     };
-    if reaped {
+    if let Some(pid) = reaped {
         comms.reaped(pid);
     }
 }

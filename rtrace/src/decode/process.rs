@@ -319,6 +319,17 @@ fn id_type(call: &mut Call<'_, '_>, i: usize) {
     xval(call.out, &ID_TYPES, call.arg(i) & 0xffff_ffff, "P_???");
 }
 
+/// `waitid`'s `id`: a pid for `P_PID` (`-Y` names it).
+fn waitid_id(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let id = i64::from(call.arg_int(i));
+    if call.arg(0) & 0xffff_ffff == u64::from(libc::P_PID) {
+        super::comm::write_pid(call.out, id);
+    } else {
+        text::decimal(call.out, id);
+    }
+}
+
 /// `waitid`'s `siginfo_t`, which only ever holds a `SIGCHLD`:
 /// `{si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1, si_uid=0, si_status=0, ...}`, or
 /// `{}` when no child changed state (`WNOHANG`).
@@ -1121,6 +1132,17 @@ fn prio_which(call: &mut Call<'_, '_>, i: usize) {
     xval(call.out, &PRIO_WHICH, call.arg(i) & 0xffff_ffff, "PRIO_???");
 }
 
+/// `getpriority`'s and `setpriority`'s `who`: a pid for `PRIO_PROCESS` (`-Y` names it).
+fn prio_who(call: &mut Call<'_, '_>, i: usize) {
+    call.next();
+    let who = i64::from(call.arg_int(i));
+    if call.arg(0) & 0xffff_ffff == u64::from(libc::PRIO_PROCESS) {
+        super::comm::write_pid(call.out, who);
+    } else {
+        text::decimal(call.out, who);
+    }
+}
+
 /// `struct sysinfo` of `x86_64`: `uptime`, three `loads` and six memory sizes (8
 /// bytes each), `procs` (2 bytes, at 80), `totalhigh`, `freehigh` (at 88), `mem_unit`.
 fn write_sysinfo(out: &mut Vec<u8>, b: &[u8]) -> Option<()> {
@@ -1438,7 +1460,7 @@ pub static DEFS: &[SyscallDef] = &[
         Sysno::waitid,
         &[
             Arg::custom(id_type),
-            INT,
+            Arg::custom(waitid_id),
             Arg::custom_with(waitid_info, &[struct_cap(48)]).output(),
             Arg::custom(wait_options),
             Arg::custom_with(rusage, &[struct_cap(RUSAGE_SIZE)]),
@@ -1508,8 +1530,16 @@ pub static DEFS: &[SyscallDef] = &[
     ),
     def(Sysno::getgroups, &[INT, GIDS_OUT], 0),
     def(Sysno::setgroups, &[INT, GIDS_IN], 0),
-    def(Sysno::getpriority, &[Arg::custom(prio_which), INT], 0),
-    def(Sysno::setpriority, &[Arg::custom(prio_which), INT, INT], 0),
+    def(
+        Sysno::getpriority,
+        &[Arg::custom(prio_which), Arg::custom(prio_who)],
+        0,
+    ),
+    def(
+        Sysno::setpriority,
+        &[Arg::custom(prio_which), Arg::custom(prio_who), INT],
+        0,
+    ),
     def(
         Sysno::sysinfo,
         &[Arg::custom_with(sysinfo_buf, &[struct_cap(112)]).output()],
@@ -1931,6 +1961,42 @@ mod tests {
             r#"execve("/usr/bin/cat", ["cat"], 0x3000) = 0"#
         );
     }
+    #[test]
+    fn a_reaped_childs_pid_is_named_in_the_arguments_and_bare_after() {
+        // -Y: strace prints wait4's arguments as the call begins, when the child it
+        // reaps still has its name, and the return once the child is gone. (A pid
+        // above any pid_max: /proc has no such process.)
+        const CHILD: u32 = 2_147_483_000;
+        let comms = std::rc::Rc::new(super::super::comm::Comms::default());
+        comms.named(CHILD, b"php-fpm");
+        comms.exited(CHILD, CHILD);
+        super::super::comm::install(Some(comms.clone()));
+        let opts = DecodeOptions {
+            comms: Some(comms),
+            ..DecodeOptions::default()
+        };
+        let wait = |status: i32| {
+            line_with(
+                &opts,
+                Sysno::wait4,
+                &[u64::from(CHILD), 0x7ffe_2133_090c, 0, 0],
+                i64::from(CHILD),
+                &[Some(&le32(status))],
+            )
+        };
+        assert_eq!(
+            wait(0),
+            strace(
+                "wait4(2147483000<php-fpm>, [{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 2147483000"
+            )
+        );
+        assert_eq!(
+            line_with(&opts, Sysno::kill, &[u64::from(CHILD), 0], -3, &[]),
+            strace("kill(2147483000, 0) = -1 ESRCH (No such process)")
+        );
+        super::super::comm::install(None);
+    }
+
     #[test]
     fn wait4() {
         assert_eq!(

@@ -7,7 +7,7 @@ use super::{
     Call, Capture,
     fs::{OUT_INT, flags_dflt, i32_at, i64_at, u64_at, xval},
     signal,
-    table::{Arg, Cap, INT, Len, Max, Ret, SyscallDef, UINT, class},
+    table::{Arg, Cap, INT, Len, Max, PID, Ret, SyscallDef, UINT, class},
     text,
 };
 use crate::xlat;
@@ -396,6 +396,12 @@ pub static DEFS: &[SyscallDef] = &[
         args: &[CLOCK_ID, TIMESPEC_OUT],
         ret: Ret::Int,
         class: class::CLOCK,
+    },
+    SyscallDef {
+        sysno: Sysno::sched_rr_get_interval,
+        args: &[PID, TIMESPEC_OUT],
+        ret: Ret::Int,
+        class: 0,
     },
     SyscallDef {
         sysno: Sysno::clock_settime,
