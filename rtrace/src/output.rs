@@ -584,6 +584,9 @@ impl StraceFormatter {
     /// shown), whose end rtrace does not see: strace shows them as they came, before
     /// the calls that follow.
     fn release_signals_of_hidden_calls(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
+        if self.held_signals.is_empty() {
+            return Ok(());
+        }
         let Some(held) = self.held_signals.get(&ev.tid) else {
             return Ok(());
         };
