@@ -40,8 +40,9 @@ pub struct Cli {
     /// `%desc`, `%network`, `%process`, `%memory`, `%signal`, `%ipc`, `%clock`, `%creds`,
     /// `%pure`, `%stat`, `%lstat`, `%fstat`, `%%stat`, `%statfs`, `%fstatfs`, `%%statfs`),
     /// `/REGEX`, `?NAME` (may not exist), `!` to negate. Repeatable (each narrows the set).
-    /// Also `-e signal=SET` (the signal lines to show: `SIGCHLD`, `!CHLD,ALRM`, `none`)
-    /// and `-e status=SET` (`successful`, `failed`, `unfinished`).
+    /// Also `-e signal=SET` (the signal lines to show: `SIGCHLD`, `!CHLD,ALRM`, `none`),
+    /// `-e status=SET` (`successful`, `failed`, `unfinished`) and `-e quiet=SET` (the
+    /// messages to leave out: `attach`, `exit`, as `-q` and `-qq`).
     #[arg(short = 'e', value_name = "EXPR", value_parser = crate::filter::Qualifier::parse)]
     pub filters: Vec<crate::filter::Qualifier>,
 

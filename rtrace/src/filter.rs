@@ -23,6 +23,7 @@ pub enum Qualifier {
     Trace(TracedSet),
     Signal(SignalSet),
     Status(StatusSet),
+    Quiet(QuietSet),
 }
 
 impl Qualifier {
@@ -36,6 +37,9 @@ impl Qualifier {
                 SignalSet::parse(value).map(Qualifier::Signal)
             }
             Some(("status", value)) => StatusSet::parse(value).map(Qualifier::Status),
+            Some(("quiet" | "silent" | "silence" | "q", value)) => {
+                QuietSet::parse(value).map(Qualifier::Quiet)
+            }
             _ => TracedSet::parse(expr).map(Qualifier::Trace),
         }
     }
@@ -46,6 +50,71 @@ impl Qualifier {
         match self {
             Qualifier::Trace(set) => Some(set),
             _ => None,
+        }
+    }
+
+    /// The `quiet=` set, if this is one.
+    #[must_use]
+    pub fn quiet(&self) -> Option<QuietSet> {
+        match self {
+            Qualifier::Quiet(set) => Some(*set),
+            _ => None,
+        }
+    }
+}
+
+/// The messages `-q` or `-e quiet=` leave out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QuietSet {
+    /// `Process N attached` and `detached`.
+    pub attach: bool,
+    /// `+++ exited with N +++` and `+++ killed by SIG +++`.
+    pub exit: bool,
+}
+
+impl QuietSet {
+    /// What `-q` (`attach`) or `-qq` (`exit` too) leave out, given how many.
+    #[must_use]
+    pub fn from_count(count: u8) -> Self {
+        QuietSet {
+            attach: count >= 1,
+            exit: count >= 2,
+        }
+    }
+
+    /// Parses strace's words: `attach`, `exit`, `all`, `none`, `!...`. The others
+    /// (`personality`, `path-resolution`, `thread-execve`, `superseded`) are taken: they
+    /// name messages rtrace never prints.
+    ///
+    /// # Errors
+    /// Another word.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let (negate, list) = items(value);
+        let mut set = QuietSet::default();
+        for item in list {
+            match item {
+                "all" => set = QuietSet::from_count(2),
+                "none" | "personality" | "path-resolution" | "thread-execve" | "superseded" => {}
+                "attach" => set.attach = true,
+                "exit" | "exiting" => set.exit = true,
+                _ => return Err(format!("invalid quiet '{item}'")),
+            }
+        }
+        if negate {
+            set = QuietSet {
+                attach: !set.attach,
+                exit: !set.exit,
+            };
+        }
+        Ok(set)
+    }
+
+    /// Both sets' messages left out.
+    #[must_use]
+    pub fn or(self, other: QuietSet) -> Self {
+        QuietSet {
+            attach: self.attach || other.attach,
+            exit: self.exit || other.exit,
         }
     }
 }
@@ -325,7 +394,7 @@ impl TracedSet {
             Some(("trace" | "t", value)) => value,
             Some((qualifier, _)) => {
                 return Err(format!(
-                    "unsupported -e qualifier '{qualifier}' (rtrace knows trace=, signal=, status=)"
+                    "unsupported -e qualifier '{qualifier}' (rtrace knows trace=, signal=, status=, quiet=)"
                 ));
             }
             None => expr,
@@ -462,6 +531,29 @@ mod tests {
         let set = TracedSet::parse("trace=?foo,read").unwrap();
         assert!(set.contains(nr(Sysno::read)));
         assert!(!set.contains(nr(Sysno::write)));
+    }
+
+    #[test]
+    fn quiet_sets_as_straces() {
+        let parse = |v: &str| match Qualifier::parse(v) {
+            Ok(Qualifier::Quiet(set)) => Ok(set),
+            Ok(_) => panic!("not a quiet set: {v}"),
+            Err(e) => Err(e),
+        };
+        let set = |attach, exit| Ok(QuietSet { attach, exit });
+        assert_eq!(parse("quiet=exit"), set(false, true));
+        assert_eq!(parse("q=attach,personality"), set(true, false));
+        assert_eq!(parse("silent=all"), set(true, true));
+        assert_eq!(parse("quiet=!attach"), set(false, true));
+        assert_eq!(parse("quiet=none"), set(false, false));
+        assert_eq!(
+            parse("quiet=bogus"),
+            Err("invalid quiet 'bogus'".to_owned())
+        );
+        assert_eq!(
+            QuietSet::from_count(1).or(QuietSet::from_count(0)),
+            QuietSet::from_count(1)
+        );
     }
 
     #[test]

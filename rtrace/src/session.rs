@@ -23,7 +23,7 @@ use crate::{
     cli::Cli,
     clock::{self, KernelClock},
     decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
-    filter::{Qualifier, StatusSet, TracedSet},
+    filter::{Qualifier, QuietSet, StatusSet, TracedSet},
     inflight::{Blocked, InFlightView},
     launch::Launch,
     loader::{self, Tracer},
@@ -425,7 +425,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         match qualifier {
             Qualifier::Signal(set) => formatter.set_signal_filter(set.clone()),
             Qualifier::Status(set) => formatter.set_status_filter(*set),
-            Qualifier::Trace(_) => {}
+            Qualifier::Trace(_) | Qualifier::Quiet(_) => {}
         }
     }
     if cli.successful_only {
@@ -433,7 +433,12 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     } else if cli.failed_only {
         formatter.set_status_filter(StatusSet::FAILED);
     }
-    if cli.quiet >= 2 {
+    let quiet = cli
+        .filters
+        .iter()
+        .filter_map(Qualifier::quiet)
+        .fold(QuietSet::from_count(cli.quiet), QuietSet::or);
+    if quiet.exit {
         formatter.hide_exit_lines();
     }
     if cli.syscall_numbers {
@@ -476,7 +481,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
                 formatter.entered_before_attach(blocked);
             }
         }
-        if cli.quiet == 0 {
+        if !quiet.attach {
             match given {
                 // As strace, of each thread traced alone.
                 Some(tids) => {
@@ -531,7 +536,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         clock,
         shown,
         tracer,
-        quiet: cli.quiet > 0,
+        quiet: quiet.attach,
         events: 0,
         lost_reported: 0,
         gone: Vec::new(),
@@ -552,7 +557,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         Err(e) if !is_closed_output(&e) => return Err(e).context("writing the trace"),
         _ => {}
     }
-    if matches!(stop, Stop::Interrupted(_)) && cli.quiet == 0 {
+    if matches!(stop, Stop::Interrupted(_)) && !quiet.attach {
         let mut detached: Vec<u32> = reader
             .alive
             .intersection(&reader.announced)

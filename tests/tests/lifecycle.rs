@@ -800,18 +800,21 @@ fn a_full_ring_loses_events_counted_and_reported_never_corrupted() {
 fn quiet_leaves_out_the_attach_and_detach_messages() {
     let _serial = serial();
     require_root();
-    // Long enough to outlast rtrace's start.
-    let mut sleeper = Command::new("sleep")
-        .arg("3")
-        .spawn()
-        .expect("starting sleep");
-    let run = Command::new(rtrace_binary())
-        .args(["-q", "-o", "/dev/null", "-p", &sleeper.id().to_string()])
-        .output()
-        .expect("running rtrace");
-    let _ = sleeper.wait();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
-    // rtrace returns when its target exits: it was attached, and said nothing.
-    assert_eq!(stderr, "");
+    for quiet in [&["-q"][..], &["-e", "quiet=attach"]] {
+        // Long enough to outlast rtrace's start.
+        let mut sleeper = Command::new("sleep")
+            .arg("3")
+            .spawn()
+            .expect("starting sleep");
+        let run = Command::new(rtrace_binary())
+            .args(quiet)
+            .args(["-o", "/dev/null", "-p", &sleeper.id().to_string()])
+            .output()
+            .expect("running rtrace");
+        let _ = sleeper.wait();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{quiet:?}: {stderr}");
+        // rtrace returns when its target exits: it was attached, and said nothing.
+        assert_eq!(stderr, "", "{quiet:?}");
+    }
 }

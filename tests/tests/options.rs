@@ -481,6 +481,7 @@ fn calls_by_how_they_returned_and_quiet_exits() {
     same_as_strace(&["-Z"], &["ls", "/"]);
     same_as_strace(&[&["-z"], &steady[..]].concat(), &["ls", "/"]);
     same_as_strace(&[&["-qq"], &steady[..]].concat(), &["ls", "/"]);
+    same_as_strace(&[&["-e", "quiet=exit"], &steady[..]].concat(), &["ls", "/"]);
 }
 
 /// `line` with the number after each of `marks` written `N` (a pid, any length).
