@@ -261,7 +261,12 @@ pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut V
         Some(compiled) => {
             out.extend_from_slice(compiled.def.sysno.name().as_bytes());
             out.push(b'(');
-            let outputs = first_output(compiled.def);
+            // Only -Y has something to do as the outputs begin.
+            let outputs = if opts.comms.is_some() {
+                first_output(compiled.def)
+            } else {
+                usize::MAX
+            };
             let mut call = Call::new(ev, opts, out, compiled);
             for (i, arg) in compiled.def.args.iter().enumerate() {
                 // strace prints what the kernel filled once the call returned: after a
@@ -536,11 +541,7 @@ pub fn track_names(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
         return;
     }
     let captured = |i: usize| {
-        let compiled = table::lookup(ev.nr, opts)?;
-        let bytes = ev
-            .slots
-            .get(usize::from(compiled.first_slot[i]))
-            .and_then(|c| c.bytes())?;
+        let bytes = first_capture(ev, opts, i)?;
         bytes.split(|&b| b == 0).next()
     };
     let nr = i64::from(ev.nr);
@@ -569,12 +570,7 @@ pub fn track_reaped(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     if !ev.returns || ev.failed() {
         return;
     }
-    let slot = |i: usize| {
-        let compiled = table::lookup(ev.nr, opts)?;
-        ev.slots
-            .get(usize::from(compiled.first_slot[i]))
-            .and_then(|c| c.bytes())
-    };
+    let slot = |i: usize| first_capture(ev, opts, i);
     let int_at =
         |b: &[u8], at: usize| Some(i32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?));
     #[expect(clippy::cast_possible_truncation, reason = "wait options are a C int")]
@@ -599,6 +595,14 @@ pub fn track_reaped(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     if let Some(pid) = reaped {
         comms.reaped(pid);
     }
+}
+
+/// The bytes of argument `i`'s first capture, if it has any.
+fn first_capture<'e>(ev: &SyscallEvent<'e>, opts: &DecodeOptions, i: usize) -> Option<&'e [u8]> {
+    let compiled = table::lookup(ev.nr, opts)?;
+    ev.slots
+        .get(usize::from(compiled.first_slot[i]))
+        .and_then(|c| c.bytes())
 }
 
 /// With `-y`, learns what a call that is not shown did to descriptors: the new ones it
