@@ -321,9 +321,15 @@ fn id_type(call: &mut Call<'_, '_>, i: usize) {
 
 /// `waitid`'s `id`: a pid for `P_PID` (`-Y` names it).
 fn waitid_id(call: &mut Call<'_, '_>, i: usize) {
+    id_of_kind(call, i, u64::from(libc::P_PID));
+}
+
+/// Argument `i`, an id whose kind argument 0 tells: a pid when that is `pid_kind`
+/// (`-Y` names it), else a number.
+fn id_of_kind(call: &mut Call<'_, '_>, i: usize, pid_kind: u64) {
     call.next();
     let id = i64::from(call.arg_int(i));
-    if call.arg(0) & 0xffff_ffff == u64::from(libc::P_PID) {
+    if call.arg(0) & 0xffff_ffff == pid_kind {
         super::comm::write_pid(call.out, id);
     } else {
         text::decimal(call.out, id);
@@ -1134,13 +1140,7 @@ fn prio_which(call: &mut Call<'_, '_>, i: usize) {
 
 /// `getpriority`'s and `setpriority`'s `who`: a pid for `PRIO_PROCESS` (`-Y` names it).
 fn prio_who(call: &mut Call<'_, '_>, i: usize) {
-    call.next();
-    let who = i64::from(call.arg_int(i));
-    if call.arg(0) & 0xffff_ffff == u64::from(libc::PRIO_PROCESS) {
-        super::comm::write_pid(call.out, who);
-    } else {
-        text::decimal(call.out, who);
-    }
+    id_of_kind(call, i, u64::from(libc::PRIO_PROCESS));
 }
 
 /// `struct sysinfo` of `x86_64`: `uptime`, three `loads` and six memory sizes (8
@@ -1975,6 +1975,15 @@ mod tests {
             comms: Some(comms),
             ..DecodeOptions::default()
         };
+        // A zombie keeps its name; PRIO_PGRP's id is a group's, not a pid.
+        assert_eq!(
+            line_with(&opts, Sysno::getpriority, &[0, u64::from(CHILD)], 20, &[]),
+            strace("getpriority(PRIO_PROCESS, 2147483000<php-fpm>) = 20")
+        );
+        assert_eq!(
+            line_with(&opts, Sysno::getpriority, &[1, u64::from(CHILD)], 20, &[]),
+            strace("getpriority(PRIO_PGRP, 2147483000) = 20")
+        );
         let wait = |status: i32| {
             line_with(
                 &opts,
