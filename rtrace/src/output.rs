@@ -482,9 +482,6 @@ impl StraceFormatter {
         } else {
             decode::format_call_args(ev, &self.opts, &mut self.line);
             self.line.push(b')');
-            // strace prints the arguments as the call begins, and its return once
-            // the child it reaped is gone.
-            decode::track_reaped(ev, &self.opts);
         }
         pad_to_return_column(&mut self.line, self.return_column);
         decode::format_return(ev, &self.opts, &mut self.line);

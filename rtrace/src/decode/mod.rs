@@ -563,8 +563,9 @@ pub fn track_names(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
 
 /// With `-Y`, forgets the child a `wait4` or `waitid` reaped: strace prints a call's
 /// arguments as it begins, with the child's name, and what the kernel filled in and
-/// the return once the child is gone, its pid bare. Called as the outputs begin (and
-/// again before the return: only the first call finds the child).
+/// the return once the child is gone, its pid bare. A shown line calls it as its
+/// outputs begin ([`format_call_args`]: both calls have some), or before its resumed
+/// half; a call not shown, as it is tracked.
 pub fn track_reaped(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     let Some(comms) = &opts.comms else { return };
     if !ev.returns || ev.failed() {
