@@ -442,9 +442,6 @@ impl StraceFormatter {
                 .unfinished
                 .get(&ev.tid)
                 .is_some_and(|&enter| enter == ev.enter_time);
-        if !shown_unfinished {
-            self.release_signals_of_hidden_calls(ev)?;
-        }
         self.line.clear();
         // The second half of a line already begun prints whatever the status.
         if !shown_unfinished && !self.status.shows(ev) {
@@ -574,36 +571,6 @@ impl StraceFormatter {
         if let Some(comms) = &self.opts.comms {
             comms.forked(std::process::id(), pid);
         }
-    }
-
-    /// Writes, before the line of `ev`, the signal lines its thread held for a call
-    /// `-e trace=` hides (another call than `ev`'s: a hidden call's number is never
-    /// shown), whose end rtrace does not see: strace shows them as they came, before
-    /// the calls that follow.
-    fn release_signals_of_hidden_calls(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
-        if self.held_signals.is_empty() {
-            return Ok(());
-        }
-        let Some(held) = self.held_signals.get(&ev.tid) else {
-            return Ok(());
-        };
-        if held
-            .iter()
-            .all(|h| h.last_call.is_none_or(|nr| nr == ev.nr))
-        {
-            return Ok(());
-        }
-        let held = self.held_signals.remove(&ev.tid).unwrap_or_default();
-        let (earlier, this_call): (Vec<_>, Vec<_>) = held
-            .into_iter()
-            .partition(|h| h.last_call.is_some_and(|nr| nr != ev.nr));
-        if !this_call.is_empty() {
-            self.held_signals.insert(ev.tid, this_call);
-        }
-        for held in earlier {
-            self.write_held_signal(ev.tid, &held)?;
-        }
-        Ok(())
     }
 
     /// Writes the signal lines held for `tid`.
@@ -1004,31 +971,6 @@ mod tests {
             time: 1,
             last_call: Some(34),
         }
-    }
-
-    #[test]
-    fn a_signal_held_for_a_hidden_call_prints_before_the_next_call() {
-        // SIGTERM came while 100 was in pause(), which -e trace= hides: its end never
-        // comes, and the signal shows before the next call, as strace shows it.
-        let written = Written::default();
-        let mut formatter = two_threads(&written);
-        formatter.signal(&sigterm_in_a_call(100)).unwrap();
-        let mut getpid = pause(100, false);
-        (getpid.nr, getpid.ret) = (39, 100);
-        formatter.syscall(&getpid).unwrap();
-        // Held for the call it ends: after that call's line.
-        formatter.signal(&sigterm_in_a_call(101)).unwrap();
-        formatter.syscall(&pause(101, false)).unwrap();
-        formatter.flush().unwrap();
-        assert_eq!(
-            written.lines(),
-            [
-                "[pid   100] --- SIGTERM {si_signo=SIGTERM, si_code=SI_KERNEL} ---",
-                "[pid   100] getpid()                    = 100",
-                "[pid   101] pause()                     = ? ERESTARTNOHAND (To be restarted if no handler)",
-                "[pid   101] --- SIGTERM {si_signo=SIGTERM, si_code=SI_KERNEL} ---",
-            ]
-        );
     }
 
     #[test]
