@@ -40,6 +40,8 @@ pub mod kind {
     /// A process joined the traced set because its name is watched (`-P`): the header
     /// names it. A bare [`super::RecordHeader`].
     pub const TARGET_ADDED: u32 = 6;
+    /// The user stack of the call whose record follows, for `-k`: [`super::StackRecord`].
+    pub const STACK: u32 = 7;
 }
 
 /// First bytes of every record.
@@ -131,6 +133,45 @@ pub const SYSCALL_RECORD_DATA_OFFSET: usize = 128;
 pub const fn syscall_record_size(slots: usize) -> usize {
     SYSCALL_RECORD_DATA_OFFSET + slots * SLOT_SIZE
 }
+
+/// Bytes of user stack a [`StackRecord`] carries at most: strace's `-k` unwinds
+/// through the whole stack of a stopped process, rtrace through what the kernel copied
+/// at the call. 16 KiB holds the frames of a PHP or nginx worker's calls.
+pub const STACK_BYTES: usize = 16 << 10;
+
+/// A traced call's user registers and stack, for `-k`: sent just before the call's
+/// [`SyscallRecord`], from the same thread.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct StackRecord {
+    pub header: RecordHeader,
+    /// The user instruction pointer: the instruction after the `syscall`.
+    pub ip: u64,
+    /// The user stack pointer: `stack[0]` was read from this address.
+    pub sp: u64,
+    /// The user frame pointer.
+    pub bp: u64,
+    /// Bytes of `stack` read: up to [`STACK_BYTES`], fewer where the stack's mapping
+    /// ends (page by page, from `sp` up).
+    pub len: u64,
+    /// The stack, with a page of room past [`STACK_BYTES`] that is never filled: the
+    /// verifier bounds each page read by the array, not by what is left.
+    pub stack: [u8; STACK_BYTES + STACK_PAGE],
+}
+
+/// Bits of a [`StackRecord`]'s `header.aux`.
+pub mod stack_flags {
+    /// Read as the call entered (an exec's: the program that made the call), not as it
+    /// returned.
+    pub const AT_ENTER: u32 = 1;
+}
+
+/// The page size the stack is read in.
+pub const STACK_PAGE: usize = 4096;
+
+/// Bytes of the fixed part of a [`StackRecord`], before `stack`.
+pub const STACK_RECORD_DATA_OFFSET: usize = 56;
+const _: () = assert!(core::mem::offset_of!(StackRecord, stack) == STACK_RECORD_DATA_OFFSET);
 
 /// A thread left the kernel (`sched_process_exit`).
 #[repr(C)]

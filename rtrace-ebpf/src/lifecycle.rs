@@ -9,8 +9,9 @@
 use aya_ebpf::{
     cty::c_void,
     helpers::{
-        bpf_get_current_task, bpf_get_current_uid_gid, bpf_get_smp_processor_id, bpf_ktime_get_ns,
-        bpf_probe_read_kernel, generated::bpf_probe_read_kernel as probe_read_kernel_raw,
+        bpf_get_current_task, bpf_get_current_task_btf, bpf_get_current_uid_gid,
+        bpf_get_smp_processor_id, bpf_ktime_get_ns, bpf_probe_read_kernel,
+        generated::{bpf_probe_read_kernel as probe_read_kernel_raw, bpf_task_pt_regs},
     },
     macros::raw_tracepoint,
     programs::RawTracePointContext,
@@ -26,6 +27,8 @@ use crate::{
         CAPTURE_SPECS, ENTER_DATA, RING, add_target, count, current_name_is_watched, inflight_slot,
         is_traced, last_call,
     },
+    regs::syscall_args,
+    syscalls::{emit_stack, stacks_wanted},
     task::{
         TASK_EXIT_CODE_OFFSET, current, current_kernel_tid, global, group_exit_code,
         in_initial_namespace, task_ids,
@@ -262,8 +265,22 @@ pub fn signal_deliver(ctx: RawTracePointContext) -> i32 {
     if !is_traced(tgid) {
         return 0;
     }
+    if stacks_wanted() {
+        emit_signal_stack(tgid, tid);
+    }
     emit_signal(tgid, tid, ctx.arg(0), ctx.arg(1), 0, None);
     0
+}
+
+/// Sends the user stack the signal comes to (`-k`): strace prints it after the line.
+#[inline(never)]
+fn emit_signal_stack(tgid: u32, tid: u32) {
+    // SAFETY: helpers on the current task, which is running: its saved user registers
+    // are there, and the read of them is checked.
+    let regs = unsafe { bpf_task_pt_regs(bpf_get_current_task_btf().cast()) };
+    if let Some(entry) = syscall_args(regs as *const u8) {
+        emit_stack(tgid, tid, entry.user, 0);
+    }
 }
 
 /// `enum trace_signal_result`: the signal was queued for the task.

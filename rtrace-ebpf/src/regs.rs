@@ -7,10 +7,13 @@
 
 use aya_ebpf::helpers::bpf_probe_read_kernel;
 
-/// `struct pt_regs` from r10 (offset 56) to sp (offset 152 + 8).
+/// `struct pt_regs` from bp (offset 32) to sp (offset 152 + 8).
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct SyscallRegs {
+    bp: u64,
+    _bx: u64,
+    _r11: u64,
     r10: u64,
     r9: u64,
     r8: u64,
@@ -20,23 +23,31 @@ struct SyscallRegs {
     si: u64,
     di: u64,
     orig_ax: u64,
-    _ip: u64,
+    ip: u64,
     _cs: u64,
     _flags: u64,
     sp: u64,
 }
 
-/// A syscall's number, arguments and the user stack pointer.
+/// The user registers an unwinder starts from (`-k`).
+#[derive(Clone, Copy, Default)]
+pub struct UserRegs {
+    pub ip: u64,
+    pub sp: u64,
+    pub bp: u64,
+}
+
+/// A syscall's number, arguments and the user registers.
 #[derive(Clone, Copy)]
 pub struct Entry {
     pub nr: u64,
     pub args: [u64; 6],
-    pub sp: u64,
+    pub user: UserRegs,
 }
 
-const SYSCALL_REGS_OFFSET: usize = 56;
+const SYSCALL_REGS_OFFSET: usize = 32;
 
-/// Reads the syscall number, the six arguments and the stack pointer.
+/// Reads the syscall number, the six arguments and the user registers.
 #[inline(always)]
 pub fn syscall_args(regs: *const u8) -> Option<Entry> {
     // SAFETY: `regs` is the tracepoint's pt_regs pointer; the read is checked.
@@ -45,29 +56,52 @@ pub fn syscall_args(regs: *const u8) -> Option<Entry> {
     Some(Entry {
         nr: r.orig_ax,
         args: [r.di, r.si, r.dx, r.r10, r.r8, r.r9],
-        sp: r.sp,
+        user: UserRegs {
+            ip: r.ip,
+            sp: r.sp,
+            bp: r.bp,
+        },
     })
 }
 
 /// The same, from a `struct pt_regs *` the verifier knows by its BTF type (BTF-enabled
-/// tracepoints): plain loads at the fields' offsets, no helper call.
+/// tracepoints): plain loads at the fields' offsets, no helper call. The instruction
+/// and frame pointers only when `with_frame` (`-k`).
 #[inline(always)]
-pub fn syscall_args_btf(regs: *const u8) -> Entry {
+pub fn syscall_args_btf(regs: *const u8, with_frame: bool) -> Entry {
     // SAFETY: `regs` is the tracepoint's typed pt_regs pointer; each load is one of its
     // u64 fields, which the verifier checks against the kernel's BTF.
     let at = |offset: usize| unsafe { core::ptr::read_volatile(regs.add(offset).cast::<u64>()) };
     let base = SYSCALL_REGS_OFFSET;
-    let r10 = at(base);
-    let r9 = at(base + 8);
-    let r8 = at(base + 16);
-    let dx = at(base + 40);
-    let si = at(base + 48);
-    let di = at(base + 56);
-    let orig_ax = at(base + 64);
-    let sp = at(base + 96);
+    let r10 = at(base + 24);
+    let r9 = at(base + 32);
+    let r8 = at(base + 40);
+    let dx = at(base + 64);
+    let si = at(base + 72);
+    let di = at(base + 80);
+    let orig_ax = at(base + 88);
+    let sp = at(base + 120);
+    let (ip, bp) = if with_frame {
+        (at(base + 96), at(base))
+    } else {
+        (0, 0)
+    };
     Entry {
         nr: orig_ax,
         args: [di, si, dx, r10, r8, r9],
-        sp,
+        user: UserRegs { ip, sp, bp },
+    }
+}
+
+/// The user instruction, stack and frame pointers alone, as [`syscall_args_btf`] reads
+/// them (for a call's exit, whose arguments enter kept).
+#[inline(always)]
+pub fn user_regs_btf(regs: *const u8) -> UserRegs {
+    // SAFETY: as in syscall_args_btf.
+    let at = |offset: usize| unsafe { core::ptr::read_volatile(regs.add(offset).cast::<u64>()) };
+    UserRegs {
+        ip: at(SYSCALL_REGS_OFFSET + 96),
+        sp: at(SYSCALL_REGS_OFFSET + 120),
+        bp: at(SYSCALL_REGS_OFFSET),
     }
 }

@@ -14,8 +14,9 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, SyscallRecord, capture_when,
-    counter, kind, record_flags, spec_flags, syscall_record_size,
+    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, STACK_BYTES, STACK_PAGE,
+    StackRecord, SyscallRecord, capture_when, counter, kind, record_flags, spec_flags, stack_flags,
+    syscall_record_size,
 };
 
 use crate::{
@@ -23,7 +24,7 @@ use crate::{
     maps::{
         CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
-    regs::{syscall_args, syscall_args_btf},
+    regs::{UserRegs, syscall_args, syscall_args_btf, user_regs_btf},
     sockets::Keep,
     task::{current, fd_inode, global, group_exit_code},
 };
@@ -42,7 +43,7 @@ pub fn sys_enter(ctx: RawTracePointContext) -> i32 {
 #[inline(never)]
 fn raw_enter_traced(regs: *const u8, nr: u64, tgid: u32, tid: u32) {
     if let Some(entry) = syscall_args(regs) {
-        on_enter(tgid, tid, nr, entry.args, entry.sp);
+        on_enter(tgid, tid, nr, entry.args, entry.user);
     }
 }
 
@@ -59,7 +60,12 @@ pub fn sys_exit(ctx: RawTracePointContext) -> i32 {
 /// The traced path of [`sys_exit`] (see [`btf_enter_traced`]).
 #[inline(never)]
 fn raw_exit_traced(regs: *const u8, ret: i64, tgid: u32, tid: u32) {
-    on_exit((tgid, tid), ret, || {
+    let user = if stacks_wanted() {
+        syscall_args(regs).map_or(UserRegs::default(), |e| e.user)
+    } else {
+        UserRegs::default()
+    };
+    on_exit((tgid, tid), ret, user, || {
         syscall_args(regs).map(|e| (e.nr, e.args))
     });
 }
@@ -80,8 +86,8 @@ pub fn btf_sys_enter(ctx: BtfTracePointContext) -> i32 {
 /// the untraced path then runs in a small frame, with none of this one's set-up.
 #[inline(never)]
 fn btf_enter_traced(regs: *const u8, nr: u64, tgid: u32, tid: u32) {
-    let entry = syscall_args_btf(regs);
-    on_enter(tgid, tid, nr, entry.args, entry.sp);
+    let entry = syscall_args_btf(regs, stacks_wanted());
+    on_enter(tgid, tid, nr, entry.args, entry.user);
 }
 
 #[btf_tracepoint(function = "sys_exit")]
@@ -97,8 +103,13 @@ pub fn btf_sys_exit(ctx: BtfTracePointContext) -> i32 {
 /// The traced path of [`btf_sys_exit`] (see [`btf_enter_traced`]).
 #[inline(never)]
 fn btf_exit_traced(regs: *const u8, ret: i64, tgid: u32, tid: u32) {
-    on_exit((tgid, tid), ret, || {
-        let e = syscall_args_btf(regs);
+    let user = if stacks_wanted() {
+        user_regs_btf(regs)
+    } else {
+        UserRegs::default()
+    };
+    on_exit((tgid, tid), ret, user, || {
+        let e = syscall_args_btf(regs, false);
         Some((e.nr, e.args))
     });
 }
@@ -112,8 +123,8 @@ pub fn tp_sys_enter(ctx: TracePointContext) -> u32 {
     }
     // SAFETY: reads inside the tracepoint record, at the format's offsets.
     if let (Ok(nr), Ok(args)) = unsafe { (ctx.read_at::<u64>(8), ctx.read_at::<[u64; 6]>(16)) } {
-        // The classic record has no stack pointer: stack captures stay empty.
-        on_enter(tgid, tid, nr, args, 0);
+        // The classic record has no user registers: stack captures stay empty.
+        on_enter(tgid, tid, nr, args, UserRegs::default());
     }
     0
 }
@@ -131,13 +142,82 @@ pub fn tp_sys_exit(ctx: TracePointContext) -> u32 {
         return 0;
     }
     let missed = || unsafe { ctx.read_at::<u64>(8) }.ok().map(|nr| (nr, [0; 6]));
-    on_exit((tgid, tid), ret, missed).map_or(0, |_| 0)
+    on_exit((tgid, tid), ret, UserRegs::default(), missed).map_or(0, |_| 0)
 }
 
 /// Nonzero: calls are timed in jiffies, not nanoseconds (see
 /// `rtrace_common::CLOCK_JIFFIES`). Set by the loader.
 #[unsafe(no_mangle)]
 static CLOCK_JIFFIES: u32 = 0;
+
+/// Nonzero: each syscall record comes after a [`StackRecord`] of its thread's user
+/// stack (`-k`). Set by the loader.
+#[unsafe(no_mangle)]
+static STACK_TRACE: u32 = 0;
+
+/// Whether calls are sent with their user stacks (`-k`).
+#[inline(always)]
+pub fn stacks_wanted() -> bool {
+    global(&STACK_TRACE) != 0
+}
+
+/// Sends the user stack of the current thread, read page by page from its stack
+/// pointer up, until [`STACK_BYTES`] or the first page that cannot be read (the top of
+/// the stack's mapping); counts it lost when the ring is full. `flags`: [`stack_flags`].
+#[inline(never)]
+pub fn emit_stack(tgid: u32, tid: u32, user: UserRegs, flags: u32) {
+    let Some(mut entry) = RING.reserve::<StackRecord>(0) else {
+        count(counter::LOST);
+        return;
+    };
+    let rec = entry.as_mut_ptr();
+    // SAFETY: a reserved, exclusively owned StackRecord. Each read writes at most a
+    // page at `len` < STACK_BYTES, inside `stack`'s STACK_BYTES + STACK_PAGE bytes.
+    unsafe {
+        (*rec).header = RecordHeader {
+            kind: kind::STACK,
+            tid,
+            tgid,
+            aux: flags,
+            ts_ns: 0,
+        };
+        (*rec).ip = user.ip;
+        (*rec).sp = user.sp;
+        (*rec).bp = user.bp;
+        let mut len: usize = 0;
+        let mut addr = user.sp;
+        // A page more than STACK_BYTES holds: sp is seldom at a page's start.
+        for _ in 0..=STACK_BYTES / STACK_PAGE {
+            if len >= STACK_BYTES {
+                break;
+            }
+            #[expect(clippy::cast_possible_truncation, reason = "below a page")]
+            let chunk = STACK_PAGE - (addr as usize & (STACK_PAGE - 1));
+            let chunk = chunk.min(STACK_BYTES - len);
+            let to = (*rec).stack.as_mut_ptr().add(len & (STACK_BYTES - 1));
+            if bpf_probe_read_user_into(to, chunk, addr).is_err() {
+                break;
+            }
+            len += chunk;
+            addr += chunk as u64;
+        }
+        (*rec).len = len as u64;
+    }
+    // The reader reads the process's mappings as it unwinds: woken now, it reads them
+    // before a short-lived process is gone.
+    entry.submit(u64::from(BPF_RB_FORCE_WAKEUP));
+}
+
+/// `bpf_probe_read_user` of `len` bytes at `from` into `to`.
+#[inline(always)]
+unsafe fn bpf_probe_read_user_into(to: *mut u8, len: usize, from: u64) -> Result<(), i64> {
+    // SAFETY: the caller gives `len` writable bytes at `to`; the user read is checked.
+    #[expect(clippy::cast_possible_truncation, reason = "at most two pages")]
+    let rc = unsafe {
+        aya_ebpf::helpers::generated::bpf_probe_read_user(to.cast(), len as u32, from as *const _)
+    };
+    if rc == 0 { Ok(()) } else { Err(rc) }
+}
 
 /// Nonzero: syscall records carry their exit time (see `rtrace_common::STAMP_EXIT`).
 /// Set by the loader.
@@ -166,7 +246,7 @@ fn spec_for(nr: u64) -> Option<&'static CaptureSpec> {
 }
 
 #[inline(always)]
-fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32> {
+fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], user: UserRegs) -> Option<i32> {
     let now = enter_time();
     let spec = spec_for(nr);
     let flags = spec.map_or(0, |s| s.flags);
@@ -198,6 +278,7 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
             flags: 0,
             kind: kind::SYSCALL_NO_RETURN,
             stash: core::ptr::null(),
+            user,
         };
         emit(&call, spec);
         return None;
@@ -226,10 +307,19 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], sp: u64) -> Option<i32
     if flags & spec_flags::HAS_ENTER_SLOTS != 0
         && let Some(spec) = spec
     {
-        stash_enter_captures(tid, spec, &args, sp);
+        stash_enter_captures(tid, spec, &args, user.sp);
+    }
+    // An exec's stack is sent twice: strace shows the program's that made the call, and
+    // for the command it launched (whose exec's enter it does not see), the new one's.
+    if stacks_wanted() && user.sp != 0 && (nr == EXECVE || nr == EXECVEAT) {
+        emit_stack(tgid, tid, user, stack_flags::AT_ENTER);
     }
     None
 }
+
+/// x86_64's `execve` and `execveat`.
+const EXECVE: u64 = 59;
+const EXECVEAT: u64 = 322;
 
 #[inline(always)]
 fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) {
@@ -274,6 +364,7 @@ fn stash_enter_captures(tid: u32, spec: &CaptureSpec, args: &[u64; 6], sp: u64) 
 fn on_exit(
     (tgid, tid): (u32, u32),
     ret: i64,
+    user: UserRegs,
     missed_call: impl FnOnce() -> Option<(u64, [u64; 6])>,
 ) -> Option<i32> {
     let slot = inflight_slot(tid)?;
@@ -326,6 +417,7 @@ fn on_exit(
         flags,
         kind: kind::SYSCALL,
         stash: stash.unwrap_or(core::ptr::null()),
+        user,
     };
     emit(&call, spec);
     if stash.is_some() {
@@ -361,11 +453,16 @@ struct CallInfo<'a> {
     kind: u32,
     /// What enter read for this call, or null: nothing was stashed.
     stash: *const EnterCaptures,
+    /// The user registers, for `-k`; zeros without it.
+    user: UserRegs,
 }
 
 /// Sends one record in the smallest size class that holds the spec's slots.
 #[inline(always)]
 fn emit(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
+    if stacks_wanted() && call.user.sp != 0 {
+        emit_stack(call.tgid, call.tid, call.user, 0);
+    }
     match spec.map_or(0, |s| s.record_slots) {
         0 => emit_sized::<0>(call, spec),
         1 => emit_sized::<1>(call, spec),

@@ -157,6 +157,13 @@ pub struct Cli {
     #[arg(short = 'v', long = "no-abbrev")]
     pub unabbreviated: bool,
 
+    /// After each call's line, print its thread's user stack as strace's `-k` does:
+    /// ` > /usr/lib/x86_64-linux-gnu/libc.so.6(__write+0x10) [0xf8350]`, a frame a line.
+    /// Each call then carries 16 KiB of stack through the ring: for finding where a
+    /// call comes from, not for tracing a busy service at full speed.
+    #[arg(short = 'k', long = "stack-trace")]
+    pub stack_trace: bool,
+
     /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,

@@ -249,7 +249,8 @@ pub fn default_ring_size() -> u32 {
 
 impl Tracer {
     /// Loads the programs (not yet attached) with a ring of `ring_size` bytes; with
-    /// `stamp_exit`, syscall records carry their exit time.
+    /// `stamp_exit`, syscall records carry their exit time; with `stacks`, each comes
+    /// after its thread's user stack (`-k`).
     ///
     /// # Errors
     /// When the object is missing, privileges are lacking, or the kernel rejects it.
@@ -257,6 +258,7 @@ impl Tracer {
         ring_size: u32,
         follow_forks: bool,
         stamp_exit: bool,
+        stacks: bool,
         kind: TracepointKind,
         clock: &KernelClock,
     ) -> Result<Self, LoadError> {
@@ -276,6 +278,7 @@ impl Tracer {
         let follow_forks = u32::from(follow_forks);
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
+        let stacks = u32::from(stacks);
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
         let target_entries = pid_slots().div_ceil(TARGETS_PER_ENTRY);
@@ -308,6 +311,7 @@ impl Tracer {
             .override_global("WAKEUP_BYTES", &wakeup_bytes, true)
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)
             .override_global(rtrace_common::STAMP_EXIT, &stamp_exit, true)
+            .override_global("STACK_TRACE", &stacks, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {
                 if is_permission(&e) {

@@ -12,6 +12,7 @@ mod loader;
 mod mapped;
 mod output;
 mod session;
+mod stack;
 mod summary;
 mod threads;
 mod timing;

@@ -16,9 +16,29 @@ use crate::{
     },
     filter::{SignalSet, StatusSet},
     inflight::Blocked,
+    stack,
     summary::{Summary, SummaryOrder},
     timing::Timestamps,
 };
+
+/// Whether a successful call of syscall `nr` can change which files are mapped where
+/// (an exec replaces them all: [`is_exec`]).
+fn changes_mappings(nr: u32) -> bool {
+    [
+        Sysno::mmap,
+        Sysno::munmap,
+        Sysno::mremap,
+        Sysno::shmat,
+        Sysno::shmdt,
+    ]
+    .iter()
+    .any(|&call| call as u32 == nr)
+}
+
+/// Whether syscall `nr` is an exec.
+fn is_exec(nr: u32) -> bool {
+    nr == Sysno::execve as u32 || nr == Sysno::execveat as u32
+}
 
 /// strace writes `= ` at this column (prefix included) when the call is shorter; `-a`
 /// sets another.
@@ -191,6 +211,73 @@ pub struct StraceFormatter {
     return_column: usize,
     /// Which optional parts the lines have.
     parts: LineParts,
+    /// `-k`: the stacks of calls whose lines have not printed yet.
+    backtraces: Option<Box<Backtraces>>,
+}
+
+/// `-k`: each call's user stack, from its record until its line prints, and what
+/// unwinds them.
+struct Backtraces {
+    unwinder: stack::Backtracer,
+    /// Thread -> the stack of the call whose record comes next.
+    pending: FxHashMap<u32, SavedStack>,
+    /// Thread -> the stack its exec entered with, in the program that made the call:
+    /// strace shows that one, taken as the call enters.
+    entered: FxHashMap<u32, SavedStack>,
+    /// The launched command, until its exec: strace does not see that exec enter, and
+    /// shows the stack it returns with, the new program's.
+    launched: Option<u32>,
+    /// Thread -> the stack of its `exit` or `exit_group`: strace prints it after the
+    /// thread's `+++` line.
+    at_exit: FxHashMap<u32, SavedStack>,
+    /// The frames' lines, before they are written.
+    text: Vec<u8>,
+    /// Thread -> the frames of the call the signals held for it waited for: theirs.
+    held_for: FxHashMap<u32, Vec<u8>>,
+}
+
+/// A [`decode::UserStack`], kept past its record.
+#[derive(Default)]
+struct SavedStack {
+    tgid: u32,
+    ip: u64,
+    sp: u64,
+    bp: u64,
+    bytes: Vec<u8>,
+}
+
+impl Backtraces {
+    /// Writes the frames of a `vfork`'s stack into `text`: its return address was in
+    /// its first argument's register (see [`stack::Backtracer::write_vfork`]).
+    fn format_vfork(&mut self, saved: &SavedStack, return_address: u64) -> io::Result<()> {
+        self.text.clear();
+        let stack = stack::UserStack {
+            ip: saved.ip,
+            sp: saved.sp,
+            bp: saved.bp,
+            stack: &saved.bytes,
+        };
+        self.unwinder
+            .write_vfork(saved.tgid, &stack, return_address, &mut self.text)
+    }
+
+    /// Writes `saved`'s frames into `text`; with `after_exit`, as strace prints a stack
+    /// it took as the call entered (an exec's, an `exit`'s).
+    fn format(&mut self, saved: &SavedStack, after_exit: bool) -> io::Result<()> {
+        self.text.clear();
+        let stack = stack::UserStack {
+            ip: saved.ip,
+            sp: saved.sp,
+            bp: saved.bp,
+            stack: &saved.bytes,
+        };
+        if after_exit {
+            self.unwinder
+                .write_after_exit(saved.tgid, &stack, &mut self.text)
+        } else {
+            self.unwinder.write(saved.tgid, &stack, &mut self.text)
+        }
+    }
 }
 
 impl StraceFormatter {
@@ -225,7 +312,140 @@ impl StraceFormatter {
                 syscall_numbers: false,
             },
             return_column: RETURN_COLUMN,
+            backtraces: None,
         })
+    }
+
+    /// `-k`: each call's line is followed by its stack's frames.
+    pub fn show_backtraces(&mut self) {
+        self.backtraces = Some(Box::new(Backtraces {
+            unwinder: stack::Backtracer::new(),
+            pending: FxHashMap::default(),
+            entered: FxHashMap::default(),
+            launched: None,
+            at_exit: FxHashMap::default(),
+            text: Vec::new(),
+            held_for: FxHashMap::default(),
+        }));
+    }
+
+    /// Keeps the user stack of a thread's next call until its line prints.
+    pub fn stack(&mut self, user: &decode::UserStack<'_>) {
+        let Some(traces) = &mut self.backtraces else {
+            return;
+        };
+        let kept = if user.at_enter {
+            &mut traces.entered
+        } else {
+            &mut traces.pending
+        };
+        let saved = kept.entry(user.tid).or_default();
+        saved.tgid = user.tgid;
+        saved.ip = user.ip;
+        saved.sp = user.sp;
+        saved.bp = user.bp;
+        saved.bytes.clear();
+        saved.bytes.extend_from_slice(user.stack);
+    }
+
+    /// Writes the frames of the stack kept for `ev`'s call, after its line. Those of
+    /// an `exit` or `exit_group` wait for the thread's `+++` line, as strace's do.
+    fn write_backtrace(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
+        let Some(traces) = &mut self.backtraces else {
+            return Ok(());
+        };
+        let launched_exec = is_exec(ev.nr) && traces.launched == Some(ev.tid);
+        // An exec's stack is the one it entered with, printed as strace prints the
+        // stacks it takes at enter; the launched command's, the new program's.
+        let (saved, after_exit) = if is_exec(ev.nr) && !launched_exec {
+            (traces.entered.remove(&ev.tid), true)
+        } else {
+            (traces.pending.remove(&ev.tid), false)
+        };
+        let Some(saved) = saved else {
+            return Ok(());
+        };
+        if !ev.returns {
+            traces.at_exit.insert(ev.tid, saved);
+            return Ok(());
+        }
+        if launched_exec && !ev.failed() {
+            traces.launched = None;
+            traces.unwinder.forget(ev.tgid);
+        }
+        if ev.nr == Sysno::vfork as u32 {
+            traces.format_vfork(&saved, ev.args[0])?;
+        } else {
+            traces.format(&saved, after_exit)?;
+        }
+        // A signal held for this call prints after it, where the thread stands now.
+        if self.held_signals.contains_key(&ev.tid) {
+            traces.held_for.insert(ev.tid, traces.text.clone());
+        }
+        self.write_frames_text(ev.tid)
+    }
+
+    /// Writes the frames of the stack a signal came to, after its line.
+    fn write_signal_backtrace(&mut self, tid: u32) -> io::Result<()> {
+        let Some(traces) = &mut self.backtraces else {
+            return Ok(());
+        };
+        let Some(saved) = traces.pending.remove(&tid) else {
+            return Ok(());
+        };
+        traces.format(&saved, false)?;
+        self.write_frames_text(tid)
+    }
+
+    /// Writes the frames `Backtraces::format` left in the text, for task `tid`.
+    fn write_frames_text(&mut self, tid: u32) -> io::Result<()> {
+        let Some(traces) = &mut self.backtraces else {
+            return Ok(());
+        };
+        let text = std::mem::take(&mut traces.text);
+        let written = self.write_for(tid, &text);
+        if let Some(traces) = &mut self.backtraces {
+            traces.text = text;
+        }
+        written
+    }
+
+    /// After `ev`'s line (or none): its stack is done with; a call that changed the
+    /// process's mappings makes the unwinder read them again.
+    fn done_with_stack(&mut self, ev: &SyscallEvent<'_>) {
+        let Some(traces) = &mut self.backtraces else {
+            return;
+        };
+        traces.pending.remove(&ev.tid);
+        traces.entered.remove(&ev.tid);
+        if !ev.returns || ev.failed() {
+            return;
+        }
+        if is_exec(ev.nr) {
+            traces.unwinder.forget(ev.tgid);
+        } else if changes_mappings(ev.nr) {
+            traces.unwinder.invalidate(ev.tgid);
+        }
+    }
+
+    /// Writes the frames of the thread's `exit` or `exit_group`, after its `+++` line.
+    fn write_exit_backtrace(&mut self, exit: &ThreadExit) -> io::Result<()> {
+        let Some(traces) = &mut self.backtraces else {
+            return Ok(());
+        };
+        let saved = traces.at_exit.remove(&exit.tid);
+        traces.pending.remove(&exit.tid);
+        traces.entered.remove(&exit.tid);
+        if let Some(saved) = &saved {
+            traces.format(saved, true)?;
+        }
+        if exit.tid == exit.tgid {
+            traces.unwinder.forget(exit.tgid);
+        }
+        if saved.is_none() {
+            return Ok(());
+        }
+        self.write_frames_text(exit.tid)
     }
 
     /// `-a COLUMN`: aligns return values there.
@@ -411,9 +631,13 @@ impl StraceFormatter {
         {
             let mut ev = ev.clone();
             with_entry_captures(&mut ev, &captured);
-            return self.syscall_line(&ev);
+            let written = self.syscall_line(&ev);
+            self.done_with_stack(&ev);
+            return written;
         }
-        self.syscall_line(ev)
+        let written = self.syscall_line(ev);
+        self.done_with_stack(ev);
+        written
     }
 
     fn syscall_line(&mut self, ev: &SyscallEvent<'_>) -> io::Result<()> {
@@ -487,6 +711,7 @@ impl StraceFormatter {
         }
         self.line.push(b'\n');
         self.write_line(ev.tid)?;
+        self.write_backtrace(ev)?;
         self.forget_closed_fds(ev);
         decode::track_names(ev, &self.opts);
         self.release_signals(ev.tid)
@@ -495,6 +720,7 @@ impl StraceFormatter {
     /// A call `-e trace=` hides, sent for `-y` or `-Y`: what it did to descriptors and
     /// to names counts.
     pub fn track_hidden(&mut self, ev: &SyscallEvent<'_>) {
+        self.done_with_stack(ev);
         decode::track_reaped(ev, &self.opts);
         decode::track_descriptors(ev, &self.opts);
         self.forget_closed_fds(ev);
@@ -564,7 +790,10 @@ impl StraceFormatter {
 
     /// With `-y`, the directory a launched command starts in: ours; with `-Y`, the
     /// name its exec's line shows: ours too, the exec being the one that renames it.
-    pub fn launched(&self, pid: u32) {
+    pub fn launched(&mut self, pid: u32) {
+        if let Some(traces) = &mut self.backtraces {
+            traces.launched = Some(pid);
+        }
         if let Some(paths) = &self.opts.fd_paths {
             paths.launched(pid);
         }
@@ -581,6 +810,9 @@ impl StraceFormatter {
         for held in self.held_signals.remove(&tid).unwrap_or_default() {
             self.write_held_signal(tid, &held)?;
         }
+        if let Some(traces) = &mut self.backtraces {
+            traces.held_for.remove(&tid);
+        }
         Ok(())
     }
 
@@ -589,7 +821,16 @@ impl StraceFormatter {
         self.leader(tid, held.time);
         self.syscall_number(held.last_call);
         self.line.extend_from_slice(&held.line);
-        self.write_line(tid)
+        self.write_line(tid)?;
+        // (-k) The frames of the call it waited for: the thread is still there.
+        let frames = self
+            .backtraces
+            .as_ref()
+            .and_then(|traces| traces.held_for.get(&tid).cloned());
+        match frames {
+            Some(frames) => self.write_for(tid, &frames),
+            None => Ok(()),
+        }
     }
 
     /// Writes the `+++ exited with N +++` (or `+++ killed by SIG +++`) line of a
@@ -652,7 +893,7 @@ impl StraceFormatter {
         );
         if !self.lines || !self.parts.exit_lines {
             self.forget_task(exit);
-            return Ok(());
+            return self.write_exit_backtrace(exit);
         }
         self.line.clear();
         self.leader(exit.tid, exit.time);
@@ -673,6 +914,7 @@ impl StraceFormatter {
         }
         self.forget_task(exit);
         self.write_line(exit.tid)?;
+        self.write_exit_backtrace(exit)?;
         if let Some(comms) = &self.opts.comms {
             comms.exited(exit.tid, exit.tgid);
         }
@@ -809,12 +1051,16 @@ impl StraceFormatter {
         self.syscall_number(delivery.last_call);
         decode::siginfo::format_signal(&mut self.line, delivery.signo, delivery.siginfo);
         self.line.push(b'\n');
-        self.write_line(delivery.tid)
+        self.write_line(delivery.tid)?;
+        self.write_signal_backtrace(delivery.tid)
     }
 
     /// Counts a task a traced one created.
     pub fn forked(&mut self, fork: &Fork) {
         self.live_tasks.insert(fork.child_tid, fork.child_tgid);
+        if let Some(traces) = &mut self.backtraces {
+            traces.unwinder.forked(fork.parent_tgid, fork.child_tgid);
+        }
         if let Some(comms) = &self.opts.comms {
             comms.forked(fork.parent_tid, fork.child_tid);
         }

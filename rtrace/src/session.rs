@@ -372,6 +372,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         ring_size,
         cli.follow_forks > 0,
         times.durations() || summary,
+        cli.stack_trace && !cli.summary_only,
         cli.tracepoints,
         &clock,
     )?;
@@ -443,6 +444,9 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     }
     if cli.syscall_numbers {
         formatter.show_syscall_numbers();
+    }
+    if cli.stack_trace {
+        formatter.show_backtraces();
     }
     for &pid in &targets {
         tracer.add_target(pid)?;
@@ -764,6 +768,7 @@ impl RingReader {
                     }
                 }
                 Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
+                Ok(Event::Stack(user)) => formatter.stack(&user),
                 Ok(Event::TargetAdded { tid, tgid }) => {
                     self.alive.insert(tgid);
                     formatter.add_task(tid, tgid);

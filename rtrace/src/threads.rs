@@ -64,6 +64,7 @@ impl ThreadTargets {
             Event::Syscall(ev) => !self.shows(ev.tgid, ev.tid),
             Event::Signal(delivery) => !self.shows(delivery.tgid, delivery.tid),
             Event::Fork(fork) => !self.shows(fork.parent_tgid, fork.parent_tid),
+            Event::Stack(user) => !self.shows(user.tgid, user.tid),
             Event::Exit(_) | Event::TargetAdded { .. } => false,
         }
     }

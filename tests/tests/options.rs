@@ -1,7 +1,7 @@
 //! Options that change what prints, checked against strace on the same command:
 //! `-e trace=` sets, `-x` / `-xx`, `-s`, `-y`, `-X`, `-v`, the time columns `-t`,
 //! `-r`, `-T`, the `-c` table, `-z` / `-Z`, `-e signal=` and `status=`, `-qq`, `-yy`, `-ff`,
-//! `-a`, and the launch form `rtrace -- CMD`.
+//! `-a`, `-k`, and the launch form `rtrace -- CMD`.
 
 use std::{
     fs,
@@ -857,4 +857,82 @@ fn signal_lines_and_calls_by_status_as_e_qualifiers() {
     same_as_strace(&["-e", "trace=none", "-e", "signal=!SIGALRM"], &alarm);
     // Failed calls, and the exit_group that never returns.
     same_as_strace(&["-e", "status=!successful"], &["ls", "/"]);
+}
+
+/// The first line of `trace` that begins with `call`, and the stack frames after it.
+fn call_with_frames(trace: &[String], call: &str) -> Vec<String> {
+    let Some(start) = trace.iter().position(|l| l.starts_with(call)) else {
+        panic!("no {call} line in\n{}", trace.join("\n"));
+    };
+    let frames = trace[start + 1..]
+        .iter()
+        .take_while(|l| l.starts_with(" > "))
+        .count();
+    trace[start..=start + frames].to_vec()
+}
+
+#[test]
+fn each_call_is_followed_by_its_stack_with_k() {
+    // php's binary exports its functions, so frames in it and in libc have names, some
+    // far from the address (a static function's frame is named by the exported one
+    // before it). The process sleeps after the calls compared: their lines are
+    // decoded while its mappings can still be read.
+    let command = [
+        "php",
+        "-n",
+        "-r",
+        "usleep(1000); fwrite(STDOUT, \"x\\n\"); usleep(300000);",
+    ];
+    let (strace, rtrace) = both_traces(&["-k", "-e", "trace=clock_nanosleep,write"], &command);
+    for call in ["clock_nanosleep(", "write("] {
+        let expected = call_with_frames(&strace, call);
+        assert!(
+            expected.len() > 5 && expected[1].contains("libc.so.6("),
+            "{expected:?}"
+        );
+        assert_eq!(call_with_frames(&rtrace, call), expected, "{call}");
+    }
+}
+
+#[test]
+fn a_shell_and_its_child_with_their_stacks_with_ff_k() {
+    require_root();
+    let scratch = ScratchDir::new("ff-k");
+    // The shell's calls, its vfork (whose return address glibc keeps in a register),
+    // the child's exec (whose stack is the shell's, from before it), a signal's stack,
+    // and the stacks of both exit_groups, printed after the "+++" lines.
+    let options = ["-ff", "-k", "-e", "trace=!getrandom,getppid,set_tid_address"];
+    let command = ["sh", "-c", "echo hi; sleep 0.2"];
+    let strace = per_task_traces(
+        Path::new("/usr/bin/strace"),
+        &options,
+        &command,
+        &scratch.path().join("s"),
+    );
+    let rtrace = per_task_traces(
+        &rtrace_binary(),
+        &options,
+        &command,
+        &scratch.path().join("r"),
+    );
+    assert_eq!(strace.len(), 2, "strace wrote {} files", strace.len());
+    assert_eq!(rtrace.len(), 2, "rtrace wrote {} files", rtrace.len());
+    let named = |files: &[(u32, Vec<String>)]| -> Vec<Vec<String>> {
+        files
+            .iter()
+            .map(|(pid, lines)| normalise_trace(lines, *pid))
+            .collect()
+    };
+    for (task, (s, r)) in named(&strace).iter().zip(named(&rtrace).iter()).enumerate() {
+        assert!(
+            s.iter().filter(|l| l.starts_with(" > ")).count() > 100,
+            "task {task}: {s:?}"
+        );
+        // rt_sigreturn returns what wait4 did, the child's pid.
+        let unpid = |line: &str| match line.split_once(") ") {
+            Some((call, _)) if call.starts_with("rt_sigreturn(") => format!("{call}) = N"),
+            _ => line.to_owned(),
+        };
+        assert_same_lines(&format!("-ff -k, task {task}"), s, r, unpid);
+    }
 }

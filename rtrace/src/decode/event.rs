@@ -4,9 +4,9 @@
 use std::mem::size_of;
 
 use rtrace_common::{
-    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE,
-    SYSCALL_RECORD_DATA_OFFSET, SignalRecord, exit_flags, kind, record_flags, signal_flags,
-    slot_status,
+    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE, STACK_BYTES,
+    STACK_RECORD_DATA_OFFSET, SYSCALL_RECORD_DATA_OFFSET, SignalRecord, exit_flags, kind,
+    record_flags, signal_flags, slot_status, stack_flags,
 };
 
 /// What one capture slot holds.
@@ -120,10 +120,30 @@ pub enum Event<'a> {
         tid: u32,
         tgid: u32,
     },
+    /// The user stack of the thread's next call (`-k`).
+    Stack(UserStack<'a>),
+}
+
+/// What the kernel copied of a thread's user state at a call, for `-k`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserStack<'a> {
+    pub tid: u32,
+    pub tgid: u32,
+    /// The instruction after the `syscall`.
+    pub ip: u64,
+    /// The stack pointer: `stack[0]` is the byte at this address.
+    pub sp: u64,
+    /// The frame pointer.
+    pub bp: u64,
+    /// The stack from `sp` up, as far as it was read.
+    pub stack: &'a [u8],
+    /// Read as the call entered (an exec's, in the program that made it), not as it
+    /// returned.
+    pub at_enter: bool,
 }
 
 /// Why a record could not be read.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RecordError {
     #[error("record of {0} bytes is shorter than its header")]
     Short(usize),
@@ -184,6 +204,26 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 held_by_call: rec.flags & signal_flags::HELD_BY_CALL != 0,
                 time: header.ts_ns,
                 last_call: header.aux.checked_sub(1),
+            }))
+        }
+        kind::STACK => {
+            let short = RecordError::Short(bytes.len());
+            let ip: u64 = read(bytes, 24).ok_or(short.clone())?;
+            let sp: u64 = read(bytes, 32).ok_or(short.clone())?;
+            let bp: u64 = read(bytes, 40).ok_or(short.clone())?;
+            let len: u64 = read(bytes, 48).ok_or(short.clone())?;
+            let len = usize::try_from(len).unwrap_or(usize::MAX).min(STACK_BYTES);
+            let stack = bytes
+                .get(STACK_RECORD_DATA_OFFSET..STACK_RECORD_DATA_OFFSET + len)
+                .ok_or(short)?;
+            Ok(Event::Stack(UserStack {
+                tid: header.tid,
+                tgid: header.tgid,
+                ip,
+                sp,
+                bp,
+                stack,
+                at_enter: header.aux & stack_flags::AT_ENTER != 0,
             }))
         }
         other => Err(RecordError::UnknownKind(other)),
@@ -293,6 +333,38 @@ mod tests {
         assert_eq!(ev.slots[0], Capture::Data(b"hello"));
         assert_eq!(ev.slots[1], Capture::Empty);
         assert!(ev.returns);
+    }
+
+    #[test]
+    fn a_stack_record_gives_the_registers_and_the_bytes_read() {
+        let mut rec = vec![0u8; STACK_RECORD_DATA_OFFSET + STACK_BYTES + rtrace_common::STACK_PAGE];
+        rec[..4].copy_from_slice(&kind::STACK.to_ne_bytes());
+        rec[4..8].copy_from_slice(&7u32.to_ne_bytes());
+        rec[8..12].copy_from_slice(&6u32.to_ne_bytes());
+        for (at, value) in [
+            (24, 0x7f00_0000_1234u64),
+            (32, 0x7ffd_0000),
+            (40, 0x10),
+            (48, 3),
+        ] {
+            rec[at..at + 8].copy_from_slice(&value.to_ne_bytes());
+        }
+        rec[STACK_RECORD_DATA_OFFSET..STACK_RECORD_DATA_OFFSET + 4].copy_from_slice(b"abcd");
+        let Event::Stack(user) = parse_record(&rec).unwrap() else {
+            panic!("not a stack")
+        };
+        assert_eq!((user.tid, user.tgid), (7, 6));
+        assert_eq!(
+            (user.ip, user.sp, user.bp),
+            (0x7f00_0000_1234, 0x7ffd_0000, 0x10)
+        );
+        assert_eq!(user.stack, b"abc");
+        // A length past what a record holds is cut to it.
+        rec[48..56].copy_from_slice(&u64::MAX.to_ne_bytes());
+        let Event::Stack(user) = parse_record(&rec).unwrap() else {
+            panic!("not a stack")
+        };
+        assert_eq!(user.stack.len(), STACK_BYTES);
     }
 
     #[test]

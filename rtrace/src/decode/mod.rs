@@ -29,7 +29,7 @@ pub mod time;
 use syscalls::Sysno;
 
 pub use self::event::{
-    Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, parse_record,
+    Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, UserStack, parse_record,
 };
 use self::{
     table::{BufLen, Compiled, Print, Ret, SyscallDef},
