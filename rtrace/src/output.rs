@@ -246,17 +246,23 @@ struct SavedStack {
     bytes: Vec<u8>,
 }
 
+impl SavedStack {
+    fn user_stack(&self) -> stack::UserStack<'_> {
+        stack::UserStack {
+            ip: self.ip,
+            sp: self.sp,
+            bp: self.bp,
+            stack: &self.bytes,
+        }
+    }
+}
+
 impl Backtraces {
     /// Writes the frames of a `vfork`'s stack into `text`: its return address was in
     /// its first argument's register (see [`stack::Backtracer::write_vfork`]).
     fn format_vfork(&mut self, saved: &SavedStack, return_address: u64) -> io::Result<()> {
         self.text.clear();
-        let stack = stack::UserStack {
-            ip: saved.ip,
-            sp: saved.sp,
-            bp: saved.bp,
-            stack: &saved.bytes,
-        };
+        let stack = saved.user_stack();
         self.unwinder
             .write_vfork(saved.tgid, &stack, return_address, &mut self.text)
     }
@@ -265,12 +271,7 @@ impl Backtraces {
     /// it took as the call entered (an exec's, an `exit`'s).
     fn format(&mut self, saved: &SavedStack, after_exit: bool) -> io::Result<()> {
         self.text.clear();
-        let stack = stack::UserStack {
-            ip: saved.ip,
-            sp: saved.sp,
-            bp: saved.bp,
-            stack: &saved.bytes,
-        };
+        let stack = saved.user_stack();
         if after_exit {
             self.unwinder
                 .write_after_exit(saved.tgid, &stack, &mut self.text)

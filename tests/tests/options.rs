@@ -794,39 +794,46 @@ fn per_task_traces(
     files
 }
 
-#[test]
-fn each_task_gets_a_file_of_its_own_with_ff() {
+/// Both tracers' `-ff` files for a shell that starts one child: (strace's, rtrace's),
+/// the shell's first, with the pids of each normalised away.
+fn both_per_task_traces(
+    label: &str,
+    options: &[&str],
+    command: &[&str],
+) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     require_root();
-    let scratch = ScratchDir::new("ff");
-    // (Not the calls whose results differ from run to run: random bytes, pids.)
-    let options = ["-ff", "-e", "trace=!getrandom,getppid,set_tid_address"];
-    let command = ["sh", "-c", "/bin/true & wait"];
-    let strace = per_task_traces(
-        Path::new("/usr/bin/strace"),
-        &options,
-        &command,
-        &scratch.path().join("s"),
-    );
-    let rtrace = per_task_traces(
-        &rtrace_binary(),
-        &options,
-        &command,
-        &scratch.path().join("r"),
-    );
-    assert_eq!(strace.len(), 2, "strace wrote {} files", strace.len());
-    assert_eq!(rtrace.len(), 2, "rtrace wrote {} files", rtrace.len());
-    // Pids differ between the runs: each file's own, and the shell's child's.
-    let named = |files: &[(u32, Vec<String>)]| -> Vec<Vec<String>> {
+    let scratch = ScratchDir::new(label);
+    let traces = |tracer: &Path, base: &str| -> Vec<Vec<String>> {
+        let files = per_task_traces(tracer, options, command, &scratch.path().join(base));
+        assert_eq!(
+            files.len(),
+            2,
+            "{} wrote {} files",
+            tracer.display(),
+            files.len()
+        );
+        // Pids differ between the runs: each file's own, and the shell's child's.
         files
             .iter()
             .map(|(pid, lines)| normalise_trace(lines, *pid))
             .collect()
     };
-    for (task, (s, r)) in named(&strace).iter().zip(named(&rtrace).iter()).enumerate() {
+    (
+        traces(Path::new("/usr/bin/strace"), "s"),
+        traces(&rtrace_binary(), "r"),
+    )
+}
+
+#[test]
+fn each_task_gets_a_file_of_its_own_with_ff() {
+    // (Not the calls whose results differ from run to run: random bytes, pids.)
+    let options = ["-ff", "-e", "trace=!getrandom,getppid,set_tid_address"];
+    let (strace, rtrace) = both_per_task_traces("ff", &options, &["sh", "-c", "/bin/true & wait"]);
+    for (task, (s, r)) in strace.iter().zip(&rtrace).enumerate() {
         assert_same_lines(&format!("-ff, task {task}"), s, r, str::to_owned);
     }
     // The child's file holds its calls alone, without a pid before them.
-    let child = &rtrace[1].1;
+    let child = &rtrace[1];
     assert!(
         child.iter().any(|l| l.starts_with("execve(\"/bin/true\"")),
         "{child:?}"
@@ -896,34 +903,18 @@ fn each_call_is_followed_by_its_stack_with_k() {
 
 #[test]
 fn a_shell_and_its_child_with_their_stacks_with_ff_k() {
-    require_root();
-    let scratch = ScratchDir::new("ff-k");
     // The shell's calls, its vfork (whose return address glibc keeps in a register),
     // the child's exec (whose stack is the shell's, from before it), a signal's stack,
     // and the stacks of both exit_groups, printed after the "+++" lines.
-    let options = ["-ff", "-k", "-e", "trace=!getrandom,getppid,set_tid_address"];
+    let options = [
+        "-ff",
+        "-k",
+        "-e",
+        "trace=!getrandom,getppid,set_tid_address",
+    ];
     let command = ["sh", "-c", "echo hi; sleep 0.2"];
-    let strace = per_task_traces(
-        Path::new("/usr/bin/strace"),
-        &options,
-        &command,
-        &scratch.path().join("s"),
-    );
-    let rtrace = per_task_traces(
-        &rtrace_binary(),
-        &options,
-        &command,
-        &scratch.path().join("r"),
-    );
-    assert_eq!(strace.len(), 2, "strace wrote {} files", strace.len());
-    assert_eq!(rtrace.len(), 2, "rtrace wrote {} files", rtrace.len());
-    let named = |files: &[(u32, Vec<String>)]| -> Vec<Vec<String>> {
-        files
-            .iter()
-            .map(|(pid, lines)| normalise_trace(lines, *pid))
-            .collect()
-    };
-    for (task, (s, r)) in named(&strace).iter().zip(named(&rtrace).iter()).enumerate() {
+    let (strace, rtrace) = both_per_task_traces("ff-k", &options, &command);
+    for (task, (s, r)) in strace.iter().zip(&rtrace).enumerate() {
         assert!(
             s.iter().filter(|l| l.starts_with(" > ")).count() > 100,
             "task {task}: {s:?}"
