@@ -136,11 +136,13 @@ pub const fn syscall_record_size(slots: usize) -> usize {
 
 /// Bytes of user stack a [`StackRecord`] carries at most: strace's `-k` unwinds
 /// through the whole stack of a stopped process, rtrace through what the kernel copied
-/// at the call. 16 KiB holds the frames of a PHP or nginx worker's calls.
-pub const STACK_BYTES: usize = 16 << 10;
+/// at the call. A PHP-FPM worker reads its requests into a 64 KiB buffer on its stack,
+/// and its `main` is ~75 KiB above the reads.
+pub const STACK_BYTES: usize = 128 << 10;
 
 /// A traced call's user registers and stack, for `-k`: sent just before the call's
-/// [`SyscallRecord`], from the same thread.
+/// [`SyscallRecord`], from the same thread, as long as its fixed part and the `len`
+/// bytes read.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct StackRecord {

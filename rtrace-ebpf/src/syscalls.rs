@@ -9,14 +9,19 @@
 
 use aya_ebpf::{
     bindings::{BPF_RB_AVAIL_DATA, BPF_RB_FORCE_WAKEUP, BPF_RB_NO_WAKEUP},
-    helpers::{bpf_get_current_task, bpf_ktime_get_ns, generated::bpf_jiffies64},
-    macros::{btf_tracepoint, raw_tracepoint, tracepoint},
+    cty::c_void,
+    helpers::{
+        bpf_get_current_task, bpf_get_smp_processor_id, bpf_ktime_get_ns,
+        generated::{bpf_jiffies64, bpf_loop},
+    },
+    macros::{btf_tracepoint, map, raw_tracepoint, tracepoint},
+    maps::Array,
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
     CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, STACK_BYTES, STACK_PAGE,
-    StackRecord, SyscallRecord, capture_when, counter, kind, record_flags, spec_flags, stack_flags,
-    syscall_record_size,
+    STACK_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_when, counter, kind,
+    record_flags, spec_flags, stack_flags, syscall_record_size,
 };
 
 use crate::{
@@ -162,18 +167,23 @@ pub fn stacks_wanted() -> bool {
 }
 
 /// Sends the user stack of the current thread, read page by page from its stack
-/// pointer up, until [`STACK_BYTES`] or the first page that cannot be read (the top of
-/// the stack's mapping); counts it lost when the ring is full. `flags`: [`stack_flags`].
+/// pointer up, [`STACK_BYTES`] of it or up to the last page that can be read (the top
+/// of the stack's mapping); counts it lost when the ring is full. `flags`: [`stack_flags`].
+/// The record is built in this CPU's scratch and sent as long as what was read: a
+/// worker's stack is a few KiB, or tens when a frame holds a buffer (PHP-FPM reads
+/// its requests into 64 KiB on the stack), and the ring's records must have a size
+/// known to the verifier when reserved.
 #[inline(never)]
 pub fn emit_stack(tgid: u32, tid: u32, user: UserRegs, flags: u32) {
-    let Some(mut entry) = RING.reserve::<StackRecord>(0) else {
-        count(counter::LOST);
+    // SAFETY: a helper without arguments.
+    let cpu = unsafe { bpf_get_smp_processor_id() };
+    let Some(rec) = STACK_SCRATCH.get_ptr_mut(cpu) else {
         return;
     };
-    let rec = entry.as_mut_ptr();
-    // SAFETY: a reserved, exclusively owned StackRecord. Each read writes at most a
-    // page at `len` < STACK_BYTES, inside `stack`'s STACK_BYTES + STACK_PAGE bytes.
-    unsafe {
+    // SAFETY: this CPU's StackRecord, which no other program uses while this one runs.
+    // Each read writes at most a page at `len` < STACK_BYTES, inside `stack`'s
+    // STACK_BYTES + STACK_PAGE bytes.
+    let len = unsafe {
         (*rec).header = RecordHeader {
             kind: kind::STACK,
             tid,
@@ -184,28 +194,91 @@ pub fn emit_stack(tgid: u32, tid: u32, user: UserRegs, flags: u32) {
         (*rec).ip = user.ip;
         (*rec).sp = user.sp;
         (*rec).bp = user.bp;
-        let mut len: usize = 0;
-        let mut addr = user.sp;
-        // A page more than STACK_BYTES holds: sp is seldom at a page's start.
-        for _ in 0..=STACK_BYTES / STACK_PAGE {
-            if len >= STACK_BYTES {
-                break;
-            }
-            #[expect(clippy::cast_possible_truncation, reason = "below a page")]
-            let chunk = STACK_PAGE - (addr as usize & (STACK_PAGE - 1));
-            let chunk = chunk.min(STACK_BYTES - len);
-            let to = (*rec).stack.as_mut_ptr().add(len & (STACK_BYTES - 1));
-            if bpf_probe_read_user_into(to, chunk, addr).is_err() {
-                break;
-            }
-            len += chunk;
-            addr += chunk as u64;
-        }
+        let mut copy = StackCopy {
+            cpu,
+            _pad: 0,
+            addr: user.sp,
+            copied: 0,
+            len: 0,
+        };
+        // In bpf_loop, whose step the verifier checks once: a plain loop of pages
+        // that may each fail is one path per outcome to it. A page more than
+        // STACK_BYTES holds, since sp is seldom at a page's start.
+        bpf_loop(
+            (STACK_BYTES / STACK_PAGE + 1) as u32,
+            stack_page as *const () as *mut c_void,
+            core::ptr::from_mut(&mut copy).cast::<c_void>(),
+            0,
+        );
+        // (A bound the verifier can see.)
+        #[expect(clippy::cast_possible_truncation, reason = "at most STACK_BYTES")]
+        let len = (copy.len as usize).min(STACK_BYTES);
         (*rec).len = len as u64;
-    }
+        len
+    };
+    // SAFETY: the record's fixed part and the `len` bytes read, inside the value.
+    let sent =
+        unsafe { core::slice::from_raw_parts(rec.cast::<u8>(), STACK_RECORD_DATA_OFFSET + len) };
     // The reader reads the process's mappings as it unwinds: woken now, it reads them
     // before a short-lived process is gone.
-    entry.submit(u64::from(BPF_RB_FORCE_WAKEUP));
+    if RING
+        .output::<[u8]>(sent, u64::from(BPF_RB_FORCE_WAKEUP))
+        .is_err()
+    {
+        count(counter::LOST);
+    }
+}
+
+/// Per CPU, the [`StackRecord`] being built (`-k`). The loader sizes it: an entry per
+/// possible CPU with `-k`, one without.
+#[map]
+static STACK_SCRATCH: Array<StackRecord> = Array::with_max_entries(1, 0);
+
+/// Where [`emit_stack`]'s copy stands, between two [`stack_page`] steps.
+#[repr(C)]
+struct StackCopy {
+    /// The CPU whose `STACK_SCRATCH` entry is filled.
+    cpu: u32,
+    _pad: u32,
+    /// The next user address to read.
+    addr: u64,
+    /// Bytes copied so far.
+    copied: u64,
+    /// Bytes up to the end of the last page that could be read.
+    len: u64,
+}
+
+/// One `bpf_loop` step of [`emit_stack`]: copies the rest of the page at `addr`, or
+/// up to [`STACK_BYTES`]; 1 stops the loop. A page the program never touched (deep in
+/// a large buffer on the stack) is not there to read, and reads as the zeros it would
+/// hold: the helper zeroes what it could not read. Past the stack's top, every page
+/// fails, and the record ends at the last one read.
+extern "C" fn stack_page(_index: u32, ctx: *mut c_void) -> i64 {
+    // SAFETY: bpf_loop passes back the pointer to emit_stack's StackCopy.
+    let copy = unsafe { &mut *ctx.cast::<StackCopy>() };
+    #[expect(clippy::cast_possible_truncation, reason = "at most STACK_BYTES")]
+    let copied = copy.copied as usize;
+    if copied >= STACK_BYTES {
+        return 1;
+    }
+    let Some(rec) = STACK_SCRATCH.get_ptr_mut(copy.cpu) else {
+        return 1;
+    };
+    #[expect(clippy::cast_possible_truncation, reason = "below a page")]
+    let chunk = STACK_PAGE - (copy.addr as usize & (STACK_PAGE - 1));
+    let chunk = chunk.min(STACK_BYTES - copied);
+    // SAFETY: this CPU's StackRecord; at most a page at `copied` < STACK_BYTES, inside
+    // `stack`'s STACK_BYTES + STACK_PAGE bytes.
+    let read = unsafe {
+        let to = (*rec).stack.as_mut_ptr().add(copied & (STACK_BYTES - 1));
+        bpf_probe_read_user_into(to, chunk, copy.addr)
+    };
+    copy.copied += chunk as u64;
+    copy.addr += chunk as u64;
+    if read.is_ok() {
+        copy.len = copy.copied;
+    }
+    0
 }
 
 /// `bpf_probe_read_user` of `len` bytes at `from` into `to`.

@@ -247,6 +247,18 @@ pub fn default_ring_size() -> u32 {
         .next_power_of_two()
 }
 
+/// Entries of the `STACK_SCRATCH` array: one per possible CPU with `-k` (132 KiB
+/// each), one without.
+fn stack_scratch_entries(stacks: bool) -> u32 {
+    if !stacks {
+        return 1;
+    }
+    aya::util::nr_cpus()
+        .ok()
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(1)
+}
+
 impl Tracer {
     /// Loads the programs (not yet attached) with a ring of `ring_size` bytes; with
     /// `stamp_exit`, syscall records carry their exit time; with `stacks`, each comes
@@ -288,6 +300,7 @@ impl Tracer {
             .map_max_entries("RING", ring_size)
             .map_max_entries("INFLIGHT", inflight_slots)
             .map_max_entries("TARGETS", target_entries)
+            .map_max_entries("STACK_SCRATCH", stack_scratch_entries(stacks != 0))
             .override_global("INFLIGHT_MASK", &inflight_mask, true)
             .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
             .override_global("TASK_SIGNAL_OFFSET", &group_exit.task_signal, true)

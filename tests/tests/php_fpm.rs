@@ -1,6 +1,7 @@
 //! The workers rtrace is for: a PHP-FPM pool, traced by rtrace and by strace at the same
 //! time (rtrace stops nothing, so both can watch the same two workers) while a `FastCGI`
-//! client sends requests. Every call strace shows, rtrace shows the same.
+//! client sends requests. Every call strace shows, rtrace shows the same: with `-y`, and
+//! with `-k`, each with the stack it was made from.
 
 use std::{
     collections::BTreeMap,
@@ -177,9 +178,16 @@ fn stop(mut tracer: Child) {
     }
 }
 
-/// Each worker's calls in a `-o` trace, split calls joined.
+/// `text` with each `-k` frame line (` > ...`, which carries no pid) joined to the
+/// line before it, its call's.
+fn frames_joined(text: &str) -> String {
+    text.replace("\n > ", " > ")
+}
+
+/// Each worker's calls in a `-o` trace, split calls joined (and with `-k`, each with
+/// its frames).
 fn calls_by_worker(file: &Path) -> BTreeMap<u32, Vec<String>> {
-    let text = fs::read_to_string(file).expect("reading a trace");
+    let text = frames_joined(&fs::read_to_string(file).expect("reading a trace"));
     lines_by_pid(&text)
         .expect("a pid before each line")
         .into_iter()
@@ -195,8 +203,21 @@ fn calls_by_worker(file: &Path) -> BTreeMap<u32, Vec<String>> {
 
 #[test]
 fn php_fpm_workers_traced_beside_strace() {
+    traced_beside_strace("php-fpm", "-y");
+}
+
+#[test]
+fn php_fpm_workers_stacks_with_k_beside_strace() {
+    // A worker reads its requests into a 64 KiB buffer on its stack: its callers' frames
+    // are above it.
+    traced_beside_strace("php-fpm-k", "-k");
+}
+
+/// Runs rtrace and strace with `option` on both workers of a pool while it answers ten
+/// requests, and compares each worker's calls.
+fn traced_beside_strace(label: &str, option: &str) {
     require_root();
-    let scratch = ScratchDir::new("php-fpm");
+    let scratch = ScratchDir::new(label);
     let dir = scratch.path();
     // What a request does: a session-like file under a lock, a connection refused.
     let script = dir.join("app.php");
@@ -225,7 +246,7 @@ fn php_fpm_workers_traced_beside_strace() {
     let rtrace = start_tracer(
         &rtrace_binary(),
         &[
-            "-y".to_owned(),
+            option.to_owned(),
             "-o".to_owned(),
             rtrace_out.display().to_string(),
             "-p".to_owned(),
@@ -234,7 +255,7 @@ fn php_fpm_workers_traced_beside_strace() {
         &pool.workers,
     );
     let mut strace_options = vec![
-        "-y".to_owned(),
+        option.to_owned(),
         "-o".to_owned(),
         strace_out.display().to_string(),
     ];

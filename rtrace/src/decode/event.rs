@@ -212,10 +212,10 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
             let sp: u64 = read(bytes, 32).ok_or(short.clone())?;
             let bp: u64 = read(bytes, 40).ok_or(short.clone())?;
             let len: u64 = read(bytes, 48).ok_or(short.clone())?;
+            // The record is as long as what was read; `len` says so too.
+            let read = bytes.get(STACK_RECORD_DATA_OFFSET..).ok_or(short)?;
             let len = usize::try_from(len).unwrap_or(usize::MAX).min(STACK_BYTES);
-            let stack = bytes
-                .get(STACK_RECORD_DATA_OFFSET..STACK_RECORD_DATA_OFFSET + len)
-                .ok_or(short)?;
+            let stack = &read[..len.min(read.len())];
             Ok(Event::Stack(UserStack {
                 tid: header.tid,
                 tgid: header.tgid,
@@ -337,10 +337,12 @@ mod tests {
 
     #[test]
     fn a_stack_record_gives_the_registers_and_the_bytes_read() {
-        let mut rec = vec![0u8; STACK_RECORD_DATA_OFFSET + STACK_BYTES + rtrace_common::STACK_PAGE];
+        // As the kernel sends it: the fixed part, then the bytes read, 8-byte padded.
+        let mut rec = vec![0u8; STACK_RECORD_DATA_OFFSET + 8];
         rec[..4].copy_from_slice(&kind::STACK.to_ne_bytes());
         rec[4..8].copy_from_slice(&7u32.to_ne_bytes());
         rec[8..12].copy_from_slice(&6u32.to_ne_bytes());
+        rec[12..16].copy_from_slice(&stack_flags::AT_ENTER.to_ne_bytes());
         for (at, value) in [
             (24, 0x7f00_0000_1234u64),
             (32, 0x7ffd_0000),
@@ -359,12 +361,14 @@ mod tests {
             (0x7f00_0000_1234, 0x7ffd_0000, 0x10)
         );
         assert_eq!(user.stack, b"abc");
-        // A length past what a record holds is cut to it.
+        assert!(user.at_enter);
+        // A length past what the record holds is cut to it.
         rec[48..56].copy_from_slice(&u64::MAX.to_ne_bytes());
         let Event::Stack(user) = parse_record(&rec).unwrap() else {
             panic!("not a stack")
         };
-        assert_eq!(user.stack.len(), STACK_BYTES);
+        assert_eq!(user.stack.len(), 8);
+        assert!(parse_record(&rec[..STACK_RECORD_DATA_OFFSET - 1]).is_err());
     }
 
     #[test]
