@@ -425,6 +425,17 @@ impl TracedSet {
         self
     }
 
+    /// The set with calls `nrs` in it too.
+    #[must_use]
+    pub fn with(mut self, nrs: impl IntoIterator<Item = u32>) -> Self {
+        for nr in nrs {
+            if let Some(traced) = self.traced.get_mut(nr as usize) {
+                *traced = true;
+            }
+        }
+        self
+    }
+
     /// Whether calls of this number print.
     #[must_use]
     pub fn contains(&self, nr: u32) -> bool {

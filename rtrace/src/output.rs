@@ -21,20 +21,6 @@ use crate::{
     timing::Timestamps,
 };
 
-/// Whether a successful call of syscall `nr` can change which files are mapped where
-/// (an exec replaces them all: [`is_exec`]).
-fn changes_mappings(nr: u32) -> bool {
-    [
-        Sysno::mmap,
-        Sysno::munmap,
-        Sysno::mremap,
-        Sysno::shmat,
-        Sysno::shmdt,
-    ]
-    .iter()
-    .any(|&call| call as u32 == nr)
-}
-
 /// Whether syscall `nr` is an exec.
 fn is_exec(nr: u32) -> bool {
     nr == Sysno::execve as u32 || nr == Sysno::execveat as u32
@@ -422,10 +408,13 @@ impl StraceFormatter {
         if !ev.returns || ev.failed() {
             return;
         }
+        // Read now, while the process is likely still there: a short-lived one is
+        // gone by the time its next stack is unwound.
         if is_exec(ev.nr) {
             traces.unwinder.forget(ev.tgid);
-        } else if changes_mappings(ev.nr) {
-            traces.unwinder.invalidate(ev.tgid);
+            traces.unwinder.refresh(ev.tgid);
+        } else if stack::changes_mappings(ev.nr) {
+            traces.unwinder.refresh(ev.tgid);
         }
     }
 

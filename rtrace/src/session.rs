@@ -326,6 +326,9 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         mut watchers,
         threads,
     } = Initial::find(&cli, launch.as_ref())?;
+    if cli.stack_trace && matches!(cli.tracepoints, loader::TracepointKind::Classic) {
+        bail!("-k needs the calls' user registers, which classic tracepoints do not pass");
+    }
     if !loader::has_privileges() {
         bail!(
             "tracing needs root or the capabilities CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE \
@@ -391,7 +394,16 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         .iter()
         .filter_map(Qualifier::trace)
         .fold(TracedSet::default(), TracedSet::and);
-    tracer.set_capture_specs(&table::capture_specs(&opts, &shown))?;
+    // With -k, the calls that map files come whatever -e trace= shows: they change
+    // where the code that stacks return to is (see stack::changes_mappings).
+    let kernel_set = if cli.stack_trace {
+        shown
+            .clone()
+            .with(crate::stack::MAPPING_CALLS.map(|call| call as u32))
+    } else {
+        shown.clone()
+    };
+    tracer.set_capture_specs(&table::capture_specs(&opts, &kernel_set))?;
     if let Some(paths) = &opts.fd_paths
         && paths.describes_sockets()
     {

@@ -48,6 +48,20 @@ const PAGE_SIZE: u64 = 4096;
 /// Past this many parsed files, those that no process maps any more are dropped.
 const MAX_CACHED_IMAGES: usize = 256;
 
+/// The calls that change where files are mapped (an exec replaces them all).
+pub const MAPPING_CALLS: [syscalls::Sysno; 5] = [
+    syscalls::Sysno::mmap,
+    syscalls::Sysno::munmap,
+    syscalls::Sysno::mremap,
+    syscalls::Sysno::shmat,
+    syscalls::Sysno::shmdt,
+];
+
+/// Whether a successful call of syscall `nr` can change which files are mapped where.
+pub fn changes_mappings(nr: u32) -> bool {
+    MAPPING_CALLS.iter().any(|&call| call as u32 == nr)
+}
+
 /// `vm.mmap_min_addr`'s default: no code is mapped below it.
 const LOWEST_MAPPABLE: u64 = 0x10000;
 
@@ -85,7 +99,8 @@ impl UserStack<'_> {
 /// unwind tables and symbols.
 #[derive(Default)]
 pub struct Backtracer {
-    /// Each process's mappings, read at its first backtrace since the last `invalidate`.
+    /// Each process's mappings, read at its first backtrace, and again when they
+    /// change (see `refresh`).
     spaces: FxHashMap<u32, AddressSpace>,
     /// Child -> the process whose mappings it has: a fork's copy of its parent's (a
     /// vfork's are its parent's), until it maps something or execs. Its first stack
@@ -169,20 +184,7 @@ impl Backtracer {
             return space.write_frames(&self.frames, unnamed, out);
         }
         let (space, fresh) = match self.spaces.entry(tgid) {
-            Entry::Occupied(entry) => {
-                let space = entry.into_mut();
-                // Mappings that changed are read again; when the process is gone by
-                // now, those read before still hold its code (a short-lived process's
-                // last calls).
-                if std::mem::take(&mut space.stale)
-                    && let Ok(reread) = AddressSpace::read(tgid, &mut self.images)
-                {
-                    *space = reread;
-                    (space, true)
-                } else {
-                    (space, false)
-                }
-            }
+            Entry::Occupied(entry) => (entry.into_mut(), false),
             Entry::Vacant(entry) => match AddressSpace::read(tgid, &mut self.images) {
                 Ok(space) => (entry.insert(space), true),
                 Err(_) => return Ok(()),
@@ -203,12 +205,13 @@ impl Backtracer {
         space.write_frames(&self.frames, unnamed, out)
     }
 
-    /// The process's mappings may have changed (a successful mmap, munmap, mremap): the
-    /// next write re-reads /proc/TGID/maps, and keeps to those read before if it cannot.
-    pub fn invalidate(&mut self, tgid: u32) {
-        self.inherited.remove(&tgid);
-        if let Some(space) = self.spaces.get_mut(&tgid) {
-            space.stale = true;
+    /// The process's mappings changed (or it exec'd): they are read again now, while
+    /// it likely still runs (a short-lived one is gone by the time its next stack is
+    /// unwound); if it is gone, those read before stay.
+    pub fn refresh(&mut self, tgid: u32) {
+        if let Ok(space) = AddressSpace::read(tgid, &mut self.images) {
+            self.inherited.remove(&tgid);
+            self.spaces.insert(tgid, space);
         }
     }
 
@@ -239,14 +242,16 @@ struct AddressSpace {
     rules: CacheX86_64,
     /// The unmapped address that made the last re-read, or 0.
     reread_for: u64,
-    /// The mappings may have changed since they were read.
-    stale: bool,
 }
 
 impl AddressSpace {
     /// Reads the process's maps and the ELF files of its code.
     fn read(tgid: u32, images: &mut ImageCache) -> io::Result<Self> {
         let maps = fs::read(format!("/proc/{tgid}/maps"))?;
+        // A process that has exited, not yet reaped, lists nothing.
+        if maps.is_empty() {
+            return Err(io::Error::from(io::ErrorKind::NotFound));
+        }
         let mut mappings = Vec::new();
         let mut unwinder = UnwinderX86_64::new();
         for entry in maps
@@ -265,7 +270,6 @@ impl AddressSpace {
             unwinder,
             rules: CacheX86_64::new(),
             reread_for: 0,
-            stale: false,
         })
     }
 
