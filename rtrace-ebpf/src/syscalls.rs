@@ -351,8 +351,10 @@ fn on_enter(tgid: u32, tid: u32, nr: u64, args: [u64; 6], user: UserRegs) -> Opt
             flags: 0,
             kind: kind::SYSCALL_NO_RETURN,
             stash: core::ptr::null(),
-            user,
         };
+        if stacks_wanted() && user.sp != 0 {
+            emit_stack(tgid, tid, user, 0);
+        }
         emit(&call, spec);
         return None;
     }
@@ -490,8 +492,10 @@ fn on_exit(
         flags,
         kind: kind::SYSCALL,
         stash: stash.unwrap_or(core::ptr::null()),
-        user,
     };
+    if stacks_wanted() && user.sp != 0 {
+        emit_stack(tgid, tid, user, 0);
+    }
     emit(&call, spec);
     if stash.is_some() {
         let _ = ENTER_DATA.remove(&tid);
@@ -526,16 +530,11 @@ struct CallInfo<'a> {
     kind: u32,
     /// What enter read for this call, or null: nothing was stashed.
     stash: *const EnterCaptures,
-    /// The user registers, for `-k`; zeros without it.
-    user: UserRegs,
 }
 
 /// Sends one record in the smallest size class that holds the spec's slots.
 #[inline(always)]
 fn emit(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
-    if stacks_wanted() && call.user.sp != 0 {
-        emit_stack(call.tgid, call.tid, call.user, 0);
-    }
     match spec.map_or(0, |s| s.record_slots) {
         0 => emit_sized::<0>(call, spec),
         1 => emit_sized::<1>(call, spec),

@@ -927,3 +927,31 @@ fn a_shell_and_its_child_with_their_stacks_with_ff_k() {
         assert_same_lines(&format!("-ff -k, task {task}"), s, r, unpid);
     }
 }
+
+#[test]
+fn every_tracepoint_kind_loads_and_traces() {
+    // The kernel verifies each kind's programs apart: one can fail where the others load.
+    let command = ["sh", "-c", "echo hi"];
+    let (strace, _) = both_traces(&["-e", "trace=write"], &command);
+    let scratch = ScratchDir::new("tracepoint-kinds");
+    for kind in ["btf", "raw", "classic"] {
+        let options = ["--tracepoints", kind, "-e", "trace=write"];
+        let rtrace = trace(
+            &rtrace_binary(),
+            &options,
+            &command,
+            &scratch.path().join(kind),
+        );
+        assert_eq!(rtrace, strace, "--tracepoints {kind}");
+    }
+    // -k needs the registers the classic kind does not pass: it says so.
+    let out = Command::new(rtrace_binary())
+        .args(["-k", "--tracepoints", "classic", "--", "true"])
+        .output()
+        .expect("running rtrace");
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rtrace: -k needs the calls' user registers, which classic tracepoints do not pass\n"
+    );
+}
