@@ -7,7 +7,9 @@ use std::{fs, io, path::Path};
 use aya::{
     Btf, Ebpf, EbpfLoader,
     maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
-    programs::{BtfTracePoint, RawTracePoint, RawTracePointRunOptions, TestRun as _, TracePoint},
+    programs::{
+        BtfTracePoint, Program, RawTracePoint, RawTracePointRunOptions, TestRun as _, TracePoint,
+    },
 };
 use rtrace_common::{COMM_LEN, CaptureSpec, TARGETS_PER_ENTRY, comm_match, counter};
 
@@ -90,6 +92,59 @@ fn hooks(kind: TracepointKind) -> [Hook; 7] {
         raw("signal_deliver"),
         raw("signal_generate"),
     ]
+}
+
+/// Loads the programs of `kind`'s hooks, each in a thread of its own: the kernel
+/// verifies a program in the thread that loads it, and the two syscall programs take
+/// ~0.6 s each to verify here, which in turn would be most of the time to attach.
+fn load_programs(ebpf: &mut Ebpf, kind: TracepointKind) -> Result<(), LoadError> {
+    let hooks = hooks(kind);
+    let btf = if hooks.iter().any(|h| matches!(h.attach, Attach::Btf(_))) {
+        Some(Btf::from_sys_fs().map_err(|e| LoadError::Unsupported(format!("kernel BTF: {e}")))?)
+    } else {
+        None
+    };
+    let mut jobs: Vec<(&Hook, &mut Program)> = Vec::with_capacity(hooks.len());
+    for (name, program) in ebpf.programs_mut() {
+        if let Some(hook) = hooks.iter().find(|h| h.program == name) {
+            jobs.push((hook, program));
+        }
+    }
+    if let Some(missing) = hooks
+        .iter()
+        .find(|h| !jobs.iter().any(|(hook, _)| hook.program == h.program))
+    {
+        return Err(LoadError::Unsupported(format!(
+            "program {} missing",
+            missing.program
+        )));
+    }
+    std::thread::scope(|scope| {
+        let loads: Vec<_> = jobs
+            .into_iter()
+            .map(|(hook, program)| {
+                let btf = btf.as_ref();
+                scope.spawn(move || load_program(hook, program, btf))
+            })
+            .collect();
+        loads.into_iter().try_for_each(|load| {
+            load.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
+}
+
+/// Loads one hook's program (the kernel verifies it).
+fn load_program(hook: &Hook, program: &mut Program, btf: Option<&Btf>) -> Result<(), LoadError> {
+    let loaded = match (hook.attach, btf) {
+        (Attach::Classic(..), _) => <&mut TracePoint>::try_from(program).and_then(TracePoint::load),
+        (Attach::Raw, _) => <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load),
+        (Attach::Btf(tracepoint), Some(btf)) => {
+            <&mut BtfTracePoint>::try_from(program).and_then(|p| p.load(tracepoint, btf))
+        }
+        (Attach::Btf(_), None) => unreachable!("BTF is read for BTF hooks"),
+    };
+    loaded.map_err(|e| load_error(hook.program, &e))
 }
 
 fn load_error(name: &str, e: &aya::programs::ProgramError) -> LoadError {
@@ -334,26 +389,7 @@ impl Tracer {
                 }
             })?;
         let clock_reading = read_clocks(&mut ebpf);
-        for hook in hooks(kind) {
-            let name = hook.program;
-            let program = ebpf
-                .program_mut(name)
-                .ok_or_else(|| LoadError::Unsupported(format!("program {name} missing")))?;
-            let loaded = match hook.attach {
-                Attach::Classic(..) => {
-                    <&mut TracePoint>::try_from(program).and_then(TracePoint::load)
-                }
-                Attach::Raw => {
-                    <&mut RawTracePoint>::try_from(program).and_then(RawTracePoint::load)
-                }
-                Attach::Btf(tracepoint) => {
-                    let btf = Btf::from_sys_fs()
-                        .map_err(|e| LoadError::Unsupported(format!("kernel BTF: {e}")))?;
-                    <&mut BtfTracePoint>::try_from(program).and_then(|p| p.load(tracepoint, &btf))
-                }
-            };
-            loaded.map_err(|e| load_error(name, &e))?;
-        }
+        load_programs(&mut ebpf, kind)?;
         let targets = Targets {
             array: MappedArray::new(take_array(&mut ebpf, "TARGETS")?, target_pids, true)
                 .map_err(|e| LoadError::Unsupported(format!("mapping the traced set: {e}")))?,
