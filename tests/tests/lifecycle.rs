@@ -347,16 +347,17 @@ fn a_stop_signal_sent_while_the_programs_load_ends_the_session_once_attached() {
 
 #[test]
 fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
-    // `-P NAME` looks for NAME in /proc, loads its programs (a second or more), then
+    // `-P NAME` looks for NAME in /proc, loads its programs (most of a second), then
     // attaches them, which trace processes that take the name from then on. One that
     // took it in between was in neither, and never traced.
     let _serial = serial();
     require_root();
     let scratch = ScratchDir::new("late-name");
-    let sleeper = scratch.path().join("rt-late-name");
+    // A shell by that name, which exits (exit_group(0)) once told to.
+    let late_name = scratch.path().join("rt-late-name");
     let copied = Command::new("cp")
-        .arg("/bin/sleep")
-        .arg(&sleeper)
+        .arg("/bin/dash")
+        .arg(&late_name)
         .status()
         .expect("running cp");
     assert!(copied.success(), "cp: {copied}");
@@ -369,25 +370,43 @@ fn a_process_that_takes_a_watched_name_while_the_programs_load_is_traced() {
         .spawn()
         .expect("starting rtrace");
     wait_loading(&rtrace);
-    let mut late = Command::new(&sleeper)
-        .arg("1.5")
+    let mut late = Command::new(&late_name)
+        .args(["-c", "read line; exit 0"])
+        .stdin(Stdio::piped())
         .spawn()
-        .expect("starting the sleeper");
+        .expect("starting the late process");
     assert!(
         held_by(rtrace.id(), "link_id:").is_empty(),
         "rtrace attached before the process took the name"
     );
-    late.wait().expect("waiting for the sleeper");
-    signal(&rtrace, libc::SIGINT);
-    let (_, stderr) = exit_and_messages(&mut rtrace);
+    // However long the loading takes (a loaded machine), the process waits for it.
     let pid = late.id();
-    assert_eq!(
-        stderr
-            .matches(&format!("rtrace: Process {pid} attached"))
-            .count(),
-        1,
-        "{stderr}"
-    );
+    let attached = format!("rtrace: Process {pid} attached");
+    let (lines, said) = std::sync::mpsc::channel();
+    let stderr = rtrace.stderr.take().expect("piped");
+    let reader = thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let line = line.expect("reading rtrace stderr");
+            let _ = lines.send(line.clone());
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let start = Instant::now();
+    while !said
+        .recv_timeout(DEADLINE)
+        .is_ok_and(|line| line == attached)
+    {
+        assert!(start.elapsed() < DEADLINE, "rtrace never said: {attached}");
+    }
+    drop(late.stdin.take());
+    late.wait().expect("waiting for the late process");
+    signal(&rtrace, libc::SIGINT);
+    wait_exit(&mut rtrace, DEADLINE);
+    let stderr = reader.join().expect("the stderr reader");
+    assert_eq!(stderr.matches(&attached).count(), 1, "{stderr}");
     let trace = std::fs::read_to_string(&out).expect("reading the trace");
     assert!(
         trace.contains(&format!("{pid}  exit_group(0)"))
