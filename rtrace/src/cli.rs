@@ -181,7 +181,8 @@ pub struct Cli {
     #[arg(long = "tracepoints", value_name = "KIND", default_value = "btf")]
     pub tracepoints: crate::loader::TracepointKind,
 
-    /// At exit, print how many events were read, how fast, and how many were lost.
+    /// At exit, print how many events were read, how fast, how many were lost, the peak
+    /// memory, and the CPU time attaching took.
     #[arg(long = "stats")]
     pub stats: bool,
 

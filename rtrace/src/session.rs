@@ -130,6 +130,23 @@ fn peak_rss_kib() -> Option<u64> {
         })
 }
 
+/// The CPU time this process has used so far, its exited threads' included (those that
+/// loaded the programs): what `--stats` says attaching took.
+fn process_cpu_time() -> Option<Duration> {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes the timespec it is given.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &raw mut now) };
+    (rc == 0).then(|| {
+        Duration::new(
+            u64::try_from(now.tv_sec).unwrap_or(0),
+            u32::try_from(now.tv_nsec).unwrap_or(0),
+        )
+    })
+}
+
 /// A descriptor that becomes readable when process `pid` exits.
 fn pidfd_open(pid: u32) -> io::Result<OwnedFd> {
     // SAFETY: pidfd_open has no memory arguments.
@@ -471,6 +488,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
     let ring = tracer.take_ring()?;
     let inflight = tracer.take_inflight()?;
     tracer.attach()?;
+    let attach_cpu = process_cpu_time();
     // Those that took a watched name while the programs loaded: found only now. (Any
     // that takes it from here on, the programs add.)
     for pid in processes_named(&cli.names) {
@@ -595,9 +613,12 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         #[expect(clippy::cast_precision_loss, reason = "display only")]
         let rate = events as f64 / secs.max(1e-9);
         let peak = peak_rss_kib().map_or_else(String::new, |k| format!(", peak RSS {k} KiB"));
+        let attach = attach_cpu.map_or_else(String::new, |cpu| {
+            format!(", {:.3}s CPU to attach", cpu.as_secs_f64())
+        });
         eprintln!(
             "rtrace: {events} events in {secs:.3}s ({rate:.0}/s), {lost} lost, \
-             {collisions} in-flight slot collisions{peak}"
+             {collisions} in-flight slot collisions{peak}{attach}"
         );
     }
     if lost > 0 {

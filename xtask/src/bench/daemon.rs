@@ -72,12 +72,14 @@ fn footprint_run(bench: &Bench) -> Result<Footprint> {
         .arg("-p")
         .arg(held.pid().to_string());
     let tracer = Tracer::start(&mut cmd, 1)?;
-    let startup_cpu = process::cpu_so_far(tracer.child.id())?;
     let attached_rss_kib = process::rss_kib(tracer.child.id())?;
     let start = held.release()?;
     process::reap(&held.child)?;
     let loop_time = start.elapsed();
     let exit = tracer.finish()?;
+    let startup_cpu = exit
+        .rtrace_attach_cpu()
+        .context("rtrace --stats gave no CPU to attach")?;
     Ok(Footprint {
         lines: process::count_lines(&out),
         loop_time,
@@ -145,7 +147,8 @@ fn footprint(bench: &Bench) -> Result<()> {
         grouped(median_count(runs.iter().map(|r| r.lost))),
     ]);
     table.note(
-        "events: lines rtrace wrote. startup: until it said `attached` (/proc/PID/task/*/schedstat); \
+        "events: lines rtrace wrote. startup: CPU until it attached (its --stats line: its threads' \
+         CPU clock, those that loaded the programs included); \
          tracing: from then to exit (wait4 total less startup). Peak RSS: rtrace's own VmHWM, from its --stats line",
     );
     table.print();
@@ -193,9 +196,12 @@ fn step(bench: &Bench, plan: Plan, syscalls: u64) -> Result<Step> {
         .collect::<Result<Vec<_>>>()?;
     let pids: Vec<String> = loads.iter().map(|l| l.pid().to_string()).collect();
     let mut cmd = Command::new(bench.rtrace);
-    cmd.arg("-o").arg(&out).arg("-p").arg(pids.join(","));
+    cmd.arg("--stats")
+        .arg("-o")
+        .arg(&out)
+        .arg("-p")
+        .arg(pids.join(","));
     let tracer = Tracer::start(&mut cmd, loads.len())?;
-    let startup_cpu = process::cpu_so_far(tracer.child.id())?;
     let start = Instant::now();
     for load in &loads {
         load.release()?;
@@ -205,6 +211,9 @@ fn step(bench: &Bench, plan: Plan, syscalls: u64) -> Result<Step> {
     }
     let ran = start.elapsed().as_secs_f64();
     let exit = tracer.finish()?;
+    let startup_cpu = exit
+        .rtrace_attach_cpu()
+        .context("rtrace --stats gave no CPU to attach")?;
     let lost = exit.rtrace_lost();
     eprintln!(
         "xtask: bench daemon: {}: {} lost",

@@ -218,9 +218,25 @@ impl TracerExit {
             l.strip_prefix("rtrace: ")?
                 .split_once(", peak RSS ")?
                 .1
-                .strip_suffix(" KiB")?
+                .split_once(" KiB")?
+                .0
                 .parse()
                 .ok()
+        })
+    }
+
+    /// The CPU time rtrace's `--stats` line says attaching took: its loading threads'
+    /// included, which /proc no longer lists once they have exited.
+    pub fn rtrace_attach_cpu(&self) -> Option<Duration> {
+        self.stderr.lines().find_map(|l| {
+            let secs: f64 = l
+                .strip_prefix("rtrace: ")?
+                .strip_suffix("s CPU to attach")?
+                .rsplit_once(", ")?
+                .1
+                .parse()
+                .ok()?;
+            Some(Duration::from_secs_f64(secs))
         })
     }
 
