@@ -220,6 +220,9 @@ struct Backtraces {
     text: Vec<u8>,
     /// Thread -> the frames of the call the signals held for it waited for: theirs.
     held_for: FxHashMap<u32, Vec<u8>>,
+    /// Threads whose killing signal printed without a stack: the SIGKILL they take
+    /// next brings it.
+    killed_by: rustc_hash::FxHashSet<u32>,
 }
 
 /// A [`decode::UserStack`], kept past its record.
@@ -313,6 +316,7 @@ impl StraceFormatter {
             at_exit: FxHashMap::default(),
             text: Vec::new(),
             held_for: FxHashMap::default(),
+            killed_by: rustc_hash::FxHashSet::default(),
         }));
     }
 
@@ -374,14 +378,44 @@ impl StraceFormatter {
 
     /// Writes the frames of the stack a signal came to, after its line.
     fn write_signal_backtrace(&mut self, tid: u32) -> io::Result<()> {
+        if !self.write_kept_stack(tid)?
+            && let Some(traces) = &mut self.backtraces
+        {
+            // A signal that kills by default, sent from elsewhere: its line comes from
+            // the sender. The thread's own stack comes with the SIGKILL it then takes.
+            traces.killed_by.insert(tid);
+        }
+        Ok(())
+    }
+
+    /// Writes the frames of the stack kept for `tid`, if any; whether there was one.
+    fn write_kept_stack(&mut self, tid: u32) -> io::Result<bool> {
+        let Some(traces) = &mut self.backtraces else {
+            return Ok(false);
+        };
+        let Some(saved) = traces.pending.remove(&tid) else {
+            return Ok(false);
+        };
+        traces.format(&saved, false)?;
+        self.write_frames_text(tid).map(|()| true)
+    }
+
+    /// A thread takes the SIGKILL of its process's death (`-k`): when the signal that
+    /// killed it printed without a stack, the stack this SIGKILL came to is that
+    /// signal's, as strace shows it after the line.
+    fn write_killed_backtrace(&mut self, tid: u32) -> io::Result<()> {
         let Some(traces) = &mut self.backtraces else {
             return Ok(());
         };
-        let Some(saved) = traces.pending.remove(&tid) else {
-            return Ok(());
-        };
-        traces.format(&saved, false)?;
-        self.write_frames_text(tid)
+        if traces.killed_by.remove(&tid) {
+            self.write_kept_stack(tid).map(|_| ())
+        } else {
+            // A killing signal held for a call the thread was in prints with it, later.
+            if !self.held_signals.contains_key(&tid) {
+                traces.pending.remove(&tid);
+            }
+            Ok(())
+        }
     }
 
     /// Writes the frames `Backtraces::format` left in the text, for task `tid`.
@@ -426,6 +460,7 @@ impl StraceFormatter {
         let saved = traces.at_exit.remove(&exit.tid);
         traces.pending.remove(&exit.tid);
         traces.entered.remove(&exit.tid);
+        traces.killed_by.remove(&exit.tid);
         if let Some(saved) = &saved {
             traces.format(saved, true)?;
         }
@@ -812,14 +847,16 @@ impl StraceFormatter {
         self.syscall_number(held.last_call);
         self.line.extend_from_slice(&held.line);
         self.write_line(tid)?;
-        // (-k) The frames of the call it waited for: the thread is still there.
+        // (-k) The frames of the call it waited for: the thread is still there. A
+        // call -e trace= hides printed none: then those of the SIGKILL that a killing
+        // signal brought, if it did.
         let frames = self
             .backtraces
             .as_ref()
             .and_then(|traces| traces.held_for.get(&tid).cloned());
         match frames {
             Some(frames) => self.write_for(tid, &frames),
-            None => Ok(()),
+            None => self.write_kept_stack(tid).map(|_| ()),
         }
     }
 
@@ -1017,8 +1054,10 @@ impl StraceFormatter {
         // SIGKILL never stops a ptraced task, so strace never shows one. Without a
         // ptracer, each thread of a process killed by any signal by default takes one
         // (the kernel programs report the signal that did it instead).
-        if !self.lines || !self.signals.contains(delivery.signo) || delivery.signo == libc::SIGKILL
-        {
+        if delivery.signo == libc::SIGKILL {
+            return self.write_killed_backtrace(delivery.tid);
+        }
+        if !self.lines || !self.signals.contains(delivery.signo) {
             return Ok(());
         }
         let _style = decode::text::use_style(self.opts.xlat);

@@ -794,12 +794,13 @@ fn per_task_traces(
     files
 }
 
-/// Both tracers' `-ff` files for a shell that starts one child: (strace's, rtrace's),
-/// the shell's first, with the pids of each normalised away.
+/// Both tracers' `-ff` files for a shell that starts `tasks - 1` children: (strace's,
+/// rtrace's), the shell's first, with the pids of each normalised away.
 fn both_per_task_traces(
     label: &str,
     options: &[&str],
     command: &[&str],
+    tasks: usize,
 ) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     require_root();
     let scratch = ScratchDir::new(label);
@@ -807,7 +808,7 @@ fn both_per_task_traces(
         let files = per_task_traces(tracer, options, command, &scratch.path().join(base));
         assert_eq!(
             files.len(),
-            2,
+            tasks,
             "{} wrote {} files",
             tracer.display(),
             files.len()
@@ -828,7 +829,8 @@ fn both_per_task_traces(
 fn each_task_gets_a_file_of_its_own_with_ff() {
     // (Not the calls whose results differ from run to run: random bytes, pids.)
     let options = ["-ff", "-e", "trace=!getrandom,getppid,set_tid_address"];
-    let (strace, rtrace) = both_per_task_traces("ff", &options, &["sh", "-c", "/bin/true & wait"]);
+    let (strace, rtrace) =
+        both_per_task_traces("ff", &options, &["sh", "-c", "/bin/true & wait"], 2);
     for (task, (s, r)) in strace.iter().zip(&rtrace).enumerate() {
         assert_same_lines(&format!("-ff, task {task}"), s, r, str::to_owned);
     }
@@ -913,7 +915,7 @@ fn a_shell_and_its_child_with_their_stacks_with_ff_k() {
         "trace=!getrandom,getppid,set_tid_address",
     ];
     let command = ["sh", "-c", "echo hi; sleep 0.2"];
-    let (strace, rtrace) = both_per_task_traces("ff-k", &options, &command);
+    let (strace, rtrace) = both_per_task_traces("ff-k", &options, &command, 2);
     for (task, (s, r)) in strace.iter().zip(&rtrace).enumerate() {
         assert!(
             s.iter().filter(|l| l.starts_with(" > ")).count() > 100,
@@ -954,4 +956,39 @@ fn every_tracepoint_kind_loads_and_traces() {
         String::from_utf8_lossy(&out.stderr),
         "rtrace: -k needs the calls' user registers, which classic tracepoints do not pass\n"
     );
+}
+
+#[test]
+fn a_killed_child_shows_where_it_stood_with_ff_k() {
+    // The SIGTERM's line comes from the shell that sends it; the stack strace prints
+    // after it is the child's, where the signal found it, which comes with the SIGKILL
+    // the child then takes. The shell's SIGCHLD lines have their stacks too.
+    let options = ["-ff", "-k", "-e", "trace=none"];
+    let command = ["sh", "-c", "sleep 5 & sleep 0.2; kill -TERM $!; wait"];
+    let (strace, rtrace) = both_per_task_traces("ff-k-killed", &options, &command, 3);
+    let killed = &strace[1];
+    assert!(
+        killed.first().is_some_and(|l| l.starts_with("--- SIGTERM"))
+            && killed.iter().filter(|l| l.starts_with(" > ")).count() > 3,
+        "{killed:?}"
+    );
+    // (Without a fork's line to learn them from, the children's pids stay in si_pid.)
+    let unpid = |l: &str| digits_after(l, &["si_pid="]);
+    assert_same_lines("-ff -k, the killed child", &strace[1], &rtrace[1], unpid);
+    // Where the shell stands when the killed child's SIGCHLD comes depends on how fast
+    // the child dies: still in its kill, or already waiting. The lines are the same.
+    let lines = |task: &[String]| -> Vec<String> {
+        task.iter()
+            .filter(|l| !l.starts_with(" > "))
+            .cloned()
+            .collect()
+    };
+    for task in [0, 2] {
+        assert_same_lines(
+            &format!("-ff -k, task {task}"),
+            &lines(&strace[task]),
+            &lines(&rtrace[task]),
+            unpid,
+        );
+    }
 }
