@@ -80,28 +80,35 @@ pub fn syscall_args_btf(regs: *const u8, with_frame: bool) -> Entry {
     let si = at(base + 72);
     let di = at(base + 80);
     let orig_ax = at(base + 88);
-    let sp = at(base + 120);
-    let (ip, bp) = if with_frame {
-        (at(base + 96), at(base))
+    // The stack pointer always: stack captures read from it.
+    let user = if with_frame {
+        user_regs_btf(regs)
     } else {
-        (0, 0)
+        UserRegs {
+            sp: at(base + SP),
+            ..UserRegs::default()
+        }
     };
     Entry {
         nr: orig_ax,
         args: [di, si, dx, r10, r8, r9],
-        user: UserRegs { ip, sp, bp },
+        user,
     }
 }
 
-/// The user instruction, stack and frame pointers alone, as [`syscall_args_btf`] reads
-/// them (for a call's exit, whose arguments enter kept).
+/// Offsets of ip and sp from [`SYSCALL_REGS_OFFSET`] (bp is at 0).
+const IP: usize = 96;
+const SP: usize = 120;
+
+/// The user instruction, stack and frame pointers alone (also for a call's exit, whose
+/// arguments enter kept).
 #[inline(always)]
 pub fn user_regs_btf(regs: *const u8) -> UserRegs {
     // SAFETY: as in syscall_args_btf.
     let at = |offset: usize| unsafe { core::ptr::read_volatile(regs.add(offset).cast::<u64>()) };
     UserRegs {
-        ip: at(SYSCALL_REGS_OFFSET + 96),
-        sp: at(SYSCALL_REGS_OFFSET + 120),
+        ip: at(SYSCALL_REGS_OFFSET + IP),
+        sp: at(SYSCALL_REGS_OFFSET + SP),
         bp: at(SYSCALL_REGS_OFFSET),
     }
 }

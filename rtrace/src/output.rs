@@ -256,14 +256,14 @@ impl Backtraces {
             .write_vfork(saved.tgid, &stack, return_address, &mut self.text)
     }
 
-    /// Writes `saved`'s frames into `text`; with `after_exit`, as strace prints a stack
-    /// it took as the call entered (an exec's, an `exit`'s).
-    fn format(&mut self, saved: &SavedStack, after_exit: bool) -> io::Result<()> {
+    /// Writes `saved`'s frames into `text`; with `taken_at_enter`, as strace prints a
+    /// stack it took as the call entered (an exec's, an `exit`'s).
+    fn format(&mut self, saved: &SavedStack, taken_at_enter: bool) -> io::Result<()> {
         self.text.clear();
         let stack = saved.user_stack();
-        if after_exit {
+        if taken_at_enter {
             self.unwinder
-                .write_after_exit(saved.tgid, &stack, &mut self.text)
+                .write_taken_at_enter(saved.tgid, &stack, &mut self.text)
         } else {
             self.unwinder.write(saved.tgid, &stack, &mut self.text)
         }
@@ -348,7 +348,7 @@ impl StraceFormatter {
         let launched_exec = is_exec(ev.nr) && traces.launched == Some(ev.tid);
         // An exec's stack is the one it entered with, printed as strace prints the
         // stacks it takes at enter; the launched command's, the new program's.
-        let (saved, after_exit) = if is_exec(ev.nr) && !launched_exec {
+        let (saved, taken_at_enter) = if is_exec(ev.nr) && !launched_exec {
             (traces.entered.remove(&ev.tid), true)
         } else {
             (traces.pending.remove(&ev.tid), false)
@@ -367,7 +367,7 @@ impl StraceFormatter {
         if ev.nr == Sysno::vfork as u32 {
             traces.format_vfork(&saved, ev.args[0])?;
         } else {
-            traces.format(&saved, after_exit)?;
+            traces.format(&saved, taken_at_enter)?;
         }
         // A signal held for this call prints after it, where the thread stands now.
         if self.held_signals.contains_key(&ev.tid) {

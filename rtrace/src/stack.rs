@@ -153,13 +153,13 @@ impl Backtracer {
         self.write_styled(tgid, stack, Unnamed::Bare, Some(return_address), out)
     }
 
-    /// [`Self::write`] for the stack of an `exit` or `exit_group`, which strace takes
-    /// as the call enters and prints after the thread's `+++` line: a frame without a
-    /// symbol there prints `PATH(+0x0) [0x..]`.
+    /// [`Self::write`] for a stack strace takes as the call enters (an exec's, an
+    /// `exit_group`'s, printed after the thread's `+++` line): a frame without a symbol
+    /// there prints `PATH(+0x0) [0x..]`.
     ///
     /// # Errors
     /// Only those of `out`.
-    pub fn write_after_exit(
+    pub fn write_taken_at_enter(
         &mut self,
         tgid: u32,
         stack: &UserStack<'_>,
