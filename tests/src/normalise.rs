@@ -269,6 +269,21 @@ pub fn long_numbers_masked(line: &str, min_digits: usize) -> String {
     out
 }
 
+/// `line` with the number after each of `marks` written `N` (a pid or a time, any length).
+pub fn digits_after(line: &str, marks: &[&str]) -> String {
+    let mut out = line.to_owned();
+    for mark in marks {
+        if let Some(at) = out.find(mark) {
+            let start = at + mark.len();
+            let digits = out[start..].bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                out.replace_range(start..start + digits, "N");
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

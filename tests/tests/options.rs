@@ -10,7 +10,7 @@ use std::{
 };
 
 use rtrace_tests::{
-    normalise::{long_numbers_masked, normalise_trace},
+    normalise::{digits_after, long_numbers_masked, normalise_trace},
     process::{ScratchDir, require_root, rtrace_binary},
 };
 
@@ -482,21 +482,6 @@ fn calls_by_how_they_returned_and_quiet_exits() {
     same_as_strace(&[&["-z"], &steady[..]].concat(), &["ls", "/"]);
     same_as_strace(&[&["-qq"], &steady[..]].concat(), &["ls", "/"]);
     same_as_strace(&[&["-e", "quiet=exit"], &steady[..]].concat(), &["ls", "/"]);
-}
-
-/// `line` with the number after each of `marks` written `N` (a pid, any length).
-fn digits_after(line: &str, marks: &[&str]) -> String {
-    let mut out = line.to_owned();
-    for mark in marks {
-        if let Some(at) = out.find(mark) {
-            let start = at + mark.len();
-            let digits = out[start..].bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 {
-                out.replace_range(start..start + digits, "N");
-            }
-        }
-    }
-    out
 }
 
 /// A python script in a scratch directory: `body` after the imports (`os`, `socket`,

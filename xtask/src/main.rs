@@ -129,9 +129,12 @@ fn main() -> Result<()> {
         }
         Task::Test { args } => {
             // strace to compare with; PHP-FPM, the workers rtrace is for; python3, the
-            // servers and clients of the socket tests.
+            // servers and clients of the socket tests; bpftool, to see what rtrace leaves
+            // loaded; pgrep, to find the sleep a launched shell started.
             toolchain::ensure_packages(&[
                 ("strace", "/usr/bin/strace"),
+                ("bpftool", "/usr/sbin/bpftool"),
+                ("procps", "/usr/bin/pgrep"),
                 ("php-fpm", "/usr/sbin/php-fpm8.2"),
                 ("python3", "/usr/bin/python3"),
             ])?;
