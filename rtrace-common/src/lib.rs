@@ -42,6 +42,9 @@ pub mod kind {
     pub const TARGET_ADDED: u32 = 6;
     /// The user stack of the call whose record follows, for `-k`: [`super::StackRecord`].
     pub const STACK: u32 = 7;
+    /// A [`super::LongCaptureRecord`]: one buffer of the call whose record follows, as
+    /// much of it as `-s` asks beyond a slot.
+    pub const LONG_CAPTURE: u32 = 8;
 }
 
 /// First bytes of every record.
@@ -175,6 +178,36 @@ pub const STACK_PAGE: usize = 4096;
 pub const STACK_RECORD_DATA_OFFSET: usize = 56;
 const _: () = assert!(core::mem::offset_of!(StackRecord, stack) == STACK_RECORD_DATA_OFFSET);
 
+/// Bytes of one buffer a [`LongCaptureRecord`] carries at most: `-s` beyond a slot's
+/// [`SLOT_SIZE`] reads up to this much of a `read`'s or a `write`'s data.
+pub const LONG_CAPTURE_BYTES: usize = 128 << 10;
+
+/// A buffer of a traced call, read as the call returned, when `-s` asks for more of it
+/// than its slot holds (`strace -s 4096` shows the whole of a 1,000-byte request): sent
+/// just before the call's [`SyscallRecord`], from the same thread, as long as its fixed
+/// part and the `len` bytes read. The record's slot holds the first [`SLOT_SIZE`] bytes
+/// as always; the decoder prints these instead. `header.aux` is the slot's index and
+/// `header.ts_ns` the call's `enter_time`, which the decoder matches with `nr`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct LongCaptureRecord {
+    pub header: RecordHeader,
+    /// Syscall number.
+    pub nr: u32,
+    pub _pad: u32,
+    /// Bytes of `data` read: at most [`LONG_CAPTURE_BYTES`].
+    pub len: u64,
+    pub data: [u8; LONG_CAPTURE_BYTES],
+}
+
+/// Bytes of the fixed part of a [`LongCaptureRecord`], before `data`.
+pub const LONG_CAPTURE_DATA_OFFSET: usize = 40;
+const _: () = assert!(core::mem::offset_of!(LongCaptureRecord, data) == LONG_CAPTURE_DATA_OFFSET);
+
+/// Name of the kernel global that, nonzero, sends the buffers `-s` asks more of than a
+/// slot holds in [`LongCaptureRecord`]s.
+pub const LONG_CAPTURES: &str = "LONG_CAPTURES";
+
 /// A thread left the kernel (`sched_process_exit`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
@@ -307,7 +340,9 @@ pub struct SlotSpec {
     pub ptr_offset: u16,
     /// Multiplier (or fixed size) for the length, in bytes.
     pub elem_size: u32,
-    /// Most bytes to read; at most [`SLOT_SIZE`].
+    /// Most bytes to read: at most [`SLOT_SIZE`] into the slot. A [`capture_kind::BYTES`]
+    /// slot read at exit may ask for up to [`LONG_CAPTURE_BYTES`]: the rest comes in a
+    /// [`LongCaptureRecord`] when [`LONG_CAPTURES`] is set.
     pub max: u32,
 }
 const _: () = assert!(size_of::<SlotSpec>() == 16);

@@ -14,7 +14,8 @@ use aya_ebpf::{
 };
 use rtrace_common::{
     MAX_COUNTED_DIRENTS, MAX_COUNTED_POINTERS, MAX_IOVECS, PTR_FROM_STACK, SLOT_COUNT, SLOT_SIZE,
-    SlotMeta, SlotSpec, WALKING_KINDS_BELOW_SLOT, capture_kind, len_kind, slot_status,
+    SlotMeta, SlotSpec, WALKING_KINDS_BELOW_SLOT, capture_kind, capture_when, len_kind,
+    slot_status,
 };
 
 /// `struct msghdr` offsets (x86_64).
@@ -297,6 +298,25 @@ fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
     };
     let max = u64::from(spec.max);
     Some(if len > max { max } else { len })
+}
+
+/// Where and how much of a [`capture_kind::BYTES`] slot read at exit lies beyond the
+/// slot: `(pointer, length)` when `spec` asks for more than [`SLOT_SIZE`] (`-s`) and the
+/// call has that much (see `rtrace_common::LongCaptureRecord`).
+#[inline(always)]
+pub fn long_capture(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<(u64, u64)> {
+    if spec.kind != capture_kind::BYTES
+        || spec.when != capture_when::EXIT
+        || spec.max as usize <= SLOT_SIZE
+    {
+        return None;
+    }
+    let ptr = arg_at(args, spec.ptr_arg)?;
+    if ptr == 0 {
+        return None;
+    }
+    let len = spec_len(spec, args, ret)?;
+    (len > SLOT_SIZE as u64).then_some((ptr + u64::from(spec.ptr_offset), len))
 }
 
 /// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`. Kinds

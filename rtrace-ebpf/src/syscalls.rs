@@ -19,13 +19,14 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, EnterCaptures, InFlight, RecordHeader, SLOT_COUNT, STACK_BYTES, STACK_PAGE,
-    STACK_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_when, counter, kind,
-    record_flags, spec_flags, stack_flags, syscall_record_size,
+    CaptureSpec, EnterCaptures, InFlight, LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET,
+    LongCaptureRecord, RecordHeader, SLOT_COUNT, STACK_BYTES, STACK_PAGE, STACK_RECORD_DATA_OFFSET,
+    StackRecord, SyscallRecord, capture_when, counter, kind, record_flags, spec_flags, stack_flags,
+    syscall_record_size,
 };
 
 use crate::{
-    capture::{Slots, capture, copy_words},
+    capture::{Slots, capture, copy_words, long_capture},
     maps::{
         CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
@@ -292,6 +293,81 @@ unsafe fn bpf_probe_read_user_into(to: *mut u8, len: usize, from: u64) -> Result
     if rc == 0 { Ok(()) } else { Err(rc) }
 }
 
+/// Nonzero: a buffer `-s` asks more of than a slot holds comes whole (up to the limit
+/// its spec's `max` sets) in a [`LongCaptureRecord`] before the call's record. Set by
+/// the loader.
+#[unsafe(no_mangle)]
+static LONG_CAPTURES: u32 = 0;
+
+/// Sends, before the call's record, each of its buffers that is longer than a slot and
+/// that `-s` asks more of.
+#[inline(always)]
+fn emit_long_captures(call: &CallInfo<'_>, spec: &CaptureSpec) {
+    for i in 0..SLOT_COUNT {
+        if i as u32 >= spec.record_slots {
+            break;
+        }
+        if let Some((ptr, len)) = long_capture(&spec.slots[i], call.args, call.ret) {
+            let ids = u64::from(call.tgid) << 32 | u64::from(call.tid);
+            let nr_slot = call.nr | (i as u64) << 32;
+            emit_long_capture(ids, nr_slot, call.enter_time, ptr, len);
+        }
+    }
+}
+
+/// Sends `len` bytes (at most [`LONG_CAPTURE_BYTES`]) of user memory at `ptr` as the
+/// long capture of slot `nr_slot >> 32` of call `nr_slot & 0xffffffff` of the thread
+/// `ids` names (tgid << 32 | tid). Nothing is sent when the memory cannot be read whole:
+/// the slot's own bytes then print. Counted lost when the ring is full.
+#[inline(never)]
+fn emit_long_capture(ids: u64, nr_slot: u64, enter_time: u64, ptr: u64, len: u64) {
+    // SAFETY: a helper without arguments.
+    let cpu = unsafe { bpf_get_smp_processor_id() };
+    let Some(rec) = LONG_SCRATCH.get_ptr_mut(cpu) else {
+        return;
+    };
+    let len = if len > LONG_CAPTURE_BYTES as u64 {
+        LONG_CAPTURE_BYTES as u64
+    } else {
+        len
+    };
+    #[expect(clippy::cast_possible_truncation, reason = "ids and numbers in halves")]
+    // SAFETY: this CPU's LongCaptureRecord, which no other program uses while this one
+    // runs; the read writes `len` <= LONG_CAPTURE_BYTES bytes into `data`.
+    unsafe {
+        (*rec).header = RecordHeader {
+            kind: kind::LONG_CAPTURE,
+            tid: ids as u32,
+            tgid: (ids >> 32) as u32,
+            aux: (nr_slot >> 32) as u32,
+            ts_ns: enter_time,
+        };
+        (*rec).nr = nr_slot as u32;
+        (*rec).len = len;
+        if bpf_probe_read_user_into((*rec).data.as_mut_ptr(), len as usize, ptr).is_err() {
+            return;
+        }
+    }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "at most LONG_CAPTURE_BYTES"
+    )]
+    let sent = LONG_CAPTURE_DATA_OFFSET + len as usize;
+    // SAFETY: the record's fixed part and the `len` bytes read, inside the value.
+    let bytes = unsafe { core::slice::from_raw_parts(rec.cast::<u8>(), sent) };
+    if RING
+        .output::<[u8]>(bytes, u64::from(BPF_RB_NO_WAKEUP))
+        .is_err()
+    {
+        count(counter::LOST);
+    }
+}
+
+/// Per CPU, the [`LongCaptureRecord`] being built. The loader sizes it: an entry per
+/// possible CPU when `-s` asks more than a slot, one otherwise.
+#[map]
+static LONG_SCRATCH: Array<LongCaptureRecord> = Array::with_max_entries(1, 0);
+
 /// Nonzero: syscall records carry their exit time (see `rtrace_common::STAMP_EXIT`).
 /// Set by the loader.
 #[unsafe(no_mangle)]
@@ -495,6 +571,11 @@ fn on_exit(
     };
     if stacks_wanted() && user.sp != 0 {
         emit_stack(tgid, tid, user, 0);
+    }
+    if global(&LONG_CAPTURES) != 0
+        && let Some(spec) = spec
+    {
+        emit_long_captures(&call, spec);
     }
     emit(&call, spec);
     if stash.is_some() {

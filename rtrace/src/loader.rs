@@ -23,6 +23,27 @@ use crate::{
 /// The eBPF object `cargo xtask build` made, embedded at build time.
 static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"), "/rtrace.bpf.o"));
 
+/// What the programs are loaded to do.
+#[derive(Clone, Copy, Debug)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "features the programs load with or without, each its own"
+)]
+pub struct LoadOptions {
+    /// Bytes of the ring buffer.
+    pub ring_size: u32,
+    /// Children join the traced set as they are made (`-f`).
+    pub follow_forks: bool,
+    /// Syscall records carry their exit time (`-T`, `-c`).
+    pub stamp_exit: bool,
+    /// Each syscall record comes after its thread's user stack (`-k`).
+    pub stacks: bool,
+    /// Buffers that `-s` asks more of than a slot holds come whole before their call's
+    /// record (see `rtrace_common::LongCaptureRecord`).
+    pub long_captures: bool,
+    pub kind: TracepointKind,
+}
+
 /// How the syscall programs attach to `raw_syscalls/sys_enter` and `sys_exit`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum TracepointKind {
@@ -302,10 +323,11 @@ pub fn default_ring_size() -> u32 {
         .next_power_of_two()
 }
 
-/// Entries of the `STACK_SCRATCH` array: one per possible CPU with `-k` (132 KiB
-/// each), one without.
-fn stack_scratch_entries(stacks: bool) -> u32 {
-    if !stacks {
+/// Entries of a per-CPU scratch array (`STACK_SCRATCH`, 132 KiB an entry, for `-k`;
+/// `LONG_SCRATCH`, 128 KiB, for `-s` beyond a slot): one per possible CPU when it is
+/// used, one otherwise.
+fn scratch_entries(used: bool) -> u32 {
+    if !used {
         return 1;
     }
     aya::util::nr_cpus()
@@ -315,20 +337,19 @@ fn stack_scratch_entries(stacks: bool) -> u32 {
 }
 
 impl Tracer {
-    /// Loads the programs (not yet attached) with a ring of `ring_size` bytes; with
-    /// `stamp_exit`, syscall records carry their exit time; with `stacks`, each comes
-    /// after its thread's user stack (`-k`).
+    /// Loads the programs (not yet attached), to do what `options` says.
     ///
     /// # Errors
     /// When the object is missing, privileges are lacking, or the kernel rejects it.
-    pub fn load(
-        ring_size: u32,
-        follow_forks: bool,
-        stamp_exit: bool,
-        stacks: bool,
-        kind: TracepointKind,
-        clock: &KernelClock,
-    ) -> Result<Self, LoadError> {
+    pub fn load(options: &LoadOptions, clock: &KernelClock) -> Result<Self, LoadError> {
+        let LoadOptions {
+            ring_size,
+            follow_forks,
+            stamp_exit,
+            stacks,
+            long_captures,
+            kind,
+        } = *options;
         if EBPF_OBJECT.is_empty() {
             return Err(LoadError::NoObject);
         }
@@ -346,6 +367,7 @@ impl Tracer {
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
         let stacks = u32::from(stacks);
+        let long_captures = u32::from(long_captures);
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
         let target_entries = pid_slots().div_ceil(TARGETS_PER_ENTRY);
@@ -355,7 +377,8 @@ impl Tracer {
             .map_max_entries("RING", ring_size)
             .map_max_entries("INFLIGHT", inflight_slots)
             .map_max_entries("TARGETS", target_entries)
-            .map_max_entries("STACK_SCRATCH", stack_scratch_entries(stacks != 0))
+            .map_max_entries("STACK_SCRATCH", scratch_entries(stacks != 0))
+            .map_max_entries("LONG_SCRATCH", scratch_entries(long_captures != 0))
             .override_global("INFLIGHT_MASK", &inflight_mask, true)
             .override_global("TASK_EXIT_CODE_OFFSET", &task.exit_code, true)
             .override_global("TASK_SIGNAL_OFFSET", &group_exit.task_signal, true)
@@ -380,6 +403,7 @@ impl Tracer {
             .override_global(rtrace_common::CLOCK_JIFFIES, &clock_jiffies, true)
             .override_global(rtrace_common::STAMP_EXIT, &stamp_exit, true)
             .override_global("STACK_TRACE", &stacks, true)
+            .override_global(rtrace_common::LONG_CAPTURES, &long_captures, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {
                 if is_permission(&e) {

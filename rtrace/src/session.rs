@@ -22,11 +22,14 @@ use tokio::{
 use crate::{
     cli::Cli,
     clock::{self, KernelClock},
-    decode::{self, DecodeOptions, Event, ThreadExit, fdpath::FdPaths, table, text::HexStrings},
+    decode::{
+        self, DecodeOptions, Event, HeldCaptures, ThreadExit, fdpath::FdPaths, table,
+        text::HexStrings,
+    },
     filter::{Qualifier, QuietSet, StatusSet, TracedSet},
     inflight::{Blocked, InFlightView},
     launch::Launch,
-    loader::{self, Tracer},
+    loader::{self, LoadOptions, Tracer},
     output::StraceFormatter,
     threads::ThreadTargets,
     timing::{Absolute, Timestamps},
@@ -388,14 +391,15 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         KernelClock::jiffies()
     };
     let held = Signals::hold();
-    let mut tracer = Tracer::load(
+    let load = LoadOptions {
         ring_size,
-        cli.follow_forks > 0,
-        times.durations() || summary,
-        cli.stack_trace && !cli.summary_only,
-        cli.tracepoints,
-        &clock,
-    )?;
+        follow_forks: cli.follow_forks > 0,
+        stamp_exit: times.durations() || summary,
+        stacks: cli.stack_trace && !cli.summary_only,
+        long_captures: cli.strsize >= rtrace_common::SLOT_SIZE && !cli.summary_only,
+        kind: cli.tracepoints,
+    };
+    let mut tracer = Tracer::load(&load, &clock)?;
     drop(held);
     // Before tracing begins: /proc/timer_list (where the kernel could not read its
     // clocks) lists every timer, tens of milliseconds in the kernel on a busy host.
@@ -563,6 +567,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         alive: targets.iter().copied().collect(),
         announced: attached.iter().copied().collect(),
         threads,
+        long_captures: HeldCaptures::default(),
         watching_names: !cli.names.is_empty(),
         before_exec: launch.as_ref().map(Launch::pid),
         inflight,
@@ -685,6 +690,8 @@ struct RingReader {
     announced: HashSet<u32>,
     /// The processes of which only some threads show (`-p TID`).
     threads: ThreadTargets,
+    /// Buffers longer than their slots (`-s`), until their calls' records come.
+    long_captures: HeldCaptures,
     /// Names are watched: new targets may come, so no targets left is no reason to stop.
     watching_names: bool,
     /// A launched command not yet exec'd: its calls until then are rtrace's own.
@@ -753,6 +760,17 @@ impl RingReader {
             if event.as_ref().is_ok_and(|e| self.threads.hides(e)) {
                 continue;
             }
+            // A call's buffers longer than their slots came before it (-s).
+            let long = match &event {
+                Ok(Event::Syscall(ev)) => self.long_captures.take(ev),
+                _ => Vec::new(),
+            };
+            let mut event = event;
+            if let Ok(Event::Syscall(ev)) = &mut event {
+                for capture in &long {
+                    capture.fill(ev);
+                }
+            }
             match event {
                 // A thread of a process traced in part (-p TID): its exit shows if the
                 // thread does, and ends the trace with the last of them.
@@ -802,6 +820,7 @@ impl RingReader {
                 }
                 Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
                 Ok(Event::Stack(user)) => formatter.stack(&user),
+                Ok(Event::LongCapture(long)) => self.long_captures.keep(&long),
                 Ok(Event::TargetAdded { tid, tgid }) => {
                     self.alive.insert(tgid);
                     formatter.add_task(tid, tgid);

@@ -65,6 +65,7 @@ impl ThreadTargets {
             Event::Signal(delivery) => !self.shows(delivery.tgid, delivery.tid),
             Event::Fork(fork) => !self.shows(fork.parent_tgid, fork.parent_tid),
             Event::Stack(user) => !self.shows(user.tgid, user.tid),
+            Event::LongCapture(long) => !self.shows(long.tgid, long.tid),
             Event::Exit(_) | Event::TargetAdded { .. } => false,
         }
     }

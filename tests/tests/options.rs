@@ -149,6 +149,45 @@ fn hex_strings_and_string_limits() {
 }
 
 #[test]
+fn buffers_longer_than_a_slot_print_whole_with_a_large_s() {
+    // `strace -s 4096`, the usual way to see a worker's whole request or query: the
+    // kernel reads such a buffer whole, beyond the record's 256-byte slot.
+    let scratch = ScratchDir::new("long-buffers");
+    let script = scratch.path().join("buffers.py");
+    let file = scratch.path().join("positioned");
+    fs::write(
+        &script,
+        format!(
+            "import os, socket\n\
+             data = bytes(range(256)) * 4 + b'request: GET / HTTP/1.1\\r\\n' * 200\n\
+             a, b = socket.socketpair()\n\
+             a.send(data[:1000])\n\
+             b.recv(4096)\n\
+             r, w = os.pipe()\n\
+             os.write(w, data[:5000]); os.read(r, 5000)\n\
+             f = os.open('{}', os.O_RDWR | os.O_CREAT, 0o600)\n\
+             os.pwrite(f, data[256:3256], 10); os.pread(f, 3000, 10)\n\
+             n = os.open('/dev/null', os.O_WRONLY)\n\
+             os.write(n, data * 12)\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    let command = ["python3", &script.display().to_string()];
+    let calls = "trace=sendto,recvfrom,write,read,pwrite64,pread64";
+    // 100,000 bytes and more: the last write (105,600) is cut by -s, at the same byte.
+    for options in [
+        &["-s", "4096", "-e", calls][..],
+        &["-x", "-s", "100000", "-e", calls],
+    ] {
+        let (strace, rtrace) = both_traces(options, &command);
+        let long = strace.iter().filter(|l| l.len() > 1000).count();
+        assert!(long >= 5, "{options:?}: {long} long lines in {strace:#?}");
+        assert_same_lines(&format!("{options:?}"), &strace, &rtrace, str::to_owned);
+    }
+}
+
+#[test]
 fn descriptors_with_their_paths() {
     let scratch = ScratchDir::new("paths");
     let file = data_file(&scratch);

@@ -4,9 +4,10 @@
 use std::mem::size_of;
 
 use rtrace_common::{
-    ExitRecord, ForkRecord, RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE, STACK_BYTES,
-    STACK_RECORD_DATA_OFFSET, SYSCALL_RECORD_DATA_OFFSET, SignalRecord, exit_flags, kind,
-    record_flags, signal_flags, slot_status, stack_flags,
+    ExitRecord, ForkRecord, LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET, RecordHeader,
+    SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_RECORD_DATA_OFFSET,
+    SYSCALL_RECORD_DATA_OFFSET, SignalRecord, exit_flags, kind, record_flags, signal_flags,
+    slot_status, stack_flags,
 };
 
 /// What one capture slot holds.
@@ -122,6 +123,22 @@ pub enum Event<'a> {
     },
     /// The user stack of the thread's next call (`-k`).
     Stack(UserStack<'a>),
+    /// A buffer of the thread's next call, longer than its slot (`-s`).
+    LongCapture(LongCapture<'a>),
+}
+
+/// A buffer of a call, as much as `-s` asks of it, sent before the call's record (whose
+/// slot holds its first bytes only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LongCapture<'a> {
+    pub tid: u32,
+    pub tgid: u32,
+    /// The call's number and enter time, as its record has them.
+    pub nr: u32,
+    pub enter_time: u64,
+    /// The slot whose bytes these are.
+    pub slot: usize,
+    pub bytes: &'a [u8],
 }
 
 /// What the kernel copied of a thread's user state at a call, for `-k`.
@@ -140,6 +157,56 @@ pub struct UserStack<'a> {
     /// Read as the call entered (an exec's, in the program that made it), not as it
     /// returned.
     pub at_enter: bool,
+}
+
+/// Long captures waiting for their calls' records.
+#[derive(Debug, Default)]
+pub struct HeldCaptures(Vec<HeldCapture>);
+
+/// A [`LongCapture`], copied out of the ring.
+#[derive(Debug)]
+pub struct HeldCapture {
+    tid: u32,
+    nr: u32,
+    enter_time: u64,
+    slot: usize,
+    bytes: Vec<u8>,
+}
+
+impl HeldCaptures {
+    /// Keeps `long` until its call's record comes.
+    pub fn keep(&mut self, long: &LongCapture<'_>) {
+        self.0.push(HeldCapture {
+            tid: long.tid,
+            nr: long.nr,
+            enter_time: long.enter_time,
+            slot: long.slot,
+            bytes: long.bytes.to_vec(),
+        });
+    }
+
+    /// Takes what is held for `ev`'s thread: `ev`'s buffers, and any of a call whose
+    /// record was lost (a thread's next record is the call they came before).
+    pub fn take(&mut self, ev: &SyscallEvent<'_>) -> Vec<HeldCapture> {
+        if self.0.iter().all(|c| c.tid != ev.tid) {
+            return Vec::new();
+        }
+        let (mine, rest) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|c| c.tid == ev.tid);
+        self.0 = rest;
+        mine
+    }
+}
+
+impl HeldCapture {
+    /// Gives `ev` these bytes for their slot, if they are `ev`'s.
+    pub fn fill<'a>(&'a self, ev: &mut SyscallEvent<'a>) {
+        let ours = self.tid == ev.tid && self.nr == ev.nr && self.enter_time == ev.enter_time;
+        if ours && let Some(slot) = ev.slots.get_mut(self.slot) {
+            *slot = Capture::Data(&self.bytes);
+        }
+    }
 }
 
 /// Why a record could not be read.
@@ -224,6 +291,23 @@ pub fn parse_record(bytes: &[u8]) -> Result<Event<'_>, RecordError> {
                 bp,
                 stack,
                 at_enter: header.aux & stack_flags::AT_ENTER != 0,
+            }))
+        }
+        kind::LONG_CAPTURE => {
+            let short = RecordError::Short(bytes.len());
+            let nr: u32 = read(bytes, 24).ok_or(short.clone())?;
+            let len: u64 = read(bytes, 32).ok_or(short.clone())?;
+            let read = bytes.get(LONG_CAPTURE_DATA_OFFSET..).ok_or(short)?;
+            let len = usize::try_from(len)
+                .unwrap_or(usize::MAX)
+                .min(LONG_CAPTURE_BYTES);
+            Ok(Event::LongCapture(LongCapture {
+                tid: header.tid,
+                tgid: header.tgid,
+                nr,
+                enter_time: header.ts_ns,
+                slot: usize::try_from(header.aux).unwrap_or(usize::MAX),
+                bytes: &read[..len.min(read.len())],
             }))
         }
         other => Err(RecordError::UnknownKind(other)),
@@ -369,6 +453,63 @@ mod tests {
         };
         assert_eq!(user.stack.len(), 8);
         assert!(parse_record(&rec[..STACK_RECORD_DATA_OFFSET - 1]).is_err());
+    }
+
+    #[test]
+    fn a_long_capture_names_its_call_and_slot() {
+        let mut rec = vec![0u8; LONG_CAPTURE_DATA_OFFSET + 304];
+        rec[..4].copy_from_slice(&kind::LONG_CAPTURE.to_ne_bytes());
+        rec[4..8].copy_from_slice(&7u32.to_ne_bytes());
+        rec[8..12].copy_from_slice(&6u32.to_ne_bytes());
+        rec[12..16].copy_from_slice(&1u32.to_ne_bytes());
+        rec[16..24].copy_from_slice(&99u64.to_ne_bytes());
+        rec[24..28].copy_from_slice(&44u32.to_ne_bytes());
+        rec[32..40].copy_from_slice(&300u64.to_ne_bytes());
+        rec[LONG_CAPTURE_DATA_OFFSET..].fill(b'x');
+        let Event::LongCapture(long) = parse_record(&rec).unwrap() else {
+            panic!("not a long capture")
+        };
+        assert_eq!((long.tid, long.tgid, long.nr, long.slot), (7, 6, 44, 1));
+        assert_eq!(long.bytes, [b'x'; 300]);
+        let mut held = HeldCaptures::default();
+        held.keep(&long);
+        let mut call = testing::syscall_record(44, [0; 6], 300, &[Some(b"xx"), Some(b"yy")]);
+        call[4..8].copy_from_slice(&7u32.to_ne_bytes());
+        call[88..96].copy_from_slice(&99u64.to_ne_bytes());
+        let Event::Syscall(ev) = parse_record(&call).unwrap() else {
+            panic!("not a call")
+        };
+        // Another thread's call takes nothing.
+        let other = SyscallEvent {
+            tid: 8,
+            ..ev.clone()
+        };
+        assert!(held.take(&other).is_empty());
+        // Another call of the thread's (its record was lost) takes it, and is not given
+        // the bytes.
+        let later = SyscallEvent {
+            enter_time: 100,
+            ..ev.clone()
+        };
+        let taken = held.take(&later);
+        assert_eq!(taken.len(), 1);
+        let mut filled = later.clone();
+        taken[0].fill(&mut filled);
+        assert_eq!(filled.slots, later.slots);
+        // Its own call has slot 1's bytes replaced.
+        held.keep(&long);
+        let taken = held.take(&ev);
+        let mut filled = ev.clone();
+        taken[0].fill(&mut filled);
+        assert_eq!(filled.slots[0], Capture::Data(b"xx"));
+        assert_eq!(filled.slots[1], Capture::Data(&[b'x'; 300]));
+        assert!(held.take(&ev).is_empty());
+        // A length past what the record holds is cut to it.
+        rec[32..40].copy_from_slice(&u64::MAX.to_ne_bytes());
+        let Event::LongCapture(long) = parse_record(&rec).unwrap() else {
+            panic!("not a long capture")
+        };
+        assert_eq!(long.bytes.len(), 304);
     }
 
     #[test]

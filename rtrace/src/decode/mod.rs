@@ -29,7 +29,8 @@ pub mod time;
 use syscalls::Sysno;
 
 pub use self::event::{
-    Capture, Event, Fork, SignalDelivery, SyscallEvent, ThreadExit, UserStack, parse_record,
+    Capture, Event, Fork, HeldCaptures, SignalDelivery, SyscallEvent, ThreadExit, UserStack,
+    parse_record,
 };
 use self::{
     table::{BufLen, Compiled, Print, Ret, SyscallDef},

@@ -9,8 +9,8 @@
 use std::sync::OnceLock;
 
 use rtrace_common::{
-    CaptureSpec, MAX_SYSCALLS, SLOT_COUNT, SLOT_SIZE, SlotSpec, capture_kind, capture_when,
-    len_kind, spec_flags,
+    CaptureSpec, LONG_CAPTURE_BYTES, MAX_SYSCALLS, SLOT_COUNT, SLOT_SIZE, SlotSpec, capture_kind,
+    capture_when, len_kind, spec_flags,
 };
 use syscalls::Sysno;
 
@@ -370,8 +370,8 @@ fn len_spec(len: Len) -> (u8, u8, u32) {
 
 fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
     let strsize = u32::try_from(opts.strsize.saturating_add(1)).unwrap_or(u32::MAX);
-    #[expect(clippy::cast_possible_truncation, reason = "SLOT_SIZE is small")]
-    let slot = SLOT_SIZE as u32;
+    #[expect(clippy::cast_possible_truncation, reason = "both are small")]
+    let (slot, long) = (SLOT_SIZE as u32, LONG_CAPTURE_BYTES as u32);
     let (kind, when, ptr_arg, (len_kind, len_arg, elem_size), max) = match cap {
         Cap::Path => (
             capture_kind::STR,
@@ -390,6 +390,9 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
         Cap::Bytes { at_enter, len, max } => {
             let max = match max {
                 Max::Slot => slot,
+                // A buffer read at exit may be longer than its slot: the rest comes in
+                // a record of its own (see `LongCaptureRecord`).
+                Max::StrSize if !at_enter => strsize.min(long),
                 Max::StrSize => strsize.min(slot),
             };
             let when = if at_enter {
