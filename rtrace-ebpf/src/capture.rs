@@ -300,23 +300,68 @@ fn spec_len(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<u64> {
     Some(if len > max { max } else { len })
 }
 
-/// Where and how much of a [`capture_kind::BYTES`] slot read at exit lies beyond the
-/// slot: `(pointer, length)` when `spec` asks for more than [`SLOT_SIZE`] (`-s`) and the
-/// call has that much (see `rtrace_common::LongCaptureRecord`).
+/// What of a slot lies beyond it, when its spec asks for more than [`SLOT_SIZE`]
+/// (`-s`; see `rtrace_common::LongCaptureRecord`).
+pub enum Long {
+    /// A [`capture_kind::BYTES`] slot read at exit: `len` bytes at `ptr`, more than
+    /// the slot holds.
+    Bytes { ptr: u64, len: u64 },
+    /// An iovec array ([`capture_kind::IOVEC`], or a [`capture_kind::MSGHDR`]'s) of
+    /// `count` entries at `array`, whose data fill the slots from `first_slot`: each
+    /// longer than a slot comes whole, up to `max` bytes.
+    Iovecs {
+        array: u64,
+        count: u64,
+        first_slot: usize,
+        max: u64,
+    },
+}
+
+/// What of slot `i`, as `spec` says, lies beyond the slot for a call with `args` that
+/// returned `ret`.
 #[inline(always)]
-pub fn long_capture(spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<(u64, u64)> {
-    if spec.kind != capture_kind::BYTES
-        || spec.when != capture_when::EXIT
-        || spec.max as usize <= SLOT_SIZE
-    {
+pub fn long_capture(i: usize, spec: &SlotSpec, args: &[u64; 6], ret: i64) -> Option<Long> {
+    if spec.when != capture_when::EXIT || spec.max as usize <= SLOT_SIZE {
         return None;
     }
     let ptr = arg_at(args, spec.ptr_arg)?;
     if ptr == 0 {
         return None;
     }
-    let len = spec_len(spec, args, ret)?;
-    (len > SLOT_SIZE as u64).then_some((ptr + u64::from(spec.ptr_offset), len))
+    let ptr = ptr + u64::from(spec.ptr_offset);
+    let max = u64::from(spec.max);
+    match spec.kind {
+        capture_kind::BYTES => {
+            let len = spec_len(spec, args, ret)?;
+            (len > SLOT_SIZE as u64).then_some(Long::Bytes { ptr, len })
+        }
+        capture_kind::IOVEC if i < WALKING_KINDS_BELOW_SLOT => Some(Long::Iovecs {
+            array: ptr,
+            count: spec_len(spec, args, ret)?,
+            first_slot: i + 1,
+            max,
+        }),
+        // The msghdr in slot i, its name in i + 1, its iovec array in i + 2.
+        capture_kind::MSGHDR if i < WALKING_KINDS_BELOW_SLOT => {
+            let mut iov = [0u64; 2];
+            // SAFETY: reads msg_iov and msg_iovlen, 16 bytes of user memory, into a
+            // stack array of that size.
+            let rc = unsafe {
+                bpf_probe_read_user(
+                    iov.as_mut_ptr().cast::<c_void>(),
+                    16,
+                    (ptr + MSG_IOV as u64) as *const c_void,
+                )
+            };
+            (rc == 0 && iov[0] != 0).then_some(Long::Iovecs {
+                array: iov[0],
+                count: iov[1],
+                first_slot: i + 3,
+                max,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Captures slot `i` as `spec` says, for a call with `args` that returned `ret`. Kinds

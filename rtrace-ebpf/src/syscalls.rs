@@ -20,13 +20,13 @@ use aya_ebpf::{
 };
 use rtrace_common::{
     CaptureSpec, EnterCaptures, InFlight, LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET,
-    LongCaptureRecord, RecordHeader, SLOT_COUNT, STACK_BYTES, STACK_PAGE, STACK_RECORD_DATA_OFFSET,
-    StackRecord, SyscallRecord, capture_when, counter, kind, record_flags, spec_flags, stack_flags,
-    syscall_record_size,
+    LongCaptureRecord, RecordHeader, SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_PAGE,
+    STACK_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_when, counter, kind,
+    record_flags, spec_flags, stack_flags, syscall_record_size,
 };
 
 use crate::{
-    capture::{Slots, capture, copy_words, long_capture},
+    capture::{Long, Slots, capture, copy_words, long_capture},
     maps::{
         CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
@@ -299,28 +299,91 @@ unsafe fn bpf_probe_read_user_into(to: *mut u8, len: usize, from: u64) -> Result
 #[unsafe(no_mangle)]
 static LONG_CAPTURES: u32 = 0;
 
+/// The call a long capture is of, as its record names it.
+#[repr(C)]
+struct LongCall {
+    tgid: u32,
+    tid: u32,
+    nr: u32,
+    _pad: u32,
+    enter_time: u64,
+}
+
 /// Sends, before the call's record, each of its buffers that is longer than a slot and
 /// that `-s` asks more of.
 #[inline(always)]
 fn emit_long_captures(call: &CallInfo<'_>, spec: &CaptureSpec) {
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "syscall numbers fit in u32"
+    )]
+    let of = LongCall {
+        tgid: call.tgid,
+        tid: call.tid,
+        nr: call.nr as u32,
+        _pad: 0,
+        enter_time: call.enter_time,
+    };
     for i in 0..SLOT_COUNT {
         if i as u32 >= spec.record_slots {
             break;
         }
-        if let Some((ptr, len)) = long_capture(&spec.slots[i], call.args, call.ret) {
-            let ids = u64::from(call.tgid) << 32 | u64::from(call.tid);
-            let nr_slot = call.nr | (i as u64) << 32;
-            emit_long_capture(ids, nr_slot, call.enter_time, ptr, len);
+        match long_capture(i, &spec.slots[i], call.args, call.ret) {
+            Some(Long::Bytes { ptr, len }) => emit_long_capture(&of, i as u64, ptr, len),
+            Some(Long::Iovecs {
+                array,
+                count,
+                first_slot,
+                max,
+            }) => emit_long_iovecs(&of, first_slot as u64, array, count, max),
+            None => {}
+        }
+    }
+}
+
+/// The long captures of the `count` iovecs at `array` whose data fill the slots from
+/// `first_slot`: each longer than a slot, up to `max` bytes of it.
+#[inline(never)]
+fn emit_long_iovecs(of: &LongCall, first_slot: u64, array: u64, count: u64, max: u64) {
+    const ROOM: usize = SLOT_COUNT - 1;
+    let mut iovecs = [0u64; 2 * ROOM];
+    let count = if count > ROOM as u64 {
+        ROOM as u64
+    } else {
+        count
+    };
+    if count == 0 {
+        return;
+    }
+    // SAFETY: at most ROOM iovecs, 16 bytes each, into a stack array of that size.
+    let rc = unsafe {
+        aya_ebpf::helpers::generated::bpf_probe_read_user(
+            iovecs.as_mut_ptr().cast(),
+            (count * 16) as u32,
+            array as *const c_void,
+        )
+    };
+    if rc != 0 {
+        return;
+    }
+    for j in 0..ROOM {
+        let slot = first_slot + j as u64;
+        if j as u64 >= count || slot >= SLOT_COUNT as u64 {
+            break;
+        }
+        let (base, len) = (iovecs[2 * j], iovecs[2 * j + 1]);
+        let len = if len > max { max } else { len };
+        if base != 0 && len > SLOT_SIZE as u64 {
+            emit_long_capture(of, slot, base, len);
         }
     }
 }
 
 /// Sends `len` bytes (at most [`LONG_CAPTURE_BYTES`]) of user memory at `ptr` as the
-/// long capture of slot `nr_slot >> 32` of call `nr_slot & 0xffffffff` of the thread
-/// `ids` names (tgid << 32 | tid). Nothing is sent when the memory cannot be read whole:
-/// the slot's own bytes then print. Counted lost when the ring is full.
+/// long capture of `slot` of call `of`. Nothing is sent when the memory cannot be read
+/// whole: the slot's own bytes then print. Counted lost when the ring is full.
 #[inline(never)]
-fn emit_long_capture(ids: u64, nr_slot: u64, enter_time: u64, ptr: u64, len: u64) {
+fn emit_long_capture(of: &LongCall, slot: u64, ptr: u64, len: u64) {
     // SAFETY: a helper without arguments.
     let cpu = unsafe { bpf_get_smp_processor_id() };
     let Some(rec) = LONG_SCRATCH.get_ptr_mut(cpu) else {
@@ -331,18 +394,18 @@ fn emit_long_capture(ids: u64, nr_slot: u64, enter_time: u64, ptr: u64, len: u64
     } else {
         len
     };
-    #[expect(clippy::cast_possible_truncation, reason = "ids and numbers in halves")]
+    #[expect(clippy::cast_possible_truncation, reason = "a slot index")]
     // SAFETY: this CPU's LongCaptureRecord, which no other program uses while this one
     // runs; the read writes `len` <= LONG_CAPTURE_BYTES bytes into `data`.
     unsafe {
         (*rec).header = RecordHeader {
             kind: kind::LONG_CAPTURE,
-            tid: ids as u32,
-            tgid: (ids >> 32) as u32,
-            aux: (nr_slot >> 32) as u32,
-            ts_ns: enter_time,
+            tid: of.tid,
+            tgid: of.tgid,
+            aux: slot as u32,
+            ts_ns: of.enter_time,
         };
-        (*rec).nr = nr_slot as u32;
+        (*rec).nr = of.nr;
         (*rec).len = len;
         if bpf_probe_read_user_into((*rec).data.as_mut_ptr(), len as usize, ptr).is_err() {
             return;

@@ -151,7 +151,8 @@ fn hex_strings_and_string_limits() {
 #[test]
 fn buffers_longer_than_a_slot_print_whole_with_a_large_s() {
     // `strace -s 4096`, the usual way to see a worker's whole request or query: the
-    // kernel reads such a buffer whole, beyond the record's 256-byte slot.
+    // kernel reads such a buffer, or an iovec's data, whole, beyond the record's
+    // 256-byte slot.
     let scratch = ScratchDir::new("long-buffers");
     let script = scratch.path().join("buffers.py");
     let file = scratch.path().join("positioned");
@@ -168,13 +169,15 @@ fn buffers_longer_than_a_slot_print_whole_with_a_large_s() {
              f = os.open('{}', os.O_RDWR | os.O_CREAT, 0o600)\n\
              os.pwrite(f, data[256:3256], 10); os.pread(f, 3000, 10)\n\
              n = os.open('/dev/null', os.O_WRONLY)\n\
-             os.write(n, data * 12)\n",
+             os.write(n, data * 12)\n\
+             os.writev(w, [data[:300], b'short', data[:2000]]); os.readv(r, [bytearray(2100), bytearray(500)])\n\
+             a.sendmsg([data[:700], data[:3]]); b.recvmsg(4096)\n",
             file.display()
         ),
     )
     .unwrap();
     let command = ["python3", &script.display().to_string()];
-    let calls = "trace=sendto,recvfrom,write,read,pwrite64,pread64";
+    let calls = "trace=sendto,recvfrom,write,read,pwrite64,pread64,writev,readv,sendmsg,recvmsg";
     // 100,000 bytes and more: the last write (105,600) is cut by -s, at the same byte.
     for options in [
         &["-s", "4096", "-e", calls][..],

@@ -402,19 +402,20 @@ fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
             };
             (capture_kind::BYTES, when, ptr_arg, len_spec(len), max)
         }
+        // Each iovec's data up to -s: what a slot does not hold comes as for a buffer.
         Cap::Iovec { len } => (
             capture_kind::IOVEC,
             capture_when::EXIT,
             ptr_arg,
             len_spec(len),
-            strsize.min(slot),
+            strsize.min(long),
         ),
         Cap::Msghdr => (
             capture_kind::MSGHDR,
             capture_when::EXIT,
             ptr_arg,
             (0, 0, 0),
-            strsize.min(slot),
+            strsize.min(long),
         ),
         // Strings up to -s + 1 characters and their NUL: one more than printed tells
         // that a string was cut.
