@@ -204,9 +204,40 @@ pub struct LongCaptureRecord {
 pub const LONG_CAPTURE_DATA_OFFSET: usize = 40;
 const _: () = assert!(core::mem::offset_of!(LongCaptureRecord, data) == LONG_CAPTURE_DATA_OFFSET);
 
-/// Name of the kernel global that, nonzero, sends the buffers `-s` asks more of than a
-/// slot holds in [`LongCaptureRecord`]s.
+/// Name of the kernel global of [`long_captures`] bits: which calls send the buffers
+/// their specs ask more of than a slot holds in [`LongCaptureRecord`]s.
 pub const LONG_CAPTURES: &str = "LONG_CAPTURES";
+
+/// Bits of the [`LONG_CAPTURES`] global.
+pub mod long_captures {
+    /// Every call's (`-s` beyond a slot).
+    pub const ALL: u32 = 1;
+    /// The calls on the descriptors `-e read=` and `-e write=` dump (see
+    /// [`super::DumpFds`]).
+    pub const DUMPED: u32 = 2;
+}
+
+/// Descriptors below this are told apart in [`DumpFds`]; those from it up count as one.
+pub const DUMP_FD_LIMIT: usize = 4096;
+
+/// The descriptors whose data `-e read=SET` and `-e write=SET` dump: the kernel sends
+/// the data of their calls whole, whatever `-s` says. A kernel global, set by the loader.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DumpFds {
+    /// `[read, write]`: bit `fd % 64` of word `fd / 64` is set when `fd` is in the set.
+    pub below: [[u64; DUMP_FD_LIMIT / 64]; 2],
+    /// `[read, write]`: nonzero when the set has descriptors from [`DUMP_FD_LIMIT`] up.
+    pub beyond: [u64; 2],
+}
+
+impl DumpFds {
+    /// No descriptor in either set.
+    pub const NONE: DumpFds = DumpFds {
+        below: [[0; DUMP_FD_LIMIT / 64]; 2],
+        beyond: [0; 2],
+    };
+}
 
 /// A thread left the kernel (`sched_process_exit`).
 #[repr(C)]
@@ -383,6 +414,11 @@ pub mod spec_flags {
     /// what it is is kept as for [`RET_FD_SOCKET`]: a server's listener closed before
     /// its `accept` lines are decoded.
     pub const ARG0_FD_LISTENER: u32 = 512;
+    /// `-e read=SET`: the data the call reads from the descriptor in argument 0 comes
+    /// whole (see [`super::LongCaptureRecord`]) when [`super::DumpFds`] has it.
+    pub const DUMP_READ: u32 = 1024;
+    /// `-e write=SET`: as [`DUMP_READ`], for the data the call writes.
+    pub const DUMP_WRITE: u32 = 2048;
 }
 
 /// What to capture for one syscall number; userspace fills the `CAPTURE_SPECS` map
@@ -564,4 +600,5 @@ mod pod {
     unsafe impl aya::Pod for super::SocketInfo {}
     unsafe impl aya::Pod for super::SocketOffsets {}
     unsafe impl aya::Pod for super::PidNamespace {}
+    unsafe impl aya::Pod for super::DumpFds {}
 }

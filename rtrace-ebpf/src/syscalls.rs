@@ -19,10 +19,10 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, EnterCaptures, InFlight, LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET,
-    LongCaptureRecord, RecordHeader, SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_PAGE,
-    STACK_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_when, counter, kind,
-    record_flags, spec_flags, stack_flags, syscall_record_size,
+    CaptureSpec, DUMP_FD_LIMIT, DumpFds, EnterCaptures, InFlight, LONG_CAPTURE_BYTES,
+    LONG_CAPTURE_DATA_OFFSET, LongCaptureRecord, RecordHeader, SLOT_COUNT, SLOT_SIZE, STACK_BYTES,
+    STACK_PAGE, STACK_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_when, counter, kind,
+    long_captures, record_flags, spec_flags, stack_flags, syscall_record_size,
 };
 
 use crate::{
@@ -293,11 +293,41 @@ unsafe fn bpf_probe_read_user_into(to: *mut u8, len: usize, from: u64) -> Result
     if rc == 0 { Ok(()) } else { Err(rc) }
 }
 
-/// Nonzero: a buffer `-s` asks more of than a slot holds comes whole (up to the limit
-/// its spec's `max` sets) in a [`LongCaptureRecord`] before the call's record. Set by
-/// the loader.
+/// [`long_captures`] bits: which calls' buffers longer than a slot come whole (up to
+/// the limit their spec's `max` sets) in a [`LongCaptureRecord`] before the call's
+/// record. Set by the loader.
 #[unsafe(no_mangle)]
 static LONG_CAPTURES: u32 = 0;
+
+/// The descriptors `-e read=` and `-e write=` dump. Set by the loader.
+#[unsafe(no_mangle)]
+static DUMP_FDS: DumpFds = DumpFds::NONE;
+
+/// Whether `-e read=` or `-e write=` dumps the data of a call with these
+/// [`spec_flags`] on descriptor `fd`.
+#[inline(always)]
+fn dumped(flags: u32, fd: u64) -> bool {
+    let set = if flags & spec_flags::DUMP_READ != 0 {
+        0
+    } else if flags & spec_flags::DUMP_WRITE != 0 {
+        1
+    } else {
+        return false;
+    };
+    // (A C int: -1 and the like are not descriptors.)
+    let fd = fd & 0xffff_ffff;
+    if fd >= 0x8000_0000 {
+        return false;
+    }
+    // SAFETY: a global written once by the loader; indices inside its arrays.
+    unsafe {
+        if fd >= DUMP_FD_LIMIT as u64 {
+            return core::ptr::read_volatile(&DUMP_FDS.beyond[set]) != 0;
+        }
+        let word = core::ptr::read_volatile(&DUMP_FDS.below[set][(fd / 64) as usize]);
+        word & (1 << (fd % 64)) != 0
+    }
+}
 
 /// The call a long capture is of, as its record names it.
 #[repr(C)]
@@ -637,6 +667,7 @@ fn on_exit(
     }
     if global(&LONG_CAPTURES) != 0
         && let Some(spec) = spec
+        && (global(&LONG_CAPTURES) & long_captures::ALL != 0 || dumped(spec.flags, args[0]))
     {
         emit_long_captures(&call, spec);
     }

@@ -24,6 +24,10 @@ pub enum Qualifier {
     Signal(SignalSet),
     Status(StatusSet),
     Quiet(QuietSet),
+    /// `read=SET`: the descriptors whose data read is dumped.
+    Read(FdSet),
+    /// `write=SET`: the descriptors whose data written is dumped.
+    Write(FdSet),
 }
 
 impl Qualifier {
@@ -40,6 +44,8 @@ impl Qualifier {
             Some(("quiet" | "silent" | "silence" | "q", value)) => {
                 QuietSet::parse(value).map(Qualifier::Quiet)
             }
+            Some(("read" | "reads" | "r", value)) => FdSet::parse(value).map(Qualifier::Read),
+            Some(("write" | "writes" | "w", value)) => FdSet::parse(value).map(Qualifier::Write),
             _ => TracedSet::parse(expr).map(Qualifier::Trace),
         }
     }
@@ -126,6 +132,75 @@ fn items(value: &str) -> (bool, impl Iterator<Item = &str>) {
         None => (false, value),
     };
     (negate, list.split(',').filter(|s| !s.is_empty()))
+}
+
+/// `-e read=SET`, `-e write=SET`: descriptors, by number, `all`, `none`, or a leading
+/// `!` for the complement.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FdSet {
+    /// The numbers named, sorted.
+    named: Vec<u32>,
+    /// The set is every descriptor but those named.
+    complement: bool,
+}
+
+impl FdSet {
+    /// Parses `3,5`, `all`, `none`, `!...`.
+    ///
+    /// # Errors
+    /// An item that is no descriptor number.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let (negate, list) = items(value);
+        let mut set = FdSet::default();
+        for item in list {
+            match item {
+                "all" => set.complement = true,
+                "none" => {}
+                _ => {
+                    let fd = item
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|&fd| i32::try_from(fd).is_ok())
+                        .ok_or_else(|| format!("invalid descriptor '{item}'"))?;
+                    set.named.push(fd);
+                }
+            }
+        }
+        if set.complement {
+            set.named.clear();
+        }
+        set.named.sort_unstable();
+        set.named.dedup();
+        set.complement ^= negate;
+        Ok(set)
+    }
+
+    /// Whether descriptor `fd` is in the set.
+    #[must_use]
+    pub fn contains(&self, fd: i32) -> bool {
+        u32::try_from(fd).is_ok_and(|fd| self.named.binary_search(&fd).is_ok() != self.complement)
+    }
+
+    /// Whether no descriptor is in the set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        !self.complement && self.named.is_empty()
+    }
+
+    /// The set as the kernel tells descriptors apart: bit `fd % 64` of word `fd / 64`
+    /// below `rtrace_common::DUMP_FD_LIMIT`, and whether any from there up is in it.
+    #[must_use]
+    pub fn bitmap(&self) -> ([u64; rtrace_common::DUMP_FD_LIMIT / 64], bool) {
+        let limit = rtrace_common::DUMP_FD_LIMIT;
+        let mut words = [0u64; rtrace_common::DUMP_FD_LIMIT / 64];
+        for fd in 0..limit {
+            if self.contains(i32::try_from(fd).unwrap_or(i32::MAX)) {
+                words[fd / 64] |= 1 << (fd % 64);
+            }
+        }
+        let beyond = self.complement || self.named.last().is_some_and(|&fd| fd as usize >= limit);
+        (words, beyond)
+    }
 }
 
 /// `-e signal=SET`: the signals whose `--- SIG... ---` lines print.
@@ -610,6 +685,26 @@ mod tests {
             "invalid signal 'SIGNOPE'"
         );
         assert!(matches!(Qualifier::parse("read"), Ok(Qualifier::Trace(_))));
+    }
+
+    #[test]
+    fn descriptor_sets_as_strace_reads_them() {
+        let Ok(Qualifier::Write(set)) = Qualifier::parse("write=5,3") else {
+            panic!("not a write set")
+        };
+        assert!(set.contains(3) && set.contains(5) && !set.contains(4) && !set.contains(-1));
+        let Ok(Qualifier::Read(set)) = Qualifier::parse("r=!3") else {
+            panic!("not a read set")
+        };
+        assert!(!set.contains(3) && set.contains(0) && set.contains(70_000));
+        let (words, beyond) = set.bitmap();
+        assert_eq!((words[0], words[1], beyond), (!8, u64::MAX, true));
+        assert!(FdSet::parse("none").unwrap().is_empty());
+        assert!(FdSet::parse("!all").unwrap().is_empty());
+        assert!(FdSet::parse("all").unwrap().contains(1 << 30));
+        let (words, beyond) = FdSet::parse("65,5000").unwrap().bitmap();
+        assert_eq!((words[0], words[1], beyond), (0, 2, true));
+        assert_eq!(FdSet::parse("3,x").unwrap_err(), "invalid descriptor 'x'");
     }
 
     #[test]

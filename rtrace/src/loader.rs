@@ -11,7 +11,7 @@ use aya::{
         BtfTracePoint, Program, RawTracePoint, RawTracePointRunOptions, TestRun as _, TracePoint,
     },
 };
-use rtrace_common::{COMM_LEN, CaptureSpec, TARGETS_PER_ENTRY, comm_match, counter};
+use rtrace_common::{COMM_LEN, CaptureSpec, DumpFds, TARGETS_PER_ENTRY, comm_match, counter};
 
 use crate::{
     btf,
@@ -25,10 +25,6 @@ static EBPF_OBJECT: &[u8] = aya::include_bytes_aligned!(concat!(env!("OUT_DIR"),
 
 /// What the programs are loaded to do.
 #[derive(Clone, Copy, Debug)]
-#[expect(
-    clippy::struct_excessive_bools,
-    reason = "features the programs load with or without, each its own"
-)]
 pub struct LoadOptions {
     /// Bytes of the ring buffer.
     pub ring_size: u32,
@@ -38,9 +34,11 @@ pub struct LoadOptions {
     pub stamp_exit: bool,
     /// Each syscall record comes after its thread's user stack (`-k`).
     pub stacks: bool,
-    /// Buffers that `-s` asks more of than a slot holds come whole before their call's
-    /// record (see `rtrace_common::LongCaptureRecord`).
-    pub long_captures: bool,
+    /// Which calls' buffers longer than a slot come whole before their call's record
+    /// (`rtrace_common::long_captures` bits; see `rtrace_common::LongCaptureRecord`).
+    pub long_captures: u32,
+    /// The descriptors `-e read=` and `-e write=` dump.
+    pub dump_fds: DumpFds,
     pub kind: TracepointKind,
 }
 
@@ -348,6 +346,7 @@ impl Tracer {
             stamp_exit,
             stacks,
             long_captures,
+            dump_fds,
             kind,
         } = *options;
         if EBPF_OBJECT.is_empty() {
@@ -367,7 +366,6 @@ impl Tracer {
         let clock_jiffies = u32::from(clock.uses_jiffies());
         let stamp_exit = u32::from(stamp_exit);
         let stacks = u32::from(stacks);
-        let long_captures = u32::from(long_captures);
         let wakeup_bytes = u64::from(ring_size / 4);
         let inflight_slots = inflight_slots();
         let target_entries = pid_slots().div_ceil(TARGETS_PER_ENTRY);
@@ -404,6 +402,7 @@ impl Tracer {
             .override_global(rtrace_common::STAMP_EXIT, &stamp_exit, true)
             .override_global("STACK_TRACE", &stacks, true)
             .override_global(rtrace_common::LONG_CAPTURES, &long_captures, true)
+            .override_global("DUMP_FDS", &dump_fds, true)
             .load(EBPF_OBJECT)
             .map_err(|e| {
                 if is_permission(&e) {

@@ -735,6 +735,8 @@ impl StraceFormatter {
             Timestamps::duration(&mut self.line, ev.enter_time, ev.exit_time);
         }
         self.line.push(b'\n');
+        // (-e read=, -e write=) Its data, unprefixed, as strace writes it.
+        decode::dump::format_dumps(ev, &self.opts, &mut self.line);
         self.write_line(ev.tid)?;
         self.write_backtrace(ev)?;
         self.forget_closed_fds(ev);

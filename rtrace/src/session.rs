@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use anyhow::{Context, Result, bail};
 use aya::maps::{MapData, RingBuf};
+use rtrace_common::{DumpFds, long_captures};
 use tokio::{
     io::unix::AsyncFd,
     signal::unix::{Signal, SignalKind, signal},
@@ -23,10 +24,10 @@ use crate::{
     cli::Cli,
     clock::{self, KernelClock},
     decode::{
-        self, DecodeOptions, Event, HeldCaptures, ThreadExit, fdpath::FdPaths, table,
+        self, DecodeOptions, Event, HeldCaptures, ThreadExit, dump::Dumps, fdpath::FdPaths, table,
         text::HexStrings,
     },
-    filter::{Qualifier, QuietSet, StatusSet, TracedSet},
+    filter::{FdSet, Qualifier, QuietSet, StatusSet, TracedSet},
     inflight::{Blocked, InFlightView},
     launch::Launch,
     loader::{self, LoadOptions, Tracer},
@@ -367,6 +368,27 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         1 => Some(std::rc::Rc::new(FdPaths::default())),
         _ => Some(std::rc::Rc::new(FdPaths::with_sockets())),
     };
+    // The last of each set counts, as with strace.
+    let last_set = |which: fn(&Qualifier) -> Option<&FdSet>| {
+        cli.filters
+            .iter()
+            .rev()
+            .find_map(which)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let dumps = Dumps {
+        read: last_set(|q| match q {
+            Qualifier::Read(set) => Some(set),
+            _ => None,
+        }),
+        write: last_set(|q| match q {
+            Qualifier::Write(set) => Some(set),
+            _ => None,
+        }),
+    };
+    let dumps =
+        (!dumps.read.is_empty() || !dumps.write.is_empty()).then(|| std::rc::Rc::new(dumps));
     let opts = DecodeOptions {
         strsize: cli.strsize,
         hex,
@@ -374,6 +396,7 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         xlat: cli.xlat,
         unabbreviated: cli.unabbreviated,
         comms: cli.names_pids().then(Default::default),
+        dumps: dumps.clone(),
     };
     // Pids print deep in the printers of structs: they find the names here.
     decode::comm::install(opts.comms.clone());
@@ -396,7 +419,19 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         follow_forks: cli.follow_forks > 0,
         stamp_exit: times.durations() || summary,
         stacks: cli.stack_trace && !cli.summary_only,
-        long_captures: cli.strsize >= rtrace_common::SLOT_SIZE && !cli.summary_only,
+        long_captures: if cli.summary_only {
+            0
+        } else {
+            let mut bits = 0;
+            if cli.strsize >= rtrace_common::SLOT_SIZE {
+                bits |= long_captures::ALL;
+            }
+            if dumps.is_some() {
+                bits |= long_captures::DUMPED;
+            }
+            bits
+        },
+        dump_fds: dumps.map_or(DumpFds::NONE, |d| d.kernel_fds()),
         kind: cli.tracepoints,
     };
     let mut tracer = Tracer::load(&load, &clock)?;
@@ -459,7 +494,10 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         match qualifier {
             Qualifier::Signal(set) => formatter.set_signal_filter(set.clone()),
             Qualifier::Status(set) => formatter.set_status_filter(*set),
-            Qualifier::Trace(_) | Qualifier::Quiet(_) => {}
+            Qualifier::Trace(_)
+            | Qualifier::Quiet(_)
+            | Qualifier::Read(_)
+            | Qualifier::Write(_) => {}
         }
     }
     if cli.successful_only {

@@ -136,7 +136,9 @@ pub fn call_name(line: &str) -> Option<&str> {
     .then_some(name)
 }
 
-fn hide_addresses(line: &str) -> String {
+/// `line` with its addresses (hex numbers of six digits or more) written `0xADDR`.
+#[must_use]
+pub fn hide_addresses(line: &str) -> String {
     let bytes = line.as_bytes();
     let mut text = String::with_capacity(line.len());
     let mut copied = 0;

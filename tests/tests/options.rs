@@ -10,7 +10,7 @@ use std::{
 };
 
 use rtrace_tests::{
-    normalise::{digits_after, long_numbers_masked, normalise_trace},
+    normalise::{digits_after, hide_addresses, long_numbers_masked, normalise_trace},
     process::{ScratchDir, require_root, rtrace_binary},
 };
 
@@ -188,6 +188,50 @@ fn buffers_longer_than_a_slot_print_whole_with_a_large_s() {
         assert!(long >= 5, "{options:?}: {long} long lines in {strace:#?}");
         assert_same_lines(&format!("{options:?}"), &strace, &rtrace, str::to_owned);
     }
+}
+
+#[test]
+fn data_read_and_written_on_chosen_descriptors_is_dumped() {
+    // `-e read=SET -e write=SET`: what passed through those descriptors, in hex and
+    // ASCII after the call's line, whole (beyond -s and beyond a slot), by buffer for
+    // iovec arrays (to the first empty one); for a failed write too, as strace; nothing
+    // for another descriptor.
+    let scratch = ScratchDir::new("dumps");
+    let script = scratch.path().join("dumps.py");
+    let file = scratch.path().join("positioned");
+    fs::write(
+        &script,
+        format!(
+            "import os, socket\n\
+             r, w = os.pipe(); os.dup2(r, 10); os.dup2(w, 11)\n\
+             a, b = socket.socketpair(); os.dup2(a.fileno(), 12); os.dup2(b.fileno(), 13)\n\
+             a = socket.socket(fileno=12); b = socket.socket(fileno=13)\n\
+             os.dup2(w, 16); os.close(16)\n\
+             f = os.open('{}', os.O_RDWR | os.O_CREAT, 0o600); os.dup2(f, 14)\n\
+             os.write(11, b'hello\\n'); os.read(10, 100)\n\
+             os.write(11, bytes(range(256)) * 3); os.read(10, 1000)\n\
+             os.writev(11, [b'abc', b'', b'defg']); os.readv(10, [bytearray(2), bytearray(10)])\n\
+             a.send(b'q' * 40); b.recv(10); b.recv(100)\n\
+             a.sendmsg([b'x' * 300, b'yz']); b.recvmsg(1000)\n\
+             os.pwrite(14, b'not dumped', 0); os.pread(14, 10, 0)\n\
+             try:\n    os.write(16, b'failed')\n\
+             except OSError:\n    pass\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    let calls = "trace=read,write,readv,writev,sendto,recvfrom,sendmsg,recvmsg,pread64,pwrite64";
+    let options = ["-e", calls, "-e", "read=10,13", "-e", "write=11,12,16"];
+    let (strace, rtrace) = both_traces(&options, &["python3", &script.display().to_string()]);
+    let dumped = strace.iter().filter(|l| l.starts_with(" | ")).count();
+    assert!(dumped > 100, "{dumped} dump lines in {strace:#?}");
+    assert!(
+        strace
+            .iter()
+            .any(|l| l.starts_with(" * 3 bytes in buffer 0"))
+    );
+    // (recvmsg's msg_name is on python's stack.)
+    assert_same_lines("-e read= -e write=", &strace, &rtrace, hide_addresses);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! and their printers; [`format_syscall`] prints one call.
 
 pub mod comm;
+pub mod dump;
 pub mod errno;
 pub mod event;
 pub mod fdpath;
@@ -52,6 +53,8 @@ pub struct DecodeOptions {
     pub unabbreviated: bool,
     /// `-Y`: pids print with the names of their processes.
     pub comms: Option<std::rc::Rc<comm::Comms>>,
+    /// `-e read=`, `-e write=`: the descriptors whose data is dumped after the lines.
+    pub dumps: Option<std::rc::Rc<dump::Dumps>>,
 }
 
 impl Default for DecodeOptions {
@@ -63,6 +66,7 @@ impl Default for DecodeOptions {
             xlat: XlatStyle::Abbrev,
             unabbreviated: false,
             comms: None,
+            dumps: None,
         }
     }
 }

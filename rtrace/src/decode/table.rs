@@ -14,7 +14,10 @@ use rtrace_common::{
 };
 use syscalls::Sysno;
 
-use super::{Call, DecodeOptions};
+use super::{
+    Call, DecodeOptions,
+    dump::{self, Direction},
+};
 use crate::filter::TracedSet;
 
 /// Syscall classes, as strace's `-e trace=%file` and friends name them.
@@ -524,6 +527,24 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
                 spec.record_slots = spec.record_slots.max(used);
             }
         }
+        if let Some(flag) = dump_flag(opts, u32::try_from(nr).expect("table is small")) {
+            // The data is dumped whole, whatever -s says, on the descriptors asked for.
+            spec.flags |= flag;
+            for slot in &mut spec.slots {
+                let data = [
+                    capture_kind::BYTES,
+                    capture_kind::IOVEC,
+                    capture_kind::MSGHDR,
+                ];
+                if slot.ptr_arg == 1 && slot.when == capture_when::EXIT && data.contains(&slot.kind)
+                {
+                    #[expect(clippy::cast_possible_truncation, reason = "128 KiB")]
+                    {
+                        slot.max = LONG_CAPTURE_BYTES as u32;
+                    }
+                }
+            }
+        }
         if spec != CaptureSpec::default() {
             specs.push((u32::try_from(nr).expect("table is small"), spec));
         }
@@ -543,6 +564,19 @@ pub fn capture_specs(opts: &DecodeOptions, traced: &TracedSet) -> Vec<(u32, Capt
         }
     }
     specs
+}
+
+/// The flag that has the kernel send call `nr`'s data whole on the descriptors `-e read=`
+/// or `-e write=` dumps, when a set asks for the call's direction.
+fn dump_flag(opts: &DecodeOptions, nr: u32) -> Option<u32> {
+    let dumps = opts.dumps.as_ref()?;
+    [
+        (Direction::Read, &dumps.read, spec_flags::DUMP_READ),
+        (Direction::Write, &dumps.write, spec_flags::DUMP_WRITE),
+    ]
+    .into_iter()
+    .find(|(direction, set, _)| !set.is_empty() && dump::direction(nr) == Some(*direction))
+    .map(|(_, _, flag)| flag)
 }
 
 /// The calls each kernel-side flag applies to (see [`spec_flags`]), as the options ask.
