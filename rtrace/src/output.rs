@@ -139,11 +139,15 @@ struct RemovedName<'e> {
 }
 
 /// A signal line waiting for the call its thread is in: when the signal came, the
-/// thread's last call then (`-n`), and the line after its leader.
+/// thread's last call then (`-n`), and what its line tells.
 struct HeldSignal {
     time: u64,
     last_call: Option<u32>,
-    line: Vec<u8>,
+    tgid: u32,
+    signo: i32,
+    /// Its siginfo, copied: the line is made when written, after the call's, as
+    /// strace makes it (a SIGCHLD's `si_pid` names no process once `wait4` reaped it).
+    siginfo: Option<Vec<u8>>,
 }
 
 /// Which optional parts the lines have.
@@ -847,7 +851,12 @@ impl StraceFormatter {
         self.line.clear();
         self.leader(tid, held.time);
         self.syscall_number(held.last_call);
-        self.line.extend_from_slice(&held.line);
+        let _style = decode::text::use_style(self.opts.xlat);
+        if let Some(comms) = &self.opts.comms {
+            comms.calling(held.tgid);
+        }
+        decode::siginfo::format_signal(&mut self.line, held.signo, held.siginfo.as_deref());
+        self.line.push(b'\n');
         self.write_line(tid)?;
         // (-k) The frames of the call it waited for: the thread is still there. A
         // call -e trace= hides printed none: then those of the SIGKILL that a killing
@@ -1063,17 +1072,19 @@ impl StraceFormatter {
             return Ok(());
         }
         let _style = decode::text::use_style(self.opts.xlat);
+        if let Some(comms) = &self.opts.comms {
+            comms.calling(delivery.tgid);
+        }
         if delivery.held_by_call {
-            let mut line = Vec::new();
-            decode::siginfo::format_signal(&mut line, delivery.signo, delivery.siginfo);
-            line.push(b'\n');
             self.held_signals
                 .entry(delivery.tid)
                 .or_default()
                 .push(HeldSignal {
                     time: delivery.time,
                     last_call: delivery.last_call,
-                    line,
+                    tgid: delivery.tgid,
+                    signo: delivery.signo,
+                    siginfo: delivery.siginfo.map(<[u8]>::to_vec),
                 });
             return Ok(());
         }

@@ -16,7 +16,7 @@ use std::{
 use rtrace_tests::{
     compare::realign,
     interleave::{lines_by_pid, whole_calls},
-    normalise::{call_name, digits_after, long_numbers_masked},
+    normalise::{call_name, digits_after, hide_addresses, long_numbers_masked},
     process::{DEADLINE, Helper, ScratchDir, require_root, rtrace_binary},
 };
 
@@ -839,6 +839,54 @@ fn pids_named(line: &str, pids: &[String]) -> String {
         out.extend(c);
     }
     out
+}
+
+#[test]
+fn pids_inside_a_pid_namespace_are_named_as_there_under_y() {
+    // A container's processes traced from outside it: they name pids as their
+    // namespace numbers them (`getpid() = 1`), and -Y names the processes those are
+    // there, as strace does, not rtrace's own processes of the same numbers (2 was
+    // kthreadd). A child's SIGCHLD names it as the zombie it still is.
+    require_root();
+    let scratch = ScratchDir::new("names-in-a-namespace");
+    let traced = |tracer: &Path, name: &str| -> BTreeMap<u32, Vec<String>> {
+        let out = scratch.path().join(name);
+        let status = Command::new(tracer)
+            .args(["-Y", "-f", "-e", "trace=getpid,kill,clone", "-o"])
+            .arg(&out)
+            .args(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c"])
+            .arg("sleep 0.1 & kill -0 $!; wait")
+            .stdin(Stdio::null())
+            .status()
+            .expect("running a tracer");
+        assert!(status.success(), "{name}: {status}");
+        let trace = fs::read_to_string(&out).expect("reading a trace");
+        // The namespace's processes, by pid (unshare's own lines are outside it).
+        let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        for line in trace.lines().filter(|l| !l.contains("<unshare>")) {
+            let (pid, rest) = line.split_at(line.bytes().take_while(u8::is_ascii_digit).count());
+            by_pid
+                .entry(pid.parse().expect("a pid"))
+                .or_default()
+                .push(hide_addresses(rest));
+        }
+        by_pid
+    };
+    let strace: Vec<Vec<String>> = traced(Path::new("/usr/bin/strace"), "s")
+        .into_values()
+        .collect();
+    assert!(
+        strace[0]
+            .iter()
+            .any(|l| l.starts_with("<sh> getpid()") && l.ends_with("= 1<sh>")),
+        "{strace:#?}"
+    );
+    assert!(
+        strace[0].iter().any(|l| l.contains("si_pid=2<sleep>")),
+        "{strace:#?}"
+    );
+    let rtrace: Vec<Vec<String>> = traced(&rtrace_binary(), "r").into_values().collect();
+    assert_eq!(rtrace, strace);
 }
 
 #[test]

@@ -9,7 +9,10 @@
 //! parent reaps it (`wait4`), as a zombie keeps it in `/proc`; a thread's name goes with
 //! its `+++` line. Pids of other processes are read from `/proc` when printed.
 
-use std::{cell::RefCell, rc::Rc};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
 
 use rustc_hash::FxHashMap;
 
@@ -52,6 +55,21 @@ impl Comm {
 #[derive(Debug, Default)]
 pub struct Comms {
     tasks: RefCell<FxHashMap<u32, Comm>>,
+    /// The pid namespaces traced processes are in, when not rtrace's.
+    namespaces: RefCell<Namespaces>,
+    /// The process whose line prints: the pids in it are as its namespace numbers them.
+    caller: Cell<u32>,
+}
+
+/// Pid namespaces other than rtrace's (a container's, when rtrace runs outside it): a
+/// process in one names pids as that namespace numbers them, `getpid() = 1`, and the
+/// names are those of the processes the numbers are there.
+#[derive(Debug, Default)]
+struct Namespaces {
+    /// A traced process's namespace (its `/proc/PID/ns/pid` inode), `None` for rtrace's.
+    of: FxHashMap<u32, Option<u64>>,
+    /// (namespace, pid there) -> pid in rtrace's.
+    here: FxHashMap<(u64, u32), u32>,
 }
 
 impl Comms {
@@ -68,9 +86,51 @@ impl Comms {
         }
     }
 
+    /// The lines that print next are process `tgid`'s: their pids are as its
+    /// namespace numbers them.
+    pub fn calling(&self, tgid: u32) {
+        self.caller.set(tgid);
+        self.namespace_of(tgid);
+    }
+
+    /// Process `tgid`'s pid namespace when it is not rtrace's, read from `/proc` the
+    /// first time (and not known, as rtrace's, when it cannot be read).
+    fn namespace_of(&self, tgid: u32) -> Option<u64> {
+        if tgid == 0 {
+            return None;
+        }
+        if let Some(&ns) = self.namespaces.borrow().of.get(&tgid) {
+            return ns;
+        }
+        let (ns, there) = read_namespace(tgid)?;
+        let mut namespaces = self.namespaces.borrow_mut();
+        namespaces.of.insert(tgid, ns);
+        if let Some(ns) = ns {
+            namespaces.here.insert((ns, there), tgid);
+        }
+        ns
+    }
+
+    /// Pid `pid` as the calling process names it, as rtrace's namespace numbers it;
+    /// `None` when no process rtrace can see has it.
+    fn here(&self, pid: u32) -> Option<u32> {
+        let Some(ns) = self.namespace_of(self.caller.get()) else {
+            return Some(pid);
+        };
+        if let Some(&here) = self.namespaces.borrow().here.get(&(ns, pid)) {
+            return Some(here);
+        }
+        let here = find_in_namespace(ns, pid)?;
+        self.namespaces.borrow_mut().here.insert((ns, pid), here);
+        Some(here)
+    }
+
     /// Writes `<NAME>` for a pid a call names or returns: a traced task's name, else
     /// the one `/proc` shows now; nothing for a pid no process has.
     pub fn write_pid(&self, out: &mut Vec<u8>, pid: u32) {
+        let Some(pid) = self.here(pid) else {
+            return;
+        };
         if let Some(comm) = self.tasks.borrow().get(&pid) {
             write_angled(out, comm.name());
             return;
@@ -90,8 +150,15 @@ impl Comms {
         self.tasks.borrow_mut().remove(&tid);
     }
 
-    /// A task made another: the child starts with its maker's name.
+    /// A task made another: the child starts with its maker's name, in its maker's
+    /// namespace unless `/proc` tells another (a fork after `unshare(CLONE_NEWPID)`).
     pub fn forked(&self, parent: u32, child: u32) {
+        self.namespace_of(child);
+        if !self.namespaces.borrow().of.contains_key(&child) {
+            // Gone already: in its maker's.
+            let ns = self.namespace_of(parent);
+            self.namespaces.borrow_mut().of.insert(child, ns);
+        }
         let mut tasks = self.tasks.borrow_mut();
         let comm = match tasks.get(&parent) {
             Some(comm) => Some(*comm),
@@ -126,6 +193,13 @@ impl Comms {
 
     /// A traced parent's `wait4` returned `pid`: the zombie is gone.
     pub fn reaped(&self, pid: u32) {
+        let Some(pid) = self.here(pid) else {
+            return;
+        };
+        let mut namespaces = self.namespaces.borrow_mut();
+        namespaces.of.remove(&pid);
+        namespaces.here.retain(|_, &mut here| here != pid);
+        drop(namespaces);
         let mut tasks = self.tasks.borrow_mut();
         if tasks.get(&pid).is_some_and(|c| c.exited) {
             tasks.remove(&pid);
@@ -180,6 +254,38 @@ fn read_comm(pid: u32) -> Option<Vec<u8>> {
         name.pop();
     }
     Some(name)
+}
+
+/// Process `pid`'s pid namespace (`None`: rtrace's) and its pid there, from
+/// `/proc/PID/status` (`NSpid:`, from rtrace's namespace in) and `/proc/PID/ns/pid`.
+fn read_namespace(pid: u32) -> Option<(Option<u64>, u32)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let nspid: Vec<u32> = status
+        .lines()
+        .find_map(|l| l.strip_prefix("NSpid:"))?
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let &there = nspid.last()?;
+    if nspid.len() < 2 {
+        return Some((None, there));
+    }
+    let link = std::fs::read_link(format!("/proc/{pid}/ns/pid")).ok()?;
+    let inode = link
+        .to_str()?
+        .strip_prefix("pid:[")?
+        .strip_suffix(']')?
+        .parse()
+        .ok()?;
+    Some((Some(inode), there))
+}
+
+/// The process of namespace `ns` that is `pid` there, found in `/proc`.
+fn find_in_namespace(ns: u64, pid: u32) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|&here| read_namespace(here) == Some((Some(ns), pid)))
 }
 
 fn proc_shows(pid: u32) -> bool {

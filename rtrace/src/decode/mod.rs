@@ -258,9 +258,17 @@ impl<'e> Call<'e, '_> {
     }
 }
 
+/// Under `-Y`, the pids that print next are `ev`'s process's.
+fn calling(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
+    if let Some(comms) = &opts.comms {
+        comms.calling(ev.tgid);
+    }
+}
+
 /// Prints the name and arguments of a call: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY`
 /// (no closing parenthesis: resumed and unfinished lines need the open form).
 pub fn format_call_args(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    calling(ev, opts);
     let _style = text::use_style(opts.xlat);
     match table::lookup(ev.nr, opts) {
         Some(compiled) => {
@@ -309,6 +317,7 @@ pub fn format_pending(
     out: &mut Vec<u8>,
     marker: &str,
 ) {
+    calling(ev, opts);
     let _style = text::use_style(opts.xlat);
     match table::lookup(ev.nr, opts) {
         Some(compiled) => {
@@ -426,6 +435,7 @@ pub fn entry_captures(
 /// Prints the rest of a call shown unfinished: `<... epoll_wait resumed>[...], 32, -1)`
 /// (then the caller pads and adds the return).
 pub fn format_resumed(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    calling(ev, opts);
     let _style = text::use_style(opts.xlat);
     out.extend_from_slice(b"<... ");
     write_name(ev.nr, out);
@@ -452,6 +462,7 @@ pub fn format_resumed_cut_short(ev: &SyscallEvent<'_>, out: &mut Vec<u8>) {
 
 /// Prints `= ...` for a call that returned (or `= ?` for one that does not).
 pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
+    calling(ev, opts);
     let _style = text::use_style(opts.xlat);
     out.extend_from_slice(b"= ");
     if !ev.returns {
@@ -599,6 +610,7 @@ pub fn track_reaped(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
         None
     };
     if let Some(pid) = reaped {
+        comms.calling(ev.tgid);
         comms.reaped(pid);
     }
 }
