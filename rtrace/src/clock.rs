@@ -129,9 +129,14 @@ fn elapsed(reference: Reading, hz: u64, stamp: u64, now: u64) -> Duration {
 /// this thread, which is running) less the last start of that one, from
 /// `/proc/.../sched` (kernels with `CONFIG_SCHED_DEBUG`). For a thread blocked in a
 /// call that began before rtrace attached, this is how long it has waited at least.
+///
+/// Both marks are read on the CPU the thread last ran on: each CPU's scheduler clock
+/// leaves out the time its interrupts took (and in a VM, the time the host took the
+/// CPU away), so two CPUs' clocks drift apart, by seconds on a shared host.
 #[must_use]
 pub fn off_cpu_for(tid: u32) -> Option<Duration> {
     let last_start = |path: &str| exec_start_ms(&fs::read_to_string(path).ok()?);
+    let _on_its_cpu = last_cpu(tid).and_then(PinnedToCpu::new);
     // A yield brings this thread's own mark up to now (the scheduler updates the
     // running thread's at ticks and switches only).
     // SAFETY: no arguments.
@@ -139,6 +144,52 @@ pub fn off_cpu_for(tid: u32) -> Option<Duration> {
     let now = last_start("/proc/thread-self/sched")?;
     let then = last_start(&format!("/proc/{tid}/sched"))?;
     Duration::try_from_secs_f64((now - then) / 1e3).ok()
+}
+
+/// The CPU thread `tid` last ran on: field 39 of `/proc/TID/stat`.
+fn last_cpu(tid: u32) -> Option<usize> {
+    let stat = fs::read_to_string(format!("/proc/{tid}/stat")).ok()?;
+    // Fields from the third (the state), after the name in parentheses.
+    let (_, fields) = stat.rsplit_once(')')?;
+    fields.split_whitespace().nth(39 - 3)?.parse().ok()
+}
+
+/// The calling thread, moved to one CPU until dropped, when it may run there.
+struct PinnedToCpu {
+    before: libc::cpu_set_t,
+}
+
+impl PinnedToCpu {
+    fn new(cpu: usize) -> Option<Self> {
+        // SAFETY: cpu_set_t is a plain bit array, for which zeroes are a value; the
+        // affinity calls are given its size, for this thread (0).
+        unsafe {
+            let mut before: libc::cpu_set_t = std::mem::zeroed();
+            let size = std::mem::size_of::<libc::cpu_set_t>();
+            if libc::sched_getaffinity(0, size, &raw mut before) != 0
+                || !libc::CPU_ISSET(cpu, &before)
+            {
+                return None;
+            }
+            let mut only: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut only);
+            (libc::sched_setaffinity(0, size, &raw const only) == 0)
+                .then_some(PinnedToCpu { before })
+        }
+    }
+}
+
+impl Drop for PinnedToCpu {
+    fn drop(&mut self) {
+        // SAFETY: as in `new`, with the set read there.
+        unsafe {
+            libc::sched_setaffinity(
+                0,
+                std::mem::size_of::<libc::cpu_set_t>(),
+                &raw const self.before,
+            );
+        }
+    }
 }
 
 /// `se.exec_start` of a `/proc/.../sched` text: milliseconds on the scheduler's clock.
@@ -223,6 +274,23 @@ mod tests {
         #[expect(clippy::cast_precision_loss, reason = "small constants")]
         let hz_f = hz as f64;
         assert!((measured - hz_f).abs() < hz_f * 0.15, "{measured} vs {hz}");
+    }
+
+    #[test]
+    fn a_sleeping_thread_is_off_the_cpu_at_least_as_long_as_it_slept() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sleeper = std::thread::spawn(move || {
+            // SAFETY: no arguments.
+            tx.send(unsafe { libc::gettid() }).unwrap();
+            std::thread::sleep(Duration::from_millis(600));
+        });
+        let tid = u32::try_from(rx.recv().unwrap()).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        assert!(last_cpu(tid).is_some_and(|cpu| cpu < cpus.max(64)));
+        let off = off_cpu_for(tid).expect("/proc/TID/sched");
+        assert!((0.39..0.6).contains(&off.as_secs_f64()), "{off:?}");
+        sleeper.join().unwrap();
     }
 
     #[test]
