@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::decode::comm::DecodePids;
+
 /// Traces the syscalls of running processes, printing strace's lines, without
 /// stopping them: eBPF programs on the `raw_syscalls` tracepoints do the watching.
 #[derive(Debug, Parser)]
@@ -70,13 +72,17 @@ pub struct Cli {
     pub fd_paths: u8,
 
     /// Print the command name after each pid: `[pid  1234<php-fpm>]`,
-    /// `kill(1235<sleep>, SIGTERM)`, `getpid() = 1234<php-fpm>`.
-    #[arg(short = 'Y')]
+    /// `kill(1235<sleep>, SIGTERM)`, `getpid() = 1234<php-fpm>` (as
+    /// `--decode-pids=comm`).
+    #[arg(short = 'Y', overrides_with = "decode_pids")]
     pub pid_names: bool,
 
-    /// What to print after pids: `comm`, their command names (as `-Y`).
-    #[arg(long = "decode-pids", value_name = "WHAT", value_parser = ["comm"])]
-    pub decode_pids: Option<String>,
+    /// What to print after pids, a list of: `comm`, their command names (as `-Y`);
+    /// `pidns`, for a process in another PID namespace (a container's), what its pids
+    /// are in rtrace's: `getpid() = 1 /* 4321 in rtrace's PID NS */`.
+    #[arg(long = "decode-pids", value_name = "WHAT", value_parser = parse_decode_pids,
+          overrides_with = "pid_names")]
+    pub decode_pids: Option<DecodePids>,
 
     /// Print strings with non-text bytes in hexadecimal (`-x`), or every string
     /// (`-xx`).
@@ -257,11 +263,32 @@ impl Cli {
         out
     }
 
-    /// `-Y` or `--decode-pids=comm`.
+    /// What prints after pids: `-Y` or `--decode-pids`, whichever came last.
     #[must_use]
-    pub fn names_pids(&self) -> bool {
-        self.pid_names || self.decode_pids.is_some()
+    pub fn pids_decoded(&self) -> Option<DecodePids> {
+        if self.pid_names {
+            return Some(DecodePids {
+                names: true,
+                namespaces: false,
+            });
+        }
+        self.decode_pids
     }
+}
+
+fn parse_decode_pids(s: &str) -> Result<DecodePids, String> {
+    let mut shows = DecodePids {
+        names: false,
+        namespaces: false,
+    };
+    for word in s.split(',') {
+        match word {
+            "comm" => shows.names = true,
+            "pidns" => shows.namespaces = true,
+            _ => return Err(format!("invalid decode-pids '{word}'")),
+        }
+    }
+    Ok(shows)
 }
 
 fn parse_pid_list(s: &str) -> Result<PidList, String> {
@@ -391,6 +418,31 @@ mod tests {
         assert_eq!(cli.xlat, XlatStyle::Verbose);
         let err = Cli::try_parse_from(["rtrace", "-X", "names", "-p", "1"]).unwrap_err();
         assert!(err.to_string().contains("raw, abbrev or verbose"), "{err}");
+    }
+
+    #[test]
+    fn decode_pids_takes_a_list_and_the_last_of_it_and_y_counts() {
+        let shows = |args: &[&str]| {
+            Cli::try_parse_from([&["rtrace"][..], args, &["-p", "1"]].concat())
+                .map(|cli| cli.pids_decoded())
+        };
+        let both = DecodePids {
+            names: true,
+            namespaces: true,
+        };
+        let pidns = DecodePids {
+            names: false,
+            namespaces: true,
+        };
+        let comm = DecodePids {
+            names: true,
+            namespaces: false,
+        };
+        assert_eq!(shows(&["--decode-pids=comm,pidns"]).unwrap(), Some(both));
+        assert_eq!(shows(&["-Y", "--decode-pids=pidns"]).unwrap(), Some(pidns));
+        assert_eq!(shows(&["--decode-pids=pidns", "-Y"]).unwrap(), Some(comm));
+        assert_eq!(shows(&[]).unwrap(), None);
+        assert!(shows(&["--decode-pids=pids"]).is_err());
     }
 
     #[test]

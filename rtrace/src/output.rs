@@ -609,7 +609,7 @@ impl StraceFormatter {
             // `{tid:<5} `, `{tid}<{comm}> `
             Sink::File if self.file_prefix => {
                 self.line.extend_from_slice(digits);
-                match &self.opts.comms {
+                match self.opts.comms.as_ref().filter(|c| c.names()) {
                     Some(comms) => comms.write_task(&mut self.line, tid),
                     None => self.line.extend_from_slice(padding),
                 }
@@ -620,7 +620,7 @@ impl StraceFormatter {
                 self.line.extend_from_slice(b"[pid ");
                 self.line.extend_from_slice(padding);
                 self.line.extend_from_slice(digits);
-                if let Some(comms) = &self.opts.comms {
+                if let Some(comms) = self.opts.comms.as_ref().filter(|c| c.names()) {
                     comms.write_task(&mut self.line, tid);
                 }
                 self.line.extend_from_slice(b"] ");

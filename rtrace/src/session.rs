@@ -395,7 +395,9 @@ pub async fn run(cli: Cli) -> Result<Ending> {
         fd_paths,
         xlat: cli.xlat,
         unabbreviated: cli.unabbreviated,
-        comms: cli.names_pids().then(Default::default),
+        comms: cli
+            .pids_decoded()
+            .map(|shows| std::rc::Rc::new(decode::comm::Comms::new(shows))),
         dumps: dumps.clone(),
     };
     // Pids print deep in the printers of structs: they find the names here.

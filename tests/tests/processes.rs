@@ -841,6 +841,41 @@ fn pids_named(line: &str, pids: &[String]) -> String {
     out
 }
 
+/// By pid, the lines of the processes in a PID namespace that `unshare` makes for a
+/// shell with a child, traced from outside with `options` (unshare's own lines are
+/// outside it); `rtrace's` written as strace's.
+fn traced_in_a_child_namespace(tracer: &Path, options: &[&str], out: &Path) -> Vec<Vec<String>> {
+    let status = Command::new(tracer)
+        .args(options)
+        .args(["-f", "-e", "trace=getpid,kill,clone", "-o"])
+        .arg(out)
+        .args(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c"])
+        // (Itself: a child may have run sleep or not when its parent names it.)
+        .arg("sleep 0.1 & kill -0 $$; wait")
+        .stdin(Stdio::null())
+        .status()
+        .expect("running a tracer");
+    assert!(status.success(), "{}: {status}", tracer.display());
+    let trace = fs::read_to_string(out).expect("reading a trace");
+    let inside = trace.lines().skip_while(|l| !l.contains("getpid()"));
+    let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let outer = trace
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    for line in inside
+        .filter(|l| !l.starts_with(&format!("{outer} ")) && !l.starts_with(&format!("{outer}<")))
+    {
+        let (pid, rest) = line.split_at(line.bytes().take_while(u8::is_ascii_digit).count());
+        by_pid
+            .entry(pid.parse().expect("a pid"))
+            .or_default()
+            .push(hide_addresses(rest).replace("in rtrace's PID NS", "in strace's PID NS"));
+    }
+    by_pid.into_values().collect()
+}
+
 #[test]
 fn pids_inside_a_pid_namespace_are_named_as_there_under_y() {
     // A container's processes traced from outside it: they name pids as their
@@ -849,32 +884,10 @@ fn pids_inside_a_pid_namespace_are_named_as_there_under_y() {
     // kthreadd). A child's SIGCHLD names it as the zombie it still is.
     require_root();
     let scratch = ScratchDir::new("names-in-a-namespace");
-    let traced = |tracer: &Path, name: &str| -> BTreeMap<u32, Vec<String>> {
-        let out = scratch.path().join(name);
-        let status = Command::new(tracer)
-            .args(["-Y", "-f", "-e", "trace=getpid,kill,clone", "-o"])
-            .arg(&out)
-            .args(["unshare", "--pid", "--fork", "--mount-proc", "sh", "-c"])
-            .arg("sleep 0.1 & kill -0 $!; wait")
-            .stdin(Stdio::null())
-            .status()
-            .expect("running a tracer");
-        assert!(status.success(), "{name}: {status}");
-        let trace = fs::read_to_string(&out).expect("reading a trace");
-        // The namespace's processes, by pid (unshare's own lines are outside it).
-        let mut by_pid: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-        for line in trace.lines().filter(|l| !l.contains("<unshare>")) {
-            let (pid, rest) = line.split_at(line.bytes().take_while(u8::is_ascii_digit).count());
-            by_pid
-                .entry(pid.parse().expect("a pid"))
-                .or_default()
-                .push(hide_addresses(rest));
-        }
-        by_pid
+    let traced = |tracer: &Path, name: &str| {
+        traced_in_a_child_namespace(tracer, &["-Y"], &scratch.path().join(name))
     };
-    let strace: Vec<Vec<String>> = traced(Path::new("/usr/bin/strace"), "s")
-        .into_values()
-        .collect();
+    let strace = traced(Path::new("/usr/bin/strace"), "s");
     assert!(
         strace[0]
             .iter()
@@ -885,8 +898,47 @@ fn pids_inside_a_pid_namespace_are_named_as_there_under_y() {
         strace[0].iter().any(|l| l.contains("si_pid=2<sleep>")),
         "{strace:#?}"
     );
-    let rtrace: Vec<Vec<String>> = traced(&rtrace_binary(), "r").into_values().collect();
-    assert_eq!(rtrace, strace);
+    assert_eq!(traced(&rtrace_binary(), "r"), strace);
+}
+
+#[test]
+fn pids_inside_a_pid_namespace_are_translated_with_decode_pids_pidns() {
+    // --decode-pids=pidns: such a pid has what it is in rtrace's namespace in a
+    // comment, `getpid() = 1 /* 4321 in rtrace's PID NS */` (strace's words name
+    // strace); with comm too, after the name. The last of -Y and --decode-pids counts.
+    require_root();
+    let scratch = ScratchDir::new("pids-in-a-namespace");
+    for (i, options) in [
+        &["--decode-pids=pidns"][..],
+        &["--decode-pids=comm,pidns"],
+        &["-Y", "--decode-pids=pidns"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let traced = |tracer: &Path, name: &str| {
+            traced_in_a_child_namespace(tracer, options, &scratch.path().join(format!("{name}{i}")))
+        };
+        let strace = traced(Path::new("/usr/bin/strace"), "s");
+        assert!(
+            strace[0]
+                .iter()
+                .any(|l| l.contains(" in strace's PID NS */")),
+            "{options:?}: {strace:#?}"
+        );
+        // The pids of rtrace's namespace differ from run to run.
+        let masked = |traces: Vec<Vec<String>>| -> Vec<Vec<String>> {
+            traces
+                .iter()
+                .map(|lines| lines.iter().map(|l| long_numbers_masked(l, 3)).collect())
+                .collect()
+        };
+        assert_eq!(
+            masked(traced(&rtrace_binary(), "r")),
+            masked(strace),
+            "{options:?}"
+        );
+    }
 }
 
 #[test]
@@ -1147,7 +1199,20 @@ fn in_a_pid_namespace_processes_are_traced_by_their_pids_there() {
                 .starts_with("wait4(-1, [{WIFEXITED(s) && WEXITSTATUS(s) == 7}], 0, NULL) = P2")),
         "{strace:#?}"
     );
-    assert_eq!(rtrace, strace);
+    // Each process's lines, as sets: whether `(exit 7)` has exited when its parent
+    // enters wait4 decides whether its SIGCHLD shows before or after the wait4's line,
+    // and the two tracers' runs are two runs.
+    let sorted = |traces: &[Vec<String>]| -> Vec<Vec<String>> {
+        traces
+            .iter()
+            .map(|lines| {
+                let mut lines = lines.clone();
+                lines.sort();
+                lines
+            })
+            .collect()
+    };
+    assert_eq!(sorted(&rtrace), sorted(&strace));
 
     // Attached by the pid the namespace's /proc shows.
     let out = scratch.path().join("attached");

@@ -52,13 +52,36 @@ impl Comm {
 }
 
 /// The names of the traced tasks.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Comms {
+    /// What prints after a pid.
+    shows: DecodePids,
     tasks: RefCell<FxHashMap<u32, Comm>>,
     /// The pid namespaces traced processes are in, when not rtrace's.
     namespaces: RefCell<Namespaces>,
     /// The process whose line prints: the pids in it are as its namespace numbers them.
     caller: Cell<u32>,
+    /// The last task each thread made, until its fork's line names it.
+    children: RefCell<FxHashMap<u32, u32>>,
+}
+
+/// What prints after a pid (`--decode-pids=comm,pidns`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecodePids {
+    /// `comm` (`-Y`): the process's name, `1234<php-fpm>`.
+    pub names: bool,
+    /// `pidns`: for a pid of another namespace, what it is in rtrace's,
+    /// `1 /* 4321 in rtrace's PID NS */`.
+    pub namespaces: bool,
+}
+
+impl Default for Comms {
+    fn default() -> Self {
+        Comms::new(DecodePids {
+            names: true,
+            namespaces: false,
+        })
+    }
 }
 
 /// Pid namespaces other than rtrace's (a container's, when rtrace runs outside it): a
@@ -73,6 +96,24 @@ struct Namespaces {
 }
 
 impl Comms {
+    /// Pids print with what `shows` says.
+    #[must_use]
+    pub fn new(shows: DecodePids) -> Self {
+        Comms {
+            shows,
+            tasks: RefCell::default(),
+            namespaces: RefCell::default(),
+            caller: Cell::default(),
+            children: RefCell::default(),
+        }
+    }
+
+    /// Whether pids print with their processes' names (`-Y`).
+    #[must_use]
+    pub fn names(&self) -> bool {
+        self.shows.names
+    }
+
     /// Writes `<NAME>` for traced task `tid`, learning its name from `/proc` the first
     /// time; nothing when it cannot be known.
     pub fn write_task(&self, out: &mut Vec<u8>, tid: u32) {
@@ -125,18 +166,24 @@ impl Comms {
         Some(here)
     }
 
-    /// Writes `<NAME>` for a pid a call names or returns: a traced task's name, else
-    /// the one `/proc` shows now; nothing for a pid no process has.
+    /// Writes what follows a pid a call names or returns: `<NAME>` (a traced task's
+    /// name, else the one `/proc` shows now; nothing for a pid no process has), and for
+    /// a pid of another namespace, ` /* N in rtrace's PID NS */`.
     pub fn write_pid(&self, out: &mut Vec<u8>, pid: u32) {
-        let Some(pid) = self.here(pid) else {
+        let Some(here) = self.here(pid) else {
             return;
         };
-        if let Some(comm) = self.tasks.borrow().get(&pid) {
-            write_angled(out, comm.name());
-            return;
+        if self.shows.names {
+            if let Some(comm) = self.tasks.borrow().get(&here) {
+                write_angled(out, comm.name());
+            } else if let Some(name) = read_comm(here) {
+                write_angled(out, &name[..name.len().min(COMM_MAX)]);
+            }
         }
-        if let Some(name) = read_comm(pid) {
-            write_angled(out, &name[..name.len().min(COMM_MAX)]);
+        if self.shows.namespaces && here != pid {
+            out.extend_from_slice(b" /* ");
+            super::text::decimal(out, here);
+            out.extend_from_slice(b" in rtrace's PID NS */");
         }
     }
 
@@ -150,9 +197,22 @@ impl Comms {
         self.tasks.borrow_mut().remove(&tid);
     }
 
+    /// The fork thread `parent` made returned `pid`: its last child, as the calling
+    /// process's namespace numbers it (learned here for a child gone before `/proc`
+    /// could tell).
+    pub fn made(&self, parent: u32, pid: u32) {
+        let Some(child) = self.children.borrow_mut().remove(&parent) else {
+            return;
+        };
+        if let Some(ns) = self.namespace_of(self.caller.get()) {
+            self.namespaces.borrow_mut().here.insert((ns, pid), child);
+        }
+    }
+
     /// A task made another: the child starts with its maker's name, in its maker's
     /// namespace unless `/proc` tells another (a fork after `unshare(CLONE_NEWPID)`).
     pub fn forked(&self, parent: u32, child: u32) {
+        self.children.borrow_mut().insert(parent, child);
         self.namespace_of(child);
         if !self.namespaces.borrow().of.contains_key(&child) {
             // Gone already: in its maker's.

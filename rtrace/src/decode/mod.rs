@@ -258,10 +258,19 @@ impl<'e> Call<'e, '_> {
     }
 }
 
-/// Under `-Y`, the pids that print next are `ev`'s process's.
+/// Under `-Y`, the pids that print next are `ev`'s process's; a fork's return is the
+/// pid its child has in the process's namespace.
 fn calling(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     if let Some(comms) = &opts.comms {
         comms.calling(ev.tgid);
+        let forks = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork];
+        if ev.returns
+            && let Ok(child) = u32::try_from(ev.ret)
+            && child != 0
+            && forks.iter().any(|s| u32::try_from(s.id()) == Ok(ev.nr))
+        {
+            comms.made(ev.tid, child);
+        }
     }
 }
 
