@@ -1046,10 +1046,11 @@ fn fatal_signals_show_as_straces_with_the_calls_they_cut_short() {
     // for `kill -9`, the call's return where strace shows `<unfinished ...>) = ?`.
     require_root();
     let scratch = ScratchDir::new("fatal-signals");
-    // perl writes to a pipe it closed the reading end of: SIGPIPE.
+    // perl writes to a pipe it closed the reading end of: SIGPIPE. Each sleep 30 is
+    // given half a second to be in its clock_nanosleep, with other tests running.
     let script = "perl -e 'pipe(R, W); close R; syswrite W, 1'; \
-                  sleep 30 & sleep 0.2; kill $!; wait; \
-                  sleep 30 & sleep 0.2; kill -9 $!; wait; exit 0";
+                  sleep 30 & sleep 0.5; kill $!; wait; \
+                  sleep 30 & sleep 0.5; kill -9 $!; wait; exit 0";
     let args = ["-f", "-e", "trace=clock_nanosleep,kill,wait4,exit_group"];
     let masked = |trace: Vec<Vec<String>>| -> Vec<Vec<String>> {
         trace
