@@ -217,15 +217,28 @@ pub fn emit_stack(tgid: u32, tid: u32, user: UserRegs, flags: u32) {
         (*rec).len = len as u64;
         len
     };
-    // SAFETY: the record's fixed part and the `len` bytes read, inside the value.
-    let sent =
-        unsafe { core::slice::from_raw_parts(rec.cast::<u8>(), STACK_RECORD_DATA_OFFSET + len) };
     // The reader reads the process's mappings as it unwinds: woken now, it reads them
     // before a short-lived process is gone.
-    if RING
-        .output::<[u8]>(sent, u64::from(BPF_RB_FORCE_WAKEUP))
-        .is_err()
-    {
+    // SAFETY: the record's fixed part and the `len` bytes read, inside the value.
+    unsafe {
+        send_scratch(
+            rec,
+            STACK_RECORD_DATA_OFFSET + len,
+            u64::from(BPF_RB_FORCE_WAKEUP),
+        );
+    }
+}
+
+/// Sends the first `len` bytes of a record built in a scratch map value (its fixed
+/// part and what was read into it); counts it lost when the ring is full.
+///
+/// # Safety
+/// `len` bytes from `rec` lie inside the value.
+#[inline(always)]
+unsafe fn send_scratch<T>(rec: *const T, len: usize, flags: u64) {
+    // SAFETY: as the caller says.
+    let bytes = unsafe { core::slice::from_raw_parts(rec.cast::<u8>(), len) };
+    if RING.output::<[u8]>(bytes, flags).is_err() {
         count(counter::LOST);
     }
 }
@@ -447,13 +460,7 @@ fn emit_long_capture(of: &LongCall, slot: u64, ptr: u64, len: u64) {
     )]
     let sent = LONG_CAPTURE_DATA_OFFSET + len as usize;
     // SAFETY: the record's fixed part and the `len` bytes read, inside the value.
-    let bytes = unsafe { core::slice::from_raw_parts(rec.cast::<u8>(), sent) };
-    if RING
-        .output::<[u8]>(bytes, u64::from(BPF_RB_NO_WAKEUP))
-        .is_err()
-    {
-        count(counter::LOST);
-    }
+    unsafe { send_scratch(rec, sent, u64::from(BPF_RB_NO_WAKEUP)) };
 }
 
 /// Per CPU, the [`LongCaptureRecord`] being built. The loader sizes it: an entry per
