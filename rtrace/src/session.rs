@@ -796,17 +796,15 @@ impl RingReader {
         while let Some(item) = ring.next() {
             prefetch_next_record(&item);
             self.events += 1;
-            let event = decode::parse_record(&item);
+            // (Declared first: the event may borrow from it.)
+            let long;
+            let mut event = decode::parse_record(&item);
             if event.as_ref().is_ok_and(|e| self.threads.hides(e)) {
                 continue;
             }
             // A call's buffers longer than their slots came before it (-s).
-            let long = match &event {
-                Ok(Event::Syscall(ev)) => self.long_captures.take(ev),
-                _ => Vec::new(),
-            };
-            let mut event = event;
             if let Ok(Event::Syscall(ev)) = &mut event {
+                long = self.long_captures.take(ev);
                 for capture in &long {
                     capture.fill(ev);
                 }
