@@ -6,7 +6,7 @@ use std::{fs, io, path::Path};
 
 use aya::{
     Btf, Ebpf, EbpfLoader,
-    maps::{Array, HashMap, MapData, PerCpuArray, RingBuf},
+    maps::{Array, HashMap, MapData, PerCpuArray},
     programs::{
         BtfTracePoint, Program, RawTracePoint, RawTracePointRunOptions, TestRun as _, TracePoint,
     },
@@ -17,7 +17,7 @@ use crate::{
     btf,
     clock::{KernelClock, Reading},
     inflight::InFlightView,
-    mapped::MappedArray,
+    mapped::{MappedArray, MappedRing},
 };
 
 /// The eBPF object `cargo xtask build` made, embedded at build time.
@@ -202,6 +202,8 @@ pub struct Tracer {
     ebpf: Ebpf,
     /// Entries of the in-flight array.
     inflight_slots: u32,
+    /// Bytes of the ring buffer.
+    ring_size: u32,
     /// `jiffies` and `CLOCK_MONOTONIC` at one instant, read by the kernel at load.
     clock_reading: Option<Reading>,
     /// How the syscall programs attach.
@@ -422,6 +424,7 @@ impl Tracer {
         Ok(Tracer {
             ebpf,
             inflight_slots,
+            ring_size,
             clock_reading,
             kind,
             targets,
@@ -540,8 +543,18 @@ impl Tracer {
     ///
     /// # Errors
     /// When the map is missing (a broken object).
-    pub fn take_ring(&mut self) -> Result<RingBuf<MapData>, LoadError> {
-        take_map(&mut self.ebpf, "RING")
+    pub fn take_ring(&mut self) -> Result<MappedRing, LoadError> {
+        let map = self
+            .ebpf
+            .take_map("RING")
+            .ok_or_else(|| LoadError::Unsupported("map RING missing".to_owned()))?;
+        let aya::maps::Map::RingBuf(map) = map else {
+            return Err(LoadError::Unsupported(
+                "map RING is not a ring buffer".to_owned(),
+            ));
+        };
+        MappedRing::new(map, usize::try_from(self.ring_size).unwrap_or(usize::MAX))
+            .map_err(|e| LoadError::Unsupported(format!("mapping the ring buffer: {e}")))
     }
 
     /// What the kernel keeps of the sockets `accept` makes (`-yy`), by inode.

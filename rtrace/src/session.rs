@@ -12,7 +12,6 @@ use std::{
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, bail};
-use aya::maps::{MapData, RingBuf};
 use rtrace_common::{DumpFds, long_captures};
 use tokio::{
     io::unix::AsyncFd,
@@ -31,6 +30,7 @@ use crate::{
     inflight::{Blocked, InFlightView},
     launch::Launch,
     loader::{self, LoadOptions, Tracer},
+    mapped::MappedRing,
     output::StraceFormatter,
     threads::ThreadTargets,
     timing::{Absolute, Timestamps},
@@ -722,7 +722,7 @@ impl Ending {
 }
 
 struct RingReader {
-    ring: AsyncFd<RingBuf<MapData>>,
+    ring: AsyncFd<MappedRing>,
     /// Traced thread groups not yet exited.
     alive: HashSet<u32>,
     /// The processes rtrace said it attached to (`-p`, `-P`): a detach says so of
@@ -794,11 +794,11 @@ impl RingReader {
     fn drain(&mut self, formatter: &mut StraceFormatter) -> io::Result<()> {
         let ring = self.ring.get_mut();
         while let Some(item) = ring.next() {
-            prefetch_next_record(&item);
+            prefetch_next_record(item);
             self.events += 1;
             // (Declared first: the event may borrow from it.)
             let long;
-            let mut event = decode::parse_record(&item);
+            let mut event = decode::parse_record(item);
             if event.as_ref().is_ok_and(|e| self.threads.hides(e)) {
                 continue;
             }
