@@ -130,8 +130,10 @@ const _: () = assert!(size_of::<SyscallRecord>() == 128 + SLOT_COUNT * SLOT_SIZE
 /// Offset of the slot data in a [`SyscallRecord`].
 pub const SYSCALL_RECORD_DATA_OFFSET: usize = 128;
 
-/// Bytes of a [`SyscallRecord`] carrying its first `slots` slots: records are sent in
-/// size classes of 0, 1, 2, 4 and 8 slots, so that calls without captures stay small.
+/// Bytes of a [`SyscallRecord`] carrying its first `slots` slots whole. A call fills
+/// the slots of its size class (0, 1, 2, 4 or 8) and its record is sent up to the end
+/// of the data of its last slot that holds any: the decoder finds a slot's data at its
+/// place, and a shorter record has none in the slots past its end.
 #[must_use]
 pub const fn syscall_record_size(slots: usize) -> usize {
     SYSCALL_RECORD_DATA_OFFSET + slots * SLOT_SIZE

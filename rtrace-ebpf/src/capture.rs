@@ -52,6 +52,21 @@ impl Slots {
         }
     }
 
+    /// Bytes of slot data up to the end of the last of the first `n` slots that holds
+    /// any: what a record must carry of its data part.
+    #[inline(always)]
+    pub fn data_bytes(self, n: usize) -> usize {
+        let mut end = 0;
+        for i in 0..n.min(SLOT_COUNT) {
+            // SAFETY: i is in bounds of the metas array.
+            let len = clamp(u64::from(unsafe { (*self.metas.add(i)).len })) as usize;
+            if len != 0 {
+                end = i * SLOT_SIZE + len;
+            }
+        }
+        end
+    }
+
     /// Marks every slot empty: zero metas ([`slot_status::EMPTY`] is 0), written as
     /// words (a plain loop compiles to a call to a byte-at-a-time `memset`).
     #[inline(always)]

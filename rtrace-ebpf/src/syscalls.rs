@@ -15,14 +15,15 @@ use aya_ebpf::{
         generated::{bpf_jiffies64, bpf_loop},
     },
     macros::{btf_tracepoint, map, raw_tracepoint, tracepoint},
-    maps::Array,
+    maps::{Array, PerCpuArray},
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
     CaptureSpec, DUMP_FD_LIMIT, DumpFds, EnterCaptures, InFlight, LONG_CAPTURE_BYTES,
     LONG_CAPTURE_DATA_OFFSET, LongCaptureRecord, RecordHeader, SLOT_COUNT, SLOT_SIZE, STACK_BYTES,
-    STACK_PAGE, STACK_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_when, counter, kind,
-    long_captures, record_flags, spec_flags, stack_flags, syscall_record_size,
+    STACK_PAGE, STACK_RECORD_DATA_OFFSET, SYSCALL_RECORD_DATA_OFFSET, StackRecord, SyscallRecord,
+    capture_when, counter, kind, long_captures, record_flags, spec_flags, stack_flags,
+    syscall_record_size,
 };
 
 use crate::{
@@ -726,19 +727,24 @@ fn emit(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
     }
 }
 
-/// Reserves, fills and submits a record with `N` slots of data; counts it lost when
-/// the ring is full. Wakes the reader only when the ring fills past
-/// [`WAKEUP_BYTES`]; otherwise the reader's timer drains it.
+/// Per CPU, the [`SyscallRecord`] being built.
+#[map]
+static RECORD_SCRATCH: PerCpuArray<SyscallRecord> = PerCpuArray::with_max_entries(1, 0);
+
+/// Builds a record with up to `N` slots of data in this CPU's scratch and sends it as
+/// long as its slots' data reaches; counts it lost when the ring is full. A read of 1
+/// byte sends 161 bytes, not its size class's 384, and a writev of two short buffers
+/// 673, not 2,176: the ring's memory is what producers and reader stream through, and
+/// its every page and line costs both. Wakes the reader only when the ring fills
+/// past [`WAKEUP_BYTES`]; otherwise the reader's timer drains it.
 #[inline(never)]
 fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
-    let Some(mut entry) = RING.reserve_bytes(syscall_record_size(N), 0) else {
-        count(counter::LOST);
+    let Some(rec) = RECORD_SCRATCH.get_ptr_mut(0) else {
         return;
     };
-    let rec = entry.as_mut_ptr().cast::<SyscallRecord>();
-    // SAFETY: `rec` points to a reserved, exclusively owned record of
-    // syscall_record_size(N) bytes: the fixed part and N slots of data, the only
-    // parts written below (Slots::count = N bounds the data writes).
+    // SAFETY: this CPU's record, which no other program uses while this one runs; the
+    // fixed part and N slots of data are written (Slots::count = N bounds the data
+    // writes), and what is sent lies inside it.
     unsafe {
         (*rec).header = RecordHeader {
             kind: call.kind,
@@ -779,8 +785,9 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
             }
             (*rec).header.aux = made_inode(call, spec.flags, slots);
         }
+        let len = SYSCALL_RECORD_DATA_OFFSET + slots.data_bytes(N);
+        send_scratch(rec, len.min(syscall_record_size(N)), wakeup_flag());
     }
-    entry.submit(wakeup_flag());
 }
 
 /// For the specs that ask (`-y`), the inode numbers of the pipes and sockets a
