@@ -148,6 +148,40 @@ pub fn write_name(out: &mut Vec<u8>, sig: i32) {
 /// Writes a signal set: `[USR1 USR2]`, or `~[KILL STOP]` when more than half of its
 /// bits are set (the names of the signals not in it), from the set's bytes.
 pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() > 8 || text::style() != text::XlatStyle::Abbrev {
+        write_set(out, bytes);
+        return;
+    }
+    let mut word = [0; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    let key = (bytes.len(), u64::from_le_bytes(word));
+    SETS_WRITTEN.with_borrow_mut(|sets| {
+        if let Some(text) = sets.get(&key) {
+            out.extend_from_slice(text);
+            return;
+        }
+        let start = out.len();
+        write_set(out, bytes);
+        if sets.len() >= SETS_KEPT {
+            sets.clear();
+        }
+        sets.insert(key, out[start..].into());
+    });
+}
+
+/// Sets' text by their size and bits.
+type SetTexts = rustc_hash::FxHashMap<(usize, u64), Box<[u8]>>;
+
+thread_local! {
+    /// Sets as written in the default style: a process passes the same few masks
+    /// again and again (PHP's `rt_sigaction`, a 15-name one per request).
+    static SETS_WRITTEN: std::cell::RefCell<SetTexts> = std::cell::RefCell::default();
+}
+
+/// Sets [`SETS_WRITTEN`] keeps before it starts over.
+const SETS_KEPT: usize = 256;
+
+fn write_set(out: &mut Vec<u8>, bytes: &[u8]) {
     let bits = bytes.len() * 8;
     let set: usize = bytes.iter().map(|b| b.count_ones() as usize).sum();
     let inverted = set * 2 > bits;
@@ -156,6 +190,7 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
     }
     out.push(b'[');
     let mut first = true;
+    let abbreviated = text::style() == text::XlatStyle::Abbrev;
     let shown = bytes.iter().enumerate().flat_map(|(i, &b)| {
         let mut left = if inverted { !b } else { b };
         std::iter::from_fn(move || {
@@ -171,17 +206,39 @@ pub fn write_sigset(out: &mut Vec<u8>, bytes: &[u8]) {
             out.push(b' ');
         }
         first = false;
+        if abbreviated && let Some(name) = SET_NAMES.get(bit + 1) {
+            out.extend_from_slice(name.as_bytes());
+            continue;
+        }
         let Ok(sig) = i32::try_from(bit + 1) else {
             break;
         };
-        // Sets print names without the `SIG` prefix.
-        with_name(sig, |name| match name.strip_prefix("SIG") {
-            Some(short) => text::named(out, short, text::Number::Signed(sig.into())),
-            None => text::decimal(out, sig),
-        });
+        set_member(out, sig);
     }
     out.push(b']');
 }
+
+/// Writes a signal as a set names it: without the `SIG` prefix.
+fn set_member(out: &mut Vec<u8>, sig: i32) {
+    with_name(sig, |name| match name.strip_prefix("SIG") {
+        Some(short) => text::named(out, short, text::Number::Signed(sig.into())),
+        None => text::decimal(out, sig),
+    });
+}
+
+/// What [`set_member`] writes in the default style, by signal number (1 to 64): sets
+/// are in most calls of a signal-heavy process (PHP's `rt_sigaction` and
+/// `rt_sigprocmask`, a dozen names each), and a name's lookup costs more than its copy.
+static SET_NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    let _style = text::use_style(text::XlatStyle::Abbrev);
+    (0..=64)
+        .map(|sig| {
+            let mut name = Vec::new();
+            set_member(&mut name, sig);
+            String::from_utf8(name).unwrap_or_default()
+        })
+        .collect()
+});
 
 /// Writes the signal set at `ptr` of `size` bytes from its capture, or the pointer when
 /// the size is not one strace prints (`min_size..=8`) or the set was not read.
@@ -712,7 +769,7 @@ pub static DEFS: &[SyscallDef] = &[
 mod tests {
     use super::super::fs::tests::{fuzz, line};
     use super::super::time::tests::{EFAULT, EINVAL, st, words};
-    use super::{name, write_siginfo, write_sigset};
+    use super::{name, text, write_siginfo, write_sigset};
     use syscalls::Sysno;
 
     const SET: u64 = 0x7ffc_d75a_3f78;
@@ -756,6 +813,16 @@ mod tests {
         );
         assert_eq!(set_str(0xffff_ffff_7fff_ffff), "~[RTMIN]");
         assert_eq!(set_str(0x8000_0000_0000_0001), "[HUP RT_32]");
+    }
+
+    #[test]
+    fn sets_print_numbers_in_the_raw_and_verbose_styles() {
+        // strace -X raw / -X verbose: rt_sigprocmask(0, [10 12], [], 8)
+        let usr = sig(10) | sig(12);
+        let _style = text::use_style(text::XlatStyle::Raw);
+        assert_eq!(set_str(usr), "[10 12]");
+        let _style = text::use_style(text::XlatStyle::Verbose);
+        assert_eq!(set_str(usr), "[10 /* USR1 */ 12 /* USR2 */]");
     }
 
     /// The kernel's `struct sigaction`.
