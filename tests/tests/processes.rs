@@ -843,7 +843,8 @@ fn pids_named(line: &str, pids: &[String]) -> String {
 
 /// By pid, the lines of the processes in a PID namespace that `unshare` makes for a
 /// shell with a child, traced from outside with `options` (unshare's own lines are
-/// outside it); `rtrace's` written as strace's.
+/// outside it); `rtrace's` written as strace's, and the child's CPU times in its
+/// SIGCHLD masked (a busy machine gives it a tick in one run and none in the other).
 fn traced_in_a_child_namespace(tracer: &Path, options: &[&str], out: &Path) -> Vec<Vec<String>> {
     let status = Command::new(tracer)
         .args(options)
@@ -871,7 +872,9 @@ fn traced_in_a_child_namespace(tracer: &Path, options: &[&str], out: &Path) -> V
         by_pid
             .entry(pid.parse().expect("a pid"))
             .or_default()
-            .push(hide_addresses(rest).replace("in rtrace's PID NS", "in strace's PID NS"));
+            .push(child_times_masked(
+                &hide_addresses(rest).replace("in rtrace's PID NS", "in strace's PID NS"),
+            ));
     }
     by_pid.into_values().collect()
 }
