@@ -809,12 +809,13 @@ impl RingReader {
                     capture.fill(ev);
                 }
             }
-            match event {
+            // (By reference: an event is a few hundred bytes, and moved it is copied.)
+            match &event {
                 // A thread of a process traced in part (-p TID): its exit shows if the
                 // thread does, and ends the trace with the last of them.
                 Ok(Event::Exit(exit)) if self.threads.restricts(exit.tgid) => {
                     if self.threads.shows(exit.tgid, exit.tid) {
-                        formatter.exited(&exit)?;
+                        formatter.exited(exit)?;
                     }
                     if self.threads.exited(exit.tgid, exit.tid) == Some(true)
                         && self.alive.remove(&exit.tgid)
@@ -823,12 +824,12 @@ impl RingReader {
                     }
                 }
                 Ok(Event::Syscall(ev)) if self.before_exec == Some(ev.tgid) => {
-                    if is_exec(&ev) {
+                    if is_exec(ev) {
                         self.before_exec = None;
                         if self.shown.contains(ev.nr) {
-                            formatter.syscall(&ev)?;
+                            formatter.syscall(ev)?;
                         } else {
-                            formatter.track_hidden(&ev);
+                            formatter.track_hidden(ev);
                         }
                     }
                 }
@@ -836,34 +837,34 @@ impl RingReader {
                 // change descriptors, with -Y those that name tasks; the rest are
                 // filtered in the kernel.
                 Ok(Event::Syscall(ev)) if !self.shown.contains(ev.nr) => {
-                    formatter.track_hidden(&ev);
+                    formatter.track_hidden(ev);
                 }
                 // A process that joined by taking a watched name at exec: its exec's
                 // arguments were in the old image, gone by the time it returns.
-                Ok(Event::Syscall(ev)) if ev.enter_missed && is_exec(&ev) => {}
-                Ok(Event::Syscall(ev)) => formatter.syscall(&ev)?,
+                Ok(Event::Syscall(ev)) if ev.enter_missed && is_exec(ev) => {}
+                Ok(Event::Syscall(ev)) => formatter.syscall(ev)?,
                 Ok(Event::Exit(exit)) if exit.tid == exit.tgid => {
                     if self.alive.remove(&exit.tgid) {
                         self.gone.push((exit.tgid, std::time::Instant::now()));
-                        formatter.exited(&exit)?;
+                        formatter.exited(exit)?;
                     }
                 }
                 // strace shows every traced thread's end, not only the process's.
-                Ok(Event::Exit(exit)) => formatter.exited(&exit)?,
+                Ok(Event::Exit(exit)) => formatter.exited(exit)?,
                 Ok(Event::Fork(fork)) => {
-                    formatter.forked(&fork);
+                    formatter.forked(fork);
                     if fork.child_tgid != fork.parent_tgid {
                         self.alive.insert(fork.child_tgid);
                     }
                 }
-                Ok(Event::Signal(delivery)) => formatter.signal(&delivery)?,
-                Ok(Event::Stack(user)) => formatter.stack(&user),
-                Ok(Event::LongCapture(long)) => self.long_captures.keep(&long),
+                Ok(Event::Signal(delivery)) => formatter.signal(delivery)?,
+                Ok(Event::Stack(user)) => formatter.stack(user),
+                Ok(Event::LongCapture(long)) => self.long_captures.keep(long),
                 Ok(Event::TargetAdded { tid, tgid }) => {
-                    self.alive.insert(tgid);
-                    formatter.add_task(tid, tgid);
+                    self.alive.insert(*tgid);
+                    formatter.add_task(*tid, *tgid);
                     // (Found by the scan after attach as well, it was announced then.)
-                    if self.announced.insert(tgid) && !self.quiet {
+                    if self.announced.insert(*tgid) && !self.quiet {
                         eprintln!("rtrace: Process {tgid} attached");
                     }
                 }
