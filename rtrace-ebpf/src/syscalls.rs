@@ -733,9 +733,9 @@ static RECORD_SCRATCH: PerCpuArray<SyscallRecord> = PerCpuArray::with_max_entrie
 
 /// Builds a record with up to `N` slots of data in this CPU's scratch and sends it as
 /// long as its slots' data reaches; counts it lost when the ring is full. A read of 1
-/// byte sends 161 bytes, not its size class's 384, and a writev of two short buffers
-/// 673, not 2,176: the ring's memory is what producers and reader stream through, and
-/// its every page and line costs both. Wakes the reader only when the ring fills
+/// byte sends 161 bytes, not its size class's 384, and a writev of two buffers (33
+/// bytes of each at the default `-s`) 673, not 2,176: the ring's memory is what
+/// producers and reader stream through, and its every page and line costs both. Wakes the reader only when the ring fills
 /// past [`WAKEUP_BYTES`]; otherwise the reader's timer drains it.
 #[inline(never)]
 fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
