@@ -735,8 +735,9 @@ static RECORD_SCRATCH: PerCpuArray<SyscallRecord> = PerCpuArray::with_max_entrie
 /// long as its slots' data reaches; counts it lost when the ring is full. A read of 1
 /// byte sends 161 bytes, not its size class's 384, and a writev of two buffers (33
 /// bytes of each at the default `-s`) 673, not 2,176: the ring's memory is what
-/// producers and reader stream through, and its every page and line costs both. Wakes the reader only when the ring fills
-/// past [`WAKEUP_BYTES`]; otherwise the reader's timer drains it.
+/// producers and reader stream through, and its every page and line costs both.
+/// Wakes the reader only when the ring fills past [`WAKEUP_BYTES`]; otherwise the
+/// reader's timer drains it.
 #[inline(never)]
 fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
     let Some(rec) = RECORD_SCRATCH.get_ptr_mut(0) else {
