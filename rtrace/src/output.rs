@@ -712,8 +712,8 @@ impl StraceFormatter {
         };
         // strace begins a whole line at the call's enter, when the task the call made
         // (fork, vfork, clone) did not exist yet: `vfork() = 42`, unprefixed.
-        let made =
-            !shown_unfinished && made_task(ev).is_some_and(|t| self.live_tasks.contains_key(&t));
+        let made = !shown_unfinished
+            && decode::made_task(ev).is_some_and(|t| self.live_tasks.contains_key(&t));
         let tasks = self.live_tasks.len() - usize::from(made);
         self.leader_among(ev.tid, starts, tasks);
         self.syscall_number(Some(ev.nr));
@@ -1159,17 +1159,6 @@ fn with_entry_captures<'a>(ev: &mut SyscallEvent<'a>, captured: &'a EntryCapture
             };
         }
     }
-}
-
-fn made_task(ev: &SyscallEvent<'_>) -> Option<u32> {
-    use syscalls::Sysno;
-    let makes = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]
-        .iter()
-        .any(|&s| s as u32 == ev.nr);
-    if !makes || !ev.returns || ev.ret <= 0 {
-        return None;
-    }
-    u32::try_from(ev.ret).ok()
 }
 
 #[cfg(test)]

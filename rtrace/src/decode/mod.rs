@@ -263,15 +263,22 @@ impl<'e> Call<'e, '_> {
 fn calling(ev: &SyscallEvent<'_>, opts: &DecodeOptions) {
     if let Some(comms) = &opts.comms {
         comms.calling(ev.tgid);
-        let forks = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork];
-        if ev.returns
-            && let Ok(child) = u32::try_from(ev.ret)
-            && child != 0
-            && forks.iter().any(|s| u32::try_from(s.id()) == Ok(ev.nr))
-        {
+        if let Some(child) = made_task(ev) {
             comms.made(ev.tid, child);
         }
     }
+}
+
+/// The task a successful fork, vfork or clone made, as its caller numbers it.
+#[must_use]
+pub fn made_task(ev: &SyscallEvent<'_>) -> Option<u32> {
+    let makes = [Sysno::clone, Sysno::clone3, Sysno::fork, Sysno::vfork]
+        .iter()
+        .any(|&s| s as u32 == ev.nr);
+    if !makes || !ev.returns || ev.ret <= 0 {
+        return None;
+    }
+    u32::try_from(ev.ret).ok()
 }
 
 /// Prints the name and arguments of a call: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY`
@@ -471,7 +478,7 @@ pub fn format_resumed_cut_short(ev: &SyscallEvent<'_>, out: &mut Vec<u8>) {
 
 /// Prints `= ...` for a call that returned (or `= ?` for one that does not).
 pub fn format_return(ev: &SyscallEvent<'_>, opts: &DecodeOptions, out: &mut Vec<u8>) {
-    calling(ev, opts);
+    // (The process whose pids these are was set as the line's first half printed.)
     let _style = text::use_style(opts.xlat);
     out.extend_from_slice(b"= ");
     if !ev.returns {

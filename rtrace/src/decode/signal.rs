@@ -190,7 +190,6 @@ fn write_set(out: &mut Vec<u8>, bytes: &[u8]) {
     }
     out.push(b'[');
     let mut first = true;
-    let abbreviated = text::style() == text::XlatStyle::Abbrev;
     let shown = bytes.iter().enumerate().flat_map(|(i, &b)| {
         let mut left = if inverted { !b } else { b };
         std::iter::from_fn(move || {
@@ -206,39 +205,17 @@ fn write_set(out: &mut Vec<u8>, bytes: &[u8]) {
             out.push(b' ');
         }
         first = false;
-        if abbreviated && let Some(name) = SET_NAMES.get(bit + 1) {
-            out.extend_from_slice(name.as_bytes());
-            continue;
-        }
         let Ok(sig) = i32::try_from(bit + 1) else {
             break;
         };
-        set_member(out, sig);
+        // Sets print names without the `SIG` prefix.
+        with_name(sig, |name| match name.strip_prefix("SIG") {
+            Some(short) => text::named(out, short, text::Number::Signed(sig.into())),
+            None => text::decimal(out, sig),
+        });
     }
     out.push(b']');
 }
-
-/// Writes a signal as a set names it: without the `SIG` prefix.
-fn set_member(out: &mut Vec<u8>, sig: i32) {
-    with_name(sig, |name| match name.strip_prefix("SIG") {
-        Some(short) => text::named(out, short, text::Number::Signed(sig.into())),
-        None => text::decimal(out, sig),
-    });
-}
-
-/// What [`set_member`] writes in the default style, by signal number (1 to 64): sets
-/// are in most calls of a signal-heavy process (PHP's `rt_sigaction` and
-/// `rt_sigprocmask`, a dozen names each), and a name's lookup costs more than its copy.
-static SET_NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
-    let _style = text::use_style(text::XlatStyle::Abbrev);
-    (0..=64)
-        .map(|sig| {
-            let mut name = Vec::new();
-            set_member(&mut name, sig);
-            String::from_utf8(name).unwrap_or_default()
-        })
-        .collect()
-});
 
 /// Writes the signal set at `ptr` of `size` bytes from its capture, or the pointer when
 /// the size is not one strace prints (`min_size..=8`) or the set was not read.
