@@ -50,8 +50,8 @@ pub(crate) fn xval(out: &mut Vec<u8>, set: &Xlat, value: u64, dflt: &str) {
 
 /// Writes a mode as C's `%#03o`: `000`, `007`, `0644`.
 pub(crate) fn mode3(out: &mut Vec<u8>, v: u64) {
-    use std::io::Write as _;
-    let _ = write!(out, "0{v:02o}");
+    out.push(b'0');
+    text::octal_digits(out, v, 2);
 }
 
 /// Writes `[N]` from a captured C `int`, or the pointer when there is none.
@@ -405,7 +405,8 @@ fn write_stat(out: &mut Vec<u8>, b: &[u8], whole: bool) -> Option<()> {
         out.extend_from_slice(b", st_rdev=");
         write_dev(out, rdev);
     } else {
-        let _ = write!(out, ", st_size={size}");
+        out.extend_from_slice(b", st_size=");
+        text::decimal(out, size);
     }
     if !whole {
         out.extend_from_slice(b", ...}");

@@ -139,10 +139,7 @@ pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
     let mut rest = bytes;
     while !rest.is_empty() {
         // Runs of bytes that print as themselves go in one copy.
-        let plain = rest
-            .iter()
-            .position(|&c| !matches!(c, 0x20..=0x7e) || c == b'"' || c == b'\\')
-            .unwrap_or(rest.len());
+        let plain = plain_run(rest);
         out.extend_from_slice(&rest[..plain]);
         let Some((&c, after)) = rest[plain..].split_first() else {
             break;
@@ -171,6 +168,39 @@ pub fn quoted(out: &mut Vec<u8>, bytes: &[u8], hex: HexStrings) {
         rest = after;
     }
     out.push(b'"');
+}
+
+/// Whether a byte prints as itself in a quoted string: printable ASCII but `"` and `\`.
+fn is_plain(c: u8) -> bool {
+    matches!(c, 0x20..=0x7e) && c != b'"' && c != b'\\'
+}
+
+/// The length of the run of [`is_plain`] bytes that `bytes` begins with, found eight
+/// bytes at a time: strings are mostly long plain runs (a page of HTML, a header).
+fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    // Each term sets the high bit of the bytes it matches. A term may also mark bytes
+    // above (later than) one it truly matches, through a borrow or a carry, but never
+    // one below: so the lowest mark of all is the first byte that is not plain.
+    let zero_bytes = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS;
+    let mut at = 0;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let del_or_high = (w.wrapping_add(ONES) | w) & HIGHS;
+        let quote = zero_bytes(w ^ (ONES * u64::from(b'"')));
+        let backslash = zero_bytes(w ^ (ONES * u64::from(b'\\')));
+        let marks = control | del_or_high | quote | backslash;
+        if marks != 0 {
+            return at + marks.trailing_zeros() as usize / 8;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&c| !is_plain(c))
+        .unwrap_or(bytes.len() - at)
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -211,11 +241,22 @@ pub fn hex(out: &mut Vec<u8>, v: u64) {
 
 /// Writes an octal mode as strace does: `0644`, `0` for zero.
 pub fn octal(out: &mut Vec<u8>, v: u64) {
-    if v == 0 {
-        out.push(b'0');
-    } else {
-        let _ = write!(out, "0{v:o}");
+    out.push(b'0');
+    if v != 0 {
+        octal_digits(out, v, 1);
     }
+}
+
+/// Writes `v` in octal, zero-padded to `width` digits.
+pub fn octal_digits(out: &mut Vec<u8>, mut v: u64, width: usize) {
+    let mut digits = [b'0'; 22];
+    let mut start = digits.len();
+    while v != 0 {
+        start -= 1;
+        digits[start] = b'0' + (v & 7) as u8;
+        v >>= 3;
+    }
+    out.extend_from_slice(&digits[start.min(digits.len() - width.min(digits.len()))..]);
 }
 
 /// Writes a decimal number.
@@ -250,6 +291,10 @@ pub fn flag_names(out: &mut Vec<u8>, set: &Xlat, value: u64) -> u64 {
     let start = out.len();
     let mut rest = value;
     for &(bits, name) in set.entries {
+        // (No bit left, no entry can match.)
+        if rest == 0 {
+            break;
+        }
         if bits != 0 && rest & bits == bits {
             if out.len() > start {
                 out.push(b'|');
@@ -365,6 +410,45 @@ mod tests {
         let mut v = Vec::new();
         quoted(&mut v, b, HexStrings::Off);
         String::from_utf8(v).unwrap()
+    }
+
+    proptest::proptest! {
+        /// The word-at-a-time scan stops where a byte-at-a-time one does, whatever
+        /// the bytes around the edges of plain ASCII (0x1f/0x20, 0x7e/0x7f, 0xff).
+        #[test]
+        fn plain_runs_end_at_the_first_byte_that_is_not_plain(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![0x00u8, 0x1f, 0x20, 0x21, b'"', b'\\', 0x7e, 0x7f, 0x80, 0xfe, 0xff]),
+                    0x20u8..0x7f,
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            )
+        ) {
+            let expected = bytes.iter().position(|&c| !is_plain(c)).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(plain_run(&bytes), expected);
+        }
+    }
+
+    #[test]
+    fn octal_numbers_print_as_c_does() {
+        let octal_of = |v, width| {
+            let mut out = Vec::new();
+            octal(&mut out, v);
+            out.push(b' ');
+            octal_digits(&mut out, v, width);
+            String::from_utf8(out).unwrap()
+        };
+        // `%#o`, then `%0*o`.
+        assert_eq!(octal_of(0, 2), "0 00");
+        assert_eq!(octal_of(5, 2), "05 05");
+        assert_eq!(octal_of(0o644, 2), "0644 644");
+        assert_eq!(octal_of(0o104_755, 3), "0104755 104755");
+        assert_eq!(
+            octal_of(u64::MAX, 2),
+            "01777777777777777777777 1777777777777777777777"
+        );
     }
 
     #[test]
