@@ -318,18 +318,21 @@ fn parse_syscall<'a>(
     bytes: &'a [u8],
     header: &RecordHeader,
 ) -> Result<SyscallEvent<'a>, RecordError> {
-    let short = RecordError::Short(bytes.len());
-    let nr: u32 = read(bytes, 24).ok_or(RecordError::Short(bytes.len()))?;
-    let flags: u32 = read(bytes, 28).ok_or(RecordError::Short(bytes.len()))?;
-    let ret: i64 = read(bytes, 32).ok_or(RecordError::Short(bytes.len()))?;
-    let args: [u64; 6] = read(bytes, 40).ok_or(RecordError::Short(bytes.len()))?;
-    let enter_time: u64 = read(bytes, 88).ok_or(short)?;
+    // The fixed part as an array: reads at constant offsets in it cannot fail.
+    let fixed: &[u8; SYSCALL_RECORD_DATA_OFFSET] =
+        bytes.first_chunk().ok_or(RecordError::Short(bytes.len()))?;
+    let short = || RecordError::Short(bytes.len());
+    let nr: u32 = read(fixed, 24).ok_or_else(short)?;
+    let flags: u32 = read(fixed, 28).ok_or_else(short)?;
+    let ret: i64 = read(fixed, 32).ok_or_else(short)?;
+    let args: [u64; 6] = read(fixed, 40).ok_or_else(short)?;
+    let enter_time: u64 = read(fixed, 88).ok_or_else(short)?;
     let mut slots = [Capture::Empty; SLOT_COUNT];
     for (i, slot) in slots.iter_mut().enumerate() {
-        let Some(len) = read::<u16>(bytes, 96 + i * 4) else {
-            break;
-        };
-        let Some(status) = read::<u16>(bytes, 98 + i * 4) else {
+        let (Some(len), Some(status)) = (
+            read::<u16>(fixed, 96 + i * 4),
+            read::<u16>(fixed, 98 + i * 4),
+        ) else {
             break;
         };
         let start = SYSCALL_RECORD_DATA_OFFSET + i * SLOT_SIZE;
