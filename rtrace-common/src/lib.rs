@@ -206,6 +206,27 @@ pub struct LongCaptureRecord {
 pub const LONG_CAPTURE_DATA_OFFSET: usize = 40;
 const _: () = assert!(core::mem::offset_of!(LongCaptureRecord, data) == LONG_CAPTURE_DATA_OFFSET);
 
+/// Bytes of a path a [`LongPathRecord`] carries at most, its NUL included: the
+/// kernel's `PATH_MAX`, which no path a call takes reaches.
+pub const PATH_MAX: usize = 4096;
+
+/// A path longer than its slot, read again whole as the call returned: strace prints a
+/// path whole, whatever `-s` says. It has the layout of a [`LongCaptureRecord`] (the
+/// decoder reads both as one), with room for [`PATH_MAX`] bytes, and is sent the same
+/// way: before the call's record, for the slot that the path filled without its NUL.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct LongPathRecord {
+    pub header: RecordHeader,
+    /// Syscall number.
+    pub nr: u32,
+    pub _pad: u32,
+    /// Bytes of the path, its NUL not counted.
+    pub len: u64,
+    pub data: [u8; PATH_MAX],
+}
+const _: () = assert!(core::mem::offset_of!(LongPathRecord, data) == LONG_CAPTURE_DATA_OFFSET);
+
 /// Name of the kernel global of [`long_captures`] bits: which calls send the buffers
 /// their specs ask more of than a slot holds in [`LongCaptureRecord`]s.
 pub const LONG_CAPTURES: &str = "LONG_CAPTURES";

@@ -260,7 +260,7 @@ impl Slots {
 /// when the compiler computes the address first, the verifier can see it stays
 /// inside the record (the args are never its last field).
 #[inline(always)]
-fn arg_at(args: &[u64; 6], i: u8) -> Option<u64> {
+pub fn arg_at(args: &[u64; 6], i: u8) -> Option<u64> {
     args.get(usize::from(i & 7)).copied()
 }
 

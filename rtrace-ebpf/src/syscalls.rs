@@ -12,7 +12,7 @@ use aya_ebpf::{
     cty::c_void,
     helpers::{
         bpf_get_current_task, bpf_get_smp_processor_id, bpf_ktime_get_ns,
-        generated::{bpf_jiffies64, bpf_loop},
+        generated::{bpf_jiffies64, bpf_loop, bpf_probe_read_user_str},
     },
     macros::{btf_tracepoint, map, raw_tracepoint, tracepoint},
     maps::{Array, PerCpuArray},
@@ -20,14 +20,14 @@ use aya_ebpf::{
 };
 use rtrace_common::{
     CaptureSpec, DUMP_FD_LIMIT, DumpFds, EnterCaptures, InFlight, LONG_CAPTURE_BYTES,
-    LONG_CAPTURE_DATA_OFFSET, LongCaptureRecord, RecordHeader, SLOT_COUNT, SLOT_SIZE, STACK_BYTES,
-    STACK_PAGE, STACK_RECORD_DATA_OFFSET, SYSCALL_RECORD_DATA_OFFSET, StackRecord, SyscallRecord,
-    capture_when, counter, kind, long_captures, record_flags, spec_flags, stack_flags,
-    syscall_record_size,
+    LONG_CAPTURE_DATA_OFFSET, LongCaptureRecord, LongPathRecord, PATH_MAX, RecordHeader,
+    SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_PAGE, STACK_RECORD_DATA_OFFSET,
+    SYSCALL_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_kind, capture_when, counter,
+    kind, long_captures, record_flags, slot_status, spec_flags, stack_flags, syscall_record_size,
 };
 
 use crate::{
-    capture::{Long, Slots, capture, copy_words, long_capture},
+    capture::{Long, Slots, arg_at, capture, copy_words, long_capture},
     maps::{
         CAPTURE_SPECS, COUNTERS, ENTER_DATA, ENTER_SCRATCH, RING, count, inflight_slot, is_traced,
     },
@@ -464,6 +464,54 @@ fn emit_long_capture(of: &LongCall, slot: u64, ptr: u64, len: u64) {
     unsafe { send_scratch(rec, sent, u64::from(BPF_RB_NO_WAKEUP)) };
 }
 
+/// Sends the path at `ptr`, up to [`PATH_MAX`] bytes, as the long capture of `slot` of
+/// `call`. Nothing is sent when it cannot be read or has no NUL within `PATH_MAX`: the
+/// slot's own bytes then print, cut.
+#[inline(never)]
+fn emit_long_path(call: &CallInfo<'_>, slot: usize, ptr: u64) {
+    let Some(rec) = PATH_SCRATCH.get_ptr_mut(0) else {
+        return;
+    };
+    // SAFETY: this CPU's LongPathRecord, which no other program uses while this one
+    // runs; the helper writes at most PATH_MAX bytes into `data`.
+    let read = unsafe {
+        bpf_probe_read_user_str(
+            (*rec).data.as_mut_ptr().cast::<c_void>(),
+            PATH_MAX as u32,
+            ptr as *const c_void,
+        )
+    };
+    // The count includes the NUL; a path that fills PATH_MAX has none in it.
+    let Ok(len @ 1..PATH_MAX) = usize::try_from(read).map(|n| n.saturating_sub(1)) else {
+        return;
+    };
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a syscall number and a slot index"
+    )]
+    // SAFETY: as above; the fixed part and `len` bytes of the path are sent.
+    unsafe {
+        (*rec).header = RecordHeader {
+            kind: kind::LONG_CAPTURE,
+            tid: call.tid,
+            tgid: call.tgid,
+            aux: slot as u32,
+            ts_ns: call.enter_time,
+        };
+        (*rec).nr = call.nr as u32;
+        (*rec).len = len as u64;
+        send_scratch(
+            rec,
+            LONG_CAPTURE_DATA_OFFSET + len,
+            u64::from(BPF_RB_NO_WAKEUP),
+        );
+    }
+}
+
+/// Per CPU, the [`LongPathRecord`] being built.
+#[map]
+static PATH_SCRATCH: PerCpuArray<LongPathRecord> = PerCpuArray::with_max_entries(1, 0);
+
 /// Per CPU, the [`LongCaptureRecord`] being built. The loader sizes it: an entry per
 /// possible CPU when `-s` asks more than a slot, one otherwise.
 #[map]
@@ -782,6 +830,15 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
                 } else {
                     // The record's copy of the args: ring memory may be indexed.
                     capture::<false>(slots, i, slot, &(*rec).args, call.ret, 0);
+                    // A path that filled its slot comes whole, in a record of its own
+                    // sent before this one.
+                    if slot.kind == capture_kind::STR
+                        && slot.max as usize > SLOT_SIZE
+                        && slots.status(i) == slot_status::TRUNCATED
+                        && let Some(ptr) = arg_at(&(*rec).args, slot.ptr_arg)
+                    {
+                        emit_long_path(call, i, ptr + u64::from(slot.ptr_offset));
+                    }
                 }
             }
             (*rec).header.aux = made_inode(call, spec.flags, slots);

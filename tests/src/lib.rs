@@ -9,3 +9,10 @@ pub mod compare;
 pub mod interleave;
 pub mod normalise;
 pub mod process;
+
+/// A path longer than a capture slot's 256 bytes, whose first directory does not exist:
+/// the `basic` scenario opens it, and strace prints it whole, whatever `-s` says.
+#[must_use]
+pub fn long_missing_path() -> String {
+    format!("missing/{}/{}/file.txt", "a".repeat(120), "b".repeat(120))
+}

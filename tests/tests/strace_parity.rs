@@ -136,6 +136,10 @@ fn basic_scenario_traces_like_strace() {
             r#"read(3, "hello\tworld\n\1\177ELF", 4096) = 17"#.to_owned(),
             r#"openat(AT_FDCWD, "missing.txt", O_RDONLY) = -1 ENOENT (No such file or directory)"#
                 .to_owned(),
+            format!(
+                r#"openat(AT_FDCWD, "{}", O_RDONLY) = -1 ENOENT (No such file or directory)"#,
+                rtrace_tests::long_missing_path()
+            ),
             r#"openat(AT_FDCWD, "out.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 4"#.to_owned(),
             r"fstat(3, {st_mode=S_IFREG|0644, st_size=17, ...}) = 0".to_owned(),
             format!(r#"getcwd("{work}", 4096) = {}"#, work.len() + 1),

@@ -373,15 +373,20 @@ fn len_spec(len: Len) -> (u8, u8, u32) {
 
 fn slot_spec(cap: Cap, ptr_arg: u8, opts: &DecodeOptions) -> SlotSpec {
     let strsize = u32::try_from(opts.strsize.saturating_add(1)).unwrap_or(u32::MAX);
-    #[expect(clippy::cast_possible_truncation, reason = "both are small")]
-    let (slot, long) = (SLOT_SIZE as u32, LONG_CAPTURE_BYTES as u32);
+    #[expect(clippy::cast_possible_truncation, reason = "all three are small")]
+    let (slot, long, path) = (
+        SLOT_SIZE as u32,
+        LONG_CAPTURE_BYTES as u32,
+        rtrace_common::PATH_MAX as u32,
+    );
     let (kind, when, ptr_arg, (len_kind, len_arg, elem_size), max) = match cap {
+        // A path that fills its slot is read again, whole (see `LongPathRecord`).
         Cap::Path => (
             capture_kind::STR,
             capture_when::EXIT,
             ptr_arg,
             (0, 0, 0),
-            slot,
+            path,
         ),
         Cap::Str => (
             capture_kind::STR,

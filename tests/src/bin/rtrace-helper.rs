@@ -288,6 +288,15 @@ fn basic() {
         ),
         libc::ENOENT,
     );
+    let long = std::ffi::CString::new(rtrace_tests::long_missing_path()).expect("no NUL in it");
+    fails_with(
+        "openat a long path",
+        syscall(
+            libc::SYS_openat,
+            &[at_cwd, path(&long), libc::O_RDONLY.into()],
+        ),
+        libc::ENOENT,
+    );
     returns(
         "open data.txt",
         syscall(libc::SYS_open, &[path(c"data.txt"), libc::O_RDONLY.into()]),
