@@ -170,7 +170,8 @@ pub struct Cli {
     #[arg(short = 'k', long = "stack-trace")]
     pub stack_trace: bool,
 
-    /// Ring buffer size in bytes (a power of two; default scales with the CPU count).
+    /// Ring buffer size: bytes, or with a K, M or G suffix (a power of two, e.g. 64M;
+    /// the default scales with the CPU count).
     #[arg(long = "buffer-size", value_name = "BYTES", value_parser = parse_buffer_size)]
     pub buffer_size: Option<u32>,
 
@@ -332,21 +333,54 @@ fn parse_xlat_style(s: &str) -> Result<crate::decode::text::XlatStyle, String> {
     }
 }
 
+/// A ring size: bytes, or KiB, MiB or GiB with a `K`, `M` or `G` suffix (`64M`), as
+/// `perf record -m` takes them.
 fn parse_buffer_size(s: &str) -> Result<u32, String> {
-    let n: u32 = s
-        .parse()
-        .map_err(|_| format!("invalid buffer size: '{s}'"))?;
-    if n < 4096 || !n.is_power_of_two() {
-        return Err(format!(
-            "buffer size must be a power of two of at least 4096, not {n}"
-        ));
+    let invalid = || format!("invalid buffer size: '{s}'");
+    let (digits, shift) = match s.char_indices().last() {
+        Some((at, 'K' | 'k')) => (&s[..at], 10),
+        Some((at, 'M' | 'm')) => (&s[..at], 20),
+        Some((at, 'G' | 'g')) => (&s[..at], 30),
+        _ => (s, 0),
+    };
+    let n = digits
+        .parse::<u64>()
+        .map_err(|_| invalid())?
+        .checked_mul(1 << shift)
+        .ok_or_else(invalid)?;
+    match u32::try_from(n) {
+        Ok(n) if n >= 4096 && n.is_power_of_two() => Ok(n),
+        _ => Err(format!(
+            "buffer size must be a power of two from 4096 to 2G, not {s}"
+        )),
     }
-    Ok(n)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buffer_sizes_take_binary_suffixes() {
+        assert_eq!(parse_buffer_size("8192"), Ok(8192));
+        assert_eq!(parse_buffer_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_buffer_size("16m"), Ok(16 << 20));
+        assert_eq!(parse_buffer_size("1G"), Ok(1 << 30));
+        assert_eq!(parse_buffer_size("2G"), Ok(2 << 30));
+        for wrong in [
+            "4G",
+            "3M",
+            "2048",
+            "0",
+            "M",
+            "",
+            "16MiB",
+            "-1M",
+            "99999999999999999999G",
+        ] {
+            assert!(parse_buffer_size(wrong).is_err(), "{wrong} was taken");
+        }
+    }
 
     #[test]
     fn pid_lists_and_repeats() {
