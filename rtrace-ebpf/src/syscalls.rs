@@ -353,21 +353,41 @@ struct LongCall {
     enter_time: u64,
 }
 
+impl LongCall {
+    #[inline(always)]
+    fn of(call: &CallInfo<'_>) -> Self {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "syscall numbers fit in u32"
+        )]
+        LongCall {
+            tgid: call.tgid,
+            tid: call.tid,
+            nr: call.nr as u32,
+            _pad: 0,
+            enter_time: call.enter_time,
+        }
+    }
+
+    /// The header of the long capture of `slot` of this call.
+    #[inline(always)]
+    fn header(&self, slot: u64) -> RecordHeader {
+        #[expect(clippy::cast_possible_truncation, reason = "a slot index")]
+        RecordHeader {
+            kind: kind::LONG_CAPTURE,
+            tid: self.tid,
+            tgid: self.tgid,
+            aux: slot as u32,
+            ts_ns: self.enter_time,
+        }
+    }
+}
+
 /// Sends, before the call's record, each of its buffers that is longer than a slot and
 /// that `-s` asks more of.
 #[inline(always)]
 fn emit_long_captures(call: &CallInfo<'_>, spec: &CaptureSpec) {
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "syscall numbers fit in u32"
-    )]
-    let of = LongCall {
-        tgid: call.tgid,
-        tid: call.tid,
-        nr: call.nr as u32,
-        _pad: 0,
-        enter_time: call.enter_time,
-    };
+    let of = LongCall::of(call);
     for i in 0..SLOT_COUNT {
         if i as u32 >= spec.record_slots {
             break;
@@ -438,17 +458,10 @@ fn emit_long_capture(of: &LongCall, slot: u64, ptr: u64, len: u64) {
     } else {
         len
     };
-    #[expect(clippy::cast_possible_truncation, reason = "a slot index")]
     // SAFETY: this CPU's LongCaptureRecord, which no other program uses while this one
     // runs; the read writes `len` <= LONG_CAPTURE_BYTES bytes into `data`.
     unsafe {
-        (*rec).header = RecordHeader {
-            kind: kind::LONG_CAPTURE,
-            tid: of.tid,
-            tgid: of.tgid,
-            aux: slot as u32,
-            ts_ns: of.enter_time,
-        };
+        (*rec).header = of.header(slot);
         (*rec).nr = of.nr;
         (*rec).len = len;
         if bpf_probe_read_user_into((*rec).data.as_mut_ptr(), len as usize, ptr).is_err() {
@@ -465,10 +478,10 @@ fn emit_long_capture(of: &LongCall, slot: u64, ptr: u64, len: u64) {
 }
 
 /// Sends the path at `ptr`, up to [`PATH_MAX`] bytes, as the long capture of `slot` of
-/// `call`. Nothing is sent when it cannot be read or has no NUL within `PATH_MAX`: the
-/// slot's own bytes then print, cut.
+/// call `of`. Nothing is sent when it cannot be read or has no NUL within `PATH_MAX`:
+/// the slot's own bytes then print, cut.
 #[inline(never)]
-fn emit_long_path(call: &CallInfo<'_>, slot: usize, ptr: u64) {
+fn emit_long_path(of: &LongCall, slot: u64, ptr: u64) {
     let Some(rec) = PATH_SCRATCH.get_ptr_mut(0) else {
         return;
     };
@@ -485,20 +498,10 @@ fn emit_long_path(call: &CallInfo<'_>, slot: usize, ptr: u64) {
     let Ok(len @ 1..PATH_MAX) = usize::try_from(read).map(|n| n.saturating_sub(1)) else {
         return;
     };
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "a syscall number and a slot index"
-    )]
     // SAFETY: as above; the fixed part and `len` bytes of the path are sent.
     unsafe {
-        (*rec).header = RecordHeader {
-            kind: kind::LONG_CAPTURE,
-            tid: call.tid,
-            tgid: call.tgid,
-            aux: slot as u32,
-            ts_ns: call.enter_time,
-        };
-        (*rec).nr = call.nr as u32;
+        (*rec).header = of.header(slot);
+        (*rec).nr = of.nr;
         (*rec).len = len as u64;
         send_scratch(
             rec,
@@ -837,7 +840,11 @@ fn emit_sized<const N: usize>(call: &CallInfo<'_>, spec: Option<&CaptureSpec>) {
                         && slots.status(i) == slot_status::TRUNCATED
                         && let Some(ptr) = arg_at(&(*rec).args, slot.ptr_arg)
                     {
-                        emit_long_path(call, i, ptr + u64::from(slot.ptr_offset));
+                        emit_long_path(
+                            &LongCall::of(call),
+                            i as u64,
+                            ptr + u64::from(slot.ptr_offset),
+                        );
                     }
                 }
             }
