@@ -227,11 +227,6 @@ pub struct LongPathRecord {
 }
 const _: () = assert!(core::mem::offset_of!(LongPathRecord, data) == LONG_CAPTURE_DATA_OFFSET);
 
-/// The slot a long capture names when it holds the data of a call's iovecs that have
-/// no slot of their own in its record (a `writev` of more than 7): up to a slot's or
-/// `-s`'s worth of each, one after the other, in a [`LongPathRecord`].
-pub const IOVECS_PAST_SLOTS: u32 = SLOT_COUNT as u32;
-
 /// Name of the kernel global of [`long_captures`] bits: which calls send the buffers
 /// their specs ask more of than a slot holds in [`LongCaptureRecord`]s.
 pub const LONG_CAPTURES: &str = "LONG_CAPTURES";

@@ -19,12 +19,11 @@ use aya_ebpf::{
     programs::{BtfTracePointContext, RawTracePointContext, TracePointContext},
 };
 use rtrace_common::{
-    CaptureSpec, DUMP_FD_LIMIT, DumpFds, EnterCaptures, IOVECS_PAST_SLOTS, InFlight,
-    LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET, LongCaptureRecord, LongPathRecord, MAX_IOVECS,
-    PATH_MAX, RecordHeader, SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_PAGE,
-    STACK_RECORD_DATA_OFFSET, SYSCALL_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_kind,
-    capture_when, counter, kind, long_captures, record_flags, slot_status, spec_flags, stack_flags,
-    syscall_record_size,
+    CaptureSpec, DUMP_FD_LIMIT, DumpFds, EnterCaptures, InFlight, LONG_CAPTURE_BYTES,
+    LONG_CAPTURE_DATA_OFFSET, LongCaptureRecord, LongPathRecord, PATH_MAX, RecordHeader,
+    SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_PAGE, STACK_RECORD_DATA_OFFSET,
+    SYSCALL_RECORD_DATA_OFFSET, StackRecord, SyscallRecord, capture_kind, capture_when, counter,
+    kind, long_captures, record_flags, slot_status, spec_flags, stack_flags, syscall_record_size,
 };
 
 use crate::{
@@ -512,161 +511,7 @@ fn emit_long_path(of: &LongCall, slot: u64, ptr: u64) {
     }
 }
 
-/// Where in a [`LongPathRecord`]'s data [`rtrace_iovecs_past_slots`] keeps the iovecs
-/// (their data goes before them).
-const IOVECS_AT: usize = PATH_MAX - SLOT_SIZE;
-
-/// For a call whose first slot holds an iovec array read at exit from `args[1]`,
-/// counted by `args[2]` (a `writev`, a `readv`): sends, as its long capture
-/// [`IOVECS_PAST_SLOTS`], the data of the iovecs past the record's slots, the 8th to
-/// the 16th. Up to `-s` bytes (and a slot's) of each that has a base and a length, one
-/// after the other; it stops at one that cannot be read. The decoder finds each
-/// iovec's part from the array and `-s`. The call is `tgid << 32 | tid`, its number,
-/// its enter time, `args[1]` and `args[2]`.
-///
-/// A global function: the verifier checks it once, on its own, not in each state its
-/// caller reaches it in.
-#[unsafe(no_mangle)]
-#[inline(never)]
-pub extern "C" fn rtrace_iovecs_past_slots(
-    tgid_tid: u64,
-    nr: u64,
-    enter_time: u64,
-    array: u64,
-    count: u64,
-) -> i64 {
-    let Some(spec) = spec_for(nr) else {
-        return 0;
-    };
-    let first = &spec.slots[0];
-    let is_iovecs = spec.flags & spec_flags::SKIP == 0
-        && first.kind == capture_kind::IOVEC
-        && first.when == capture_when::EXIT
-        && first.ptr_arg == 1
-        && first.len_arg == 2;
-    if !is_iovecs || array == 0 {
-        return 0;
-    }
-    // The iovecs with a slot: one each in slots 1 to 7.
-    let with_slots = (SLOT_COUNT - 1) as u64;
-    let count = (count & 0xffff_ffff).min(MAX_IOVECS as u64);
-    if count <= with_slots {
-        return 0;
-    }
-    let count = count - with_slots;
-    let Some(rec) = PATH_SCRATCH.get_ptr_mut(0) else {
-        return 0;
-    };
-    // SAFETY: this CPU's LongPathRecord; at most SLOT_SIZE bytes at IOVECS_AT, its
-    // last slot's worth of `data`; `len` counts what the steps read.
-    #[expect(clippy::cast_possible_truncation, reason = "at most a slot")]
-    unsafe {
-        (*rec).len = 0;
-        if bpf_probe_read_user_into(
-            (*rec).data.as_mut_ptr().add(IOVECS_AT),
-            (count * 16) as usize,
-            array + with_slots * 16,
-        )
-        .is_err()
-        {
-            return 0;
-        }
-    }
-    let mut copy = IovecCopy {
-        count,
-        each: u64::from(first.max).min(SLOT_SIZE as u64),
-    };
-    // In bpf_loop, whose step the verifier checks once. The bytes read so far are kept
-    // in the record's `len`, map memory the verifier does not follow: a count in the
-    // step's context would be a new state to check at every step.
-    // SAFETY: the step gets back this IovecCopy.
-    unsafe {
-        bpf_loop(
-            (MAX_IOVECS - SLOT_COUNT + 1) as u32,
-            iovec_past_slots as *const () as *mut c_void,
-            core::ptr::from_mut(&mut copy).cast::<c_void>(),
-            0,
-        );
-    }
-    // SAFETY: as above.
-    #[expect(clippy::cast_possible_truncation, reason = "at most IOVECS_AT")]
-    let pos = (unsafe { (*rec).len } as usize).min(IOVECS_AT);
-    if pos == 0 {
-        return 0;
-    }
-    // SAFETY: as above; the fixed part and the `pos` bytes read are sent.
-    #[expect(
-        clippy::cast_possible_truncation,
-        reason = "the halves of a word, a number"
-    )]
-    unsafe {
-        (*rec).header = RecordHeader {
-            kind: kind::LONG_CAPTURE,
-            tid: tgid_tid as u32,
-            tgid: (tgid_tid >> 32) as u32,
-            aux: IOVECS_PAST_SLOTS,
-            ts_ns: enter_time,
-        };
-        (*rec).nr = nr as u32;
-        (*rec).len = pos as u64;
-        send_scratch(
-            rec,
-            LONG_CAPTURE_DATA_OFFSET + pos,
-            u64::from(BPF_RB_NO_WAKEUP),
-        );
-    }
-    0
-}
-
-/// What [`iovec_past_slots`] steps over.
-#[repr(C)]
-struct IovecCopy {
-    /// Iovecs at `IOVECS_AT` in this CPU's `PATH_SCRATCH`.
-    count: u64,
-    /// Bytes read of each at most.
-    each: u64,
-}
-
-/// One `bpf_loop` step of [`rtrace_iovecs_past_slots`]: reads the data of iovec
-/// `index` after the record's `len` bytes; 1 stops the loop.
-extern "C" fn iovec_past_slots(index: u32, ctx: *mut c_void) -> i64 {
-    // SAFETY: bpf_loop passes back the pointer to the IovecCopy.
-    let copy = unsafe { &*ctx.cast::<IovecCopy>() };
-    if u64::from(index) >= copy.count {
-        return 1;
-    }
-    let Some(rec) = PATH_SCRATCH.get_ptr_mut(0) else {
-        return 1;
-    };
-    // SAFETY: this CPU's LongPathRecord.
-    #[expect(clippy::cast_possible_truncation, reason = "checked below")]
-    let pos = unsafe { (*rec).len } as usize;
-    if pos > IOVECS_AT - SLOT_SIZE {
-        return 1;
-    }
-    let k = index as usize & (MAX_IOVECS - 1);
-    // SAFETY: iovec k (< 16) of those at IOVECS_AT, inside `data`.
-    let (base, len) = unsafe {
-        let iovec = (*rec).data.as_ptr().add(IOVECS_AT + k * 16).cast::<u64>();
-        (iovec.read_unaligned(), iovec.add(1).read_unaligned())
-    };
-    #[expect(clippy::cast_possible_truncation, reason = "at most a slot")]
-    let n = len.min(copy.each).min(SLOT_SIZE as u64) as usize;
-    if base == 0 || n == 0 {
-        return 0;
-    }
-    // SAFETY: n <= SLOT_SIZE bytes at pos <= IOVECS_AT - SLOT_SIZE: before the iovecs.
-    unsafe {
-        if bpf_probe_read_user_into((*rec).data.as_mut_ptr().add(pos), n, base).is_err() {
-            return 1;
-        }
-        (*rec).len = (pos + n) as u64;
-    }
-    0
-}
-
-/// Per CPU, the [`LongPathRecord`] being built (a long path, or the data of iovecs
-/// past a record's slots).
+/// Per CPU, the [`LongPathRecord`] being built.
 #[map]
 static PATH_SCRATCH: PerCpuArray<LongPathRecord> = PerCpuArray::with_max_entries(1, 0);
 
@@ -841,15 +686,6 @@ fn on_exit(
         let (nr, args) = missed_call()?;
         (nr, args, 0, record_flags::ENTER_MISSED)
     };
-    // A writev of more than 7 iovecs: the data of those past the record's slots, sent
-    // before it. (All checks are the callee's, which the verifier checks on its own.)
-    rtrace_iovecs_past_slots(
-        (u64::from(tgid) << 32) | u64::from(tid),
-        nr,
-        enter_time,
-        args[1],
-        args[2],
-    );
     let spec = spec_for(nr);
     if spec.is_some_and(|s| s.flags & spec_flags::SKIP != 0) {
         return None;

@@ -42,7 +42,6 @@ impl Blocked {
             enter_time: self.enter_time,
             exit_time: 0,
             made_inode: 0,
-            iovecs_past_slots: &[],
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }

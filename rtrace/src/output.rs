@@ -1223,7 +1223,6 @@ mod tests {
             enter_time: 1,
             exit_time: 0,
             made_inode: 0,
-            iovecs_past_slots: &[],
             slots: [Capture::Empty; rtrace_common::SLOT_COUNT],
         }
     }

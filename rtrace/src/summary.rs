@@ -158,7 +158,6 @@ mod tests {
             enter_time: enter,
             exit_time: exit,
             made_inode: 0,
-            iovecs_past_slots: &[],
             slots: [Capture::Empty; SLOT_COUNT],
         }
     }

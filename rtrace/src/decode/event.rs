@@ -4,8 +4,8 @@
 use std::mem::size_of;
 
 use rtrace_common::{
-    ExitRecord, ForkRecord, IOVECS_PAST_SLOTS, LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET,
-    RecordHeader, SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_RECORD_DATA_OFFSET,
+    ExitRecord, ForkRecord, LONG_CAPTURE_BYTES, LONG_CAPTURE_DATA_OFFSET, RecordHeader,
+    SIGINFO_SIZE, SLOT_COUNT, SLOT_SIZE, STACK_BYTES, STACK_RECORD_DATA_OFFSET,
     SYSCALL_RECORD_DATA_OFFSET, SignalRecord, exit_flags, kind, record_flags, signal_flags,
     slot_status, stack_flags,
 };
@@ -58,54 +58,13 @@ pub struct SyscallEvent<'a> {
     /// kernel as the call returned; 0 when none.
     pub made_inode: u32,
     pub slots: [Capture<'a>; SLOT_COUNT],
-    /// The data of the iovecs past the record's slots (a `writev` of more than 7), as
-    /// the kernel sent it before the record (see [`SyscallEvent::iovec_data`]).
-    pub iovecs_past_slots: &'a [u8],
 }
 
-impl<'a> SyscallEvent<'a> {
+impl SyscallEvent<'_> {
     /// Whether the call failed (returned a negative errno).
     #[must_use]
     pub fn failed(&self) -> bool {
         self.returns && (-4095..0).contains(&self.ret)
-    }
-
-    /// What was captured of the data of iovec `j` of the array in slot `array`: its
-    /// own slot, or past the slots, its part of [`SyscallEvent::iovecs_past_slots`].
-    /// There each iovec with a base and a length took up to `each` bytes (`-s` and
-    /// one, at most a slot), one after the other.
-    #[must_use]
-    pub fn iovec_data(&self, array: usize, j: usize, each: usize) -> Capture<'a> {
-        let own = array + 1 + j;
-        if own < SLOT_COUNT {
-            return self.slots[own];
-        }
-        let Some(iovecs) = self.slots.get(array).and_then(|c| c.bytes()) else {
-            return Capture::Empty;
-        };
-        let mut at = 0;
-        for k in SLOT_COUNT - 1 - array..=j {
-            let (Some(base), Some(len)) =
-                (read::<u64>(iovecs, k * 16), read::<u64>(iovecs, k * 16 + 8))
-            else {
-                return Capture::Empty;
-            };
-            let n = usize::try_from(len).unwrap_or(usize::MAX).min(each);
-            if base == 0 || n == 0 {
-                if k == j {
-                    return Capture::Empty;
-                }
-                continue;
-            }
-            if k == j {
-                return self
-                    .iovecs_past_slots
-                    .get(at..at + n)
-                    .map_or(Capture::Empty, Capture::Data);
-            }
-            at += n;
-        }
-        Capture::Empty
     }
 }
 
@@ -244,12 +203,7 @@ impl HeldCapture {
     /// Gives `ev` these bytes for their slot, if they are `ev`'s.
     pub fn fill<'a>(&'a self, ev: &mut SyscallEvent<'a>) {
         let ours = self.tid == ev.tid && self.nr == ev.nr && self.enter_time == ev.enter_time;
-        if !ours {
-            return;
-        }
-        if self.slot == IOVECS_PAST_SLOTS as usize {
-            ev.iovecs_past_slots = &self.bytes;
-        } else if let Some(slot) = ev.slots.get_mut(self.slot) {
+        if ours && let Some(slot) = ev.slots.get_mut(self.slot) {
             *slot = Capture::Data(&self.bytes);
         }
     }
@@ -404,7 +358,6 @@ fn parse_syscall<'a>(
         exit_time: header.ts_ns,
         made_inode: header.aux,
         slots,
-        iovecs_past_slots: &[],
     })
 }
 
@@ -454,35 +407,6 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iovecs_past_the_slots_take_their_part_of_the_data_sent_for_them() {
-        // Twelve iovecs: 7 with slots, then one of 40 bytes (4 read: -s 3), a NULL
-        // base, an empty one, one of 2 bytes, and one the kernel could not read.
-        let lens = [1u64, 1, 1, 1, 1, 1, 1, 40, 5, 0, 2, 6];
-        let mut array = Vec::new();
-        for (k, len) in lens.iter().enumerate() {
-            let base: u64 = if k == 8 { 0 } else { 0x1000 + k as u64 * 0x100 };
-            array.extend_from_slice(&base.to_ne_bytes());
-            array.extend_from_slice(&len.to_ne_bytes());
-        }
-        let mut slots: Vec<Option<&[u8]>> = vec![Some(&array)];
-        slots.extend(std::iter::repeat_n(Some(&b"s"[..]), 7));
-        let rec = testing::syscall_record(20, [4, 0x5000, 12, 0, 0, 0], 55, &slots);
-        let Event::Syscall(mut ev) = parse_record(&rec).unwrap() else {
-            panic!("not a syscall")
-        };
-        ev.iovecs_past_slots = b"abcdxy";
-        let each = 4;
-        assert_eq!(ev.iovec_data(0, 6, each), Capture::Data(b"s"));
-        assert_eq!(ev.iovec_data(0, 7, each), Capture::Data(b"abcd"));
-        assert_eq!(ev.iovec_data(0, 8, each), Capture::Empty);
-        assert_eq!(ev.iovec_data(0, 9, each), Capture::Empty);
-        assert_eq!(ev.iovec_data(0, 10, each), Capture::Data(b"xy"));
-        assert_eq!(ev.iovec_data(0, 11, each), Capture::Empty);
-        // Past the array.
-        assert_eq!(ev.iovec_data(0, 12, each), Capture::Empty);
-    }
 
     #[test]
     fn parses_a_syscall_record_with_slots() {

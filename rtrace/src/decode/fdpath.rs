@@ -588,7 +588,6 @@ mod tests {
             enter_time: 0,
             exit_time: 0,
             made_inode: 0,
-            iovecs_past_slots: &[],
             slots: [crate::decode::Capture::Empty; rtrace_common::SLOT_COUNT],
         }
     }

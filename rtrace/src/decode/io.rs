@@ -136,7 +136,7 @@ fn iovecs(call: &mut Call<'_, '_>, i: usize, data: IovData) {
             let n = len.min(remaining);
             remaining -= n;
             let total = usize::try_from(n).unwrap_or(usize::MAX);
-            match call.iovec_data(i, j).bytes() {
+            match call.capture(i, 1 + j).bytes() {
                 Some(b) => call.quoted_buf(b, total),
                 None if total == 0 => call.quoted_buf(&[], 0),
                 None => call.pointer(base),

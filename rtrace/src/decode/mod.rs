@@ -146,19 +146,6 @@ impl<'e> Call<'e, '_> {
         self.ev.slots.get(slot).copied().unwrap_or(Capture::Empty)
     }
 
-    /// What was captured of the data of iovec `j` of the array argument `i` holds (see
-    /// [`SyscallEvent::iovec_data`]).
-    #[must_use]
-    pub fn iovec_data(&self, i: usize, j: usize) -> Capture<'e> {
-        // What the kernel reads of each: -s and one, at most a slot.
-        let each = self
-            .opts
-            .strsize
-            .saturating_add(1)
-            .min(rtrace_common::SLOT_SIZE);
-        self.ev.iovec_data(usize::from(self.first_slot[i]), j, each)
-    }
-
     /// The slots of argument `i`'s captures (a string array's and its region's).
     #[must_use]
     pub fn captures_of(&self, i: usize) -> &[Capture<'e>] {
