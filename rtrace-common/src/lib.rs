@@ -190,16 +190,18 @@ pub const LONG_CAPTURE_BYTES: usize = 128 << 10;
 /// part and the `len` bytes read. The record's slot holds the first [`SLOT_SIZE`] bytes
 /// as always; the decoder prints these instead. `header.aux` is the slot's index and
 /// `header.ts_ns` the call's `enter_time`, which the decoder matches with `nr`.
+///
+/// `N` is its room: [`LONG_CAPTURE_BYTES`], or [`PATH_MAX`] for a [`LongPathRecord`].
 #[repr(C)]
 #[derive(Clone, Copy)]
-pub struct LongCaptureRecord {
+pub struct LongCaptureRecord<const N: usize = LONG_CAPTURE_BYTES> {
     pub header: RecordHeader,
     /// Syscall number.
     pub nr: u32,
     pub _pad: u32,
-    /// Bytes of `data` read: at most [`LONG_CAPTURE_BYTES`].
+    /// Bytes of `data` read (for a path, its NUL not counted): at most `N`.
     pub len: u64,
-    pub data: [u8; LONG_CAPTURE_BYTES],
+    pub data: [u8; N],
 }
 
 /// Bytes of the fixed part of a [`LongCaptureRecord`], before `data`.
@@ -211,21 +213,10 @@ const _: () = assert!(core::mem::offset_of!(LongCaptureRecord, data) == LONG_CAP
 pub const PATH_MAX: usize = 4096;
 
 /// A path longer than its slot, read again whole as the call returned: strace prints a
-/// path whole, whatever `-s` says. It has the layout of a [`LongCaptureRecord`] (the
-/// decoder reads both as one), with room for [`PATH_MAX`] bytes, and is sent the same
-/// way: before the call's record, for the slot that the path filled without its NUL.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct LongPathRecord {
-    pub header: RecordHeader,
-    /// Syscall number.
-    pub nr: u32,
-    pub _pad: u32,
-    /// Bytes of the path, its NUL not counted.
-    pub len: u64,
-    pub data: [u8; PATH_MAX],
-}
-const _: () = assert!(core::mem::offset_of!(LongPathRecord, data) == LONG_CAPTURE_DATA_OFFSET);
+/// path whole, whatever `-s` says. A long capture with room for [`PATH_MAX`] bytes,
+/// sent the same way: before the call's record, for the slot that the path filled
+/// without its NUL.
+pub type LongPathRecord = LongCaptureRecord<PATH_MAX>;
 
 /// Name of the kernel global of [`long_captures`] bits: which calls send the buffers
 /// their specs ask more of than a slot holds in [`LongCaptureRecord`]s.

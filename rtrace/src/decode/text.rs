@@ -256,7 +256,7 @@ pub fn octal_digits(out: &mut Vec<u8>, mut v: u64, width: usize) {
         digits[start] = b'0' + (v & 7) as u8;
         v >>= 3;
     }
-    out.extend_from_slice(&digits[start.min(digits.len() - width.min(digits.len()))..]);
+    out.extend_from_slice(&digits[start.min(digits.len().saturating_sub(width))..]);
 }
 
 /// Writes a decimal number.
